@@ -1,0 +1,68 @@
+"""Sopimuspolku: cooperation agreements between youth workshops and vocational education providers."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from agreements import extensions
+from config import DevelopmentConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=DevelopmentConfig) -> Flask:
+    """Build the application: configuration, extensions, blueprints and CLI commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    if hasattr(config_class, "init_app"):
+        config_class.init_app(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _psycopg_url(url: str) -> str:
+    """Let DATABASE_URL use the common ``postgresql://`` form while the driver is psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _init_extensions(app: Flask) -> None:
+    from agreements import models  # noqa: F401 - registers every table on the metadata
+    from agreements.core import web
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    extensions.babel.init_app(app, locale_selector=web.select_locale)
+    extensions.login_manager.init_app(app)
+    web.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from agreements.accounts.admin import bp as users_admin_bp
+    from agreements.accounts.views import bp as accounts_bp
+    from agreements.core.views import bp as core_bp
+    from agreements.organisations.views import bp as organisations_bp
+
+    for blueprint in (core_bp, accounts_bp, users_admin_bp, organisations_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from agreements.core.mail import mail_cli
+    from agreements.demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)

@@ -1,0 +1,1 @@
+"""Users, their memberships and roles; login, invitations and password reset."""

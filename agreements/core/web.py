@@ -1,0 +1,110 @@
+"""Request-wide wiring: locale, login loading, error pages, template helpers, security headers."""
+
+from flask import Flask, render_template, request, session
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Conflict, HTTPException
+
+from agreements.core.errors import OperationRefused
+from agreements.core.mail import deliver_after_request
+from agreements.extensions import db, login_manager
+
+#: Titles and explanations of the error pages, by status code.
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
+    404: (_l("Page not found"), _l("The page does not exist, or you do not have access to it.")),
+    405: (_l("Not allowed"), _l("That action is not possible on this page.")),
+    409: (_l("Conflict"), _l("That action is not possible in the current state.")),
+    413: (_l("File too large"), _l("The file you sent is larger than allowed.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Wait a moment and try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error occurred. It has been logged; try again later."),
+    ),
+}
+
+
+def select_locale() -> str:
+    """The user's saved language, else the one chosen this session, else Finnish."""
+    if current_user and current_user.is_authenticated:
+        return current_user.locale.value
+    return session.get("locale", "fi")
+
+
+def init_app(app: Flask) -> None:
+    """Attach login loading, error handlers, filters and headers to ``app``."""
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+
+    for code in ERROR_TEXTS:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(OperationRefused, _operation_refused)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "d.M.yyyy") if value else ""
+    app.jinja_env.filters["datetime"] = lambda value: (
+        format_datetime(value, "d.M.yyyy HH.mm") if value else ""
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.after_request(_security_headers)
+    app.teardown_request(deliver_after_request)
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """Navigation links (endpoint, label) for the current user's roles."""
+    items = [("core.home", _l("Home"))]
+    if current_user.is_admin or current_user.is_coordinator:
+        items.append(("organisations.index", _l("Organisations")))
+        items.append(("organisations.networks", _l("Networks")))
+    if current_user.is_admin:
+        items.append(("users_admin.index", _l("Users")))
+        items.append(("users_admin.invitations", _l("Invitations")))
+    items.append(("accounts.profile", _l("My account")))
+    return items
+
+
+def _load_user(user_id: str):
+    from agreements.accounts.models import User
+
+    return db.session.get(User, int(user_id))
+
+
+def render_error(error, message: str | None = None):
+    """Render the error page for an HTTP error in the user's language."""
+    code = error.code if isinstance(error, HTTPException) else 500
+    if code == 500:
+        db.session.rollback()
+    title, explanation = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=title, message=message or explanation), code
+
+
+def _operation_refused(error: OperationRefused):
+    db.session.rollback()
+    return render_error(Conflict(), error.message)
+
+
+def _csrf_error(error: CSRFError):
+    return render_error(
+        error, str(_l("The form expired or was sent from elsewhere. Reload the page and try again."))
+    )
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
+    )
+    if request.endpoint and request.endpoint.startswith(("accounts.", "users_admin.")):
+        response.headers["Cache-Control"] = "no-store"
+    return response

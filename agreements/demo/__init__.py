@@ -1,0 +1,1 @@
+"""Demo data: fictional organisations, networks and one user per role."""

@@ -1,0 +1,1 @@
+"""Organisations (workshops and providers), regions and regional networks (ALU)."""

@@ -1,0 +1,68 @@
+"""Who may do what: every permission in one place, as ``can_<verb>(user, obj)``.
+
+Views call these at the top, and routes that take an id load their object through ``load_or_404``,
+which answers 404 for a missing object and a forbidden one alike, so ids reveal nothing.
+"""
+
+from collections.abc import Callable
+
+from flask import abort
+from flask_login import current_user
+
+from agreements.extensions import db
+
+
+def coordinated_region_ids(user) -> set[int]:
+    """Regions covered by the networks the user coordinates."""
+    return {region.id for network in user.coordinated_networks for region in network.regions}
+
+
+def can_administer(user) -> bool:
+    """National administrators manage templates, organisations, networks and users."""
+    return user.is_authenticated and user.is_admin
+
+
+def can_view_organisation(user, organisation) -> bool:
+    """Members see their own organisation; coordinators those in their networks' regions."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_admin
+        or organisation.id in user.organisation_ids()
+        or organisation.region_id in coordinated_region_ids(user)
+    )
+
+
+def can_edit_organisation(user, organisation) -> bool:
+    return can_administer(user)
+
+
+def can_view_network(user, network) -> bool:
+    """Administrators see every network; coordinators the ones they coordinate."""
+    return can_administer(user) or (user.is_authenticated and network in user.coordinated_networks)
+
+
+def can_edit_network(user, network) -> bool:
+    return can_administer(user)
+
+
+def can_view_user(user, other) -> bool:
+    return can_administer(user) or (user.is_authenticated and user.id == other.id)
+
+
+def can_edit_user(user, other) -> bool:
+    return can_administer(user)
+
+
+def load_or_404(model, object_id: int, permission: Callable[..., bool]):
+    """Load ``model`` by id for the current user; 404 when it is missing or not permitted."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not permission(current_user, obj):
+        abort(404)
+    return obj
+
+
+def require(permission: Callable[..., bool]) -> None:
+    """Abort with 403 unless the current user holds a permission that takes no object."""
+    if not permission(current_user):
+        abort(403)

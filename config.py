@@ -1,0 +1,114 @@
+"""Configuration classes handed to ``agreements.create_app``.
+
+Every setting can be overridden from the environment; see the README's configuration reference.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration cannot run safely."""
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024))
+
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    LANGUAGES = ("fi", "sv", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", False)
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    #: Signed links in invitation and password-reset mails stay valid this long.
+    INVITATION_MAX_AGE = timedelta(days=14)
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
+    #: Per-IP and per-account limits on login attempts (Flask-Limiter syntax).
+    LOGIN_RATE_LIMIT_IP = os.environ.get("LOGIN_RATE_LIMIT_IP", "20 per 5 minutes")
+    LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per 15 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    #: How queued mail leaves the outbox: "files" writes .eml files and logs them, "none" keeps it queued.
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "files")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Sopimuspolku <noreply@sopimuspolku.invalid>")
+    #: Used to build absolute links in mails sent outside a request.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    PAGE_SIZE = 25
+
+
+class DevelopmentConfig(BaseConfig):
+    """Local development: SQLite file under instance/, mail to files."""
+
+    DEBUG = True
+    SECRET_KEY = BaseConfig.SECRET_KEY or "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = (
+        BaseConfig.SQLALCHEMY_DATABASE_URI or f"sqlite:///{INSTANCE_DIR / 'dev.sqlite3'}"
+    )
+
+
+class TestingConfig(BaseConfig):
+    """The test suite: SQLite unless TEST_DATABASE_URL names another database; mail stays queued."""
+
+    TESTING = True
+    SECRET_KEY = "testing-only"  # noqa: S105 - test default
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
+    )
+    MAIL_TRANSPORT = "none"
+    RATELIMIT_STORAGE_URI = "memory://"
+    SERVER_NAME = None
+
+
+class ProductionConfig(BaseConfig):
+    """Production: refuses to start without SECRET_KEY and DATABASE_URL; secure cookies."""
+
+    SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "none")
+
+    @staticmethod
+    def init_app(app) -> None:
+        """Refuse to run without the settings production cannot guess, then take them from the environment."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise ConfigError(
+                "Production configuration refuses to start: missing environment variable(s) "
+                + ", ".join(missing)
+            )
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

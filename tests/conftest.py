@@ -1,0 +1,184 @@
+"""Shared fixtures: one migrated database per run, emptied after each test; factories; logged-in clients.
+
+The suite runs on a SQLite file by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema
+is built by the real migrations, so the tests also prove they run on that database.
+"""
+
+import itertools
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, select, text
+
+from agreements import create_app
+from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.extensions import db, limiter
+from agreements.organisations.models import Language, Network, Organisation, OrganisationKind, Region
+from config import TestingConfig
+
+PASSWORD = "Pajasopimus-2026!"
+#: Tables that hold reference data created by migrations; everything else is emptied between tests.
+KEPT_TABLES = {"regions", "alembic_version"}
+_CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every form it posts, unless told not to."""
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = dict(kwargs.pop("data", None) or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """Read a token from the language switcher, which every page carries."""
+        page = super().get("/login").get_data(as_text=True)
+        match = _CSRF_INPUT.search(page)
+        if not match:
+            page = super().get("/").get_data(as_text=True)
+            match = _CSRF_INPUT.search(page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return (
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on a database migrated from empty to head once per run."""
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    application = create_app(Config)
+    application.test_client_class = CSRFClient
+    with application.app_context():
+        if inspect(db.engine).has_table("alembic_version"):
+            downgrade(revision="base")
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    """Give every test an app context and leave the database as the migrations made it."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+_password_hash_cache: dict[str, str] = {}
+
+
+def region(code: str = "06") -> Region:
+    return db.session.scalar(select(Region).where(Region.code == code))
+
+
+@pytest.fixture
+def make_organisation():
+    """Factory: an organisation of the given kind in the given region (Pirkanmaa by default)."""
+
+    def make(kind=OrganisationKind.WORKSHOP, region_code="06", name=None, **fields) -> Organisation:
+        n = next(_counter)
+        organisation = Organisation(
+            kind=kind,
+            name=name or f"{'Työpaja' if kind == OrganisationKind.WORKSHOP else 'Oppilaitos'} {n}",
+            business_id=fields.pop("business_id", "0737546-2"),
+            region=region(region_code),
+            municipality=fields.pop("municipality", "Tampere"),
+            language=fields.pop("language", Language.FI),
+            **fields,
+        )
+        db.session.add(organisation)
+        db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user():
+    """Factory: an active user with the shared test password, memberships and coordinator networks."""
+
+    def make(organisation=None, role=MembershipRole.EDITOR, admin=False, networks=(), **fields) -> User:
+        n = next(_counter)
+        user = User(
+            email=fields.pop("email", f"user{n}@example.fi"),
+            name=fields.pop("name", f"Testi Käyttäjä {n}"),
+            is_admin=admin,
+            **fields,
+        )
+        if "password_hash" not in fields:
+            user.password_hash = _hashed(PASSWORD)
+        if organisation is not None:
+            user.memberships.append(Membership(organisation=organisation, role=role))
+        user.coordinated_networks.extend(networks)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def _hashed(password: str) -> str:
+    if password not in _password_hash_cache:
+        probe = User(email="x", name="x")
+        probe.set_password(password)
+        _password_hash_cache[password] = probe.password_hash
+    return _password_hash_cache[password]
+
+
+@pytest.fixture
+def make_network():
+    """Factory: a network covering the given region codes."""
+
+    def make(name=None, region_codes=("06",)) -> Network:
+        network = Network(name=name or f"ALU-verkosto {next(_counter)}")
+        network.regions.extend(region(code) for code in region_codes)
+        db.session.add(network)
+        db.session.commit()
+        return network
+
+    return make
+
+
+def log_in(client, user, password: str = PASSWORD):
+    """Log ``user`` in through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def login():
+    return log_in
