@@ -61,6 +61,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: National administrator (TPY / Into staff): manages everything.
     is_admin: Mapped[bool] = mapped_column(default=False, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the latest invitation was sent; an invitation is pending while password_hash is empty.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
