@@ -1,0 +1,44 @@
+"""Configuration: production refuses to start without its secrets; development defaults to SQLite."""
+
+import pytest
+
+from agreements import create_app
+from config import ConfigError, DevelopmentConfig, ProductionConfig
+
+
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [
+        ({}, "SECRET_KEY, DATABASE_URL"),
+        ({"SECRET_KEY": "x" * 32}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://db/agreements"}, "SECRET_KEY"),
+    ],
+)
+def test_production_refuses_to_start_and_names_what_is_missing(monkeypatch, present, missing):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in present.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        create_app(ProductionConfig)
+    assert str(refused.value).endswith(missing)
+
+
+def test_production_starts_with_both_and_uses_psycopg(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/agreements")
+    app = create_app(ProductionConfig)
+    assert app.config["SECRET_KEY"] == "s" * 32
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1/agreements"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_development_defaults_to_a_sqlite_file_under_instance(monkeypatch):
+    assert DevelopmentConfig.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
+    assert "/instance/" in DevelopmentConfig.SQLALCHEMY_DATABASE_URI
+
+
+def test_remember_me_cookie_is_short_lived_and_http_only(app):
+    assert app.config["REMEMBER_COOKIE_DURATION"].days <= 14
+    assert app.config["REMEMBER_COOKIE_HTTPONLY"] is True
