@@ -21,3 +21,15 @@ def logout():
 def profile():
     """The user's own account."""
     return "profile"
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """Accept an invitation by choosing a password."""
+    return "invitation"
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password through a reset link."""
+    return "reset"
