@@ -1,0 +1,115 @@
+"""Create the demo data; safe to run again, as every row is looked up by its natural key first."""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import count
+
+from sqlalchemy import func, select
+
+from agreements.accounts.models import Membership, User
+from agreements.demo.data import NETWORKS, ORGANISATIONS, USERS, DemoUser
+from agreements.extensions import db
+from agreements.organisations.business_id import check_digit
+from agreements.organisations.models import Network, Organisation, Region
+
+#: Demo business IDs start here, far above the numbers handed out so far, so they look fictional.
+FIRST_BUSINESS_ID = 9_800_000
+
+
+class SeedError(RuntimeError):
+    """The database is not ready for demo data."""
+
+
+@dataclass
+class SeedReport:
+    """What a seed run created, and the demo logins with whether each was new."""
+
+    created: Counter = field(default_factory=Counter)
+    logins: list[tuple[DemoUser, bool]] = field(default_factory=list)
+
+
+def seed(password: str) -> SeedReport:
+    """Create whatever demo networks, organisations and users are missing, then commit."""
+    regions = {region.code: region for region in db.session.scalars(select(Region))}
+    if not regions:
+        raise SeedError("The regions are missing: run `flask db upgrade` first.")
+    report = SeedReport()
+    networks = {
+        name: _network(report, name, text, [regions[c] for c in codes]) for name, text, codes in NETWORKS
+    }
+    organisations = _organisations(report, regions)
+    password_hash = _hash(password)
+    for demo_user in USERS:
+        _user(report, demo_user, password_hash, organisations, networks)
+    db.session.commit()
+    return report
+
+
+def business_ids() -> Iterator[str]:
+    """Valid, fictional business IDs in a fixed order, skipping numbers that have no check digit."""
+    for number in count(FIRST_BUSINESS_ID):
+        digits = f"{number:07d}"
+        digit = check_digit(digits)
+        if digit is not None:
+            yield f"{digits}-{digit}"
+
+
+def _network(report: SeedReport, name: str, description: str, regions: list[Region]) -> Network:
+    network = db.session.scalar(select(Network).where(Network.name == name))
+    if network is None:
+        network = Network(name=name, description=description, regions=regions)
+        db.session.add(network)
+        report.created["networks"] += 1
+    return network
+
+
+def _organisations(report: SeedReport, regions: dict[str, Region]) -> dict[str, Organisation]:
+    organisations = {}
+    for (kind, name, municipality, code, language), business_id in zip(
+        ORGANISATIONS, business_ids(), strict=False
+    ):
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.name == name, Organisation.municipality == municipality)
+        )
+        if organisation is None:
+            organisation = Organisation(
+                kind=kind,
+                name=name,
+                business_id=business_id,
+                region=regions[code],
+                municipality=municipality,
+                language=language,
+            )
+            db.session.add(organisation)
+            report.created[kind.value] += 1
+        organisations[name] = organisation
+    return organisations
+
+
+def _hash(password: str) -> str:
+    """Hash the shared password once: argon2 is slow on purpose."""
+    probe = User()
+    probe.set_password(password)
+    return probe.password_hash
+
+
+def _user(report, demo_user: DemoUser, password_hash: str, organisations: dict, networks: dict) -> None:
+    email = User.normalise_email(demo_user.email)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    created = user is None
+    if created:
+        user = User(email=email, name=demo_user.name, is_admin=demo_user.admin, password_hash=password_hash)
+        db.session.add(user)
+        report.created["users"] += 1
+    if demo_user.organisation:
+        _ensure_membership(user, organisations[demo_user.organisation], demo_user.role)
+    for name in demo_user.networks:
+        if networks[name] not in user.coordinated_networks:
+            user.coordinated_networks.append(networks[name])
+    report.logins.append((demo_user, created))
+
+
+def _ensure_membership(user: User, organisation: Organisation, role) -> None:
+    if not any(m.organisation is organisation and m.role == role for m in user.memberships):
+        user.memberships.append(Membership(organisation=organisation, role=role))
