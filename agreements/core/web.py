@@ -1,7 +1,7 @@
 """Request-wide wiring: locale, login loading, error pages, template helpers, security headers."""
 
 from flask import Flask, render_template, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["get_locale"] = get_locale
     app.after_request(_security_headers)
     app.teardown_request(deliver_after_request)
 
