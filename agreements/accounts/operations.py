@@ -135,3 +135,8 @@ def update_profile(user: User, name: str, locale) -> None:
         user.locale = locale
     if changes:
         record("account.profile_update", user, changes, actor=user)
+
+
+def record_logout(user: User) -> None:
+    """Note a logout."""
+    record("account.logout", user, actor=user)

@@ -38,8 +38,9 @@ class TokenProblem(enum.StrEnum):
 class TokenError(Exception):
     """The link is tampered with, expired or already used."""
 
-    def __init__(self, problem: TokenProblem):
-        super().__init__(problem.value)
+    def __init__(self, purpose: "TokenPurpose", problem: TokenProblem):
+        super().__init__(f"{purpose.value}: {problem.value}")
+        self.purpose = purpose
         self.problem = problem
 
 
@@ -69,14 +70,14 @@ def user_for_token(token: str, purpose: TokenPurpose) -> User:
     try:
         data = serializer(purpose).loads(token, max_age=int(max_age(purpose).total_seconds()))
     except SignatureExpired as error:
-        raise TokenError(TokenProblem.EXPIRED) from error
+        raise TokenError(purpose, TokenProblem.EXPIRED) from error
     except BadSignature as error:
-        raise TokenError(TokenProblem.INVALID) from error
+        raise TokenError(purpose, TokenProblem.INVALID) from error
     user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
     if user is None or not user.active:
-        raise TokenError(TokenProblem.INVALID)
+        raise TokenError(purpose, TokenProblem.INVALID)
     if not hmac.compare_digest(str(data.get("pw", "")), password_fingerprint(user)):
-        raise TokenError(TokenProblem.USED)
+        raise TokenError(purpose, TokenProblem.USED)
     return user
 
 

@@ -1,35 +1,202 @@
 """Login, logout, invitations, password reset and the user's own account page."""
 
-from flask import Blueprint
+import math
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user, login_required, login_user, logout_user
+
+from agreements.accounts import operations
+from agreements.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+)
+from agreements.accounts.models import User
+from agreements.accounts.tokens import TokenError, TokenPurpose, user_for_token
+from agreements.core.urls import next_url
+from agreements.core.web import render_error
+from agreements.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
 
+def _ip_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_IP"]
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"]
+
+
+def _submitted_email() -> str:
+    """Rate-limit key: the e-mail address the form was sent for, whatever its case."""
+    return "email:" + User.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    """A failed attempt re-renders its form (200); a success redirects."""
+    return response.status_code == 200
+
+
+def _throttled(count_when=None):
+    """Limit POSTs of a form per client IP and per submitted e-mail address."""
+
+    def decorate(view):
+        view = limiter.limit(
+            _account_limit, key_func=_submitted_email, methods=["POST"], deduct_when=count_when
+        )(view)
+        return limiter.limit(_ip_limit, methods=["POST"], deduct_when=count_when)(view)
+
+    return decorate
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """Explain the pause after too many attempts and how long it lasts at most."""
+    seconds = error.limit.limit.get_expiry() if isinstance(error, RateLimitExceeded) else 15 * 60
+    minutes = max(1, math.ceil(seconds / 60))
+    message = ngettext(
+        "Too many attempts. For your security, wait %(num)s minute before you try again.",
+        "Too many attempts. For your security, wait %(num)s minutes before you try again.",
+        minutes,
+    )
+    return render_error(error, message)
+
+
+@bp.errorhandler(TokenError)
+def unusable_link(error: TokenError):
+    """Explain why a mailed link cannot be used and what to do instead."""
+    return render_template(
+        "accounts/link_invalid.html", purpose=error.purpose.value, problem=error.problem.value
+    ), 400
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@_throttled(count_when=_failed)
 def login():
     """Log in with e-mail and password."""
-    return "login"
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm(next=request.args.get("next"))
+    error = None
+    if form.validate_on_submit():
+        user = operations.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            operations.record_login(user)
+            db.session.commit()
+            return redirect(next_url())
+        db.session.commit()  # keeps the audit event of the failed attempt
+        error = _("The e-mail address or password is not correct, or the account is not in use.")
+    return render_template("accounts/login.html", form=form, error=error)
 
 
 @bp.post("/logout")
+@login_required
 def logout():
-    """Log out."""
-    return "logout"
-
-
-@bp.get("/account")
-def profile():
-    """The user's own account."""
-    return "profile"
+    """Log out and return to the login page."""
+    operations.record_logout(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out."), "success")
+    return redirect(url_for(".login"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
     """Accept an invitation by choosing a password."""
-    return "invitation"
+    user = user_for_token(token, TokenPurpose.INVITATION)
+    return _set_password_page(
+        user,
+        operations.accept_invitation,
+        heading=_("Welcome to Sopimuspolku"),
+        intro=_("You have been invited to Sopimuspolku. Choose a password to start using the service."),
+        done=_("Your password is set. Welcome, %(name)s!", name=user.name),
+    )
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@_throttled()
+def forgot_password():
+    """Ask for a password reset link by e-mail."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "If the address is registered in the service, a link for choosing a new password has been "
+                "sent to it. Check your e-mail."
+            ),
+            "info",
+        )
+        return redirect(url_for(".login"))
+    return render_template("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     """Choose a new password through a reset link."""
-    return "reset"
+    user = user_for_token(token, TokenPurpose.PASSWORD_RESET)
+    return _set_password_page(
+        user,
+        operations.reset_password,
+        heading=_("Choose a new password"),
+        intro=_("Choose a new password for your account."),
+        done=_("Your password has been changed."),
+    )
+
+
+def _set_password_page(user: User, set_password, heading: str, intro: str, done: str):
+    """The shared page of a mailed link: choose a password, then be logged in."""
+    form = NewPasswordForm(email=user.email)
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        login_user(user)
+        operations.record_login(user)
+        db.session.commit()
+        flash(done, "success")
+        return redirect(url_for("core.home"))
+    return render_template("accounts/set_password.html", form=form, user=user, heading=heading, intro=intro)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Show and change the user's own name and language."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        operations.update_profile(current_user, form.name.data, form.locale.data)
+        db.session.commit()
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for(".profile"))
+    return _profile_page(profile_form=form)
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(_ip_limit, deduct_when=_failed)
+def change_password():
+    """Change the user's password; the current one is asked first."""
+    form = ChangePasswordForm(user=current_user)
+    if form.validate_on_submit():
+        operations.change_password(current_user, form.password.data)
+        db.session.commit()
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for(".profile"))
+    return _profile_page(password_form=form)
+
+
+def _profile_page(profile_form=None, password_form=None):
+    """The account page with both of its forms; the one not submitted starts fresh."""
+    return render_template(
+        "accounts/profile.html",
+        profile_form=profile_form or ProfileForm(formdata=None, obj=current_user),
+        password_form=password_form or ChangePasswordForm(formdata=None, user=current_user),
+        memberships=sorted(current_user.memberships, key=lambda m: (m.organisation.name, m.role.value)),
+    )
