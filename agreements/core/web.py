@@ -1,6 +1,6 @@
 """Request-wide wiring: locale, login loading, error pages, template helpers, security headers."""
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,7 +31,7 @@ def select_locale() -> str:
     """The user's saved language, else the one chosen this session, else Finnish."""
     if current_user and current_user.is_authenticated:
         return current_user.locale.value
-    return session.get("locale", "fi")
+    return session.get("locale", "fi") if has_request_context() else "fi"
 
 
 def init_app(app: Flask) -> None:
