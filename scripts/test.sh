@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Install what the tests need and run all of them:
+#   ruff (lint and format), the whole pytest suite on SQLite including the Playwright browser tests and
+#   the migration round trip, then the suite again on a fresh PostgreSQL database.
+# Every stage runs even when an earlier one fails; the exit status is non-zero when any failed.
+# With CI=true an unusable PostgreSQL or Chromium is a failure; elsewhere those parts are skipped with a warning.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/common.sh
+
+# The SQLite run must be on SQLite; the PostgreSQL run makes its own fresh database.
+unset TEST_DATABASE_URL
+IN_CI=false
+[ "${CI:-}" = true ] && IN_CI=true
+FAILED=()
+
+# Run one stage; remember a failure and carry on, so a single run reports every problem.
+stage() {
+    local name=$1
+    shift
+    step "$name"
+    local status=0
+    "$@" || status=$?
+    if [ "$status" -ne 0 ]; then
+        echo "FAILED: $name (exit status $status)" >&2
+        FAILED+=("$name")
+    fi
+}
+
+# A problem that CI must not skip past: a failure when CI=true, a warning elsewhere.
+required_in_ci() {
+    if [ "$IN_CI" = true ]; then
+        echo "ERROR: $* (CI=true, so this is a failure, not a skip)" >&2
+        FAILED+=("$1")
+    else
+        echo "WARNING: $*" >&2
+    fi
+}
+
+# pytest, where "no tests ran" (exit status 5) fails like any other non-zero status.
+run_pytest() {
+    local status=0
+    "$VENV/bin/pytest" "$@" || status=$?
+    if [ "$status" -eq 5 ]; then
+        echo "pytest collected no tests: that is a failure" >&2
+    fi
+    return "$status"
+}
+
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ]; then
+        step "Using Debian's chromium: $(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown')"
+        return 0
+    fi
+    step "Installing Debian's chromium for the browser tests"
+    apt_install chromium || required_in_ci "chromium could not be installed; the browser tests will not run"
+}
+
+lint() {
+    "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
+}
+
+postgres_stage() {
+    step "Checking PostgreSQL"
+    if ! "$VENV/bin/python" scripts/pg_test_db.py check; then
+        required_in_ci "PostgreSQL is unreachable; skipping the PostgreSQL run (set PG_ADMIN_URL to use another server)"
+        return 0
+    fi
+    local url
+    url=$("$VENV/bin/python" scripts/pg_test_db.py create)
+    PG_TEST_DB=${url##*/}
+    trap drop_pg_test_db EXIT
+    echo "Created the throwaway database $PG_TEST_DB"
+    export TEST_DATABASE_URL=$url
+    stage "Tests on PostgreSQL (without the browser tests, which ran on SQLite)" run_pytest -m "not browser"
+    unset TEST_DATABASE_URL
+    drop_pg_test_db
+}
+
+drop_pg_test_db() {
+    if [ -n "${PG_TEST_DB:-}" ]; then
+        "$VENV/bin/python" scripts/pg_test_db.py drop "$PG_TEST_DB" && echo "Dropped the database $PG_TEST_DB"
+        PG_TEST_DB=
+    fi
+}
+
+ensure_venv
+install_project "[test]"
+ensure_chromium
+compile_translations
+
+stage "Lint and format check (ruff)" lint
+stage "Tests on SQLite (whole suite: browser tests and migration round trip included)" run_pytest
+postgres_stage
+
+echo
+if [ "${#FAILED[@]}" -gt 0 ]; then
+    printf 'FAILED stages:\n' >&2
+    printf '  - %s\n' "${FAILED[@]}" >&2
+    exit 1
+fi
+echo "All test stages passed."
