@@ -66,3 +66,18 @@ def require(permission: Callable[..., bool]) -> None:
     """Abort with 403 unless the current user holds a permission that takes no object."""
     if not permission(current_user):
         abort(403)
+
+
+def can_list_organisations(user) -> bool:
+    """Administrators list every organisation; coordinators those in their networks' regions."""
+    return can_administer(user) or (user.is_authenticated and user.is_coordinator)
+
+
+def can_view_organisation_members(user, organisation) -> bool:
+    """Administrators and the organisation's own members see who belongs to it."""
+    return can_administer(user) or (user.is_authenticated and organisation.id in user.organisation_ids())
+
+
+def can_list_networks(user) -> bool:
+    """Administrators see every network; coordinators their own."""
+    return can_administer(user) or (user.is_authenticated and user.is_coordinator)

@@ -1,0 +1,258 @@
+"""Reading and checking a CSV file of organisations; plain functions, no HTTP.
+
+A file is imported only when every row is good, so everything here collects problems instead of
+stopping at the first: a whole-file problem raises ``ImportFileError``; row problems come back as
+``RowError``s with the row number (the header is row 1), the column and what is wrong.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from agreements.organisations import business_id
+from agreements.organisations.models import Language, OrganisationKind, Region
+from agreements.organisations.queries import all_regions, existing_name_keys, name_key
+
+COLUMNS = ("kind", "name", "business_id", "region", "municipality", "language")
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+#: Column widths of the organisations table.
+MAX_LENGTHS = {"name": 200, "municipality": 80}
+
+KIND_ALIASES = {
+    "workshop": OrganisationKind.WORKSHOP,
+    "työpaja": OrganisationKind.WORKSHOP,
+    "verkstad": OrganisationKind.WORKSHOP,
+    "provider": OrganisationKind.PROVIDER,
+    "koulutuksen järjestäjä": OrganisationKind.PROVIDER,
+    "utbildningsanordnare": OrganisationKind.PROVIDER,
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; nothing in it is imported."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one cell: row number (the header is row 1), column name and message."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportCheck:
+    """The outcome of checking a file: the organisations to create, or the problems found."""
+
+    organisations: list[dict] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode(data: bytes) -> str:
+    """The file's text; refuses files that are too large, binary or not UTF-8. A BOM is dropped."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than %(size)s MB.", size=MAX_BYTES // (1024 * 1024)))
+    if b"\x00" in data:
+        raise ImportFileError(_("The file is not a text file. Save the spreadsheet as CSV (UTF-8)."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” and try again.")
+        ) from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Semicolon (what Finnish spreadsheets write) or comma, whichever the header uses more."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def read_records(text: str) -> list[tuple[int, dict]]:
+    """The data rows as (row number, {column: value}); checks the header and the row count."""
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0]))
+    header = [name.strip().lower() for name in next(reader)]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise ImportFileError(
+            _(
+                "The header row lacks the column(s) %(missing)s. Expected: %(expected)s.",
+                missing=", ".join(missing),
+                expected=", ".join(COLUMNS),
+            )
+        )
+    records = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(records) == MAX_ROWS:
+            raise ImportFileError(_("The file has more than %(max)s rows. Split it.", max=MAX_ROWS))
+        records.append((reader.line_num, _record(header, cells)))
+    if not records:
+        raise ImportFileError(_("The file has no organisation rows under the header."))
+    return records
+
+
+def _record(header: list[str], cells: list[str]) -> dict:
+    """Map cells to column names; cells beyond the header are kept under None."""
+    record = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+    record[None] = cells[len(header) :]
+    return record
+
+
+@dataclass
+class _Lookups:
+    """What rows are checked against: regions by code or name, and organisations already stored."""
+
+    regions: dict[str, int]
+    existing: set[tuple[str, str]]
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, regions: list[Region], existing: set[tuple[str, str]]) -> "_Lookups":
+        names = {}
+        for region in regions:
+            for key in (region.code, region.name_fi.casefold(), region.name_sv.casefold()):
+                names[key] = region.id
+        return cls(regions=names, existing=existing)
+
+
+def check_records(
+    records: list[tuple[int, dict]], regions: list[Region], existing: set[tuple[str, str]]
+) -> ImportCheck:
+    """Check every row against the rules, the regions and the ``existing`` name keys."""
+    lookups = _Lookups.build(regions, existing)
+    result = ImportCheck()
+    for number, record in records:
+        values, errors = _check_row(number, record, lookups)
+        result.errors.extend(errors)
+        if not errors:
+            result.organisations.append(values)
+    if result.errors:
+        result.organisations = []
+    return result
+
+
+def _check_row(number: int, record: dict, lookups: _Lookups) -> tuple[dict, list[RowError]]:
+    """The row's values ready for ``Organisation(**values)``, and its problems."""
+    values, errors = {}, []
+
+    def problem(column: str, message: str) -> None:
+        errors.append(RowError(number, column, message))
+
+    if any(cell.strip() for cell in record[None]):
+        problem("—", _("The row has more cells than the header. Check the separator and the quotes."))
+    for column in COLUMNS:
+        raw = record.get(column, "")
+        if not raw:
+            problem(column, _("This column is required."))
+            continue
+        value, message = CHECKS[column](raw, lookups)
+        if message:
+            problem(column, message)
+        else:
+            values[column] = value
+    if "name" in values and "municipality" in values:
+        message = _duplicate(number, values["name"], values["municipality"], lookups)
+        if message:
+            problem("name", message)
+    values["region_id"] = values.pop("region", None)
+    return values, errors
+
+
+def _duplicate(number: int, name: str, municipality: str, lookups: _Lookups) -> str | None:
+    """A message when the name is already used in the municipality, in the database or the file."""
+    key = name_key(name, municipality)
+    if key in lookups.existing:
+        return _(
+            "An organisation with this name already exists in %(municipality)s.", municipality=municipality
+        )
+    if key in lookups.seen:
+        return _("The same name and municipality are already on row %(row)s.", row=lookups.seen[key])
+    lookups.seen[key] = number
+    return None
+
+
+def _check_kind(raw: str, lookups: _Lookups):
+    kind = KIND_ALIASES.get(raw.casefold())
+    return kind, None if kind else _("Unknown kind “%(value)s”: use workshop or provider.", value=raw)
+
+
+def _check_business_id(raw: str, lookups: _Lookups):
+    if business_id.is_valid(raw):
+        return business_id.normalise(raw), None
+    return None, _(
+        "“%(value)s” is not a valid business ID: check the format 1234567-8 and the last digit.", value=raw
+    )
+
+
+def _check_region(raw: str, lookups: _Lookups):
+    key = raw.zfill(2) if raw.isdigit() else raw.casefold()
+    region_id = lookups.regions.get(key)
+    if region_id is None:
+        return None, _(
+            "Unknown region “%(value)s”: use its code, e.g. 06, or its Finnish or Swedish name.", value=raw
+        )
+    return region_id, None
+
+
+def _check_language(raw: str, lookups: _Lookups):
+    try:
+        return Language(raw.lower()), None
+    except ValueError:
+        return None, _("Unknown language “%(value)s”: use fi or sv.", value=raw)
+
+
+def _check_length(column: str):
+    def check(raw: str, lookups: _Lookups):
+        if len(raw) > MAX_LENGTHS[column]:
+            return None, _("At most %(max)s characters.", max=MAX_LENGTHS[column])
+        return raw, None
+
+    return check
+
+
+CHECKS = {
+    "kind": _check_kind,
+    "name": _check_length("name"),
+    "business_id": _check_business_id,
+    "region": _check_region,
+    "municipality": _check_length("municipality"),
+    "language": _check_language,
+}
+
+
+#: Rows of the downloadable example; fictional organisations showing the accepted spellings.
+EXAMPLE_ROWS = (
+    ("workshop", "Esimerkkipaja", "0737546-2", "06", "Tampere", "fi"),
+    ("koulutuksen järjestäjä", "Esimerkkiopisto", "1572860-0", "Uusimaa", "Espoo", "fi"),
+    ("provider", "Exempelinstitutet", "2617416-4", "Österbotten", "Vasa", "sv"),
+)
+
+
+def example_csv() -> str:
+    """An example file: BOM, semicolons, the header and a few rows, as spreadsheets in Finland save it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(EXAMPLE_ROWS)
+    return "\ufeff" + buffer.getvalue()
+
+
+def check_file(data: bytes) -> ImportCheck:
+    """Decode, read and check an uploaded file against the database; raises ImportFileError."""
+    records = read_records(decode(data))
+    return check_records(records, all_regions(), existing_name_keys())
