@@ -1,5 +1,9 @@
 """State changes of accounts: login bookkeeping, invitations, passwords and the user's own profile."""
 
+import contextlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -12,8 +16,7 @@ from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 
 #: Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
-_TIMING_PROBE = User(email="", name="")
-_TIMING_PROBE.set_password("timing-probe-password")
+_TIMING_PROBE_HASH = PasswordHasher().hash("timing-probe-password")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -24,17 +27,28 @@ def find_user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; a failure is audited without the password."""
     user = find_user_by_email(email)
-    valid = user.check_password(password) if user is not None else _TIMING_PROBE.check_password(password)
-    if user is None or not valid or not user.active:
+    if user is None or not user.password_hash:
+        _check_probe_password(password)
+    if user is None or not user.check_password(password) or not user.active:
         record("account.login_failed", user, {"email": email.strip()[:254]})
         return None
     return user
+
+
+def _check_probe_password(password: str) -> None:
+    with contextlib.suppress(VerificationError):
+        PasswordHasher().verify(_TIMING_PROBE_HASH, password)
 
 
 def record_login(user: User) -> None:
     """Note a successful login."""
     user.last_login_at = utcnow()
     record("account.login", user, actor=user)
+
+
+def record_logout(user: User) -> None:
+    """Note a logout."""
+    record("account.logout", user, actor=user)
 
 
 def invite_user(
@@ -135,8 +149,3 @@ def update_profile(user: User, name: str, locale) -> None:
         user.locale = locale
     if changes:
         record("account.profile_update", user, changes, actor=user)
-
-
-def record_logout(user: User) -> None:
-    """Note a logout."""
-    record("account.logout", user, actor=user)

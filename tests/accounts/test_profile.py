@@ -101,3 +101,12 @@ def test_profile_changes_need_a_csrf_token(client, user, new_password):
     db.session.refresh(user)
     assert user.name != "X"
     assert user.check_password(PASSWORD)
+
+
+def test_guessing_the_current_password_is_rate_limited(app, client, user, monkeypatch, new_password):
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT_IP", "2 per 5 minutes")
+    for _ in range(2):
+        assert change_password(client, "Väärä-salasana-1", new_password).status_code == 200
+    assert change_password(client, PASSWORD, new_password).status_code == 429
+    db.session.refresh(user)
+    assert user.check_password(PASSWORD)
