@@ -15,6 +15,11 @@ from agreements.core.mail import queue_mail
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 
+#: The page each kind of link opens, and the mail template that carries it.
+_LINK_MAILS = {
+    TokenPurpose.INVITATION: ("accounts.accept_invitation", "invitation"),
+    TokenPurpose.PASSWORD_RESET: ("accounts.reset_password", "password_reset"),
+}
 #: Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _TIMING_PROBE_HASH = PasswordHasher().hash("timing-probe-password")
 
@@ -87,16 +92,22 @@ def send_invitation(user: User, invited_by: User | None) -> None:
 def _queue_invitation(user: User, invited_by: User | None) -> None:
     user.invited_at = utcnow()
     user.invited_by_id = invited_by.id if invited_by is not None else None
-    link = external_url("accounts.accept_invitation", token=make_token(user, TokenPurpose.INVITATION))
+    _queue_link_mail(user, TokenPurpose.INVITATION, caused_by=invited_by, invited_by=invited_by)
+
+
+def _queue_link_mail(user: User, purpose: TokenPurpose, caused_by: User | None, **context) -> None:
+    """Queue the mail that carries a fresh single-use link for ``purpose``."""
+    endpoint, template = _LINK_MAILS[purpose]
+    link = external_url(endpoint, token=make_token(user, purpose))
     queue_mail(
         user.email,
-        "invitation",
+        template,
         user.locale.value,
-        caused_by=invited_by,
+        caused_by=caused_by,
         user=user,
-        invited_by=invited_by,
         link=link,
-        max_age=max_age(TokenPurpose.INVITATION),
+        max_age=max_age(purpose),
+        **context,
     )
 
 
@@ -112,16 +123,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active or not user.password_hash:
         record("account.password_reset_unknown", None, {"email": email.strip()[:254]})
         return
-    link = external_url("accounts.reset_password", token=make_token(user, TokenPurpose.PASSWORD_RESET))
-    queue_mail(
-        user.email,
-        "password_reset",
-        user.locale.value,
-        caused_by=user,
-        user=user,
-        link=link,
-        max_age=max_age(TokenPurpose.PASSWORD_RESET),
-    )
+    _queue_link_mail(user, TokenPurpose.PASSWORD_RESET, caused_by=user)
     record("account.password_reset_requested", user, actor=user)
 
 
