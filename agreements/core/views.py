@@ -28,7 +28,7 @@ def home():
 def set_language():
     """Switch the interface language; remembered on the account, or in the session before login."""
     locale = request.form.get("locale", "")
-    if locale in UILanguage:
+    if locale in {language.value for language in UILanguage}:  # `str in Enum` raises on Python 3.11
         if current_user.is_authenticated:
             current_user.locale = UILanguage(locale)
             db.session.commit()
