@@ -1,17 +1,344 @@
-"""Administration of users, memberships, coordinator assignments and invitations."""
+"""Administration of users, memberships, coordinator assignments and invitations (national administrators)."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
+
+from agreements.accounts import admin_operations as ops
+from agreements.accounts.admin_forms import (
+    ADMIN_ROLE,
+    COORDINATOR_ROLE,
+    ConfirmForm,
+    InviteForm,
+    MembershipForm,
+    NetworksForm,
+    UserEditForm,
+    UserFilterForm,
+    UserState,
+)
+from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.accounts.operations import invite_user, send_invitation
+from agreements.core.audit import AuditEvent
+from agreements.core.errors import OperationRefused
+from agreements.core.urls import is_safe_local_path
+from agreements.extensions import db
+from agreements.organisations.models import Network, Organisation
+from agreements.policy import can_administer, can_edit_user, load_or_404, require
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
 
+#: How many of a user's latest audit events the detail page shows.
+AUDIT_TRAIL_LENGTH = 20
+
+#: Readable names of the audit actions that concern a user; others are shown by their code.
+AUDIT_ACTION_TITLES = {
+    "user.invite": _l("Invited"),
+    "user.invitation_resent": _l("Invitation sent again"),
+    "user.update": _l("Details edited"),
+    "user.deactivate": _l("Deactivated"),
+    "user.reactivate": _l("Reactivated"),
+    "user.coordinator_networks": _l("Coordinated networks changed"),
+    "membership.add": _l("Membership added"),
+    "membership.remove": _l("Membership removed"),
+    "account.login": _l("Logged in"),
+    "account.logout": _l("Logged out"),
+    "account.login_failed": _l("Failed login"),
+    "account.invitation_accepted": _l("Invitation accepted"),
+    "account.password_reset_requested": _l("Password reset requested"),
+    "account.password_reset": _l("Password reset"),
+    "account.password_change": _l("Password changed"),
+    "account.profile_update": _l("Own details edited"),
+}
+
+_STATE_CONDITIONS = {
+    UserState.ACTIVE: and_(User.active, User.password_hash.is_not(None)),
+    UserState.PENDING: and_(User.active, User.password_hash.is_(None)),
+    UserState.DEACTIVATED: ~User.active,
+}
+
+
+def _paginate(query):
+    return db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+
+
+def _user_query(filters: dict):
+    """Users matching the list's search text, organisation, role and state, by name."""
+    query = select(User).order_by(User.name, User.id)
+    if filters["q"]:
+        text = filters["q"]
+        query = query.where(
+            or_(User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True))
+        )
+    membership_conditions = []
+    if filters["organisation"]:
+        membership_conditions.append(Membership.organisation_id == filters["organisation"])
+    if filters["role"] == ADMIN_ROLE:
+        query = query.where(User.is_admin)
+    elif filters["role"] == COORDINATOR_ROLE:
+        query = query.where(User.coordinated_networks.any())
+    elif filters["role"]:
+        membership_conditions.append(Membership.role == MembershipRole(filters["role"]))
+    if membership_conditions:
+        query = query.where(User.memberships.any(and_(*membership_conditions)))
+    if filters["state"]:
+        query = query.where(_STATE_CONDITIONS[UserState(filters["state"])])
+    return query
+
 
 @bp.get("/")
+@login_required
 def index():
-    """List users."""
-    return "users"
+    """List users with search, filters by organisation, role and state, and pagination."""
+    require(can_administer)
+    form = UserFilterForm(formdata=request.args)
+    filters = form.values()
+    return render_template(
+        "users_admin/index.html",
+        form=form,
+        filtered=any(filters.values()),
+        pagination=_paginate(_user_query(filters)),
+        UserState=UserState,
+    )
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    """Invite a new user by e-mail, optionally into an organisation with a role."""
+    require(can_administer)
+    form = InviteForm()
+    if form.validate_on_submit():
+        organisation = (
+            db.session.get(Organisation, form.organisation.data) if form.organisation.data else None
+        )
+        try:
+            user = invite_user(
+                form.email.data,
+                form.name.data,
+                form.locale.data,
+                invited_by=current_user._get_current_object(),
+                organisation=organisation,
+                role=MembershipRole(form.role.data) if form.role.data else None,
+            )
+        except OperationRefused as refusal:
+            db.session.rollback()
+            form.email.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for(".detail", user_id=user.id))
+    return render_template("users_admin/invite.html", form=form)
 
 
 @bp.get("/invitations")
+@login_required
 def invitations():
-    """List pending invitations."""
-    return "invitations"
+    """List invitations not yet accepted, with a button to send each again."""
+    require(can_administer)
+    query = (
+        select(User)
+        .where(_STATE_CONDITIONS[UserState.PENDING])
+        .order_by(User.invited_at.desc().nulls_last(), User.id.desc())
+    )
+    pagination = _paginate(query)
+    inviter_ids = {user.invited_by_id for user in pagination.items} - {None}
+    inviters = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(inviter_ids))).all())
+    return render_template(
+        "users_admin/invitations.html", pagination=pagination, inviters=inviters, confirm_form=ConfirmForm()
+    )
+
+
+def _load_user(user_id: int) -> User:
+    return load_or_404(User, user_id, can_edit_user)
+
+
+def _audit_trail(user: User) -> list:
+    """The latest events whose object is this user, with the name of whoever acted."""
+    actor = aliased(User)
+    query = (
+        select(AuditEvent, actor.name)
+        .outerjoin(actor, AuditEvent.actor_id == actor.id)
+        .where(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id == user.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(AUDIT_TRAIL_LENGTH)
+    )
+    return db.session.execute(query).all()
+
+
+def _render_detail(user: User, membership_form=None, networks_form=None):
+    memberships = sorted(user.memberships, key=lambda m: (m.organisation.name, m.role.title))
+    return render_template(
+        "users_admin/detail.html",
+        user=user,
+        state=UserState.of(user),
+        inviter=db.session.get(User, user.invited_by_id) if user.invited_by_id else None,
+        memberships=memberships,
+        membership_form=membership_form or MembershipForm(formdata=None, user=user),
+        networks_form=networks_form or NetworksForm(formdata=None, user=user),
+        confirm_form=ConfirmForm(),
+        audit_trail=_audit_trail(user),
+        action_titles=AUDIT_ACTION_TITLES,
+    )
+
+
+@bp.get("/<int:user_id>")
+@login_required
+def detail(user_id: int):
+    """Show a user: account, state, memberships, coordinated networks and audit trail."""
+    return _render_detail(_load_user(user_id))
+
+
+def _commit_or_flash(operation, *args) -> bool:
+    """Run an operation and commit; when it is refused, roll back and show why."""
+    try:
+        operation(*args)
+    except OperationRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "danger")
+        return False
+    db.session.commit()
+    return True
+
+
+def _to_detail(user: User):
+    return redirect(url_for(".detail", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(user_id: int):
+    """Edit a user's name, e-mail, interface language and administrator flag."""
+    user = _load_user(user_id)
+    actor = current_user._get_current_object()
+    form = UserEditForm(user=user, actor=actor)
+    if form.validate_on_submit():
+        values = (form.name.data, form.email.data, form.locale.data, form.is_admin.data)
+        if _commit_or_flash(ops.update_user, user, actor, *values):
+            flash(_("The user's details were saved."), "success")
+            return _to_detail(user)
+    return render_template("users_admin/edit.html", form=form, user=user)
+
+
+@bp.post("/<int:user_id>/memberships")
+@login_required
+def add_membership(user_id: int):
+    """Give the user a role in an organisation."""
+    user = _load_user(user_id)
+    form = MembershipForm(user=user)
+    if not form.validate_on_submit():
+        return _render_detail(user, membership_form=form)
+    organisation = db.session.get(Organisation, form.organisation.data)
+    role = MembershipRole(form.role.data)
+    if _commit_or_flash(ops.add_membership, user, organisation, role):
+        flash(
+            _(
+                "%(name)s is now %(role)s in %(organisation)s.",
+                name=user.name,
+                role=role.title,
+                organisation=organisation.name,
+            ),
+            "success",
+        )
+    return _to_detail(user)
+
+
+@bp.route("/<int:user_id>/memberships/<int:membership_id>/remove", methods=["GET", "POST"])
+@login_required
+def remove_membership(user_id: int, membership_id: int):
+    """Confirm, then take a role in an organisation away from the user."""
+    user = _load_user(user_id)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user.id:
+        abort(404)
+    question = _(
+        "Remove the role %(role)s of %(name)s in %(organisation)s?",
+        role=membership.role.title,
+        name=user.name,
+        organisation=membership.organisation.name,
+    )
+    return _confirm_then(
+        user,
+        (ops.remove_membership, membership),
+        done=_("The membership was removed."),
+        title=_("Remove membership"),
+        question=question,
+        button=_("Remove membership"),
+    )
+
+
+def _confirm_then(user: User, operation: tuple, done: str, **texts):
+    """Show a confirmation page on GET; on POST run ``operation`` (function, *args) and return to the user."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if _commit_or_flash(*operation):
+            flash(done, "success")
+        return _to_detail(user)
+    return render_template("users_admin/confirm.html", form=form, user=user, **texts)
+
+
+@bp.post("/<int:user_id>/networks")
+@login_required
+def coordinator_networks(user_id: int):
+    """Save the networks the user coordinates."""
+    user = _load_user(user_id)
+    form = NetworksForm(user=user)
+    if not form.validate_on_submit():
+        return _render_detail(user, networks_form=form)
+    networks = db.session.scalars(select(Network).where(Network.id.in_(form.networks.data))).all()
+    if _commit_or_flash(ops.set_coordinator_networks, user, list(networks)):
+        flash(_("The coordinated networks were saved."), "success")
+    return _to_detail(user)
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@login_required
+def deactivate(user_id: int):
+    """Confirm, then deactivate the user so they can no longer log in."""
+    user = _load_user(user_id)
+    return _confirm_then(
+        user,
+        (ops.deactivate_user, user, current_user._get_current_object()),
+        done=_("%(name)s was deactivated and can no longer log in.", name=user.name),
+        title=_("Deactivate user"),
+        question=_(
+            "Deactivate %(name)s? They can no longer log in. Their memberships and history are kept, "
+            "and the account can be reactivated later.",
+            name=user.name,
+        ),
+        button=_("Deactivate"),
+        danger=True,
+    )
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
+@login_required
+def reactivate(user_id: int):
+    """Confirm, then reactivate a deactivated user."""
+    user = _load_user(user_id)
+    return _confirm_then(
+        user,
+        (ops.reactivate_user, user),
+        done=_("%(name)s was reactivated.", name=user.name),
+        title=_("Reactivate user"),
+        question=_("Reactivate %(name)s? They can log in again.", name=user.name),
+        button=_("Reactivate"),
+    )
+
+
+@bp.post("/<int:user_id>/resend-invitation")
+@login_required
+def resend_invitation(user_id: int):
+    """Send a pending invitation again with a fresh link."""
+    user = _load_user(user_id)
+    if _commit_or_flash(send_invitation, user, current_user._get_current_object()):
+        flash(_("The invitation was sent again to %(email)s.", email=user.email), "success")
+    target = request.form.get("next")
+    return redirect(target if is_safe_local_path(target) else url_for(".detail", user_id=user.id))
