@@ -1,0 +1,53 @@
+"""What a person does in the browser, and the axe-core accessibility check of a page."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+#: axe-core impacts that fail a page (WCAG 2.1 AA is the target; minor and moderate are reported elsewhere).
+FAILING_IMPACTS = {"serious", "critical"}
+_axe = Axe()
+#: The home page of the live server, whatever its port.
+HOME = re.compile(r"^http://127\.0\.0\.1:\d+/$")
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail listing every serious or critical axe-core violation on the current page."""
+    violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in FAILING_IMPACTS]
+    assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(map(_describe, violations))
+
+
+def _describe(violation: dict) -> str:
+    targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+    return f"- [{violation['impact']}] {violation['id']}: {violation['help']} at {'; '.join(targets)}"
+
+
+def open_page(page: Page, path: str) -> None:
+    """Go to ``path`` and expect it to answer 200 with exactly one <h1>."""
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == 200, f"{path} answered {response.status}"
+    expect(page.locator("h1")).to_have_count(1)
+
+
+def log_in(page: Page, user, password: str = PASSWORD) -> None:
+    """Log in through the login form and expect to land on the home page."""
+    open_page(page, "/login")
+    form = page.locator("main form")
+    form.locator("input[name=email]").fill(user.email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(HOME)
+
+
+def switch_language(page: Page, code: str) -> None:
+    """Press the navbar's language button for ``code`` and expect the page to be in that language."""
+    page.locator(f"nav button[name=locale][value={code}]").click()
+    expect_language(page, code)
+
+
+def expect_language(page: Page, code: str) -> None:
+    expect(page.locator("html")).to_have_attribute("lang", code)
