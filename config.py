@@ -84,6 +84,8 @@ class TestingConfig(BaseConfig):
     )
     MAIL_TRANSPORT = "none"
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Cheap hashing keeps the suite fast; verification reads the cost from each hash, so this is test-only.
+    PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SERVER_NAME = None
 
 

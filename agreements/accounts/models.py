@@ -4,6 +4,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, func
@@ -14,7 +15,10 @@ from agreements.core.timeutil import UTCDateTime
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
 
-_hasher = PasswordHasher()
+
+def password_hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (RFC 9106 defaults unless PASSWORD_HASH_PARAMS says otherwise)."""
+    return PasswordHasher(**current_app.config.get("PASSWORD_HASH_PARAMS", {}))
 
 
 class UILanguage(TitledEnum):
@@ -79,14 +83,14 @@ class User(UserMixin, TimestampMixin, db.Model):
         return email.strip().lower()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = password_hasher().hash(password)
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches; never raises for a missing or malformed hash."""
         if not self.password_hash:
             return False
         try:
-            return _hasher.verify(self.password_hash, password)
+            return password_hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 

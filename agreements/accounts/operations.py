@@ -1,13 +1,13 @@
 """State changes of accounts: login bookkeeping, invitations, passwords and the user's own profile."""
 
 import contextlib
+import functools
 
-from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
+from agreements.accounts.models import Membership, MembershipRole, UILanguage, User, password_hasher
 from agreements.accounts.tokens import TokenPurpose, external_url, make_token, max_age
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
@@ -20,8 +20,6 @@ _LINK_MAILS = {
     TokenPurpose.INVITATION: ("accounts.accept_invitation", "invitation"),
     TokenPurpose.PASSWORD_RESET: ("accounts.reset_password", "password_reset"),
 }
-#: Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password.
-_TIMING_PROBE_HASH = PasswordHasher().hash("timing-probe-password")
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -40,9 +38,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@functools.cache
+def _probe_hash() -> str:
+    """Verified against when the e-mail is unknown, so a wrong address takes as long as a wrong password."""
+    return password_hasher().hash("timing-probe-password")
+
+
 def _check_probe_password(password: str) -> None:
     with contextlib.suppress(VerificationError):
-        PasswordHasher().verify(_TIMING_PROBE_HASH, password)
+        password_hasher().verify(_probe_hash(), password)
 
 
 def record_login(user: User) -> None:
