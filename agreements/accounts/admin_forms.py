@@ -76,14 +76,20 @@ class UserFilterForm(FlaskForm):
         return values
 
 
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class _AccountForm(FlaskForm):
     """Name, e-mail and language, shared by the invitation and the edit form."""
 
     #: The account being edited, whose own e-mail does not count as taken.
     _user: User | None = None
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), filters=[_stripped], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("E-mail"), filters=[_stripped], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     locale = SelectField(_l("Language of the user interface"), choices=UILanguage.choices(), default="fi")
 
     def validate_email(self, field) -> None:

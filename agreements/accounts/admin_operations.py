@@ -29,7 +29,7 @@ def update_user(user: User, actor: User, name: str, email: str, locale: UILangua
     """Change a user's name, e-mail, interface language and administrator flag."""
     if user.id == actor.id and not is_admin:
         raise OperationRefused(_("You cannot remove your own administrator rights."))
-    email = email.strip()
+    email = User.normalise_email(email)
     if email_taken(email, except_user=user):
         raise OperationRefused(_("Another user already has this e-mail address."))
     new_values = {"name": name.strip(), "email": email, "locale": UILanguage(locale), "is_admin": is_admin}
