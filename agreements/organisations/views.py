@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from agreements.extensions import db
@@ -133,26 +134,28 @@ def import_csv():
     """Import organisations from a CSV file: all rows or, if any row is bad, none (administrators)."""
     require(can_administer)
     form = ImportForm()
-    check = None
-    if form.validate_on_submit():
-        try:
-            check = csv_import.check_file(form.file.data.read(csv_import.MAX_BYTES + 1))
-        except csv_import.ImportFileError as error:
-            form.file.errors.append(error.message)
-        else:
-            if check.ok:
-                count = operations.import_organisations(check.organisations)
-                db.session.commit()
-                flash(_("%(count)s organisations imported.", count=count), "success")
-                return redirect(url_for(".index"))
+    check = _check_upload(form) if form.validate_on_submit() else None
+    if check is not None and check.ok:
+        count = operations.import_organisations(check.organisations)
+        db.session.commit()
+        flash(ngettext("%(num)s organisation imported.", "%(num)s organisations imported.", count), "success")
+        return redirect(url_for(".index"))
     return render_template(
         "organisations/import.html",
         form=form,
         check=check,
-        columns=csv_import.COLUMNS,
         max_rows=csv_import.MAX_ROWS,
         max_megabytes=csv_import.MAX_BYTES // (1024 * 1024),
     )
+
+
+def _check_upload(form: ImportForm) -> csv_import.ImportCheck | None:
+    """Check the uploaded file; a problem with the whole file becomes an error on the file field."""
+    try:
+        return csv_import.check_file(form.file.data.read(csv_import.MAX_BYTES + 1))
+    except csv_import.ImportFileError as error:
+        form.file.errors.append(error.message)
+        return None
 
 
 @bp.get("/organisations/import/example.csv")
