@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from agreements.extensions import db
-from agreements.organisations.models import Network, OrganisationKind
+from agreements.organisations.models import Network, Organisation, OrganisationKind
 from tests.conftest import region
 from tests.organisations.conftest import audit_events
 
@@ -123,17 +123,14 @@ def test_delete_is_refused_while_a_coordinator_is_assigned(admin_client, coordin
     assert audit_events("network.delete") == []
 
 
-def test_delete_network_without_coordinators_after_confirmation(
-    admin_client, make_network, make_organisation
-):
-    network = make_network(name="Poistuva verkosto", region_codes=("06",))
-    organisation = make_organisation(region_code="06")
-    assert 'method="post"' in admin_client.get(f"/networks/{network.id}/delete").get_data(as_text=True)
-    response = admin_client.post(f"/networks/{network.id}/delete")
+def test_delete_uncoordinated_network_after_confirmation(admin_client, make_network, make_organisation):
+    network_id = make_network(name="Poistuva verkosto", region_codes=("06",)).id
+    organisation_id = make_organisation(region_code="06").id
+    assert 'method="post"' in admin_client.get(f"/networks/{network_id}/delete").get_data(as_text=True)
+    response = admin_client.post(f"/networks/{network_id}/delete")
     assert response.status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Network, network.id) is None
-    assert db.session.get(type(organisation), organisation.id) is not None
+    assert db.session.get(Network, network_id) is None
+    assert db.session.get(Organisation, organisation_id) is not None
     [event] = audit_events("network.delete")
     assert event.details == {"name": "Poistuva verkosto", "regions": ["06"]}
 
