@@ -4,11 +4,13 @@ The suite runs on a SQLite file by default and on PostgreSQL when TEST_DATABASE_
 is built by the real migrations, so the tests also prove they run on that database.
 """
 
+import contextvars
 import itertools
 import os
 import re
 
 import pytest
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
@@ -26,7 +28,18 @@ _CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class CSRFClient(FlaskClient):
-    """A test client that sends a valid CSRF token with every form it posts, unless told not to."""
+    """A test client that sends a valid CSRF token with every form it posts, unless told not to.
+
+    Each request runs in a fresh context, as on a real server: the test's own app context (and so
+    ``g``, the login cache and the database session) is not shared with the request.
+    """
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is None:  # already isolated, e.g. following a redirect
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test sees what the request committed
+        return response
 
     def post(self, *args, csrf: bool = True, **kwargs):
         if csrf:

@@ -1,5 +1,6 @@
 """User, Membership (a user's role in an organisation) and coordinator assignments."""
 
+import hashlib
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -93,6 +94,16 @@ class User(UserMixin, TimestampMixin, db.Model):
             return password_hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def get_id(self) -> str:
+        """Session and remember-me identity; it changes with the password, which logs out other sessions."""
+        return f"{self.id}:{self.password_fingerprint()}"
+
+    def password_fingerprint(self) -> str:
+        """A short digest of the password hash (empty before a password is set)."""
+        if not self.password_hash:
+            return ""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

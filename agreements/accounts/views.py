@@ -43,7 +43,12 @@ def _failed(response) -> bool:
     return response.status_code == 200
 
 
-def _throttled(count_when=None):
+def _accepted(response) -> bool:
+    """An accepted request redirects; a form with errors does not count against the limit."""
+    return response.status_code == 302
+
+
+def _throttled(count_when):
     """Limit POSTs of a form per client IP and per submitted e-mail address."""
 
     def decorate(view):
@@ -121,7 +126,7 @@ def accept_invitation(token):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@_throttled()
+@_throttled(count_when=_accepted)
 def forgot_password():
     """Ask for a password reset link by e-mail."""
     form = ForgotPasswordForm()
@@ -187,6 +192,7 @@ def change_password():
     if form.validate_on_submit():
         operations.change_password(current_user, form.password.data)
         db.session.commit()
+        login_user(current_user._get_current_object())  # the session follows the new password; others end
         flash(_("Your password has been changed."), "success")
         return redirect(url_for(".profile"))
     return _profile_page(password_form=form)

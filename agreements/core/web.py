@@ -71,10 +71,13 @@ def nav_items() -> list[tuple[str, str]]:
     return items
 
 
-def _load_user(user_id: str):
+def _load_user(session_id: str):
+    """The user whose id and password fingerprint match the session's; otherwise nobody."""
     from agreements.accounts.models import User
 
-    return db.session.get(User, int(user_id))
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.password_fingerprint() == fingerprint else None
 
 
 def render_error(error, message: str | None = None):

@@ -110,3 +110,12 @@ def test_guessing_the_current_password_is_rate_limited(app, client, user, monkey
     assert change_password(client, PASSWORD, new_password).status_code == 429
     db.session.refresh(user)
     assert user.check_password(PASSWORD)
+
+
+def test_a_new_password_ends_other_sessions_but_keeps_this_one(app, client, user, login, new_password):
+    other_device = app.test_client()
+    login(other_device, user)
+    assert other_device.get("/account").status_code == 200
+    change_password(client, PASSWORD, new_password)
+    assert client.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302

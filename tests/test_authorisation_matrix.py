@@ -1,0 +1,193 @@
+"""Every route × every role, with the answer each role must get.
+
+The table below is checked against the app's URL map: a route without a row fails the suite, so nobody
+can add a page and forget to decide who may use it. Pages for logged-in users send anonymous visitors to
+the login page (302); admin pages without an id answer 403; pages that take an id answer 404 for a
+missing and a forbidden object alike.
+"""
+
+import pytest
+
+from agreements import create_app
+from agreements.accounts.models import MembershipRole
+from agreements.organisations.models import OrganisationKind
+from config import TestingConfig
+from tests.conftest import log_in
+
+ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (
+    "anonymous",
+    "workshop_viewer",
+    "workshop_editor",
+    "provider_signatory",
+    "coordinator",
+    "other_coordinator",
+    "admin",
+)
+#: Admin last: an allowed POST may change the shared objects, a refused one must not.
+ROLES = (ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN)
+MEMBERS = (VIEWER, EDITOR, PROVIDER)
+
+
+def answers(default: int, anonymous: int = 302, **by_role: int) -> dict[str, int]:
+    """Expected status per role: ``default`` for logged-in roles unless named, 302 to login for anonymous."""
+    table = {role: default for role in ROLES}
+    table[ANON] = anonymous
+    table.update(by_role)
+    return table
+
+
+def admin_only(ok: int = 200, refused: int = 403) -> dict[str, int]:
+    return answers(refused, **{ADMIN: ok})
+
+
+def for_roles(roles, ok: int = 200, refused: int = 404) -> dict[str, int]:
+    return answers(refused, **dict.fromkeys(roles, ok))
+
+
+EVERYONE_LOGGED_IN = answers(200)
+PUBLIC_FORM = answers(302, anonymous=200)  # logged-in users are sent home
+TOKEN_PAGE = answers(400, anonymous=400)  # an invalid link is a bad request, explained to anyone
+
+#: (endpoint, method) -> expected status per role. Objects: the workshop W in Pirkanmaa (the viewer's and
+#: editor's organisation, in the coordinator's network), the coordinator's network, the editor's user page.
+MATRIX = {
+    ("static", "GET"): answers(200, anonymous=200),
+    ("core.home", "GET"): EVERYONE_LOGGED_IN,
+    ("core.set_language", "POST"): answers(302, anonymous=302),
+    ("accounts.login", "GET"): PUBLIC_FORM,
+    ("accounts.login", "POST"): PUBLIC_FORM,
+    ("accounts.logout", "POST"): answers(302),
+    ("accounts.profile", "GET"): EVERYONE_LOGGED_IN,
+    ("accounts.profile", "POST"): answers(302),  # fields left out keep their values: saved
+    ("accounts.change_password", "POST"): EVERYONE_LOGGED_IN,
+    ("accounts.forgot_password", "GET"): answers(200, anonymous=200),
+    ("accounts.forgot_password", "POST"): answers(200, anonymous=200),  # no address: the form again
+    ("accounts.accept_invitation", "GET"): TOKEN_PAGE,
+    ("accounts.accept_invitation", "POST"): TOKEN_PAGE,
+    ("accounts.reset_password", "GET"): TOKEN_PAGE,
+    ("accounts.reset_password", "POST"): TOKEN_PAGE,
+    ("organisations.index", "GET"): answers(403, **{COORD: 200, OTHER_COORD: 200, ADMIN: 200}),
+    ("organisations.detail", "GET"): for_roles((VIEWER, EDITOR, COORD, ADMIN)),
+    ("organisations.create", "GET"): admin_only(),
+    ("organisations.create", "POST"): admin_only(),
+    ("organisations.edit", "GET"): for_roles((ADMIN,)),
+    ("organisations.edit", "POST"): for_roles((ADMIN,)),
+    ("organisations.deactivate", "GET"): for_roles((ADMIN,)),
+    ("organisations.deactivate", "POST"): for_roles((ADMIN,), ok=302),
+    ("organisations.reactivate", "GET"): for_roles((ADMIN,)),
+    ("organisations.reactivate", "POST"): for_roles((ADMIN,), ok=409),  # W is active: nothing to do
+    ("organisations.import_csv", "GET"): admin_only(),
+    ("organisations.import_csv", "POST"): admin_only(),
+    ("organisations.import_example", "GET"): admin_only(),
+    ("organisations.networks", "GET"): answers(403, **{COORD: 200, OTHER_COORD: 200, ADMIN: 200}),
+    ("organisations.network_detail", "GET"): for_roles((COORD, ADMIN)),
+    ("organisations.network_create", "GET"): admin_only(),
+    ("organisations.network_create", "POST"): admin_only(),
+    ("organisations.network_edit", "GET"): for_roles((ADMIN,)),
+    ("organisations.network_edit", "POST"): for_roles((ADMIN,)),
+    ("organisations.network_delete", "GET"): for_roles((ADMIN,)),
+    ("organisations.network_delete", "POST"): for_roles((ADMIN,), ok=409),  # it has a coordinator
+    ("users_admin.index", "GET"): admin_only(),
+    ("users_admin.invitations", "GET"): admin_only(),
+    ("users_admin.invite", "GET"): admin_only(),
+    ("users_admin.invite", "POST"): admin_only(),
+    ("users_admin.detail", "GET"): for_roles((ADMIN,)),
+    ("users_admin.edit", "GET"): for_roles((ADMIN,)),
+    ("users_admin.edit", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.deactivate", "GET"): for_roles((ADMIN,)),
+    ("users_admin.deactivate", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.reactivate", "GET"): for_roles((ADMIN,)),
+    ("users_admin.reactivate", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.add_membership", "POST"): for_roles((ADMIN,)),  # no organisation chosen: form again
+    ("users_admin.remove_membership", "GET"): for_roles((ADMIN,)),
+    ("users_admin.remove_membership", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.coordinator_networks", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.resend_invitation", "POST"): for_roles((ADMIN,), ok=302),
+}
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_a_row_in_the_matrix(app):
+    routes = _routes(app)
+    assert not routes - MATRIX.keys(), (
+        f"routes without an authorisation rule: {sorted(routes - MATRIX.keys())}"
+    )
+    assert not MATRIX.keys() - routes, (
+        f"rules for routes that no longer exist: {sorted(MATRIX.keys() - routes)}"
+    )
+
+
+@pytest.fixture
+def world(make_organisation, make_user, make_network):
+    """One user per role around the workshop W, plus objects in another region."""
+    workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06")
+    provider = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06")
+    make_organisation(kind=OrganisationKind.WORKSHOP, region_code="01")
+    network = make_network(region_codes=("06",))
+    other_network = make_network(region_codes=("01",))
+    users = {
+        VIEWER: make_user(organisation=workshop, role=MembershipRole.VIEWER),
+        EDITOR: make_user(organisation=workshop, role=MembershipRole.EDITOR),
+        PROVIDER: make_user(organisation=provider, role=MembershipRole.SIGNATORY),
+        COORD: make_user(networks=[network]),
+        OTHER_COORD: make_user(networks=[other_network]),
+        ADMIN: make_user(admin=True),
+    }
+    target_user = users[EDITOR]
+    url_values = {
+        "organisation_id": workshop.id,
+        "network_id": network.id,
+        "user_id": target_user.id,
+        "membership_id": target_user.memberships[0].id,
+        "token": "not-a-valid-token",
+        "filename": "css/app.css",
+    }
+    return users, url_values
+
+
+def _client_as(app, user):
+    client = app.test_client()
+    if user is not None:
+        log_in(client, user)
+    return client
+
+
+def _url(app, endpoint: str, url_values: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: url_values[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
+def test_route_answers_each_role_as_the_matrix_says(app, world, endpoint, method):
+    users, url_values = world
+    url = _url(app, endpoint, url_values)
+    got = {}
+    for role in ROLES:
+        client = _client_as(app, users.get(role))
+        response = client.get(url) if method == "GET" else client.post(url, data={})
+        got[role] = response.status_code
+    assert got == MATRIX[(endpoint, method)], f"{method} {url}"
+
+
+#: Endpoints whose URL takes an object id, read from the app's own URL map.
+ID_ROUTES = {rule.endpoint for rule in create_app(TestingConfig).url_map.iter_rules() if "_id>" in rule.rule}
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(k for k in MATRIX if k[0] in ID_ROUTES))
+def test_a_missing_object_is_404_even_for_an_administrator(app, world, endpoint, method):
+    users, url_values = world
+    client = _client_as(app, users[ADMIN])
+    missing = {name: (999_999 if name.endswith("_id") else value) for name, value in url_values.items()}
+    url = _url(app, endpoint, missing)
+    response = client.get(url) if method == "GET" else client.post(url, data={})
+    assert response.status_code == 404
