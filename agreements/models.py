@@ -3,16 +3,24 @@
 from agreements.accounts.models import Membership, User, coordinator_networks
 from agreements.core.audit import AuditEvent
 from agreements.core.mail import OutboxMessage
+from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.organisations.models import Network, Organisation, Region, network_regions
+from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
 
 __all__ = [
+    "Agreement",
+    "AgreementTemplate",
+    "AgreementVersion",
     "AuditEvent",
     "Membership",
     "Network",
     "Organisation",
     "OutboxMessage",
+    "ReferenceCounter",
     "Region",
+    "TemplateVersion",
     "User",
+    "agreement_parties",
     "coordinator_networks",
     "network_regions",
 ]

@@ -1,0 +1,1 @@
+"""Drafting agreements: Agreement, its immutable versions, the lifecycle and the redline between versions."""

@@ -1,0 +1,151 @@
+"""Agreement, its parties and its immutable versions."""
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from agreements.core.models import TimestampMixin, TitledEnum, enum_type
+from agreements.core.timeutil import UTCDateTime, utcnow
+from agreements.extensions import db
+from agreements.organisations.models import Language, Organisation
+from agreements.templates_lib.models import TemplateVersion
+
+
+class AgreementStatus(TitledEnum):
+    DRAFT = "draft"
+    COMMENTING = "commenting"
+    AWAITING_SIGNATURES = "awaiting_signatures"
+    SIGNED = "signed"
+    CANCELLED = "cancelled"
+    TERMINATED = "terminated"
+    SUPERSEDED = "superseded"
+
+    @classmethod
+    def titles(cls):
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.COMMENTING: _l("Out for comments"),
+            cls.AWAITING_SIGNATURES: _l("Awaiting signatures"),
+            cls.SIGNED: _l("Signed"),
+            cls.CANCELLED: _l("Cancelled"),
+            cls.TERMINATED: _l("Terminated"),
+            cls.SUPERSEDED: _l("Superseded"),
+        }
+
+
+agreement_parties = Table(
+    "agreement_parties",
+    db.metadata,
+    Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+
+class Agreement(TimestampMixin, db.Model):
+    """An agreement between organisations, from first draft to its end.
+
+    Title, validity and parties are copied from the latest version so lists can filter on them; the
+    versions are the record.
+    """
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Human-friendly unique reference, e.g. SOP-2026-0042.
+    reference: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
+    status: Mapped[AgreementStatus] = mapped_column(
+        enum_type(AgreementStatus), default=AgreementStatus.DRAFT, nullable=False, index=True
+    )
+    template_version_id: Mapped[int] = mapped_column(
+        ForeignKey("template_versions.id"), nullable=False, index=True
+    )
+    language: Mapped[Language] = mapped_column(enum_type(Language), nullable=False)
+    #: The workshop that drafts the agreement and may edit it.
+    owner_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    notice_period_months: Mapped[int] = mapped_column(default=3, nullable=False)
+    auto_renew: Mapped[bool] = mapped_column(default=False, nullable=False)
+    #: Number of the latest version; a save must name it, so concurrent edits are detected.
+    current_version_number: Mapped[int] = mapped_column(default=0, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+    template_version: Mapped[TemplateVersion] = relationship()
+    owner: Mapped[Organisation] = relationship(foreign_keys=[owner_id])
+    parties: Mapped[list[Organisation]] = relationship(
+        secondary=agreement_parties, order_by=Organisation.name
+    )
+    versions: Mapped[list["AgreementVersion"]] = relationship(
+        back_populates="agreement", order_by="AgreementVersion.number", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        CheckConstraint("notice_period_months >= 0", name="notice_not_negative"),
+    )
+
+    @property
+    def latest_version(self) -> "AgreementVersion | None":
+        return self.versions[-1] if self.versions else None
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class AgreementVersion(db.Model):
+    """One saved state of an agreement: who saved it, when, why, and every value the document needs."""
+
+    __tablename__ = "agreement_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), nullable=False)
+    number: Mapped[int] = mapped_column(nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    change_note: Mapped[str] = mapped_column(String(500), default="", nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    notice_period_months: Mapped[int] = mapped_column(nullable=False)
+    auto_renew: Mapped[bool] = mapped_column(nullable=False)
+    #: Ids of the party organisations at this version, in the order they were chosen.
+    party_ids: Mapped[list] = mapped_column(JSON, nullable=False)
+    #: Field values keyed by manifest field key, stored as JSON-friendly values (dates as ISO strings).
+    values: Mapped[dict] = mapped_column(JSON, nullable=False)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="versions")
+    created_by: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by the registry
+
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "number", name="uq_agreement_versions_agreement_number"),
+    )
+
+
+@event.listens_for(AgreementVersion, "before_update")
+def _agreement_versions_are_immutable(mapper, connection, target):
+    raise RuntimeError("agreement versions are immutable; save a new version instead")
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given in a year, so references are sequential and unique."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0, nullable=False)

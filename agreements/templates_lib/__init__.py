@@ -1,0 +1,1 @@
+"""The agreement template library: templates, their immutable versions, manifests and document rendering."""
