@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, inspect, make_url, text
@@ -51,21 +52,24 @@ def flask_db(database_url: str, *args: str) -> str:
     return output
 
 
-def tables(database_url: str) -> set[str]:
-    engine = create_engine(database_url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-
-
-def region_count(database_url: str) -> int:
+@contextmanager
+def connected(database_url: str):
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            return connection.execute(text("SELECT count(*) FROM regions")).scalar_one()
+            yield connection
     finally:
         engine.dispose()
+
+
+def tables(database_url: str) -> set[str]:
+    with connected(database_url) as connection:
+        return set(inspect(connection).get_table_names())
+
+
+def region_count(database_url: str) -> int:
+    with connected(database_url) as connection:
+        return connection.execute(text("SELECT count(*) FROM regions")).scalar_one()
 
 
 def test_migrations_go_up_down_and_up_again_without_drift(fresh_database_url):
