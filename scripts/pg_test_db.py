@@ -18,6 +18,14 @@ from psycopg import sql
 ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+def shown(url: str) -> str:
+    """The URL with any password masked, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+
+
 def connect() -> psycopg.Connection:
     return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
 
@@ -27,9 +35,9 @@ def check() -> int:
         with connect() as connection:
             version = connection.execute("SHOW server_version").fetchone()[0]
     except psycopg.Error as error:
-        print(f"PostgreSQL at {ADMIN_URL} cannot be used: {error}".strip(), file=sys.stderr)
+        print(f"PostgreSQL at {shown(ADMIN_URL)} cannot be used: {error}".strip(), file=sys.stderr)
         return 1
-    print(f"PostgreSQL {version} at {ADMIN_URL}")
+    print(f"PostgreSQL {version} at {shown(ADMIN_URL)}")
     return 0
 
 
