@@ -46,23 +46,23 @@ def test_changing_name_and_language(client, user):
     assert user.locale == UILanguage.SV
     assert 'lang="sv"' in client.get("/account").get_data(as_text=True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.profile_update"))
-    assert event.details["locale"] == ["fi", "sv"]
+    assert event.details["locale"] == ["en", "sv"]
 
 
 def test_an_empty_name_is_refused_and_the_input_kept(client, user):
-    response = client.post("/account", data={"name": "", "locale": "en"})
+    response = client.post("/account", data={"name": "", "locale": "fi"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'aria-invalid="true"' in page
-    assert '<option selected value="en">' in page
+    assert '<option selected value="fi">' in page
     db.session.refresh(user)
-    assert user.locale == UILanguage.FI
+    assert user.locale == UILanguage.EN
 
 
 def test_an_unknown_language_is_refused(client, user):
     assert client.post("/account", data={"name": user.name, "locale": "de"}).status_code == 200
     db.session.refresh(user)
-    assert user.locale == UILanguage.FI
+    assert user.locale == UILanguage.EN
 
 
 def test_changing_the_password(client, user, new_password):
