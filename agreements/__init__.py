@@ -54,15 +54,20 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.accounts.admin import bp as users_admin_bp
     from agreements.accounts.views import bp as accounts_bp
     from agreements.core.views import bp as core_bp
+    from agreements.drafting import document_views, views  # noqa: F401 - attach their routes to the blueprint
+    from agreements.drafting.blueprint import bp as agreements_bp
     from agreements.organisations.views import bp as organisations_bp
+    from agreements.templates_lib.views import bp as templates_admin_bp
 
-    for blueprint in (core_bp, accounts_bp, users_admin_bp, organisations_bp):
+    blueprints = (core_bp, accounts_bp, users_admin_bp, organisations_bp, templates_admin_bp, agreements_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from agreements.core.mail import mail_cli
     from agreements.demo.cli import demo_cli
+    from agreements.templates_lib.cli import templates_cli
 
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(mail_cli)
+    for group in (demo_cli, mail_cli, templates_cli):
+        app.cli.add_command(group)

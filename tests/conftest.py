@@ -12,11 +12,12 @@ import re
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
 from agreements import create_app
-from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
 from agreements.extensions import db, limiter
 from agreements.organisations.models import Language, Network, Organisation, OrganisationKind, Region
 from config import TestingConfig
@@ -84,8 +85,8 @@ def app(database_url):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Give every test an app context and leave the database as the migrations made it."""
-    with app.app_context():
+    """Give every test an English app context and leave the database as the migrations made it."""
+    with app.app_context(), force_locale("en"):
         limiter.reset()
         yield
         db.session.rollback()
@@ -106,7 +107,11 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser-like client; tests read the English source texts, so its session asks for English."""
+    test_client = app.test_client()
+    with test_client.session_transaction() as session:
+        session["locale"] = "en"
+    return test_client
 
 
 _counter = itertools.count(1)
@@ -141,13 +146,14 @@ def make_organisation():
 
 @pytest.fixture
 def make_user():
-    """Factory: an active user with the shared test password, memberships and coordinator networks."""
+    """Factory: an active user (English interface unless told) with the test password, roles and networks."""
 
     def make(organisation=None, role=MembershipRole.EDITOR, admin=False, networks=(), **fields) -> User:
         n = next(_counter)
         user = User(
             email=fields.pop("email", f"user{n}@example.fi"),
             name=fields.pop("name", f"Testi Käyttäjä {n}"),
+            locale=fields.pop("locale", UILanguage.EN),
             is_admin=admin,
             **fields,
         )
@@ -195,3 +201,90 @@ def log_in(client, user, password: str = PASSWORD):
 @pytest.fixture
 def login():
     return log_in
+
+
+@pytest.fixture
+def make_template_version():
+    """Factory: a stored template version from the test package (every field type), or a given manifest."""
+    from agreements.templates_lib.models import TemplateSource
+    from agreements.templates_lib.operations import add_template_version
+    from tests.support.template_package import manifest, package
+
+    def make(key="test_template", kind="bilateral", manifest_dict=None):
+        version, _created = add_template_version(
+            *package(manifest_dict or manifest(key, kind)), TemplateSource.SHIPPED
+        )
+        db.session.commit()
+        return version
+
+    return make
+
+
+#: Field values for the test package's manifest, as stored in an agreement version.
+SAMPLE_VALUES = {
+    "instructor": "Maija Ohjaaja",
+    "duties": "Perehdytys & työturvallisuus <tärkeä>\nToinen rivi",
+    "first_day": "2026-08-10",
+    "places": 3,
+    "fee": "120.50",
+    "billing": "monthly",
+    "insured": True,
+    "units": [{"name": "Puusepänalan perustutkinto", "students": 2}],
+}
+
+
+@pytest.fixture
+def make_agreement(make_template_version, make_organisation):
+    """Factory: an agreement with one version, owned by a workshop, with the given providers and status."""
+    from datetime import date
+
+    from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
+
+    def make(
+        owner=None,
+        providers=(),
+        status=AgreementStatus.DRAFT,
+        template_version=None,
+        created_by=None,
+        title="Yhteistyösopimus työelämässä oppimisesta",
+        values=None,
+        language=Language.FI,
+        **dates,
+    ):
+        owner = owner or make_organisation(kind=OrganisationKind.WORKSHOP)
+        providers = list(providers) or [make_organisation(kind=OrganisationKind.PROVIDER)]
+        template_version = template_version or make_template_version()
+        n = next(_counter)
+        header = {
+            "title": title,
+            "start_date": dates.get("start_date", date(2026, 8, 1)),
+            "end_date": dates.get("end_date", date(2027, 7, 31)),
+            "notice_period_months": dates.get("notice_period_months", 3),
+            "auto_renew": dates.get("auto_renew", False),
+        }
+        agreement = Agreement(
+            reference=f"SOP-2026-{n:04d}",
+            status=status,
+            template_version=template_version,
+            language=language,
+            owner=owner,
+            created_by_id=created_by.id if created_by else None,
+            current_version_number=1,
+            parties=[owner, *providers],
+            **header,
+        )
+        agreement.versions.append(
+            AgreementVersion(
+                number=1,
+                created_by_id=created_by.id if created_by else None,
+                change_note="",
+                party_ids=[owner.id, *(p.id for p in providers)],
+                values=dict(SAMPLE_VALUES if values is None else values),
+                **header,
+            )
+        )
+        db.session.add(agreement)
+        db.session.commit()
+        return agreement
+
+    return make

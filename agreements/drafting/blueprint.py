@@ -1,0 +1,5 @@
+"""The agreements blueprint; its routes live in views.py (drafting) and document_views.py (reading)."""
+
+from flask import Blueprint
+
+bp = Blueprint("agreements", __name__, url_prefix="/agreements")

@@ -1,0 +1,123 @@
+"""Checking a template package (manifest + .docx per language) before it is accepted.
+
+Each check raises TemplateRejected with a named code: the .docx must be a safe zip (bounded size and
+entry count, no path tricks, no XML entities), use exactly the declared variables, carry a Heading 1 for
+every section, and render with sample values in the sandbox.
+"""
+
+import io
+import re
+import zipfile
+from datetime import date
+
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+
+from agreements.templates_lib.errors import TemplateRejected
+from agreements.templates_lib.fields import label, sample_value
+from agreements.templates_lib.manifest import RESERVED_NAMES, field_keys, required_field_keys
+from agreements.templates_lib.rendering import build_context, render_docx, sandboxed_environment
+
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 500
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+SAMPLE_HEADER = {
+    "reference": "SOP-2026-0001",
+    "title": 'Näytesopimus <&> "Åbo"',
+    "start_date": date(2026, 1, 1),
+    "end_date": date(2027, 12, 31),
+    "notice_period_months": 3,
+    "auto_renew": True,
+}
+SAMPLE_PARTIES = [
+    {
+        "name": "Näytepaja & Co",
+        "business_id": "0737546-2",
+        "municipality": "Tampere",
+        "region": "Pirkanmaa",
+        "kind": "workshop",
+    },
+    {
+        "name": "Oppilaitos <Ö>",
+        "business_id": "1572860-0",
+        "municipality": "Vaasa",
+        "region": "Pohjanmaa",
+        "kind": "provider",
+    },
+]
+
+
+def check_package(manifest: dict, documents: dict[str, bytes]) -> None:
+    """Check both language documents of a package against its (already checked) manifest."""
+    for language, docx_bytes in documents.items():
+        name = f"{language}.docx"
+        check_zip(docx_bytes, name)
+        check_variables(docx_bytes, manifest, name)
+        check_section_headings(docx_bytes, manifest, language)
+        check_test_render(docx_bytes, manifest, language)
+
+
+def check_zip(docx_bytes: bytes, name: str) -> None:
+    """A .docx is a zip: refuse bombs, odd paths and XML entity declarations before anything parses it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(docx_bytes))
+    except zipfile.BadZipFile as error:
+        raise TemplateRejected("not_a_docx", name) from error
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise TemplateRejected("zip_too_many_entries", name)
+        if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+            raise TemplateRejected("zip_too_large", name)
+        names = {entry.filename for entry in entries}
+        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            raise TemplateRejected("not_a_docx", name)
+        for entry in entries:
+            if entry.filename.startswith(("/", "\\")) or ".." in entry.filename.split("/"):
+                raise TemplateRejected("zip_unsafe_path", name)
+            if entry.filename.endswith((".xml", ".rels")) and _declares_entities(archive, entry):
+                raise TemplateRejected("xml_entities", name)
+
+
+def _declares_entities(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    with archive.open(entry) as stream:
+        return bool(_ENTITY_DECLARATION.search(stream.read(MAX_UNPACKED_BYTES)))
+
+
+def check_variables(docx_bytes: bytes, manifest: dict, name: str) -> None:
+    """Every variable used is declared (or reserved) and every required field is used."""
+    try:
+        used = DocxTemplate(io.BytesIO(docx_bytes)).get_undeclared_template_variables(
+            jinja_env=sandboxed_environment()
+        )
+    except TemplateError as error:
+        raise TemplateRejected("template_syntax", f"{name}: {error}") from error
+    undeclared = sorted(used - field_keys(manifest) - RESERVED_NAMES)
+    if undeclared:
+        raise TemplateRejected("undeclared_variable", f"{name}: {', '.join(undeclared)}")
+    unused = sorted(required_field_keys(manifest) - used)
+    if unused:
+        raise TemplateRejected("unused_required_field", f"{name}: {', '.join(unused)}")
+
+
+def check_section_headings(docx_bytes: bytes, manifest: dict, language: str) -> None:
+    """Each manifest section has a Heading 1 paragraph with its title in the document's language."""
+    document = Document(io.BytesIO(docx_bytes))
+    headings = {p.text.strip() for p in document.paragraphs if p.style.name == "Heading 1"}
+    for section in manifest["sections"]:
+        if label(section["title"], language) not in headings:
+            raise TemplateRejected(
+                "missing_section_heading", f"{language}.docx: {label(section['title'], language)}"
+            )
+
+
+def check_test_render(docx_bytes: bytes, manifest: dict, language: str) -> None:
+    """Render once with a sample value for every field; any failure refuses the package."""
+    values = {field["key"]: sample_value(field) for field in manifest["fields"]}
+    context = build_context(SAMPLE_HEADER, SAMPLE_PARTIES, values, manifest, language, date(2026, 1, 1))
+    try:
+        render_docx(docx_bytes, context, strict=True)
+    except Exception as error:  # any failure of a foreign template refuses it, with its message
+        raise TemplateRejected("render_failed", f"{language}.docx: {error}") from error

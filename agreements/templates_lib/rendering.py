@@ -1,0 +1,139 @@
+"""Filling a template: the context a document sees, sandboxed docxtpl rendering, PDF and an HTML preview.
+
+docxtpl always runs with a SandboxedEnvironment and autoescape: without the sandbox a template could run
+code, and without autoescape a ``<`` or ``&`` in a value would silently corrupt the document.
+"""
+
+import io
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, Undefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from agreements.templates_lib.fields import document_value, format_date, label
+
+PDF_TIMEOUT_SECONDS = 90
+KIND_TITLES = {
+    "fi": {"workshop": "työpaja", "provider": "koulutuksen järjestäjä"},
+    "sv": {"workshop": "verkstad", "provider": "utbildningsanordnare"},
+}
+
+
+class PdfUnavailable(RuntimeError):
+    """LibreOffice is not installed or could not convert the document."""
+
+
+def sandboxed_environment(strict: bool = False) -> SandboxedEnvironment:
+    """The only Jinja environment documents are rendered in: sandboxed, autoescaping, without globals.
+
+    ``strict`` makes any undefined or unsafe lookup an error, which is how uploaded templates are tested.
+    """
+    environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
+    environment.globals.clear()
+    return environment
+
+
+def party_data(organisation: dict, language: str) -> dict:
+    """A party as documents see it; ``organisation`` holds name, business_id, municipality, region, kind."""
+    return {**organisation, "kind_title": KIND_TITLES[language][organisation["kind"]]}
+
+
+def build_context(
+    header: dict, parties: list[dict], values: dict, manifest: dict, language: str, today: date
+) -> dict:
+    """Everything a document may use: the agreement's own data, its parties and the declared fields."""
+    party_dicts = [party_data(party, language) for party in parties]
+    end_date = header.get("end_date")
+    context = {
+        "agreement": {
+            "reference": header["reference"],
+            "title": header["title"],
+            "start_date": format_date(header["start_date"].isoformat()),
+            "end_date": format_date(end_date.isoformat()) if end_date else "",
+            "open_ended": end_date is None,
+            "notice_period_months": header["notice_period_months"],
+            "auto_renew": header["auto_renew"],
+        },
+        "parties": party_dicts,
+        "workshop": next((p for p in party_dicts if p["kind"] == "workshop"), None),
+        "providers": [p for p in party_dicts if p["kind"] == "provider"],
+        "today": format_date(today.isoformat()),
+    }
+    for field in manifest["fields"]:
+        context[field["key"]] = document_value(field, values.get(field["key"]), language)
+    return context
+
+
+def render_docx(template_bytes: bytes, context: dict, strict: bool = False) -> bytes:
+    """Fill a .docx template with ``context`` (plain dicts only) and return the document's bytes."""
+    document = DocxTemplate(io.BytesIO(template_bytes))
+    document.render(context, jinja_env=sandboxed_environment(strict), autoescape=True)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def pdf_available() -> bool:
+    return _soffice() is not None
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(docx_bytes: bytes) -> bytes:
+    """Convert a .docx to PDF with headless LibreOffice, in a fresh profile, within a time limit."""
+    soffice = _soffice()
+    if soffice is None:
+        raise PdfUnavailable("soffice is not installed")
+    with tempfile.TemporaryDirectory(prefix="sopimus-pdf-") as workdir:
+        source = Path(workdir) / "document.docx"
+        source.write_bytes(docx_bytes)
+        command = [
+            soffice,
+            f"-env:UserInstallation=file://{workdir}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            workdir,
+            str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=False)  # noqa: S603
+        except subprocess.TimeoutExpired as error:
+            raise PdfUnavailable("LibreOffice did not finish in time") from error
+        target = source.with_suffix(".pdf")
+        if not target.exists():
+            raise PdfUnavailable("LibreOffice produced no PDF")
+        return target.read_bytes()
+
+
+def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[dict]:
+    """The rendered document split at its section headings, for the HTML preview.
+
+    Returns the preamble (key None) and one entry per manifest section: key, title and blocks, where a
+    block is ("p", text) or ("table", rows of cell texts).
+    """
+    titles = {label(section["title"], language): section["key"] for section in manifest["sections"]}
+    sections = [{"key": None, "title": "", "blocks": []}]
+    document = Document(io.BytesIO(docx_bytes))
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if block.style.name == "Heading 1" and text in titles:
+                sections.append({"key": titles[text], "title": text, "blocks": []})
+            elif text:
+                sections[-1]["blocks"].append(("p", block.text))
+        elif isinstance(block, Table):
+            rows = [[cell.text for cell in row.cells] for row in block.rows]
+            sections[-1]["blocks"].append(("table", rows))
+    return sections
