@@ -68,7 +68,7 @@ install_project() {
 compile_translations() {
     if compgen -G "agreements/translations/*/LC_MESSAGES/*.po" >/dev/null; then
         step "Compiling translations"
-        "$VENV/bin/pybabel" compile -q -d agreements/translations
+        "$VENV/bin/pybabel" compile -d agreements/translations
     else
         step "No translation catalogs yet; the interface will show the English source texts"
     fi
