@@ -240,7 +240,7 @@ def add_membership(user_id: int):
     if _commit_or_flash(ops.add_membership, user, organisation, role):
         flash(
             _(
-                "%(name)s is now %(role)s in %(organisation)s.",
+                "Role %(role)s in %(organisation)s given to %(name)s.",
                 name=user.name,
                 role=role.title,
                 organisation=organisation.name,

@@ -90,7 +90,7 @@ class _AccountForm(FlaskForm):
     email = EmailField(
         _l("E-mail"), filters=[_stripped], validators=[DataRequired(), Email(), Length(max=254)]
     )
-    locale = SelectField(_l("Language of the user interface"), choices=UILanguage.choices(), default="fi")
+    locale = SelectField(_l("Language of the service"), choices=UILanguage.choices(), default="fi")
 
     def validate_email(self, field) -> None:
         if email_taken(field.data, except_user=self._user):

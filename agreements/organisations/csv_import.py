@@ -89,7 +89,7 @@ def read_records(text: str) -> list[tuple[int, dict]]:
     if missing:
         raise ImportFileError(
             _(
-                "The header row lacks the column(s) %(missing)s. Expected: %(expected)s.",
+                "The header row lacks these columns: %(missing)s. Expected: %(expected)s.",
                 missing=", ".join(missing),
                 expected=", ".join(COLUMNS),
             )
