@@ -1,5 +1,7 @@
 """``flask templates`` commands."""
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -12,13 +14,22 @@ templates_cli = AppGroup("templates", help="The agreement template library.")
 
 
 @templates_cli.command("sync")
-def sync_command() -> None:
+@click.option(
+    "--folder",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=ROOT / "agreement_templates",
+    show_default=True,
+    help="Folder with one sub-folder (manifest.json, fi.docx, sv.docx) per template.",
+)
+def sync_command(folder: Path) -> None:
     """Load agreement_templates/ into the database; packages already stored are skipped."""
     try:
-        results = sync_shipped_templates(ROOT / "agreement_templates")
+        results = sync_shipped_templates(folder)
     except TemplateRejected as rejected:
         db.session.rollback()
         raise click.ClickException(rejected.message) from rejected
     db.session.commit()
+    if not results:
+        click.echo(f"No template folders (with a manifest.json) in {folder}")
     for key, number, created in results:
         click.echo(f"{key}: version {number} {'added' if created else 'already loaded'}")

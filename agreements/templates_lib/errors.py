@@ -30,12 +30,16 @@ MESSAGES = {
 
 
 class TemplateRejected(ValueError):
-    """A template package that cannot be accepted; ``code`` names the defect."""
+    """A template package that cannot be accepted; ``code`` names the defect.
 
-    def __init__(self, code: str, detail: str = ""):
-        self.code, self.detail = code, detail
-        super().__init__(f"{code}: {detail}")
+    ``package`` names the folder of a shipped template, so that ``flask templates sync`` can say which one.
+    """
+
+    def __init__(self, code: str, detail: str = "", package: str = ""):
+        self.code, self.detail, self.package = code, detail, package
+        super().__init__(f"{package + ': ' if package else ''}{code}: {detail}")
 
     @property
     def message(self) -> str:
-        return str(MESSAGES[self.code]) % {"detail": self.detail}
+        text = str(MESSAGES[self.code]) % {"detail": self.detail}
+        return f"{self.package}: {text}" if self.package else text

@@ -2,6 +2,7 @@
 
 import json
 import re
+from decimal import Decimal
 
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.fields import FIELD_TYPES, is_valid_stored
@@ -17,7 +18,7 @@ def parse_manifest(raw: bytes | str) -> dict:
     """Parse and check a manifest; raises TemplateRejected naming the first defect."""
     try:
         manifest = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         raise TemplateRejected("manifest_not_json", str(error)) from error
     if not isinstance(manifest, dict):
         raise TemplateRejected("manifest_not_json", "the top level must be an object")
@@ -31,25 +32,33 @@ def check_manifest(manifest: dict) -> None:
         if key not in manifest:
             raise TemplateRejected("manifest_missing_key", key)
     _check_identifier(manifest["key"])
-    if manifest["kind"] not in {kind.value for kind in TemplateKind}:
+    if manifest["kind"] not in [kind.value for kind in TemplateKind]:
         raise TemplateRejected("manifest_bad_value", "kind")
     _check_labels(manifest["title"], "title")
+    if "description" in manifest:
+        _check_labels(manifest["description"], "description")
     section_keys = _check_sections(manifest["sections"])
-    if not isinstance(manifest["fields"], list):
-        raise TemplateRejected("manifest_bad_value", "fields")
+    _check_objects(manifest["fields"], "fields", allow_empty=True)
     _check_unique([field.get("key") for field in manifest["fields"]])
     for field in manifest["fields"]:
         _check_field(field, section_keys, top_level=True)
 
 
+def _check_objects(items, where: str, allow_empty: bool = False) -> None:
+    """``items`` must be a list of JSON objects (non-empty unless allowed)."""
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise TemplateRejected("manifest_bad_value", where)
+    if not items and not allow_empty:
+        raise TemplateRejected("manifest_bad_value", where)
+
+
 def _check_sections(sections) -> set[str]:
-    if not isinstance(sections, list) or not sections:
-        raise TemplateRejected("manifest_bad_value", "sections")
-    keys = [section.get("key") for section in sections]
-    _check_unique(keys)
+    _check_objects(sections, "sections")
     for section in sections:
         _check_identifier(section.get("key"))
         _check_labels(section.get("title"), f"sections.{section['key']}.title")
+    keys = [section["key"] for section in sections]
+    _check_unique(keys)
     return set(keys)
 
 
@@ -69,23 +78,55 @@ def _check_field(field: dict, section_keys: set[str], top_level: bool) -> None:
     if field["type"] == "choice":
         _check_choices(field)
     if field["type"] == "rows":
-        columns = field.get("columns")
-        if not isinstance(columns, list) or not columns:
-            raise TemplateRejected("rows_without_columns", key)
-        _check_unique([column.get("key") for column in columns])
-        for column in columns:
-            _check_field(column, section_keys, top_level=False)
-    if "default" in field and not is_valid_stored(field, field["default"]):
+        _check_columns(field, section_keys)
+    if not isinstance(field.get("required", False), bool):
+        raise TemplateRejected("manifest_bad_value", f"{key}.required")
+    _check_bounds(field)
+    if "default" in field and not _valid_default(field, field["default"]):
         raise TemplateRejected("bad_default", key)
+
+
+def _check_columns(field: dict, section_keys: set[str]) -> None:
+    columns = field.get("columns")
+    if not isinstance(columns, list) or not columns:
+        raise TemplateRejected("rows_without_columns", field["key"])
+    _check_objects(columns, f"{field['key']}.columns")
+    for column in columns:
+        _check_field(column, section_keys, top_level=False)
+    _check_unique([column["key"] for column in columns])
+
+
+def _check_bounds(field: dict) -> None:
+    """``min`` and ``max`` are numbers, and only on integer and money fields."""
+    for bound in ("min", "max"):
+        if bound in field and (
+            field["type"] not in ("integer", "money")
+            or isinstance(field[bound], bool)
+            or not isinstance(field[bound], int | float)
+        ):
+            raise TemplateRejected("manifest_bad_value", f"{field['key']}.{bound}")
+
+
+def _valid_default(field: dict, default) -> bool:
+    """A well-formed stored value within the field's bounds."""
+    if default is None or not is_valid_stored(field, default):
+        return False
+    if field["type"] in ("integer", "money"):
+        amount = Decimal(str(default))
+        return field.get("min", amount) <= amount <= field.get("max", amount)
+    return True
 
 
 def _check_choices(field: dict) -> None:
     choices = field.get("choices")
     if not isinstance(choices, list) or not choices:
         raise TemplateRejected("choice_without_choices", field["key"])
-    _check_unique([choice.get("value") for choice in choices])
+    _check_objects(choices, f"{field['key']}.choices")
     for choice in choices:
-        _check_labels(choice.get("label"), f"{field['key']}.choices.{choice.get('value')}")
+        if not isinstance(choice.get("value"), str) or not choice["value"]:
+            raise TemplateRejected("manifest_bad_value", f"{field['key']}.choices")
+        _check_labels(choice.get("label"), f"{field['key']}.choices.{choice['value']}")
+    _check_unique([choice["value"] for choice in choices])
 
 
 def _check_identifier(key) -> None:
@@ -102,9 +143,9 @@ def _check_labels(labels, where: str) -> None:
 
 def _check_unique(keys: list) -> None:
     seen = set()
-    for key in keys:
+    for key in map(str, keys):
         if key in seen:
-            raise TemplateRejected("duplicate_key", str(key))
+            raise TemplateRejected("duplicate_key", key)
         seen.add(key)
 
 

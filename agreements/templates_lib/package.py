@@ -8,6 +8,8 @@ every section, and render with sample values in the sandbox.
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from datetime import date
 
 from docx import Document
@@ -17,11 +19,13 @@ from jinja2 import TemplateError
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.fields import label, sample_value
 from agreements.templates_lib.manifest import RESERVED_NAMES, field_keys, required_field_keys
-from agreements.templates_lib.rendering import build_context, render_docx, sandboxed_environment
+from agreements.templates_lib.rendering import build_context, is_heading_1, render_docx, sandboxed_environment
 
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 500
 _ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+#: What zipfile raises on a damaged, encrypted or exotic archive.
+_BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
 SAMPLE_HEADER = {
     "reference": "SOP-2026-0001",
@@ -62,38 +66,60 @@ def check_package(manifest: dict, documents: dict[str, bytes]) -> None:
 def check_zip(docx_bytes: bytes, name: str) -> None:
     """A .docx is a zip: refuse bombs, odd paths and XML entity declarations before anything parses it."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(docx_bytes))
-    except zipfile.BadZipFile as error:
+        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+            _check_entries(archive, name)
+    except _BROKEN_ZIP as error:
         raise TemplateRejected("not_a_docx", name) from error
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ENTRIES:
-            raise TemplateRejected("zip_too_many_entries", name)
-        if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
-            raise TemplateRejected("zip_too_large", name)
-        names = {entry.filename for entry in entries}
-        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
-            raise TemplateRejected("not_a_docx", name)
-        for entry in entries:
-            if entry.filename.startswith(("/", "\\")) or ".." in entry.filename.split("/"):
-                raise TemplateRejected("zip_unsafe_path", name)
-            if entry.filename.endswith((".xml", ".rels")) and _declares_entities(archive, entry):
-                raise TemplateRejected("xml_entities", name)
+
+
+def _check_entries(archive: zipfile.ZipFile, name: str) -> None:
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        raise TemplateRejected("zip_too_many_entries", name)
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise TemplateRejected("zip_too_large", name)
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+        raise TemplateRejected("not_a_docx", name)
+    for entry in entries:
+        if _unsafe_path(entry.filename):
+            raise TemplateRejected("zip_unsafe_path", name)
+        if _declares_entities(archive, entry):
+            raise TemplateRejected("xml_entities", name)
+
+
+def _unsafe_path(filename: str) -> bool:
+    parts = filename.replace("\\", "/").split("/")
+    return filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
 
 
 def _declares_entities(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Any part may be parsed as XML whatever its name, so every entry is searched."""
     with archive.open(entry) as stream:
         return bool(_ENTITY_DECLARATION.search(stream.read(MAX_UNPACKED_BYTES)))
 
 
+def _parsed(docx_bytes: bytes, name: str, parser: Callable):
+    """``parser`` applied to the document; a zip that is not a readable Word document is refused."""
+    try:
+        return parser(io.BytesIO(docx_bytes))
+    except Exception as error:  # python-docx fails in many ways on foreign files: all mean "not a .docx"
+        raise TemplateRejected("not_a_docx", name) from error
+
+
+def _loaded_template(stream) -> DocxTemplate:
+    template = DocxTemplate(stream)
+    template.init_docx()
+    return template
+
+
 def check_variables(docx_bytes: bytes, manifest: dict, name: str) -> None:
     """Every variable used is declared (or reserved) and every required field is used."""
+    template = _parsed(docx_bytes, name, _loaded_template)
     try:
-        used = DocxTemplate(io.BytesIO(docx_bytes)).get_undeclared_template_variables(
-            jinja_env=sandboxed_environment()
-        )
+        used = template.get_undeclared_template_variables(jinja_env=sandboxed_environment())
     except TemplateError as error:
-        raise TemplateRejected("template_syntax", f"{name}: {error}") from error
+        raise TemplateRejected("template_syntax", f"{name}: {error.message}") from error
     undeclared = sorted(used - field_keys(manifest) - RESERVED_NAMES)
     if undeclared:
         raise TemplateRejected("undeclared_variable", f"{name}: {', '.join(undeclared)}")
@@ -104,8 +130,8 @@ def check_variables(docx_bytes: bytes, manifest: dict, name: str) -> None:
 
 def check_section_headings(docx_bytes: bytes, manifest: dict, language: str) -> None:
     """Each manifest section has a Heading 1 paragraph with its title in the document's language."""
-    document = Document(io.BytesIO(docx_bytes))
-    headings = {p.text.strip() for p in document.paragraphs if p.style.name == "Heading 1"}
+    document = _parsed(docx_bytes, f"{language}.docx", Document)
+    headings = {p.text.strip() for p in document.paragraphs if is_heading_1(p)}
     for section in manifest["sections"]:
         if label(section["title"], language) not in headings:
             raise TemplateRejected(

@@ -21,6 +21,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from agreements.templates_lib.fields import document_value, format_date, label
 
 PDF_TIMEOUT_SECONDS = 90
+#: The package format allows no filter but ``default``; any other one is a template syntax error.
+ALLOWED_FILTERS = ("default", "d")
 KIND_TITLES = {
     "fi": {"workshop": "työpaja", "provider": "koulutuksen järjestäjä"},
     "sv": {"workshop": "verkstad", "provider": "utbildningsanordnare"},
@@ -38,7 +40,13 @@ def sandboxed_environment(strict: bool = False) -> SandboxedEnvironment:
     """
     environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
     environment.globals.clear()
+    environment.filters = {name: environment.filters[name] for name in ALLOWED_FILTERS}
     return environment
+
+
+def is_heading_1(paragraph: Paragraph) -> bool:
+    """True for a paragraph in Word's built-in "Heading 1" style, which starts a section."""
+    return paragraph.style is not None and paragraph.style.name == "Heading 1"
 
 
 def party_data(organisation: dict, language: str) -> dict:
@@ -129,7 +137,7 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
-            if block.style.name == "Heading 1" and text in titles:
+            if is_heading_1(block) and text in titles:
                 sections.append({"key": titles[text], "title": text, "blocks": []})
             elif text:
                 sections[-1]["blocks"].append(("p", block.text))
