@@ -4,9 +4,11 @@ import hashlib
 import json
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from agreements.core.audit import record
+from agreements.core.errors import OperationRefused
 from agreements.extensions import db
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.manifest import parse_manifest
@@ -77,16 +79,31 @@ def _template_for(manifest: dict) -> AgreementTemplate:
 
 
 def read_package_folder(folder: Path) -> tuple[bytes, dict[str, bytes]]:
-    """The manifest and documents of a template folder under agreement_templates/."""
-    documents = {language: (folder / f"{language}.docx").read_bytes() for language in DOCUMENT_LANGUAGES}
+    """The manifest and documents of a template folder; a missing document reads as empty (and is refused)."""
+    paths = {language: folder / f"{language}.docx" for language in DOCUMENT_LANGUAGES}
+    documents = {language: path.read_bytes() if path.is_file() else b"" for language, path in paths.items()}
     return (folder / "manifest.json").read_bytes(), documents
 
 
 def sync_shipped_templates(root: Path) -> list[tuple[str, int, bool]]:
     """Load every template folder under ``root``; returns (key, version number, created) per folder."""
     results = []
-    for folder in sorted(path for path in root.iterdir() if (path / "manifest.json").exists()):
+    for folder in sorted(path for path in root.glob("*") if (path / "manifest.json").is_file()):
         manifest_bytes, documents = read_package_folder(folder)
-        version, created = add_template_version(manifest_bytes, documents, TemplateSource.SHIPPED)
+        try:
+            version, created = add_template_version(manifest_bytes, documents, TemplateSource.SHIPPED)
+        except TemplateRejected as rejected:
+            raise TemplateRejected(rejected.code, rejected.detail, package=folder.name) from rejected
         results.append((version.template.key, version.number, created))
     return results
+
+
+def set_template_active(template: AgreementTemplate, active: bool) -> None:
+    """Offer a template for new agreements again, or stop offering it; existing agreements keep theirs."""
+    if template.active == active:
+        raise OperationRefused(
+            _("The template is already active.") if active else _("The template is already inactive.")
+        )
+    template.active = active
+    db.session.flush()
+    record("template.activate" if active else "template.deactivate", template)
