@@ -1,0 +1,98 @@
+"""An agreement version as a document: the .docx filled from its template version, the PDF, file names.
+
+Rendering uses only plain dicts (header, parties, values) and the template library's sandboxed renderer.
+Nothing is cached: a small document renders in about 20 ms, and its bytes depend only on the version, so
+every download of a version gives the same document.
+"""
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from agreements.core.timeutil import HELSINKI
+from agreements.drafting.models import Agreement, AgreementVersion
+from agreements.extensions import db
+from agreements.organisations.models import Organisation
+from agreements.templates_lib.rendering import build_context, convert_to_pdf, render_docx
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+#: Longest part of a file name taken from the title, in characters.
+TITLE_IN_FILENAME = 60
+
+
+def version_header(version: AgreementVersion) -> dict:
+    """The agreement's own details at this version, as the renderer expects them."""
+    return {
+        "reference": version.agreement.reference,
+        "title": version.title,
+        "start_date": version.start_date,
+        "end_date": version.end_date,
+        "notice_period_months": version.notice_period_months,
+        "auto_renew": version.auto_renew,
+    }
+
+
+def party_dict(organisation: Organisation, language: str) -> dict:
+    """A party as a plain dict, its region named in the document language."""
+    region = organisation.region
+    return {
+        "name": organisation.name,
+        "business_id": organisation.business_id,
+        "municipality": organisation.municipality,
+        "region": region.name_sv if language == "sv" else region.name_fi,
+        "kind": organisation.kind.value,
+    }
+
+
+def version_parties(version: AgreementVersion, language: str) -> list[dict]:
+    """The version's parties in the order they were chosen."""
+    ids = list(version.party_ids)
+    organisations = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    by_id = {organisation.id: organisation for organisation in organisations}
+    return [party_dict(by_id[party_id], language) for party_id in ids if party_id in by_id]
+
+
+def version_date(version: AgreementVersion) -> date:
+    """The day the version was saved in Finland; documents show it as ``today`` so a version never changes."""
+    return version.created_at.astimezone(HELSINKI).date()
+
+
+def version_context(version: AgreementVersion) -> dict:
+    """Everything the version's document sees, in the agreement's language."""
+    agreement = version.agreement
+    language = agreement.language.value
+    return build_context(
+        version_header(version),
+        version_parties(version, language),
+        version.values,
+        agreement.template_version.manifest,
+        language,
+        version_date(version),
+    )
+
+
+def version_document(version: AgreementVersion) -> bytes:
+    """The .docx of a version, rendered from the agreement's template version in the agreement's language."""
+    agreement = version.agreement
+    template = agreement.template_version.docx(agreement.language.value)
+    return render_docx(template, version_context(version))
+
+
+def version_pdf(version: AgreementVersion) -> bytes:
+    """The version's document as PDF; raises PdfUnavailable when LibreOffice is missing or fails."""
+    return convert_to_pdf(version_document(version))
+
+
+def document_filename(agreement: Agreement, version: AgreementVersion, extension: str) -> str:
+    """A file name from reference, title and version, e.g. SOP-2026-0042_Yhteistyösopimus_työelämässä_v3.docx.
+
+    Given to ``send_file`` as ``download_name``, it becomes an RFC 6266 ``filename*`` with these letters
+    and an ASCII ``filename`` beside it (SOP-2026-0042_Yhteistyosopimus_tyoelamassa_v3.docx).
+    """
+    title = re.sub(r"[\W_]+", "_", version.title).strip("_")[:TITLE_IN_FILENAME].strip("_")
+    parts = [agreement.reference, title, f"v{version.number}"]
+    return "_".join(part for part in parts if part) + f".{extension}"
