@@ -10,6 +10,8 @@ from agreements.templates_lib.models import TemplateKind
 
 #: Names every document may use besides its declared fields; see rendering.build_context.
 RESERVED_NAMES = frozenset({"agreement", "parties", "workshop", "providers", "today"})
+#: Jinja finds a dict's method before its key, so ``row.items`` would never reach a column named "items".
+DICT_METHOD_NAMES = frozenset(name for name in dir(dict) if not name.startswith("_"))
 LANGUAGES = ("fi", "sv", "en")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
@@ -65,7 +67,7 @@ def _check_sections(sections) -> set[str]:
 def _check_field(field: dict, section_keys: set[str], top_level: bool) -> None:
     key = field.get("key")
     _check_identifier(key)
-    if top_level and key in RESERVED_NAMES:
+    if (top_level and key in RESERVED_NAMES) or key in DICT_METHOD_NAMES:
         raise TemplateRejected("reserved_name", key)
     allowed_types = FIELD_TYPES if top_level else tuple(t for t in FIELD_TYPES if t != "rows")
     if field.get("type") not in allowed_types:
