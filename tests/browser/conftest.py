@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from agreements.accounts.models import MembershipRole
+from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.organisations.models import OrganisationKind
 
 CHROMIUM = "/usr/bin/chromium"
@@ -78,19 +78,25 @@ def page(new_page):
 
 @pytest.fixture
 def people(make_organisation, make_user, make_network):
-    """One user of each role the browser tests drive, with the organisation each of them works in."""
+    """One user of each role the browser tests drive, with the organisation each of them works in.
+
+    They use Finnish, the default for new accounts, so switching away from it is what the tests see.
+    """
+    fi = {"locale": UILanguage.FI}
     network = make_network(name="ALU Selainverkosto", region_codes=("06",))
     workshop = make_organisation(OrganisationKind.WORKSHOP, name="Työpaja Selain")
     provider = make_organisation(OrganisationKind.PROVIDER, name="Selaimen ammattiopisto")
     return {
-        "admin": (make_user(admin=True, name="Anna Ylläpitäjä"), workshop),
-        "coordinator": (make_user(networks=[network], name="Kaisa Koordinaattori"), workshop),
+        "admin": (make_user(admin=True, name="Anna Ylläpitäjä", **fi), workshop),
+        "coordinator": (make_user(networks=[network], name="Kaisa Koordinaattori", **fi), workshop),
         "workshop editor": (
-            make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Eero Editori"),
+            make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Eero Editori", **fi),
             workshop,
         ),
         "provider signatory": (
-            make_user(organisation=provider, role=MembershipRole.SIGNATORY, name="Siiri Allekirjoittaja"),
+            make_user(
+                organisation=provider, role=MembershipRole.SIGNATORY, name="Siiri Allekirjoittaja", **fi
+            ),
             provider,
         ),
     }
