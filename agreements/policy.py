@@ -81,3 +81,8 @@ def can_view_organisation_members(user, organisation) -> bool:
 def can_list_networks(user) -> bool:
     """Administrators see every network; coordinators their own."""
     return can_administer(user) or (user.is_authenticated and user.is_coordinator)
+
+
+def can_manage_template(user, template_or_version) -> bool:
+    """National administrators see, upload and (de)activate agreement templates and their versions."""
+    return can_administer(user)

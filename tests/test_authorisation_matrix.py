@@ -10,9 +10,13 @@ import pytest
 
 from agreements import create_app
 from agreements.accounts.models import MembershipRole
+from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
+from agreements.templates_lib.models import TemplateSource
+from agreements.templates_lib.operations import add_template_version
 from config import TestingConfig
 from tests.conftest import log_in
+from tests.support.template_package import manifest, package
 
 ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (
     "anonymous",
@@ -87,6 +91,16 @@ MATRIX = {
     ("organisations.network_edit", "POST"): for_roles((ADMIN,)),
     ("organisations.network_delete", "GET"): for_roles((ADMIN,)),
     ("organisations.network_delete", "POST"): for_roles((ADMIN,), ok=409),  # it has a coordinator
+    ("templates_admin.index", "GET"): admin_only(),
+    ("templates_admin.detail", "GET"): for_roles((ADMIN,)),
+    ("templates_admin.deactivate", "GET"): for_roles((ADMIN,)),
+    ("templates_admin.deactivate", "POST"): for_roles((ADMIN,), ok=302),
+    ("templates_admin.activate", "GET"): for_roles((ADMIN,)),
+    ("templates_admin.activate", "POST"): for_roles((ADMIN,), ok=409),  # the template is already active
+    ("templates_admin.download_docx", "GET"): for_roles((ADMIN,)),
+    ("templates_admin.download_manifest", "GET"): for_roles((ADMIN,)),
+    ("templates_admin.upload", "GET"): admin_only(),
+    ("templates_admin.upload", "POST"): admin_only(),  # no files: the form again
     ("users_admin.index", "GET"): admin_only(),
     ("users_admin.invitations", "GET"): admin_only(),
     ("users_admin.invite", "GET"): admin_only(),
@@ -141,6 +155,8 @@ def world(make_organisation, make_user, make_network):
         ADMIN: make_user(admin=True),
     }
     target_user = users[EDITOR]
+    template_version = add_template_version(*package(manifest("matrix_template")), TemplateSource.SHIPPED)[0]
+    db.session.commit()
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
@@ -148,6 +164,9 @@ def world(make_organisation, make_user, make_network):
         "membership_id": target_user.memberships[0].id,
         "token": "not-a-valid-token",
         "filename": "css/app.css",
+        "template_id": template_version.template_id,
+        "version_id": template_version.id,
+        "language": "fi",
     }
     return users, url_values
 
