@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tests.browser.conftest import chromium, live_server, new_page, page  # noqa: F401 - for test_browser.py
 from tests.support.template_package import package
 
 
