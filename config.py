@@ -62,6 +62,8 @@ class BaseConfig:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     PAGE_SIZE = 25
+    #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
 
 
 class DevelopmentConfig(BaseConfig):

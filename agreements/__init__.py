@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from agreements import extensions
 from config import DevelopmentConfig
@@ -22,6 +23,10 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
     if hasattr(config_class, "init_app"):
         config_class.init_app(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["PROXY_FIX_HOPS"]:
+        # Behind a proxy the client's address, used by the login limits, comes from X-Forwarded-For.
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)

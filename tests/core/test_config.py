@@ -3,7 +3,7 @@
 import pytest
 
 from agreements import create_app
-from config import ConfigError, DevelopmentConfig, ProductionConfig
+from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConfig
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,16 @@ def test_development_defaults_to_a_sqlite_file_under_instance(monkeypatch):
 def test_remember_me_cookie_is_short_lived_and_http_only(app):
     assert app.config["REMEMBER_COOKIE_DURATION"].days <= 14
     assert app.config["REMEMBER_COOKIE_HTTPONLY"] is True
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(database_url):
+    from flask import request
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        PROXY_FIX_HOPS = 1
+
+    app = create_app(Config)
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.text == "203.0.113.7"
