@@ -14,7 +14,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, select
 
 from agreements import create_app
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
@@ -73,6 +73,9 @@ def app(database_url):
 
     class Config(TestingConfig):
         SQLALCHEMY_DATABASE_URI = database_url
+        if database_url.startswith("postgresql"):
+            # Throwaway test data need not wait for the disk at every commit.
+            SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": "-c synchronous_commit=off"}}
 
     application = create_app(Config)
     application.test_client_class = CSRFClient
@@ -95,14 +98,11 @@ def _clean_database(app):
 
 
 def _empty_tables() -> None:
+    """DELETE, child tables first: far faster than TRUNCATE on PostgreSQL for tables this small."""
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+        for table in tables:
+            connection.execute(table.delete())
 
 
 @pytest.fixture
