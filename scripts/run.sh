@@ -14,6 +14,9 @@ mkdir -p instance
 step "Migrating the database (${DATABASE_URL:-SQLite file instance/dev.sqlite3})"
 "$VENV/bin/flask" db upgrade
 
+step "Loading the shipped agreement templates"
+"$VENV/bin/flask" templates sync
+
 step "Creating the demo data"
 "$VENV/bin/flask" demo seed
 

@@ -56,6 +56,15 @@ ensure_chromium() {
     apt_install chromium || required_in_ci "chromium could not be installed; the browser tests will not run"
 }
 
+ensure_libreoffice() {
+    if command -v soffice >/dev/null 2>&1; then
+        step "Using LibreOffice for the PDF tests: $(command -v soffice)"
+        return 0
+    fi
+    step "Installing Debian's libreoffice-writer-nogui for the PDF tests"
+    apt_install libreoffice-writer-nogui || required_in_ci "LibreOffice could not be installed; the PDF tests will not run"
+}
+
 lint() {
     "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
 }
@@ -87,6 +96,7 @@ drop_pg_test_db() {
 ensure_venv
 install_project "[test]"
 ensure_chromium
+ensure_libreoffice
 compile_translations
 
 stage "Lint and format check (ruff)" lint
