@@ -60,13 +60,14 @@ def init_app(app: Flask) -> None:
 
 def nav_items() -> list[tuple[str, str]]:
     """Navigation links (endpoint, label) for the current user's roles."""
-    items = [("core.home", _l("Home"))]
+    items = [("core.home", _l("Home")), ("agreements.index", _l("Agreements"))]
     if current_user.is_admin or current_user.is_coordinator:
         items.append(("organisations.index", _l("Organisations")))
         items.append(("organisations.networks", _l("Networks")))
     if current_user.is_admin:
         items.append(("users_admin.index", _l("Users")))
         items.append(("users_admin.invitations", _l("Invitations")))
+        items.append(("templates_admin.index", _l("Templates")))
         items.append(("templates_admin.index", _l("Templates")))
     items.append(("accounts.profile", _l("My account")))
     return items
