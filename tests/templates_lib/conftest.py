@@ -1,10 +1,14 @@
 """Fixtures of the template administration tests: a logged-in administrator and upload helpers."""
 
+import html
 import io
 import json
 
 import pytest
+from sqlalchemy import func, select
 
+from agreements.extensions import db
+from agreements.templates_lib.models import TemplateVersion
 from tests.browser.conftest import chromium, live_server, new_page, page  # noqa: F401 - for test_browser.py
 from tests.support.template_package import package
 
@@ -36,3 +40,12 @@ def upload_data(manifest_bytes: bytes | None = None, documents: dict | None = No
 
 def manifest_bytes(manifest_dict: dict) -> bytes:
     return json.dumps(manifest_dict).encode()
+
+
+def page_text(response) -> str:
+    """The response's HTML with entities decoded, as a reader sees the characters."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def stored_versions() -> int:
+    return db.session.scalar(select(func.count()).select_from(TemplateVersion))

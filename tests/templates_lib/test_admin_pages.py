@@ -1,6 +1,5 @@
 """The template library pages: list, versions, downloads and (de)activation, for administrators only."""
 
-import html
 import io
 import json
 import re
@@ -14,10 +13,7 @@ from agreements.extensions import db
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
 from tests.support.template_package import manifest, package
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+from tests.templates_lib.conftest import page_text
 
 
 def a_second_version(template_key: str = "test_template"):

@@ -3,19 +3,16 @@
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from agreements import ROOT
 from agreements.extensions import db
 from agreements.templates_lib.models import AgreementTemplate, TemplateSource, TemplateVersion
 from tests.support.template_package import manifest, package
+from tests.templates_lib.conftest import stored_versions
 
 SHIPPED = ROOT / "agreement_templates"
 SHIPPED_KEYS = sorted(path.parent.name for path in SHIPPED.glob("*/manifest.json"))
-
-
-def version_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(TemplateVersion))
 
 
 def write_package(folder, manifest_dict: dict) -> None:
@@ -47,7 +44,7 @@ def test_sync_loads_every_folder_once(app, folder):
     assert "alpha: version 1 added" in first.output and "beta: version 1 added" in first.output
     assert second.exit_code == 0, second.output
     assert "alpha: version 1 already loaded" in second.output
-    assert version_count() == 2
+    assert stored_versions() == 2
     templates = db.session.scalars(select(AgreementTemplate).order_by(AgreementTemplate.key)).all()
     assert [(t.key, t.kind.value, t.active) for t in templates] == [
         ("alpha", "bilateral", True),
@@ -66,7 +63,7 @@ def test_a_changed_package_becomes_the_next_version(app, folder):
 
     assert "alpha: version 2 added" in result.output
     assert "beta: version 1 already loaded" in result.output
-    assert version_count() == 3
+    assert stored_versions() == 3
 
 
 def test_a_defective_folder_is_named_and_nothing_is_loaded(app, folder):
@@ -76,7 +73,7 @@ def test_a_defective_folder_is_named_and_nothing_is_loaded(app, folder):
 
     assert result.exit_code == 1
     assert "beta: " in result.output and "sv.docx" in result.output
-    assert version_count() == 0
+    assert stored_versions() == 0
 
 
 def test_a_folder_without_templates_loads_nothing(app, tmp_path):
@@ -84,7 +81,7 @@ def test_a_folder_without_templates_loads_nothing(app, tmp_path):
 
     assert result.exit_code == 0
     assert "No template folders" in result.output
-    assert version_count() == 0
+    assert stored_versions() == 0
 
 
 @pytest.mark.skipif(not SHIPPED_KEYS, reason="agreement_templates/ has no template with a manifest.json yet")
@@ -94,6 +91,6 @@ def test_shipped_templates_load_and_a_second_sync_adds_nothing(app):
 
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
-    assert version_count() == len(SHIPPED_KEYS)
+    assert stored_versions() == len(SHIPPED_KEYS)
     assert second.output.count("already loaded") == len(SHIPPED_KEYS)
     assert "added" not in second.output

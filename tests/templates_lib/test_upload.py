@@ -1,7 +1,5 @@
 """Uploading a template package: accepted ones become versions; every refusal is explained, nothing stored."""
 
-import html
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,21 +9,13 @@ from agreements.templates_lib.models import AgreementTemplate, TemplateSource, T
 from agreements.templates_lib.operations import add_template_version
 from tests.support.template_package import docx_for, manifest, package
 from tests.templates_lib import defects
-from tests.templates_lib.conftest import manifest_bytes, upload_data
+from tests.templates_lib.conftest import manifest_bytes, page_text, stored_versions, upload_data
 
 URL = "/admin/templates/upload"
 
 
 def post_upload(client, data: dict, **kwargs):
     return client.post(URL, data=data, content_type="multipart/form-data", **kwargs)
-
-
-def stored_versions() -> int:
-    return db.session.scalar(select(func.count()).select_from(TemplateVersion))
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def test_upload_page_explains_the_package(admin_client):
