@@ -156,8 +156,13 @@ def field_changes(manifest: dict, old_values: dict, new_values: dict, language: 
     return [group for group in groups.values() if group["values"] or group["redlines"]]
 
 
-def _header_texts(header: dict) -> dict[str, tuple[str, str]]:
-    """The comparable header fields as (label, display text)."""
+def header_texts(snapshot: dict) -> dict[str, tuple[str, str]]:
+    """A snapshot's validity, renewal and parties as {key: (label, display text)}.
+
+    A snapshot holds ``header`` (title, start_date, end_date, notice_period_months, auto_renew),
+    ``parties`` (the parties' names in order) and ``values`` (stored field values).
+    """
+    header = snapshot["header"]
     months = header["notice_period_months"]
     return {
         "start_date": (_("Start date"), format_date(header["start_date"].isoformat())),
@@ -165,25 +170,19 @@ def _header_texts(header: dict) -> dict[str, tuple[str, str]]:
             _("End date"),
             format_date(header["end_date"].isoformat()) if header["end_date"] else _("Open-ended"),
         ),
-        "notice_period_months": (
-            _("Notice period"),
-            ngettext("%(num)d month", "%(num)d months", months),
-        ),
-        "auto_renew": (_("Automatic renewal"), _("Yes") if header["auto_renew"] else _("No")),
-        "parties": (_("Parties"), "; ".join(header["parties"])),
+        "notice_period_months": (_("Notice period"), ngettext("%(num)d month", "%(num)d months", months)),
+        "auto_renew": (_("Renews automatically"), _("Yes") if header["auto_renew"] else _("No")),
+        "parties": (_("Parties"), "; ".join(snapshot["parties"])),
     }
 
 
 def header_changes(old: dict, new: dict) -> dict | None:
-    """Changes to the agreement's own details (title, validity, parties), or None when there are none.
-
-    ``old`` and ``new`` hold title, start_date, end_date, notice_period_months, auto_renew and parties
-    (the parties' names in order).
-    """
+    """Changes to the agreement's own details between two snapshots (title, validity, parties), or None."""
     group = _group("agreement", _("Agreement details"))
-    if old["title"] != new["title"]:
-        group["redlines"].append({"label": _("Title"), "html": redline_html(old["title"], new["title"])})
-    old_texts, new_texts = _header_texts(old), _header_texts(new)
+    old_title, new_title = old["header"]["title"], new["header"]["title"]
+    if old_title != new_title:
+        group["redlines"].append({"label": _("Title"), "html": redline_html(old_title, new_title)})
+    old_texts, new_texts = header_texts(old), header_texts(new)
     for key, (name, old_text) in old_texts.items():
         if old_text != new_texts[key][1]:
             group["values"].append({"label": name, "old": old_text, "new": new_texts[key][1]})
@@ -191,7 +190,7 @@ def header_changes(old: dict, new: dict) -> dict | None:
 
 
 def compare(old: dict, new: dict, manifest: dict, language: str) -> list[dict]:
-    """Every change between two versions, each given as {header: ..., values: ...}: header group first."""
-    header = header_changes(old["header"], new["header"])
+    """Every change between two version snapshots, grouped: the agreement's details first, then sections."""
+    header = header_changes(old, new)
     fields = field_changes(manifest, old["values"], new["values"], language)
     return ([header] if header else []) + fields

@@ -24,8 +24,17 @@ HEADER = {
     "end_date": date(2027, 7, 31),
     "notice_period_months": 3,
     "auto_renew": False,
-    "parties": ["Työpaja Pajala", "Ammattiopisto Åbo"],
 }
+PARTIES = ["Työpaja Pajala", "Ammattiopisto Åbo"]
+
+
+def snapshot(header: dict | None = None, parties: list | None = None, values: dict | None = None) -> dict:
+    """A version as the comparison sees it, changed where told."""
+    return {
+        "header": {**HEADER, **(header or {})},
+        "parties": parties or PARTIES,
+        "values": {**SAMPLE_VALUES, **(values or {})},
+    }
 
 
 @pytest.mark.parametrize(
@@ -156,7 +165,7 @@ def test_only_changed_fields_are_listed_with_labels_in_the_language_given():
 
 def test_unchanged_values_give_no_changes():
     assert field_changes(manifest(), SAMPLE_VALUES, copy.deepcopy(SAMPLE_VALUES), "en") == []
-    assert header_changes(HEADER, dict(HEADER)) is None
+    assert header_changes(snapshot(), snapshot()) is None
 
 
 def test_rows_are_compared_row_by_row_and_unchanged_rows_are_skipped():
@@ -183,22 +192,18 @@ def test_a_removed_row_is_shown_with_its_old_number():
 
 
 def test_header_changes_list_validity_renewal_and_parties_and_redline_the_title():
-    new = {
-        **HEADER,
-        "title": "Yhteistyösopimus 2026",
-        "end_date": None,
-        "notice_period_months": 1,
-        "auto_renew": True,
-        "parties": ["Työpaja Pajala", "Ammattiopisto Åbo", "Vörå folkhögskola"],
-    }
+    new = snapshot(
+        {"title": "Yhteistyösopimus 2026", "end_date": None, "notice_period_months": 1, "auto_renew": True},
+        parties=[*PARTIES, "Vörå folkhögskola"],
+    )
 
-    group = header_changes(HEADER, new)
+    group = header_changes(snapshot(), new)
 
     assert group["title"] == "Agreement details"
     assert [(change["label"], change["old"], change["new"]) for change in group["values"]] == [
         ("End date", "31.7.2027", "Open-ended"),
         ("Notice period", "3 months", "1 month"),
-        ("Automatic renewal", "No", "Yes"),
+        ("Renews automatically", "No", "Yes"),
         (
             "Parties",
             "Työpaja Pajala; Ammattiopisto Åbo",
@@ -211,10 +216,9 @@ def test_header_changes_list_validity_renewal_and_parties_and_redline_the_title(
 
 
 def test_compare_puts_the_agreement_details_first():
-    old = {"header": HEADER, "values": SAMPLE_VALUES}
-    new = {"header": {**HEADER, "auto_renew": True}, "values": {**SAMPLE_VALUES, "instructor": "Uusi"}}
+    new = snapshot({"auto_renew": True}, values={"instructor": "Uusi"})
 
-    groups = compare(old, new, manifest(), "en")
+    groups = compare(snapshot(), new, manifest(), "en")
 
     assert [group["key"] for group in groups] == ["agreement", "basics"]
     assert groups[1]["values"] == [{"label": "Instructor", "old": "Maija Ohjaaja", "new": "Uusi"}]
