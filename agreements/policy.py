@@ -9,7 +9,10 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
+from agreements.accounts.models import MembershipRole
+from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
+from agreements.organisations.models import OrganisationKind
 
 
 def coordinated_region_ids(user) -> set[int]:
@@ -81,6 +84,43 @@ def can_view_organisation_members(user, organisation) -> bool:
 def can_list_networks(user) -> bool:
     """Administrators see every network; coordinators their own."""
     return can_administer(user) or (user.is_authenticated and user.is_coordinator)
+
+
+def drafting_workshops(user) -> list:
+    """Active workshops in which the user is an editor, i.e. for which they may draft agreements."""
+    workshops = {
+        m.organisation
+        for m in user.memberships
+        if m.role == MembershipRole.EDITOR
+        and m.organisation.kind == OrganisationKind.WORKSHOP
+        and m.organisation.active
+    }
+    return sorted(workshops, key=lambda organisation: organisation.name)
+
+
+def can_create_agreement(user) -> bool:
+    """Editors of an active workshop draft new agreements."""
+    return user.is_authenticated and bool(drafting_workshops(user))
+
+
+def can_view_agreement(user, agreement) -> bool:
+    """Members of any party, coordinators of a party's region, and administrators read an agreement."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    organisation_ids, region_ids = user.organisation_ids(), coordinated_region_ids(user)
+    return any(party.id in organisation_ids or party.region_id in region_ids for party in agreement.parties)
+
+
+def can_manage_agreement(user, agreement) -> bool:
+    """Editors of the owner workshop act on the agreement; its status decides which actions succeed."""
+    return user.is_authenticated and agreement.owner_id in user.organisation_ids(MembershipRole.EDITOR)
+
+
+def can_edit_agreement(user, agreement) -> bool:
+    """Editors of the owner workshop edit the agreement while it is a draft."""
+    return can_manage_agreement(user, agreement) and agreement.status == AgreementStatus.DRAFT
 
 
 def can_manage_template(user, template_or_version) -> bool:

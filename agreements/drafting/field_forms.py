@@ -127,7 +127,8 @@ def _form_field(field: dict, language: str):
     if kind == "text":
         return StringField(validators=[*validators, Length(max=TEXT_MAX)], filters=[_strip], **options)
     if kind == "long_text":
-        return TextAreaField(validators=[*validators, Length(max=LONG_TEXT_MAX)], filters=[_strip], **options)
+        validators = [*validators, Length(max=LONG_TEXT_MAX)]
+        return TextAreaField(validators=validators, filters=[_strip, _unix_newlines], **options)
     if kind == "date":
         message = _l("Enter a date, e.g. 31.12.2026.")
         return DateField(validators=validators, format=DATE_FORMATS, invalid_value_message=message, **options)
@@ -148,6 +149,11 @@ def _form_field(field: dict, language: str):
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _unix_newlines(value):
+    """Browsers send line breaks as CRLF; store them as LF so versions compare equal across browsers."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def form_class(fields: list[dict], language: str) -> type[ManifestForm]:

@@ -1,3 +1,250 @@
-"""Drafting views: the agreements list, new agreement, editing a draft, cancelling."""
+"""Drafting views: the agreements list, new agreement, an agreement's page, editing a draft, cancelling."""
 
-from agreements.drafting.blueprint import bp  # noqa: F401 - routes are added here
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from agreements.core.timeutil import helsinki_today
+from agreements.drafting import field_forms, lifecycle, operations, queries
+from agreements.drafting.blueprint import bp
+from agreements.drafting.forms import AgreementFilterForm, AgreementForm, CancelForm, StartForm, header_data
+from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.extensions import db
+from agreements.policy import (
+    can_create_agreement,
+    can_edit_agreement,
+    can_manage_agreement,
+    can_view_agreement,
+    drafting_workshops,
+    load_or_404,
+    require,
+)
+
+#: Badge colours of the statuses; the badge always carries the status in words too.
+STATUS_BADGES = {
+    AgreementStatus.DRAFT: "text-bg-secondary",
+    AgreementStatus.COMMENTING: "text-bg-info",
+    AgreementStatus.AWAITING_SIGNATURES: "text-bg-warning",
+    AgreementStatus.SIGNED: "text-bg-success",
+    AgreementStatus.CANCELLED: "text-bg-dark",
+    AgreementStatus.TERMINATED: "text-bg-dark",
+    AgreementStatus.SUPERSEDED: "text-bg-light border",
+}
+
+
+@bp.app_context_processor
+def _drafting_helpers() -> dict:
+    return {"status_badges": STATUS_BADGES, "validity_choices": queries.VALIDITY_CHOICES}
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List the agreements the user may read, with search, filters and pages."""
+    form = AgreementFilterForm(
+        request.args,
+        own_organisations=queries.own_organisations(current_user),
+        parties=queries.visible_parties(current_user),
+        templates=queries.all_templates(),
+    )
+    today = helsinki_today()
+    pagination = db.paginate(
+        queries.agreements_query(current_user, form.filters(), today),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "agreements/index.html",
+        form=form,
+        pagination=pagination,
+        validity={agreement.id: queries.validity_of(agreement, today) for agreement in pagination.items},
+        can_create=can_create_agreement(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Draft a new agreement: choose a template, language and workshop, then fill in the form."""
+    require(can_create_agreement)
+    start = StartForm(request.values, queries.draftable_template_versions(), drafting_workshops(current_user))
+    if "template_version_id" not in request.values or not start.validate():
+        return render_template("agreements/start.html", form=start)
+    template_version, language, owner = start.chosen()
+    kind = template_version.template.kind
+    form = AgreementForm(kind=kind, candidates=queries.party_candidates(kind, owner))
+    manifest = template_version.manifest
+    submitted = request.method == "POST"
+    values = field_forms.values_form(
+        manifest, request.form if submitted else None, stored=field_forms.default_values(manifest)
+    )
+    if submitted and not _row_action(values) and _validate(form, values):
+        try:
+            agreement = operations.create_agreement(
+                template_version,
+                language,
+                owner,
+                form.parties(),
+                **form.header(),
+                values=values.stored_values(),
+                change_note=form.change_note.data,
+                actor=current_user,
+            )
+        except operations.InvalidAgreement as refusal:
+            _show_refusal(refusal, form, values)
+        else:
+            db.session.commit()
+            flash(_("Agreement %(reference)s created as a draft.", reference=agreement.reference), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
+    return render_template(
+        "agreements/form.html",
+        form=form,
+        values=values,
+        manifest=manifest,
+        agreement=None,
+        start=start,
+        template_version=template_version,
+        owner=owner,
+    )
+
+
+def _row_action(values) -> bool:
+    """Add or remove a row of a list field when one of those buttons was pressed."""
+    return field_forms.apply_row_action(values, request.form.get("add_row"), request.form.get("remove_row"))
+
+
+def _validate(form: AgreementForm, values) -> bool:
+    """Validate both forms, so every error on the page is shown at once."""
+    header_ok = form.validate_on_submit()
+    values_ok = values.validate()
+    return header_ok and values_ok
+
+
+def _show_refusal(refusal: operations.InvalidAgreement, form: AgreementForm, values) -> None:
+    """Put the problems an operation found on the fields they concern."""
+    fields = {"parties": form.party_ids, **{name: form[name] for name in operations.HEADER_FIELDS}}
+    fields.update({field["key"]: bound for field, bound in values.value_fields()})
+    for key, message in refusal.errors.items():
+        fields[key].errors = [*fields[key].errors, message]
+
+
+@bp.get("/<int:agreement_id>")
+@login_required
+def detail(agreement_id: int):
+    """Show an agreement: status, parties, validity, template, latest version and its field values."""
+    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
+    latest = agreement.latest_version
+    manifest = agreement.template_version.manifest
+    return render_template(
+        "agreements/detail.html",
+        agreement=agreement,
+        latest=latest,
+        author=queries.version_author(latest),
+        sections=queries.value_sections(manifest, latest.values, field_forms.ui_language()),
+        validity=queries.validity_of(agreement, helsinki_today()),
+        can_edit=can_edit_agreement(current_user, agreement),
+        can_cancel=can_manage_agreement(current_user, agreement)
+        and lifecycle.can_move(agreement, AgreementStatus.CANCELLED),
+    )
+
+
+def _editable(agreement_id: int) -> Agreement:
+    """The agreement for its owner's editors (404 for others); 409 with the reason unless it is a draft."""
+    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
+    if not can_edit_agreement(current_user, agreement):
+        raise operations.NotEditable(agreement)
+    return agreement
+
+
+@bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id: int):
+    """Edit a draft: each save is a new version; a save after someone else's is refused, input kept."""
+    agreement = _editable(agreement_id)
+    latest = agreement.latest_version
+    kind = agreement.template_version.template.kind
+    candidates = queries.party_candidates(kind, agreement.owner, agreement.parties)
+    manifest = agreement.template_version.manifest
+    if request.method == "POST":
+        form = AgreementForm(kind=kind, candidates=candidates)
+        values = field_forms.values_form(manifest, request.form)
+    else:
+        form = AgreementForm(kind=kind, candidates=candidates, data=header_data(latest, agreement.owner_id))
+        values = field_forms.values_form(manifest, stored=latest.values)
+    if request.method == "POST" and not _row_action(values) and _validate(form, values):
+        try:
+            return _save(agreement, form, values)
+        except operations.EditConflict as conflict:
+            page = _conflict_page(agreement, form, values, conflict)
+            return page, 409
+        except operations.InvalidAgreement as refusal:
+            _show_refusal(refusal, form, values)
+    return _form_page(agreement, form, values)
+
+
+def _form_page(agreement: Agreement, form: AgreementForm, values, conflict: dict | None = None) -> str:
+    return render_template(
+        "agreements/form.html",
+        form=form,
+        values=values,
+        manifest=agreement.template_version.manifest,
+        agreement=agreement,
+        template_version=agreement.template_version,
+        owner=agreement.owner,
+        conflict=conflict,
+    )
+
+
+def _save(agreement: Agreement, form: AgreementForm, values):
+    """Save the edit as a new version and go back to the agreement's page."""
+    version = operations.save_version(
+        agreement,
+        form.base_version_number(),
+        **form.header(),
+        parties=form.parties(),
+        values=values.stored_values(),
+        change_note=form.change_note.data,
+        actor=current_user,
+    )
+    db.session.commit()
+    if version is None:
+        flash(_("Nothing was changed, so no new version was saved."), "info")
+    else:
+        flash(_("Saved as version %(number)s.", number=version.number), "success")
+    return redirect(url_for(".detail", agreement_id=agreement.id))
+
+
+def _conflict_page(agreement: Agreement, form: AgreementForm, values, conflict: operations.EditConflict):
+    """The form again with the user's input, what the other person changed, and the latest version as base."""
+    base = next((v for v in agreement.versions if v.number == form.base_version_number()), conflict.latest)
+    mine = {
+        "header": form.header(),
+        "parties": [party.name for party in [agreement.owner, *form.parties()]],
+        "values": values.stored_values(),
+    }
+    changes = queries.conflicting_changes(
+        queries.version_snapshot(base),
+        queries.version_snapshot(conflict.latest),
+        mine,
+        agreement.template_version.manifest,
+        field_forms.ui_language(),
+    )
+    form.base_version.data = str(conflict.latest.number)
+    details = {"message": conflict.message, "latest": conflict.latest, "changes": changes}
+    return _form_page(agreement, form, values, conflict=details)
+
+
+@bp.route("/<int:agreement_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(agreement_id: int):
+    """Confirm and cancel an agreement that is a draft or out for comments."""
+    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
+    lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
+    form = CancelForm()
+    if form.validate_on_submit():
+        lifecycle.cancel_draft(agreement, current_user, form.reason.data or "")
+        db.session.commit()
+        flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")
+        return redirect(url_for(".detail", agreement_id=agreement.id))
+    return render_template("agreements/cancel.html", agreement=agreement, form=form)

@@ -123,3 +123,18 @@ def template_version(make_template_version):
 def commitment_version(make_template_version):
     """The test package as a commitment template."""
     return make_template_version(key="test_commitment", kind="commitment")
+
+
+@pytest.fixture
+def agreement(make_agreement, workshop, provider, template_version, editor):
+    """A draft owned by ``workshop`` with ``provider``, saved once by ``editor``."""
+    return make_agreement(
+        owner=workshop, providers=[provider], template_version=template_version, created_by=editor
+    )
+
+
+def start_url(template_version, owner, language: str = "fi") -> str:
+    """The full new-agreement form for a template, language and drafting workshop."""
+    return (
+        f"/agreements/new?template_version_id={template_version.id}&language={language}&owner_id={owner.id}"
+    )

@@ -166,3 +166,9 @@ def test_a_key_that_is_a_form_attribute_does_not_break_the_form(request_context)
     fields = [{"key": "data", "section": "s", "type": "text", "label": {"fi": "D", "sv": "D", "en": "D"}}]
     form = field_forms.form_class(fields, "en")(MultiDict({"field-data": "arvo"}), prefix="field-")
     assert form.stored_values() == {"data": "arvo"}
+
+
+def test_line_breaks_of_long_texts_are_stored_the_same_from_every_browser(request_context):
+    form = submitted(**{"field-duties": "Eka rivi\r\nToka rivi"})
+    assert form.validate()
+    assert form.stored_values()["duties"] == "Eka rivi\nToka rivi"

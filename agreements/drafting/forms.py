@@ -1,0 +1,235 @@
+"""Forms for drafting: choosing a template, an agreement's own details and parties, list filters, cancelling.
+
+The template's fields come from field_forms.py, generated from the manifest.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from agreements.drafting.field_forms import DATE_FORMATS
+from agreements.drafting.models import AgreementStatus
+from agreements.drafting.operations import MAX_NOTICE_MONTHS
+from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters
+from agreements.organisations.models import Language, Organisation
+from agreements.templates_lib.models import TemplateKind, TemplateVersion
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _int_or_none(value):
+    """Coerce a select's value to an int; empty or malformed input becomes None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def organisation_choice(organisation: Organisation) -> tuple[int, str]:
+    """An organisation as a choice: its name and municipality, which tell namesakes apart."""
+    return organisation.id, f"{organisation.name} ({organisation.municipality})"
+
+
+class StartForm(FlaskForm):
+    """Step one of a new agreement: the template, the document language and the drafting workshop.
+
+    Sent with GET to open the full form, whose hidden fields then carry the same three values.
+    """
+
+    class Meta:
+        csrf = False
+
+    template_version_id = SelectField(
+        _l("Template"), coerce=_int_or_none, validators=[InputRequired(_l("Choose a template."))]
+    )
+    language = SelectField(_l("Document language"), validators=[InputRequired()])
+    owner_id = SelectField(_l("Drafting workshop"), coerce=_int_or_none, validators=[InputRequired()])
+
+    def __init__(self, formdata, template_versions: list[TemplateVersion], workshops: list[Organisation]):
+        super().__init__(formdata)
+        self.versions = {version.id: version for version in template_versions}
+        self.workshops = {workshop.id: workshop for workshop in workshops}
+        self.template_version_id.choices = [("", _("Choose a template"))] + [
+            (version.id, version.title) for version in template_versions
+        ]
+        self.language.choices = Language.choices()
+        self.owner_id.choices = [organisation_choice(workshop) for workshop in workshops]
+        if len(workshops) == 1 and not self.owner_id.data:
+            self.owner_id.data = workshops[0].id
+
+    def chosen(self) -> tuple[TemplateVersion, Language, Organisation]:
+        """The validated choices as objects."""
+        return (
+            self.versions[self.template_version_id.data],
+            Language(self.language.data),
+            self.workshops[self.owner_id.data],
+        )
+
+
+class AgreementForm(FlaskForm):
+    """An agreement's own details: title, validity, parties and the note saved with the version."""
+
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[InputRequired(_l("Give the agreement a title.")), Length(max=200)],
+    )
+    start_date = DateField(
+        _l("Start date"),
+        format=DATE_FORMATS,
+        validators=[InputRequired(_l("Give the start date."))],
+        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
+    )
+    end_date = DateField(
+        _l("End date"),
+        format=DATE_FORMATS,
+        validators=[Optional()],
+        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
+    )
+    open_ended = BooleanField(_l("Open-ended (no end date)"))
+    notice_period_months = IntegerField(
+        _l("Notice period in months"),
+        default=3,
+        validators=[
+            InputRequired(_l("Give the notice period.")),
+            NumberRange(0, MAX_NOTICE_MONTHS, _l("Enter a number of months from %(min)s to %(max)s.")),
+        ],
+        invalid_value_message=_l("Enter a whole number."),
+    )
+    auto_renew = BooleanField(_l("Renews automatically"))
+    party_ids = SelectMultipleField(_l("Parties"), coerce=int, validate_choice=False, render_kw={"size": 8})
+    change_note = TextAreaField(
+        _l("Change note"),
+        filters=[_strip],
+        validators=[Length(max=500)],
+        description=_l("Optional: what changed and why. Shown in the version history."),
+    )
+    #: The version the edit started from; a save based on an older one is refused as a conflict.
+    base_version = HiddenField()
+
+    def __init__(self, *args, kind: TemplateKind, candidates: list[Organisation], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.candidates = {organisation.id: organisation for organisation in candidates}
+        self.party_ids.choices = [organisation_choice(organisation) for organisation in candidates]
+        if kind == TemplateKind.COMMITMENT:
+            self.party_ids.label.text = _("Other organisations")
+            self.party_ids.description = _(
+                "Your workshop is always a party. Choose the other organisations that commit to the "
+                "guidelines, if any. Hold Ctrl (Cmd on a Mac) to choose several."
+            )
+        else:
+            self.party_ids.label.text = _("Education providers")
+            self.party_ids.description = _(
+                "Your workshop is always a party. Hold Ctrl (Cmd on a Mac) to choose several providers."
+            )
+
+    def validate_end_date(self, field):
+        if self.open_ended.data:
+            return
+        if field.data is None and not field.errors:
+            raise ValidationError(_("Give the end date, or mark the agreement open-ended."))
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError(_("The end date cannot be before the start date."))
+
+    def validate_party_ids(self, field):
+        if any(party_id not in self.candidates for party_id in field.data):
+            raise ValidationError(_("Choose the parties from the list."))
+        if self.kind != TemplateKind.COMMITMENT and not field.data:
+            raise ValidationError(_("Choose at least one education provider."))
+
+    def header(self) -> dict:
+        """Title and validity as create_agreement and save_version take them."""
+        return {
+            "title": self.title.data,
+            "start_date": self.start_date.data,
+            "end_date": None if self.open_ended.data else self.end_date.data,
+            "notice_period_months": self.notice_period_months.data,
+            "auto_renew": self.auto_renew.data,
+        }
+
+    def parties(self) -> list[Organisation]:
+        """The chosen parties besides the owner, in the order of the list."""
+        return [self.candidates[party_id] for party_id in self.party_ids.data]
+
+    def base_version_number(self) -> int | None:
+        return _int_or_none(self.base_version.data)
+
+
+def header_data(version, owner_id: int) -> dict:
+    """A version's details as form data for AgreementForm."""
+    return {
+        "title": version.title,
+        "start_date": version.start_date,
+        "end_date": version.end_date,
+        "open_ended": version.end_date is None,
+        "notice_period_months": version.notice_period_months,
+        "auto_renew": version.auto_renew,
+        "party_ids": [party_id for party_id in version.party_ids if party_id != owner_id],
+        "base_version": str(version.number),
+    }
+
+
+class AgreementFilterForm(FlaskForm):
+    """The search and filters above the agreements list, sent as query parameters."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), description=_l("Title, reference or party"))
+    status = SelectField(_l("Status"), default="")
+    organisation = SelectField(_l("Your organisation"), default="")
+    party = SelectField(_l("Party"), default="")
+    template = SelectField(_l("Template"), default="")
+    validity = SelectField(_l("Validity"), default="")
+
+    def __init__(self, formdata, own_organisations: list, parties: list, templates: list):
+        super().__init__(formdata)
+        self.status.choices = [("", _("All statuses")), *AgreementStatus.choices()]
+        self.party.choices = [("", _("All parties")), *(_str_choice(p) for p in parties)]
+        self.template.choices = [("", _("All templates")), *((str(t.id), str(t)) for t in templates)]
+        self.validity.choices = [("", _("Any validity")), *((k, str(v)) for k, v in VALIDITY_CHOICES.items())]
+        if len(own_organisations) > 1:
+            self.organisation.choices = [
+                ("", _("All your organisations")),
+                *map(_str_choice, own_organisations),
+            ]
+        else:
+            del self.organisation
+
+    def filters(self) -> AgreementFilters:
+        """The filters to apply; a value that is not one of the choices is ignored."""
+        self.validate()
+        valid = {name: field.data for name, field in self._fields.items() if not field.errors}
+        return AgreementFilters(
+            search=(valid.get("q") or "").strip(),
+            status=AgreementStatus(valid["status"]) if valid.get("status") else None,
+            organisation_id=_int_or_none(valid.get("organisation")),
+            party_id=_int_or_none(valid.get("party")),
+            template_id=_int_or_none(valid.get("template")),
+            validity=valid.get("validity") or None,
+        )
+
+
+def _str_choice(organisation: Organisation) -> tuple[str, str]:
+    value, text = organisation_choice(organisation)
+    return str(value), text
+
+
+class CancelForm(FlaskForm):
+    """Confirm cancelling a draft, with an optional reason kept in the audit log."""
+
+    reason = StringField(_l("Reason (optional)"), filters=[_strip], validators=[Length(max=500)])

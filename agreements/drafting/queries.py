@@ -1,0 +1,246 @@
+"""Read models for drafting: which agreements a user sees, list filters, templates to draft from, and the
+field values of a version as the interface shows them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+
+from agreements.drafting.diff import display_value
+from agreements.drafting.documents import version_parties
+from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
+from agreements.extensions import db
+from agreements.organisations.models import Organisation, OrganisationKind
+from agreements.policy import coordinated_region_ids
+from agreements.templates_lib.fields import label
+from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
+
+#: Whether an agreement's dates cover today, as offered in the list's validity filter.
+VALIDITY_CHOICES = {
+    "upcoming": _l("Upcoming"),
+    "in_force": _l("In force"),
+    "expired": _l("Expired"),
+    "open_ended": _l("Open-ended"),
+}
+
+
+@dataclass(frozen=True)
+class AgreementFilters:
+    """What the agreements list is narrowed to; every field is optional."""
+
+    search: str = ""
+    status: AgreementStatus | None = None
+    organisation_id: int | None = None
+    party_id: int | None = None
+    template_id: int | None = None
+    validity: str | None = None
+
+
+def _has_party(condition: ColumnElement) -> ColumnElement:
+    """Agreements with at least one party organisation matching ``condition``."""
+    parties = (
+        select(agreement_parties.c.agreement_id)
+        .join(Organisation, Organisation.id == agreement_parties.c.organisation_id)
+        .where(condition)
+    )
+    return Agreement.id.in_(parties)
+
+
+def visible_to(user) -> ColumnElement:
+    """Agreements the user may read: a party is their organisation or in their networks' regions."""
+    if user.is_admin:
+        return true()
+    return _has_party(
+        or_(
+            Organisation.id.in_(user.organisation_ids()),
+            Organisation.region_id.in_(coordinated_region_ids(user)),
+        )
+    )
+
+
+def validity_condition(validity: str, today: date) -> ColumnElement:
+    """Agreements whose dates make them upcoming, in force, expired or open-ended on ``today``."""
+    conditions = {
+        "upcoming": Agreement.start_date > today,
+        "in_force": and_(
+            Agreement.start_date <= today, or_(Agreement.end_date.is_(None), Agreement.end_date >= today)
+        ),
+        "expired": Agreement.end_date < today,
+        "open_ended": Agreement.end_date.is_(None),
+    }
+    return conditions[validity]
+
+
+def validity_of(agreement: Agreement, today: date) -> str:
+    """ "upcoming", "in_force" or "expired" for the agreement's dates on ``today``."""
+    if agreement.start_date > today:
+        return "upcoming"
+    if agreement.end_date is not None and agreement.end_date < today:
+        return "expired"
+    return "in_force"
+
+
+def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
+    """The agreements the user may read that match ``filters``, most recently changed first."""
+    query = select(Agreement).where(visible_to(user))
+    if filters.status is not None:
+        query = query.where(Agreement.status == filters.status)
+    for organisation_id in (filters.organisation_id, filters.party_id):
+        if organisation_id is not None:
+            query = query.where(_has_party(Organisation.id == organisation_id))
+    if filters.template_id is not None:
+        versions = select(TemplateVersion.id).where(TemplateVersion.template_id == filters.template_id)
+        query = query.where(Agreement.template_version_id.in_(versions))
+    if filters.validity in VALIDITY_CHOICES:
+        query = query.where(validity_condition(filters.validity, today))
+    if filters.search:
+        term = filters.search
+        query = query.where(
+            or_(
+                Agreement.title.icontains(term, autoescape=True),
+                Agreement.reference.icontains(term, autoescape=True),
+                _has_party(Organisation.name.icontains(term, autoescape=True)),
+            )
+        )
+    return query.order_by(Agreement.updated_at.desc(), Agreement.id.desc())
+
+
+def visible_parties(user) -> list[Organisation]:
+    """Organisations that are parties to an agreement the user may read, by name."""
+    agreement_ids = select(Agreement.id).where(visible_to(user))
+    party_ids = select(agreement_parties.c.organisation_id).where(
+        agreement_parties.c.agreement_id.in_(agreement_ids)
+    )
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(party_ids))
+            .order_by(Organisation.name, Organisation.municipality)
+        )
+    )
+
+
+def own_organisations(user) -> list[Organisation]:
+    """The organisations the user is a member of, by name."""
+    return sorted({m.organisation for m in user.memberships}, key=lambda organisation: organisation.name)
+
+
+def all_templates() -> list[AgreementTemplate]:
+    return list(db.session.scalars(select(AgreementTemplate).order_by(AgreementTemplate.key)))
+
+
+def draftable_template_versions() -> list[TemplateVersion]:
+    """The latest version of every active template, by title in the interface language."""
+    latest = (
+        select(TemplateVersion.template_id, func.max(TemplateVersion.number).label("number"))
+        .group_by(TemplateVersion.template_id)
+        .subquery()
+    )
+    versions = db.session.scalars(
+        select(TemplateVersion)
+        .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+        .join(
+            latest,
+            and_(
+                latest.c.template_id == TemplateVersion.template_id, latest.c.number == TemplateVersion.number
+            ),
+        )
+        .where(AgreementTemplate.active)
+    )
+    return sorted(versions, key=lambda version: version.title.casefold())
+
+
+def party_candidates(kind: TemplateKind, owner: Organisation, current: list[Organisation] = ()) -> list:
+    """Who may be chosen as the other parties: active providers (or, for a commitment, any active
+    organisation), plus the ``current`` parties so that an inactive one is refused visibly, not dropped."""
+    query = select(Organisation).where(Organisation.active, Organisation.id != owner.id)
+    if kind != TemplateKind.COMMITMENT:
+        query = query.where(Organisation.kind == OrganisationKind.PROVIDER)
+    candidates = set(db.session.scalars(query)) | {party for party in current if party.id != owner.id}
+    return sorted(candidates, key=lambda organisation: (organisation.name, organisation.municipality))
+
+
+def version_author(version: AgreementVersion) -> str:
+    return version.created_by.name if version.created_by is not None else _("unknown")
+
+
+def value_sections(manifest: dict, values: dict, language: str) -> list[dict]:
+    """The field values of a version grouped by section, as text in ``language``; rows as tables."""
+    sections = [
+        {"title": label(section["title"], language), "key": section["key"], "fields": []}
+        for section in manifest["sections"]
+    ]
+    by_key = {section["key"]: section for section in sections}
+    for field in manifest["fields"]:
+        by_key[field["section"]]["fields"].append(_shown_field(field, values.get(field["key"]), language))
+    return [section for section in sections if section["fields"]]
+
+
+def _shown_field(field: dict, stored, language: str) -> dict:
+    shown = {"key": field["key"], "label": label(field["label"], language), "type": field["type"]}
+    if field["type"] == "rows":
+        shown["columns"] = [label(column["label"], language) for column in field["columns"]]
+        shown["rows"] = [
+            [display_value(column, row.get(column["key"]), language) for column in field["columns"]]
+            for row in stored or []
+        ]
+    else:
+        shown["text"] = display_value(field, stored, language)
+    return shown
+
+
+def snapshot_texts(snapshot: dict, manifest: dict, language: str) -> dict[str, tuple[str, str]]:
+    """Every comparable item of a snapshot as {key: (label, text)}.
+
+    A snapshot holds ``header`` (title, dates, notice_period_months, auto_renew), ``parties`` (names)
+    and ``values`` (stored values).
+    """
+    header = snapshot["header"]
+    months = header["notice_period_months"]
+    texts = {
+        "title": (_("Title"), header["title"]),
+        "start_date": (_("Start date"), format_date(header["start_date"], "d.M.yyyy")),
+        "end_date": (
+            _("End date"),
+            format_date(header["end_date"], "d.M.yyyy") if header["end_date"] else _("Open-ended"),
+        ),
+        "notice_period_months": (_("Notice period"), ngettext("%(num)d month", "%(num)d months", months)),
+        "auto_renew": (_("Renews automatically"), _("Yes") if header["auto_renew"] else _("No")),
+        "parties": (_("Parties"), "; ".join(snapshot["parties"])),
+    }
+    for field in manifest["fields"]:
+        shown = _shown_field(field, snapshot["values"].get(field["key"]), language)
+        text = shown.get("text") or " | ".join("; ".join(row) for row in shown["rows"]) or _("(no rows)")
+        texts[f"field:{field['key']}"] = (shown["label"], text)
+    return texts
+
+
+def version_snapshot(version: AgreementVersion) -> dict:
+    """A saved version as a snapshot for snapshot_texts."""
+    return {
+        "header": {
+            "title": version.title,
+            "start_date": version.start_date,
+            "end_date": version.end_date,
+            "notice_period_months": version.notice_period_months,
+            "auto_renew": version.auto_renew,
+        },
+        "parties": [party["name"] for party in version_parties(version, "fi")],
+        "values": version.values,
+    }
+
+
+def conflicting_changes(base: dict, latest: dict, mine: dict, manifest: dict, language: str) -> list[dict]:
+    """What changed between the version an edit started from and the latest one, beside the user's input:
+    [{label, theirs, yours}]."""
+    base_texts = snapshot_texts(base, manifest, language)
+    latest_texts = snapshot_texts(latest, manifest, language)
+    my_texts = snapshot_texts(mine, manifest, language)
+    return [
+        {"label": name, "theirs": text, "yours": my_texts[key][1]}
+        for key, (name, text) in latest_texts.items()
+        if base_texts[key][1] != text
+    ]

@@ -1,0 +1,186 @@
+"""The agreements list: what each role sees, filters, search, validity, pagination and empty states."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from agreements.accounts.models import Membership, MembershipRole
+from agreements.core.timeutil import helsinki_today
+from agreements.drafting.models import AgreementStatus
+from agreements.extensions import db
+from tests.conftest import log_in
+from tests.drafting.conftest import PROVIDER, WORKSHOP
+
+TODAY = helsinki_today()
+DAY = timedelta(days=1)
+
+
+def titles_on(response) -> list[str]:
+    """Agreement titles in the list, in order."""
+    return re.findall(r'href="/agreements/\d+">([^<]+)</a>', response.get_data(as_text=True))
+
+
+@pytest.fixture
+def world(make_organisation, make_agreement, template_version, make_template_version, workshop, provider):
+    """Agreements of ``workshop`` and of a workshop in Uusimaa, with various statuses, dates and templates."""
+    helsinki = make_organisation(
+        kind=WORKSHOP, region_code="01", name="Helsingin Paja", municipality="Helsinki"
+    )
+    stadin = make_organisation(
+        kind=PROVIDER, region_code="01", name="Stadin ammattiopisto", municipality="Helsinki"
+    )
+    commitment = make_template_version(key="test_commitment", kind="commitment")
+
+    def agreement(title, owner=workshop, providers=(provider,), version=template_version, **fields):
+        return make_agreement(
+            owner=owner, providers=providers, template_version=version, title=title, **fields
+        )
+
+    return {
+        "current": agreement("Voimassa oleva", start_date=TODAY - 30 * DAY, end_date=TODAY + 30 * DAY),
+        "upcoming": agreement("Tuleva", start_date=TODAY + DAY, end_date=TODAY + 400 * DAY),
+        "expired": agreement(
+            "Päättynyt", status=AgreementStatus.SIGNED, start_date=TODAY - 400 * DAY, end_date=TODAY - DAY
+        ),
+        "open": agreement("Toistaiseksi", start_date=TODAY - 10 * DAY, end_date=None, version=commitment),
+        "helsinki": agreement(
+            "Helsingin sopimus", owner=helsinki, providers=(stadin,), start_date=TODAY, end_date=TODAY
+        ),
+    }
+
+
+@pytest.fixture
+def editor_list(editor_client, world):
+    return lambda **args: titles_on(editor_client.get("/agreements/", query_string=args))
+
+
+def test_members_see_their_organisations_agreements(editor_list):
+    assert sorted(editor_list()) == ["Päättynyt", "Toistaiseksi", "Tuleva", "Voimassa oleva"]
+
+
+def test_provider_members_see_the_agreements_they_are_party_to(client, make_user, provider, world):
+    log_in(client, make_user(organisation=provider, role=MembershipRole.VIEWER))
+    assert "Helsingin sopimus" not in titles_on(client.get("/agreements/"))
+    assert len(titles_on(client.get("/agreements/"))) == 4
+
+
+def test_coordinators_see_agreements_with_a_party_in_their_regions(client, make_user, make_network, world):
+    log_in(client, make_user(networks=[make_network(region_codes=("01",))]))
+    assert titles_on(client.get("/agreements/")) == ["Helsingin sopimus"]
+
+
+def test_administrators_see_every_agreement(client, make_user, world):
+    log_in(client, make_user(admin=True))
+    assert len(titles_on(client.get("/agreements/"))) == 5
+
+
+def test_the_newest_change_comes_first(editor_list, world):
+    world["upcoming"].title = "Tuleva, muutettu"
+    db.session.commit()
+    assert editor_list()[0] == "Tuleva, muutettu"
+
+
+@pytest.mark.parametrize(
+    ("validity", "expected"),
+    [
+        ("upcoming", ["Tuleva"]),
+        ("in_force", ["Toistaiseksi", "Voimassa oleva"]),
+        ("expired", ["Päättynyt"]),
+        ("open_ended", ["Toistaiseksi"]),
+    ],
+)
+def test_filter_by_validity_on_todays_date_in_helsinki(editor_list, validity, expected):
+    assert sorted(editor_list(validity=validity)) == expected
+
+
+def test_an_agreement_ending_today_is_still_in_force(client, make_user, world):
+    log_in(client, make_user(admin=True))
+    assert "Helsingin sopimus" in titles_on(client.get("/agreements/?validity=in_force"))
+    assert "Helsingin sopimus" not in titles_on(client.get("/agreements/?validity=expired"))
+
+
+def test_filter_by_status(editor_list):
+    assert editor_list(status="signed") == ["Päättynyt"]
+
+
+def test_filter_by_template(editor_list, world):
+    template_id = world["open"].template_version.template_id
+    assert editor_list(template=template_id) == ["Toistaiseksi"]
+
+
+def test_filter_by_party(client, make_user, world):
+    log_in(client, make_user(admin=True))
+    party = world["helsinki"].owner
+    assert titles_on(client.get(f"/agreements/?party={party.id}")) == ["Helsingin sopimus"]
+
+
+def test_the_party_filter_offers_only_visible_parties(editor_client, world):
+    page = editor_client.get("/agreements/").get_data(as_text=True)
+    assert "Tredu (Tampere)" in page
+    assert "Stadin ammattiopisto" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tuleva", ["Tuleva"]),  # title, any case
+        ("tredu", ["Päättynyt", "Toistaiseksi", "Tuleva", "Voimassa oleva"]),  # a party's name
+        ("SOP-2026", ["Päättynyt", "Toistaiseksi", "Tuleva", "Voimassa oleva"]),  # reference
+        ("%", []),  # wildcards are literal
+    ],
+)
+def test_search_by_title_reference_and_party_name(editor_list, query, expected):
+    assert sorted(editor_list(q=query)) == expected
+
+
+def test_search_by_a_whole_reference(editor_list, world):
+    assert editor_list(q=world["upcoming"].reference) == ["Tuleva"]
+
+
+def test_a_search_without_results_says_so(editor_client, world):
+    page = editor_client.get("/agreements/?q=eiloydy").get_data(as_text=True)
+    assert "No agreements match your search." in page
+
+
+def test_without_agreements_the_list_says_so_and_offers_to_create(editor_client):
+    page = editor_client.get("/agreements/").get_data(as_text=True)
+    assert "There are no agreements for you to see yet." in page
+    assert 'href="/agreements/new"' in page
+
+
+def test_a_bad_filter_value_is_ignored(editor_list):
+    assert len(editor_list(status="nonsense", validity="someday", party="x")) == 4
+
+
+def test_pages(app, editor_list, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    first, second = editor_list(page=1), editor_list(page=2)
+    assert len(first) == 3 and len(second) == 1
+    assert not set(first) & set(second)
+
+
+def test_pages_keep_the_filters(app, editor_client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    page = editor_client.get("/agreements/?validity=in_force").get_data(as_text=True)
+    assert "validity=in_force" in page and "page=2" in page
+
+
+def test_a_member_of_several_organisations_filters_by_organisation(editor, editor_client, provider, world):
+    editor.memberships.append(Membership(organisation=provider, role=MembershipRole.VIEWER))
+    db.session.commit()
+    page = editor_client.get("/agreements/").get_data(as_text=True)
+    assert "Your organisation" in page
+    world["upcoming"].parties = [world["upcoming"].owner]
+    db.session.commit()
+    assert "Tuleva" not in titles_on(editor_client.get(f"/agreements/?organisation={provider.id}"))
+
+
+def test_a_member_of_one_organisation_has_no_organisation_filter(editor_client, world):
+    assert "Your organisation" not in editor_client.get("/agreements/").get_data(as_text=True)
+
+
+def test_the_list_shows_status_and_validity_in_words(editor_client, world):
+    page = editor_client.get("/agreements/").get_data(as_text=True)
+    assert '<span class="badge text-bg-success">Signed</span>' in page
+    assert "Upcoming" in page and "Expired" in page and "open-ended" in page
