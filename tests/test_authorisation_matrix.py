@@ -51,9 +51,12 @@ def for_roles(roles, ok: int = 200, refused: int = 404) -> dict[str, int]:
 EVERYONE_LOGGED_IN = answers(200)
 PUBLIC_FORM = answers(302, anonymous=200)  # logged-in users are sent home
 TOKEN_PAGE = answers(400, anonymous=400)  # an invalid link is a bad request, explained to anyone
+#: Members of any party, coordinators of a party's region and administrators read an agreement.
+AGREEMENT_READERS = (*MEMBERS, COORD, ADMIN)
 
 #: (endpoint, method) -> expected status per role. Objects: the workshop W in Pirkanmaa (the viewer's and
-#: editor's organisation, in the coordinator's network), the coordinator's network, the editor's user page.
+#: editor's organisation, in the coordinator's network), the coordinator's network, the editor's user page,
+#: and W's draft agreement with the provider P (version 1).
 MATRIX = {
     ("static", "GET"): answers(200, anonymous=200),
     ("core.home", "GET"): EVERYONE_LOGGED_IN,
@@ -117,6 +120,14 @@ MATRIX = {
     ("users_admin.remove_membership", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.coordinator_networks", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.resend_invitation", "POST"): for_roles((ADMIN,), ok=302),
+    ("agreements.index", "GET"): EVERYONE_LOGGED_IN,
+    ("agreements.create", "GET"): answers(403, **{EDITOR: 200}),
+    ("agreements.create", "POST"): answers(403, **{EDITOR: 200}),  # nothing chosen: the first step again
+    ("agreements.detail", "GET"): for_roles(AGREEMENT_READERS),
+    ("agreements.edit", "GET"): for_roles((EDITOR,)),
+    ("agreements.edit", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
+    ("agreements.cancel", "GET"): for_roles((EDITOR,)),
+    ("agreements.cancel", "POST"): for_roles((EDITOR,), ok=302),
 }
 
 
@@ -139,7 +150,7 @@ def test_every_route_has_a_row_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(make_organisation, make_user, make_network):
+def world(make_organisation, make_user, make_network, make_agreement):
     """One user per role around the workshop W, plus objects in another region."""
     workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06")
     provider = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06")
@@ -157,6 +168,7 @@ def world(make_organisation, make_user, make_network):
     target_user = users[EDITOR]
     template_version = add_template_version(*package(manifest("matrix_template")), TemplateSource.SHIPPED)[0]
     db.session.commit()
+    agreement = make_agreement(owner=workshop, providers=[provider], template_version=template_version)
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
@@ -167,6 +179,8 @@ def world(make_organisation, make_user, make_network):
         "template_id": template_version.template_id,
         "version_id": template_version.id,
         "language": "fi",
+        "agreement_id": agreement.id,
+        "number": 1,
     }
     return users, url_values
 
