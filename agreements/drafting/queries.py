@@ -4,12 +4,11 @@ field values of a version as the interface shows them."""
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 
-from agreements.drafting.diff import display_value
+from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
 from agreements.extensions import db
@@ -193,24 +192,8 @@ def _shown_field(field: dict, stored, language: str) -> dict:
 
 
 def snapshot_texts(snapshot: dict, manifest: dict, language: str) -> dict[str, tuple[str, str]]:
-    """Every comparable item of a snapshot as {key: (label, text)}.
-
-    A snapshot holds ``header`` (title, dates, notice_period_months, auto_renew), ``parties`` (names)
-    and ``values`` (stored values).
-    """
-    header = snapshot["header"]
-    months = header["notice_period_months"]
-    texts = {
-        "title": (_("Title"), header["title"]),
-        "start_date": (_("Start date"), format_date(header["start_date"], "d.M.yyyy")),
-        "end_date": (
-            _("End date"),
-            format_date(header["end_date"], "d.M.yyyy") if header["end_date"] else _("Open-ended"),
-        ),
-        "notice_period_months": (_("Notice period"), ngettext("%(num)d month", "%(num)d months", months)),
-        "auto_renew": (_("Renews automatically"), _("Yes") if header["auto_renew"] else _("No")),
-        "parties": (_("Parties"), "; ".join(snapshot["parties"])),
-    }
+    """Every comparable item of a snapshot (see version_snapshot) as {key: (label, text)}."""
+    texts = {"title": (_("Title"), snapshot["header"]["title"]), **header_texts(snapshot)}
     for field in manifest["fields"]:
         shown = _shown_field(field, snapshot["values"].get(field["key"]), language)
         text = shown.get("text") or " | ".join("; ".join(row) for row in shown["rows"]) or _("(no rows)")
@@ -219,7 +202,8 @@ def snapshot_texts(snapshot: dict, manifest: dict, language: str) -> dict[str, t
 
 
 def version_snapshot(version: AgreementVersion) -> dict:
-    """A saved version as a snapshot for snapshot_texts."""
+    """A saved version as plain data, the shape diff.compare and snapshot_texts read: ``header`` (title,
+    dates, notice_period_months, auto_renew), ``parties`` (names, in the version's order), ``values``."""
     return {
         "header": {
             "title": version.title,
