@@ -68,7 +68,6 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("users_admin.index", _l("Users")))
         items.append(("users_admin.invitations", _l("Invitations")))
         items.append(("templates_admin.index", _l("Templates")))
-    items.append(("accounts.profile", _l("My account")))
     return items
 
 

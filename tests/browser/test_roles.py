@@ -83,7 +83,8 @@ def test_language_switch_changes_the_page_and_is_remembered_for_the_user(page, n
     switch_language(page, "sv")
     page.reload()
     expect_language(page, "sv")
-    page.locator("nav a.nav-link[href='/account']").click()
+    page.locator("nav .dropdown-toggle").click()
+    page.locator("nav .dropdown-menu a[href='/account']").click()
     expect_language(page, "sv")
     assert_accessible(page)
 
