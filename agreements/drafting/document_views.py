@@ -1,3 +1,110 @@
 """Reading views: preview, .docx and PDF downloads, version history and the redline between versions."""
 
-from agreements.drafting.blueprint import bp  # noqa: F401 - routes are added here
+import io
+
+from flask import abort, current_app, render_template, request, send_file
+from flask_babel import get_locale
+from flask_login import login_required
+
+from agreements.drafting import diff
+from agreements.drafting.blueprint import bp
+from agreements.drafting.documents import MEDIA_TYPES, document_filename, version_document, version_pdf
+from agreements.drafting.models import Agreement, AgreementVersion
+from agreements.drafting.queries import version_snapshot
+from agreements.policy import can_view_agreement, load_or_404
+from agreements.templates_lib.rendering import PdfUnavailable, document_sections, pdf_available
+
+bp.add_app_template_global(pdf_available, "pdf_available")
+
+
+def _version_or_404(agreement: Agreement, number: int | None) -> AgreementVersion:
+    """The agreement's version with this number, its latest when ``number`` is None; 404 when missing."""
+    if number is None:
+        version = agreement.latest_version
+    else:
+        version = next((v for v in agreement.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/<int:agreement_id>/preview")
+@login_required
+def preview(agreement_id: int):
+    """Show a version of the filled agreement section by section (the latest unless ?version= is given)."""
+    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
+    version = _version_or_404(agreement, request.args.get("version", type=int))
+    sections = document_sections(
+        version_document(version), agreement.template_version.manifest, agreement.language.value
+    )
+    return render_template(
+        "agreements/document_preview.html", agreement=agreement, version=version, sections=sections
+    )
+
+
+def _send_document(agreement: Agreement, version: AgreementVersion, data: bytes, extension: str):
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=MEDIA_TYPES[extension],
+        as_attachment=True,
+        download_name=document_filename(agreement, version, extension),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:agreement_id>/versions/<int:number>.docx")
+@login_required
+def download_docx(agreement_id: int, number: int):
+    """Download a version of the agreement as a Word document."""
+    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
+    version = _version_or_404(agreement, number)
+    return _send_document(agreement, version, version_document(version), "docx")
+
+
+@bp.get("/<int:agreement_id>/versions/<int:number>.pdf")
+@login_required
+def download_pdf(agreement_id: int, number: int):
+    """Download a version of the agreement as PDF, or explain (503) that this server cannot make one."""
+    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
+    version = _version_or_404(agreement, number)
+    try:
+        data = version_pdf(version)
+    except PdfUnavailable as error:
+        current_app.logger.warning("PDF of %s v%s not produced: %s", agreement.reference, number, error)
+        page = render_template(
+            "agreements/document_pdf_unavailable.html", agreement=agreement, version=version
+        )
+        return page, 503
+    return _send_document(agreement, version, data, "pdf")
+
+
+@bp.get("/<int:agreement_id>/history")
+@login_required
+def history(agreement_id: int):
+    """List the agreement's versions, newest first, and pick two of them to compare."""
+    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
+    if not agreement.versions:
+        abort(404)
+    return render_template(
+        "agreements/document_history.html", agreement=agreement, versions=agreement.versions[::-1]
+    )
+
+
+@bp.get("/<int:agreement_id>/compare")
+@login_required
+def compare(agreement_id: int):
+    """Show what changed between two versions (?from=N&to=M): changed fields and a redline of long texts."""
+    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
+    latest = _version_or_404(agreement, None)
+    chosen = (
+        _version_or_404(agreement, request.args.get("from", max(latest.number - 1, 1), type=int)),
+        _version_or_404(agreement, request.args.get("to", latest.number, type=int)),
+    )
+    old, new = sorted(chosen, key=lambda version: version.number)
+    groups = diff.compare(
+        version_snapshot(old), version_snapshot(new), agreement.template_version.manifest, str(get_locale())
+    )
+    return render_template(
+        "agreements/document_compare.html", agreement=agreement, old=old, new=new, groups=groups
+    )
