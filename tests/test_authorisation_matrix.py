@@ -14,6 +14,7 @@ from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
+from agreements.templates_lib.rendering import pdf_available
 from config import TestingConfig
 from tests.conftest import log_in
 from tests.support.template_package import manifest, package
@@ -53,6 +54,8 @@ PUBLIC_FORM = answers(302, anonymous=200)  # logged-in users are sent home
 TOKEN_PAGE = answers(400, anonymous=400)  # an invalid link is a bad request, explained to anyone
 #: Members of any party, coordinators of a party's region and administrators read an agreement.
 AGREEMENT_READERS = (*MEMBERS, COORD, ADMIN)
+#: Without LibreOffice the PDF page explains that PDF is unavailable (503).
+PDF_STATUS = 200 if pdf_available() else 503
 
 #: (endpoint, method) -> expected status per role. Objects: the workshop W in Pirkanmaa (the viewer's and
 #: editor's organisation, in the coordinator's network), the coordinator's network, the editor's user page,
@@ -120,6 +123,11 @@ MATRIX = {
     ("users_admin.remove_membership", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.coordinator_networks", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.resend_invitation", "POST"): for_roles((ADMIN,), ok=302),
+    ("agreements.preview", "GET"): for_roles(AGREEMENT_READERS),
+    ("agreements.download_docx", "GET"): for_roles(AGREEMENT_READERS),
+    ("agreements.download_pdf", "GET"): for_roles(AGREEMENT_READERS, ok=PDF_STATUS),
+    ("agreements.history", "GET"): for_roles(AGREEMENT_READERS),
+    ("agreements.compare", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.index", "GET"): EVERYONE_LOGGED_IN,
     ("agreements.create", "GET"): answers(403, **{EDITOR: 200}),
     ("agreements.create", "POST"): answers(403, **{EDITOR: 200}),  # nothing chosen: the first step again
