@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from agreements.extensions import db
 from agreements.templates_lib.models import TemplateVersion
-from tests.browser.conftest import chromium, live_server, new_page, page  # noqa: F401 - for test_browser.py
 from tests.support.template_package import package
 
 
