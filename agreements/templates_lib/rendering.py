@@ -9,9 +9,11 @@ import shutil
 import subprocess
 import tempfile
 from datetime import date
+from itertools import takewhile
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
@@ -129,7 +131,8 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     """The rendered document split at its section headings, for the HTML preview.
 
     Returns the preamble (key None) and one entry per manifest section: key, title and blocks, where a
-    block is ("p", text) or ("table", rows of cell texts).
+    block is ("p", text) or ("table", {"header": rows, "body": rows}) with rows of cell texts; header rows
+    are the leading rows the .docx marks to repeat as table headers.
     """
     titles = {label(section["title"], language): section["key"] for section in manifest["sections"]}
     sections = [{"key": None, "title": "", "blocks": []}]
@@ -142,6 +145,19 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
             elif text:
                 sections[-1]["blocks"].append(("p", block.text))
         elif isinstance(block, Table):
-            rows = [[cell.text for cell in row.cells] for row in block.rows]
-            sections[-1]["blocks"].append(("table", rows))
+            sections[-1]["blocks"].append(("table", _table_rows(block)))
     return sections
+
+
+def _table_rows(table: Table) -> dict:
+    """A table's cell texts, split into its header rows and the rest."""
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    header_count = sum(1 for _row in takewhile(_is_header_row, table.rows))
+    return {"header": rows[:header_count], "body": rows[header_count:]}
+
+
+def _is_header_row(row) -> bool:
+    """True for a row marked "repeat as header row" (w:tblHeader) in Word."""
+    properties = row._tr.trPr
+    marker = properties.find(qn("w:tblHeader")) if properties is not None else None
+    return marker is not None and marker.get(qn("w:val"), "true") not in ("0", "false")

@@ -1,19 +1,24 @@
 """An agreement version as a document: the .docx and PDF downloads, their file names, the HTML preview."""
 
 import io
+import json
 import os
 import re
 import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml import OxmlElement
 
 from agreements.accounts.models import MembershipRole
 from agreements.drafting.documents import document_filename, version_document, version_parties, version_pdf
 from agreements.organisations.models import Language, OrganisationKind
 from agreements.templates_lib.fields import document_value
+from agreements.templates_lib.models import TemplateSource
+from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import PdfUnavailable, pdf_available
 from tests.conftest import SAMPLE_VALUES
+from tests.support.template_package import docx_for, manifest
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TRICKY = "Åbo & <Öja> \"lainaus\" 'heittomerkki' äöå ÄÖÅ"
@@ -179,6 +184,40 @@ def test_without_libreoffice_the_pdf_link_explains_it_is_unavailable(editor_clie
     assert "PDF is not available on this server" in preview
     with pytest.raises(PdfUnavailable):
         version_pdf(agreement.latest_version)
+
+
+def package_with_tables() -> tuple[bytes, dict[str, bytes]]:
+    """The test package plus two tables at the end: contacts under a header row, signatures without one."""
+    test_manifest = manifest("table_template")
+    documents = {}
+    for language in ("fi", "sv"):
+        document = Document(io.BytesIO(docx_for(test_manifest, language)))
+        contacts = document.add_table(rows=2, cols=2)
+        for cell, text in zip(contacts.rows[0].cells + contacts.rows[1].cells, CONTACT_CELLS, strict=True):
+            cell.text = text
+        contacts.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        signatures = document.add_table(rows=1, cols=2)
+        signatures.rows[0].cells[0].text = "Paikka ja aika"
+        output = io.BytesIO()
+        document.save(output)
+        documents[language] = output.getvalue()
+    return json.dumps(test_manifest).encode(), documents
+
+
+CONTACT_CELLS = ("Nimi", "Puhelin", "{{ instructor }}", "040 123 4567")
+
+
+def test_preview_shows_tables_with_their_header_rows(editor_client, make_agreement, workshop, provider):
+    template_version, _created = add_template_version(*package_with_tables(), TemplateSource.SHIPPED)
+    agreement = make_agreement(owner=workshop, providers=[provider], template_version=template_version)
+
+    page = editor_client.get(f"/agreements/{agreement.id}/preview").get_data(as_text=True)
+
+    contacts, signatures = re.findall(r"<table .*?</table>", page, re.S)
+    assert "<caption>Table in section 2 Yksityiskohdat</caption>" in contacts
+    assert re.search(r'<thead>\s*<tr><th scope="col">Nimi</th><th scope="col">Puhelin</th></tr>', contacts)
+    assert "<tr><td>Maija Ohjaaja</td><td>040 123 4567</td></tr>" in contacts
+    assert "<th" not in signatures and "<td>Paikka ja aika</td>" in signatures
 
 
 def test_preview_shows_every_section_in_order_with_the_field_values(editor_client, agreement):
