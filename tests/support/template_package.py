@@ -3,6 +3,7 @@
 import copy
 import io
 import json
+import zipfile
 
 from docx import Document
 
@@ -104,6 +105,20 @@ def docx_for(manifest_dict: dict, language: str, extra_paragraphs: tuple[str, ..
         document.add_paragraph(paragraph)
     output = io.BytesIO()
     document.save(output)
+    return _with_fixed_timestamps(output.getvalue())
+
+
+def _with_fixed_timestamps(docx_bytes: bytes) -> bytes:
+    """Same content, same bytes: zip entries otherwise carry the time they were written."""
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx_bytes)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            target.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=(2026, 1, 1, 0, 0, 0)), source.read(entry)
+            )
     return output.getvalue()
 
 
