@@ -1,6 +1,6 @@
 """The whole drafting flow in a real browser: a workshop editor drafts an agreement from a template, saves a
 second version, reads the preview, the history and the comparison, and downloads the .docx; no page on
-the way has a serious accessibility problem."""
+the way has a serious accessibility problem, nor do the document pages of the shipped templates."""
 
 import io
 import re
@@ -9,10 +9,19 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
+from agreements import ROOT
+from agreements.drafting.models import AgreementVersion
+from agreements.extensions import db
+from agreements.templates_lib.fields import sample_value
+from agreements.templates_lib.models import TemplateSource
+from agreements.templates_lib.operations import add_template_version, read_package_folder
 from tests.browser.helpers import assert_accessible, log_in, open_page, switch_language
 
 pytestmark = pytest.mark.browser
 
+SHIPPED = sorted(
+    path for path in (ROOT / "agreement_templates").glob("*") if (path / "manifest.json").is_file()
+)
 DUTIES_V1 = "Perehdytys & työturvallisuus <tärkeä>\nOhjaus päivittäin"
 DUTIES_V2 = "Perehdytys & työturvallisuus <tärkeä>\nOhjaus ja tuki viikoittain"
 
@@ -116,3 +125,45 @@ def test_editor_drafts_edits_previews_compares_and_downloads(page, people, make_
     text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(path.read_bytes())).paragraphs)
     assert "Instructor: Matti Ohjaaja" in text
     assert f"Duties: {DUTIES_V2}" in text
+
+
+#: What version 2 keeps from version 1.
+COPIED_FIELDS = ("title", "start_date", "end_date", "notice_period_months", "auto_renew", "party_ids")
+
+
+def with_second_version(agreement, added_sentence: str) -> None:
+    """Append version 2, in which the first long text field ends with ``added_sentence``."""
+    first = agreement.latest_version
+    key = next(field["key"] for field in agreement.template_version.fields if field["type"] == "long_text")
+    agreement.versions.append(
+        AgreementVersion(
+            number=2,
+            change_note="Lisätty lause",
+            values={**first.values, key: f"{first.values[key]} {added_sentence}"},
+            **{name: getattr(first, name) for name in COPIED_FIELDS},
+        )
+    )
+    agreement.current_version_number = 2
+    db.session.commit()
+
+
+@pytest.mark.parametrize("folder", SHIPPED, ids=lambda folder: folder.name)
+def test_document_pages_of_each_shipped_template_are_accessible(page, people, make_agreement, folder):
+    template_version, _created = add_template_version(*read_package_folder(folder), TemplateSource.SHIPPED)
+    values = {field["key"]: sample_value(field) for field in template_version.fields}
+    editor, workshop = people["workshop editor"]
+    _, provider = people["provider signatory"]
+    agreement = make_agreement(
+        owner=workshop,
+        providers=[provider],
+        template_version=template_version,
+        values=values,
+        created_by=editor,
+    )
+    with_second_version(agreement, "Lisätty lause.")
+    log_in(page, editor)
+
+    for path in ("preview", "history", "compare"):
+        open_page(page, f"/agreements/{agreement.id}/{path}")
+        accessible(page)
+    expect(page.locator("main ins")).to_have_text(["added: Lisätty lause."])
