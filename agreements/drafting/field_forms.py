@@ -24,7 +24,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from agreements.templates_lib.fields import label
@@ -87,9 +87,11 @@ def ui_language() -> str:
 
 
 def _presence(field: dict) -> list:
-    if field.get("required"):
-        return [InputRequired(message=_l("This field is required."))]
-    return [Optional()]
+    """Required or optional; a required text needs more than spaces, a required number may be 0."""
+    if not field.get("required"):
+        return [Optional()]
+    required = DataRequired if field["type"] in ("text", "long_text") else InputRequired
+    return [required(message=_l("This field is required."))]
 
 
 def _range(field: dict, low_default=None) -> list:

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
@@ -67,8 +67,6 @@ class StartForm(FlaskForm):
         ]
         self.language.choices = Language.choices()
         self.owner_id.choices = [organisation_choice(workshop) for workshop in workshops]
-        if len(workshops) == 1 and not self.owner_id.data:
-            self.owner_id.data = workshops[0].id
 
     def chosen(self) -> tuple[TemplateVersion, Language, Organisation]:
         """The validated choices as objects."""
@@ -85,7 +83,7 @@ class AgreementForm(FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[_strip],
-        validators=[InputRequired(_l("Give the agreement a title.")), Length(max=200)],
+        validators=[DataRequired(_l("Give the agreement a title.")), Length(max=200)],
     )
     start_date = DateField(
         _l("Start date"),

@@ -238,3 +238,12 @@ def test_an_editor_of_an_inactive_workshop_cannot_create(client, make_user, make
 def test_a_provider_editor_cannot_create(client, make_user, provider):
     log_in(client, make_user(organisation=provider, role=MembershipRole.EDITOR))
     assert client.get("/agreements/new").status_code == 403
+
+
+def test_a_title_of_spaces_is_no_title(editor_client, template_version, workshop, provider):
+    data = {**form_values(editor_client.get(start_url(template_version, workshop))), **FIELDS}
+    data.update({"title": "   ", "party_ids": [str(provider.id)]})
+    assert "Give the agreement a title." in editor_client.post("/agreements/new", data=data).get_data(
+        as_text=True
+    )
+    assert only_agreement() is None

@@ -172,3 +172,9 @@ def test_line_breaks_of_long_texts_are_stored_the_same_from_every_browser(reques
     form = submitted(**{"field-duties": "Eka rivi\r\nToka rivi"})
     assert form.validate()
     assert form.stored_values()["duties"] == "Eka rivi\nToka rivi"
+
+
+def test_spaces_alone_do_not_fill_a_required_text(request_context):
+    form = submitted(**{"field-instructor": "   "})
+    assert not form.validate()
+    assert bound(form, "instructor").errors == ["This field is required."]
