@@ -180,7 +180,19 @@ def test_a_member_of_one_organisation_has_no_organisation_filter(editor_client, 
     assert "Your organisation" not in editor_client.get("/agreements/").get_data(as_text=True)
 
 
+def row_of(page: str, title: str) -> str:
+    return re.search(rf"<tr>(?:(?!</tr>).)*>{title}</a>.*?</tr>", page, re.S).group(0)
+
+
 def test_the_list_shows_status_and_validity_in_words(editor_client, world):
     page = editor_client.get("/agreements/").get_data(as_text=True)
-    assert '<span class="badge text-bg-success">Signed</span>' in page
-    assert "Upcoming" in page and "Expired" in page and "open-ended" in page
+    signed = row_of(page, "Päättynyt")
+    assert '<span class="badge text-bg-success">Signed</span>' in signed
+    assert '<span class="small">Expired</span>' in signed
+    assert "from " in row_of(page, "Toistaiseksi") and "open-ended" in row_of(page, "Toistaiseksi")
+
+
+def test_a_draft_is_not_called_in_force(editor_client, world):
+    draft = row_of(editor_client.get("/agreements/").get_data(as_text=True), "Voimassa oleva")
+    assert "Draft" in draft
+    assert "In force" not in draft
