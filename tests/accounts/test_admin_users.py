@@ -224,7 +224,7 @@ def test_the_list_is_paginated(app, client, admin, make_user, monkeypatch):
         make_user(name=name)
     assert listed_names(client) == {"Aino", "Ansa Admin"}
     assert listed_names(client, "page=3") == {"Doris"}
-    assert "5 results" in client.get("/admin/users/").get_data(as_text=True)
+    assert "5 users" in client.get("/admin/users/").get_data(as_text=True)
 
 
 def test_invitations_lists_pending_invitations_and_sends_again(client, admin, make_organisation):
