@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from agreements.core.forms import QueryFilterForm, int_or_none
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
@@ -28,14 +29,6 @@ from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value):
-    """Coerce a select's value to an int; empty or malformed input becomes None."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def organisation_choice(organisation: Organisation) -> tuple[int, str]:
@@ -53,10 +46,10 @@ class StartForm(FlaskForm):
         csrf = False
 
     template_version_id = SelectField(
-        _l("Template"), coerce=_int_or_none, validators=[InputRequired(_l("Choose a template."))]
+        _l("Template"), coerce=int_or_none, validators=[InputRequired(_l("Choose a template."))]
     )
     language = SelectField(_l("Document language"), validators=[InputRequired()])
-    owner_id = SelectField(_l("Drafting workshop"), coerce=_int_or_none, validators=[InputRequired()])
+    owner_id = SelectField(_l("Drafting workshop"), coerce=int_or_none, validators=[InputRequired()])
 
     def __init__(self, formdata, template_versions: list[TemplateVersion], workshops: list[Organisation]):
         super().__init__(formdata)
@@ -164,7 +157,7 @@ class AgreementForm(FlaskForm):
         return [self.candidates[party_id] for party_id in self.party_ids.data]
 
     def base_version_number(self) -> int | None:
-        return _int_or_none(self.base_version.data)
+        return int_or_none(self.base_version.data)
 
 
 def header_data(version, owner_id: int) -> dict:
@@ -181,11 +174,8 @@ def header_data(version, owner_id: int) -> dict:
     }
 
 
-class AgreementFilterForm(FlaskForm):
-    """The search and filters above the agreements list, sent as query parameters."""
-
-    class Meta:
-        csrf = False
+class AgreementFilterForm(QueryFilterForm):
+    """The search and filters above the agreements list."""
 
     q = StringField(_l("Search"), description=_l("Title, reference or party"))
     status = SelectField(_l("Status"), default="")
@@ -210,14 +200,13 @@ class AgreementFilterForm(FlaskForm):
 
     def filters(self) -> AgreementFilters:
         """The filters to apply; a value that is not one of the choices is ignored."""
-        self.validate()
-        valid = {name: field.data for name, field in self._fields.items() if not field.errors}
+        valid = self.valid_data()
         return AgreementFilters(
             search=(valid.get("q") or "").strip(),
             status=AgreementStatus(valid["status"]) if valid.get("status") else None,
-            organisation_id=_int_or_none(valid.get("organisation")),
-            party_id=_int_or_none(valid.get("party")),
-            template_id=_int_or_none(valid.get("template")),
+            organisation_id=int_or_none(valid.get("organisation")),
+            party_id=int_or_none(valid.get("party")),
+            template_id=int_or_none(valid.get("template")),
             validity=valid.get("validity") or None,
         )
 

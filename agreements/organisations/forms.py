@@ -8,6 +8,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from agreements.core.forms import QueryFilterForm, int_or_none
 from agreements.organisations import business_id
 from agreements.organisations.models import Language, Network, OrganisationKind, Region
 from agreements.organisations.queries import STATUSES, OrganisationFilters, existing_name_keys, name_key
@@ -15,14 +16,6 @@ from agreements.organisations.queries import STATUSES, OrganisationFilters, exis
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _int_or_none(value):
-    """Coerce a select's value to an int; empty or malformed input becomes None."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _normalise_business_id(value):
@@ -47,7 +40,7 @@ class OrganisationForm(FlaskForm):
     )
     region_id = SelectField(
         _l("Region"),
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,
         validators=[InputRequired(_l("Choose a region."))],
     )
@@ -138,11 +131,8 @@ class NetworkForm(FlaskForm):
         }
 
 
-class OrganisationFilterForm(FlaskForm):
-    """The search and filters above the organisation list, sent as query parameters."""
-
-    class Meta:
-        csrf = False
+class OrganisationFilterForm(QueryFilterForm):
+    """The search and filters above the organisation list."""
 
     q = StringField(_l("Search"), description=_l("Name, municipality or business ID"))
     kind = SelectField(_l("Kind"), default="")
@@ -161,13 +151,12 @@ class OrganisationFilterForm(FlaskForm):
 
     def filters(self) -> OrganisationFilters:
         """The filters to apply; a value that is not one of the choices is ignored."""
-        self.validate()
-        valid = {name: field.data for name, field in self._fields.items() if not field.errors}
+        valid = self.valid_data()
         return OrganisationFilters(
             search=valid.get("q") or "",
             kind=OrganisationKind(valid["kind"]) if valid.get("kind") else None,
-            region_id=_int_or_none(valid.get("region")),
-            network_id=_int_or_none(valid.get("network")),
+            region_id=int_or_none(valid.get("region")),
+            network_id=int_or_none(valid.get("network")),
             status=valid.get("status") or "active",
             descending=valid.get("sort") == "-name",
         )
