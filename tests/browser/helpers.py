@@ -16,6 +16,7 @@ HOME = re.compile(r"^http://127\.0\.0\.1:\d+/$")
 
 def assert_accessible(page: Page) -> None:
     """Fail listing every serious or critical axe-core violation on the current page."""
+    page.wait_for_load_state("load")  # contrast is judged on styled pages, not before the CSS arrives
     violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in FAILING_IMPACTS]
     assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(map(_describe, violations))
 
