@@ -26,12 +26,6 @@ DUTIES_V1 = "Perehdytys & työturvallisuus <tärkeä>\nOhjaus päivittäin"
 DUTIES_V2 = "Perehdytys & työturvallisuus <tärkeä>\nOhjaus ja tuki viikoittain"
 
 
-def accessible(page: Page) -> None:
-    """The axe-core check, once the page that a click led to has loaded its stylesheets."""
-    page.wait_for_load_state("load")
-    assert_accessible(page)
-
-
 def field(page: Page, label: str):
     """The form control whose label is exactly ``label``."""
     return page.get_by_label(label, exact=True)
@@ -40,7 +34,7 @@ def field(page: Page, label: str):
 def start_agreement(page: Page, template_title: str) -> None:
     """Choose the template and the document language on the first page of a new agreement."""
     open_page(page, "/agreements/new")
-    accessible(page)
+    assert_accessible(page)
     field(page, "Template").select_option(label=template_title)
     field(page, "Document language").select_option("fi")
     page.get_by_role("button", name="Continue").click()
@@ -65,20 +59,20 @@ def fill_draft(page: Page, provider) -> None:
     expect(field(page, "Instructor")).to_have_value("Maija Ohjaaja")
     field(page, "Unit").fill("Puusepänalan perustutkinto")
     field(page, "Students").fill("2")
-    accessible(page)
+    assert_accessible(page)
 
 
 def save_second_version(page: Page) -> None:
     """Edit the draft: new duties and instructor, with a change note."""
     page.get_by_role("link", name="Edit the draft").click()
     expect(field(page, "Duties")).to_have_value(DUTIES_V1)
-    accessible(page)
+    assert_accessible(page)
     field(page, "Instructor").fill("Matti Ohjaaja")
     field(page, "Duties").fill(DUTIES_V2)
     field(page, "Change note").fill("Ohjaus viikoittain")
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.locator("main .alert-success")).to_contain_text("Saved as version 2.")
-    accessible(page)
+    assert_accessible(page)
 
 
 def test_editor_drafts_edits_previews_compares_and_downloads(page, people, make_template_version, tmp_path):
@@ -92,7 +86,7 @@ def test_editor_drafts_edits_previews_compares_and_downloads(page, people, make_
     fill_draft(page, provider)
     page.get_by_role("button", name="Create the draft").click()
     expect(page.locator("main .alert-success")).to_contain_text("created as a draft")
-    accessible(page)
+    assert_accessible(page)
 
     save_second_version(page)
 
@@ -100,19 +94,19 @@ def test_editor_drafts_edits_previews_compares_and_downloads(page, people, make_
     expect(page.locator("article h2")).to_have_text(["1 Perustiedot", "2 Yksityiskohdat"])
     expect(page.locator("article")).to_contain_text("Instructor: Matti Ohjaaja")
     expect(page.locator("article")).to_contain_text("Puusepänalan perustutkinto / 2")
-    accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Version history").click()
     expect(page.locator("tbody tr")).to_have_count(2)
     expect(page.locator("tbody tr").first).to_contain_text("Ohjaus viikoittain")
-    accessible(page)
+    assert_accessible(page)
 
     page.get_by_role("button", name="Compare the chosen versions").click()
     expect(page.locator("h1")).to_have_text("Changes from version 1 to version 2")
     expect(page.locator("main del")).to_contain_text(["päivittäin"])
     expect(page.locator("main ins")).to_contain_text(["ja tuki viikoittain"])
     expect(page.locator("main table")).to_contain_text("Matti Ohjaaja")
-    accessible(page)
+    assert_accessible(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download .docx (version 2)").click()
@@ -165,5 +159,5 @@ def test_document_pages_of_each_shipped_template_are_accessible(page, people, ma
 
     for path in ("preview", "history", "compare"):
         open_page(page, f"/agreements/{agreement.id}/{path}")
-        accessible(page)
+        assert_accessible(page)
     expect(page.locator("main ins")).to_have_text(["added: Lisätty lause."])
