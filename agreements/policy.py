@@ -49,26 +49,8 @@ def can_edit_network(user, network) -> bool:
     return can_administer(user)
 
 
-def can_view_user(user, other) -> bool:
-    return can_administer(user) or (user.is_authenticated and user.id == other.id)
-
-
 def can_edit_user(user, other) -> bool:
     return can_administer(user)
-
-
-def load_or_404(model, object_id: int, permission: Callable[..., bool]):
-    """Load ``model`` by id for the current user; 404 when it is missing or not permitted."""
-    obj = db.session.get(model, object_id)
-    if obj is None or not permission(current_user, obj):
-        abort(404)
-    return obj
-
-
-def require(permission: Callable[..., bool]) -> None:
-    """Abort with 403 unless the current user holds a permission that takes no object."""
-    if not permission(current_user):
-        abort(403)
 
 
 def can_list_organisations(user) -> bool:
@@ -126,3 +108,17 @@ def can_edit_agreement(user, agreement) -> bool:
 def can_manage_template(user, template_or_version) -> bool:
     """National administrators see, upload and (de)activate agreement templates and their versions."""
     return can_administer(user)
+
+
+def load_or_404(model, object_id: int, permission: Callable[..., bool]):
+    """Load ``model`` by id for the current user; 404 when it is missing or not permitted."""
+    obj = db.session.get(model, object_id)
+    if obj is None or not permission(current_user, obj):
+        abort(404)
+    return obj
+
+
+def require(permission: Callable[..., bool]) -> None:
+    """Abort with 403 unless the current user holds a permission that takes no object."""
+    if not permission(current_user):
+        abort(403)
