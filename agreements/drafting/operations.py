@@ -8,7 +8,7 @@ EditConflict, so nobody overwrites another's work unseen.
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -252,16 +252,24 @@ def _party_problem(kind: TemplateKind, owner: Organisation, others: list[Organis
         return _("%(name)s is not a youth workshop and cannot draft agreements.", name=owner.name)
     inactive = [party.name for party in (owner, *others) if not party.active]
     if inactive:
-        return _("%(names)s is inactive and cannot be a party.", names=", ".join(inactive))
+        return ngettext(
+            "%(names)s is inactive and cannot be a party.",
+            "%(names)s are inactive and cannot be parties.",
+            len(inactive),
+            names=", ".join(inactive),
+        )
     if kind == TemplateKind.COMMITMENT:
         return None
     if not others:
         return _("Choose at least one education provider.")
     workshops = [party.name for party in others if party.kind != OrganisationKind.PROVIDER]
     if workshops:
-        return _(
+        return ngettext(
             "%(names)s is not an education provider. This agreement is between your workshop and "
             "education providers.",
+            "%(names)s are not education providers. This agreement is between your workshop and "
+            "education providers.",
+            len(workshops),
             names=", ".join(workshops),
         )
     return None

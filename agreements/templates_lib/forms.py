@@ -16,13 +16,13 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 DOCX_ACCEPT = ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _read_limited(field: FileField, limit: int, size_text: str) -> bytes:
+def _read_limited(field: FileField, limit: int, too_large) -> bytes:
     """The uploaded file's bytes; refuses an empty file and one larger than ``limit``."""
     data = field.data.read(limit + 1)
     if not data:
         raise ValidationError(_("The file is empty."))
     if len(data) > limit:
-        raise ValidationError(_("The file is larger than %(size)s.", size=size_text))
+        raise ValidationError(str(too_large))
     return data
 
 
@@ -49,7 +49,7 @@ class TemplateUploadForm(FlaskForm):
     )
 
     def validate_manifest(self, field: FileField) -> None:
-        raw = _read_limited(field, MANIFEST_MAX_BYTES, "256 kB")
+        raw = _read_limited(field, MANIFEST_MAX_BYTES, _l("The manifest is larger than 256 kB."))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -79,7 +79,7 @@ class TemplateUploadForm(FlaskForm):
 
 
 def _read_docx(field: FileField) -> bytes:
-    data = _read_limited(field, DOCX_MAX_BYTES, "5 MB")
+    data = _read_limited(field, DOCX_MAX_BYTES, _l("The document is larger than 5 MB."))
     if not data.startswith(ZIP_SIGNATURE):
         raise ValidationError(_("The file is not a Word document (.docx)."))
     return data
