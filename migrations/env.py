@@ -26,7 +26,6 @@ config.set_main_option("sqlalchemy.url", get_engine_url())
 target_db = current_app.extensions["migrate"].db
 
 
-
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
