@@ -251,10 +251,9 @@ def test_the_header_is_checked(template_version, workshop, provider, header, fie
     assert list(refused.value.errors) == [field]
 
 
+@pytest.mark.postgresql
 def test_concurrent_requests_get_distinct_references(app):
     """Four requests numbering at once, the year's counter not yet created: each gets its own number."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises writers itself; the row lock matters on PostgreSQL")
     barrier = threading.Barrier(4)
 
     def number() -> str:
