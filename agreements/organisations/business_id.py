@@ -2,7 +2,8 @@
 
 import re
 
-_FORMAT = re.compile(r"^(\d{6,7})-(\d)$")
+#: ASCII digits only: ``\d`` alone would also accept, say, Arabic-Indic digits.
+_FORMAT = re.compile(r"^(\d{6,7})-(\d)$", re.ASCII)
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 
 
@@ -30,5 +31,4 @@ def is_valid(value: str) -> bool:
     match = _FORMAT.match(normalise(value))
     if not match:
         return False
-    digits = match.group(1).zfill(7)
-    return check_digit(digits) == int(match.group(2))
+    return check_digit(match.group(1)) == int(match.group(2))

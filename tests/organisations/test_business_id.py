@@ -50,6 +50,8 @@ def test_numbers_with_remainder_one_have_no_valid_check_digit(digits):
         "O737546-2",
         "0737546 - 2",
         "12345-6",
+        "\u0660\u0667\u0663\u0667\u0665\u0664\u0666-\u0662",  # 0737546-2 in Arabic-Indic digits
+        "０７３７５４６-２",  # and in full-width digits
     ],
 )
 def test_malformed_strings_are_refused(value):
