@@ -7,6 +7,7 @@ stopping at the first: a whole-file problem raises ``ImportFileError``; row prob
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -84,7 +85,8 @@ def read_records(text: str) -> list[tuple[int, dict]]:
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0]))
-    header = [name.strip().lower() for name in next(reader)]
+    rows = _parsed_rows(reader)
+    header = [name.strip().lower() for name in next(rows)]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         raise ImportFileError(
@@ -95,7 +97,7 @@ def read_records(text: str) -> list[tuple[int, dict]]:
             )
         )
     records = []
-    for cells in reader:
+    for cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         if len(records) == MAX_ROWS:
@@ -104,6 +106,19 @@ def read_records(text: str) -> list[tuple[int, dict]]:
     if not records:
         raise ImportFileError(_("The file has no organisation rows under the header."))
     return records
+
+
+def _parsed_rows(reader) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module cannot parse (e.g. an unclosed quote) refuses the file."""
+    first_line = 1
+    try:
+        for cells in reader:
+            yield cells
+            first_line = reader.line_num + 1
+    except csv.Error:
+        raise ImportFileError(
+            _("Row %(row)s cannot be read: check its quotes and separators.", row=first_line)
+        ) from None
 
 
 def _record(header: list[str], cells: list[str]) -> dict:

@@ -123,6 +123,13 @@ def test_unreadable_files_are_refused_as_a_whole(data, message):
         csv_import.check_file(data)
 
 
+def test_a_row_the_csv_reader_cannot_parse_refuses_the_file_with_its_row_number():
+    # An unclosed quote swallows the rest of the file into one cell, beyond the csv module's field limit.
+    unclosed = 'workshop,"Paja,0737546-2,06,Nokia,fi\r\n' + "x" * 200_000
+    with pytest.raises(ImportFileError, match="Row 3 cannot be read"):
+        csv_import.check_file(csv_bytes(*GOOD_ROWS[:1], unclosed))
+
+
 def test_size_and_row_limits(monkeypatch):
     with pytest.raises(ImportFileError, match="larger than 2 MB"):
         csv_import.decode(b"x" * (csv_import.MAX_BYTES + 1))
