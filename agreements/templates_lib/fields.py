@@ -11,6 +11,8 @@ from babel.numbers import format_currency
 
 FIELD_TYPES = ("text", "long_text", "date", "integer", "money", "choice", "boolean", "rows")
 _LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
+#: What a document sees for an empty value; every other type sees "", which prints as nothing.
+_EMPTY_IN_DOCUMENT = {"rows": [], "boolean": False}
 
 
 def label(labels: dict, language: str) -> str:
@@ -40,7 +42,7 @@ def document_value(field: dict, stored, language: str):
     """A stored value as a document template sees it (see the package format in the README)."""
     kind = field["type"]
     if stored is None or stored == "":
-        return [] if kind == "rows" else ("" if kind not in ("boolean", "integer") else stored)
+        return _EMPTY_IN_DOCUMENT.get(kind, "")
     if kind == "date":
         return format_date(stored)
     if kind == "money":
@@ -68,7 +70,7 @@ def is_valid_stored(field: dict, stored) -> bool:
         "date": _is_iso_date,
         "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "money": _is_decimal,
-        "choice": lambda v: v in {c["value"] for c in field.get("choices", [])},
+        "choice": lambda v: isinstance(v, str) and v in {c["value"] for c in field.get("choices", [])},
         "boolean": lambda v: isinstance(v, bool),
         "rows": lambda v: (
             isinstance(v, list)

@@ -184,6 +184,11 @@ MALFORMED = [
         "bad_default",
     ),
     (
+        "choice default is a list",
+        lambda: d.with_manifest_change(lambda m: d.field(m, "billing").update(default=["monthly"])),
+        "bad_default",
+    ),
+    (
         "kind is a list",
         lambda: d.with_manifest_change(lambda m: m.update(kind=["bilateral"])),
         "manifest_bad_value",

@@ -89,6 +89,16 @@ def test_an_empty_optional_field_renders_as_nothing():
     assert "Insured: yes" not in text
 
 
+def test_an_empty_or_missing_number_or_yes_no_never_prints_none():
+    values = {**SAMPLE_VALUES, "places": None, "units": [{"name": "Paja", "students": None}]}
+    del values["insured"]
+
+    text = document_text(render("fi", values))
+
+    assert "Places: \n" in text and text.endswith("Paja / ")
+    assert "None" not in text and "Insured: yes" not in text
+
+
 @pytest.mark.parametrize(
     "expression",
     [
