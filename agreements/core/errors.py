@@ -9,5 +9,5 @@ class OperationRefused(Exception):
     status_code = 409
 
     def __init__(self, message: str | None = None):
-        super().__init__(str(message or _l("That action is not possible in the current state.")))
         self.message = str(message or _l("That action is not possible in the current state."))
+        super().__init__(self.message)
