@@ -23,7 +23,7 @@ from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.accounts.operations import invite_user, send_invitation
 from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
-from agreements.core.urls import is_safe_local_path
+from agreements.core.urls import next_url
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
 from agreements.policy import can_administer, can_edit_user, load_or_404, require
@@ -340,5 +340,4 @@ def resend_invitation(user_id: int):
     user = _load_user(user_id)
     if _commit_or_flash(send_invitation, user, current_user._get_current_object()):
         flash(_("The invitation was sent again to %(email)s.", email=user.email), "success")
-    target = request.form.get("next")
-    return redirect(target if is_safe_local_path(target) else url_for(".detail", user_id=user.id))
+    return redirect(next_url(url_for(".detail", user_id=user.id)))

@@ -18,7 +18,7 @@ def is_safe_local_path(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def next_url(default_endpoint: str = "core.home") -> str:
-    """The ``next`` parameter when it is a local path, otherwise the default page."""
+def next_url(default: str | None = None) -> str:
+    """The ``next`` parameter when it is a local path, otherwise ``default`` or the home page."""
     target = request.values.get("next")
-    return target if is_safe_local_path(target) else url_for(default_endpoint)
+    return target if is_safe_local_path(target) else default or url_for("core.home")
