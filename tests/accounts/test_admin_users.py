@@ -250,6 +250,15 @@ def test_invitations_lists_pending_invitations_and_sends_again(client, admin, ma
     assert "user.invitation_resent" in audit_actions(user)
 
 
+def test_resending_never_redirects_off_site(client, admin, make_user):
+    user = make_user(invited_at=utcnow())
+    user.password_hash = None
+    db.session.commit()
+    response = client.post(f"/admin/users/{user.id}/resend-invitation", data={"next": "//evil.example/"})
+    assert response.headers["Location"] == f"/admin/users/{user.id}"
+    assert len(mail_to(user.email)) == 1
+
+
 def test_invitations_page_has_an_empty_state(client, admin):
     assert "There are no pending invitations." in client.get("/admin/users/invitations").get_data(
         as_text=True
