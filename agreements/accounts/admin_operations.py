@@ -5,9 +5,9 @@ flushes and appends an audit event on the user; the view commits once.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
+from agreements.accounts.operations import find_user_by_email
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.extensions import db
@@ -19,10 +19,8 @@ EDITABLE_FIELDS = ("name", "email", "locale", "is_admin")
 
 def email_taken(email: str, except_user: User | None = None) -> bool:
     """True when another account already uses ``email``, compared regardless of case."""
-    query = select(User.id).where(func.lower(User.email) == User.normalise_email(email))
-    if except_user is not None:
-        query = query.where(User.id != except_user.id)
-    return db.session.scalar(query) is not None
+    owner = find_user_by_email(email)
+    return owner is not None and owner is not except_user
 
 
 def update_user(user: User, actor: User, name: str, email: str, locale: UILanguage, is_admin: bool) -> None:

@@ -5,9 +5,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from agreements.accounts.models import Membership, User
+from agreements.accounts.operations import find_user_by_email
 from agreements.demo.data import NETWORKS, ORGANISATIONS, USERS, DemoUser
 from agreements.extensions import db
 from agreements.organisations.business_id import check_digit
@@ -96,7 +97,7 @@ def _hash(password: str) -> str:
 
 def _user(report, demo_user: DemoUser, password_hash: str, organisations: dict, networks: dict) -> None:
     email = User.normalise_email(demo_user.email)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    user = find_user_by_email(email)
     created = user is None
     if created:
         user = User(email=email, name=demo_user.name, is_admin=demo_user.admin, password_hash=password_hash)
