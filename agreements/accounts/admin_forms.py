@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 
 from agreements.accounts.admin_operations import email_taken
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
+from agreements.core.forms import QueryFilterForm
 from agreements.core.models import TitledEnum
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
@@ -46,11 +47,8 @@ def _organisation_choices(active_only: bool) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in db.session.execute(query)]
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(QueryFilterForm):
     """Search and filters of the user list, read from the query string."""
-
-    class Meta:
-        csrf = False
 
     q = SearchField(_l("Name or e-mail"))
     organisation = SelectField(_l("Organisation"), coerce=int, default=0)
@@ -70,8 +68,7 @@ class UserFilterForm(FlaskForm):
 
     def values(self) -> dict:
         """The filters to apply; an unknown value in the address is ignored rather than an error."""
-        self.validate()
-        values = {field.name: field.default if field.errors else field.data for field in self}
+        values = {field.name: field.default for field in self} | self.valid_data()
         values["q"] = (values["q"] or "").strip()
         return values
 
