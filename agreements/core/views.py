@@ -8,6 +8,7 @@ from agreements.accounts.models import UILanguage, User
 from agreements.core.urls import next_url
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
+from agreements.organisations.queries import organisation_counts_by_network
 
 bp = Blueprint("core", __name__)
 
@@ -56,15 +57,6 @@ def _admin_counts() -> dict:
 
 def _coordinator_networks() -> list[dict]:
     """The user's networks with their count of active organisations by kind."""
-    rows = []
-    for network in sorted(current_user.coordinated_networks, key=lambda n: n.name):
-        region_ids = [region.id for region in network.regions]
-        counts = dict(
-            db.session.execute(
-                select(Organisation.kind, func.count())
-                .where(Organisation.region_id.in_(region_ids), Organisation.active)
-                .group_by(Organisation.kind)
-            ).all()
-        )
-        rows.append({"network": network, "counts": counts})
-    return rows
+    networks = sorted(current_user.coordinated_networks, key=lambda n: n.name)
+    counts = organisation_counts_by_network([network.id for network in networks])
+    return [{"network": network, "counts": counts[network.id]} for network in networks]
