@@ -184,11 +184,14 @@ class AgreementFilterForm(QueryFilterForm):
     template = SelectField(_l("Template"), default="")
     validity = SelectField(_l("Validity"), default="")
 
-    def __init__(self, formdata, own_organisations: list, parties: list, templates: list):
+    def __init__(self, formdata, own_organisations: list, parties: list, templates: list[TemplateVersion]):
         super().__init__(formdata)
         self.status.choices = [("", _("All statuses")), *AgreementStatus.choices()]
         self.party.choices = [("", _("All parties")), *(_str_choice(p) for p in parties)]
-        self.template.choices = [("", _("All templates")), *((str(t.id), str(t)) for t in templates)]
+        self.template.choices = [
+            ("", _("All templates")),
+            *((str(v.template_id), v.title) for v in templates),
+        ]
         self.validity.choices = [("", _("Any validity")), *((k, str(v)) for k, v in VALIDITY_CHOICES.items())]
         if len(own_organisations) > 1:
             self.organisation.choices = [

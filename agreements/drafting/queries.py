@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
@@ -16,6 +17,7 @@ from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.policy import coordinated_region_ids
 from agreements.templates_lib.fields import label
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
+from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
 
 #: Whether an agreement's dates cover today, as offered in the list's validity filter.
 VALIDITY_CHOICES = {
@@ -104,7 +106,10 @@ def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
                 _has_party(Organisation.name.icontains(term, autoescape=True)),
             )
         )
-    return query.order_by(Agreement.updated_at.desc(), Agreement.id.desc())
+    return query.order_by(Agreement.updated_at.desc(), Agreement.id.desc()).options(
+        selectinload(Agreement.parties),
+        selectinload(Agreement.template_version).options(*WITHOUT_DOCUMENTS),
+    )
 
 
 def visible_parties(user) -> list[Organisation]:
@@ -127,29 +132,12 @@ def own_organisations(user) -> list[Organisation]:
     return sorted({m.organisation for m in user.memberships}, key=lambda organisation: organisation.name)
 
 
-def all_templates() -> list[AgreementTemplate]:
-    return list(db.session.scalars(select(AgreementTemplate).order_by(AgreementTemplate.key)))
-
-
-def draftable_template_versions() -> list[TemplateVersion]:
-    """The latest version of every active template, by title in the interface language."""
-    latest = (
-        select(TemplateVersion.template_id, func.max(TemplateVersion.number).label("number"))
-        .group_by(TemplateVersion.template_id)
-        .subquery()
-    )
-    versions = db.session.scalars(
-        select(TemplateVersion)
-        .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
-        .join(
-            latest,
-            and_(
-                latest.c.template_id == TemplateVersion.template_id, latest.c.number == TemplateVersion.number
-            ),
-        )
-        .where(AgreementTemplate.active)
-    )
-    return sorted(versions, key=lambda version: version.title.casefold())
+def template_versions(only_active: bool = False) -> list[TemplateVersion]:
+    """The latest version of every (active) template, by title in the interface language."""
+    query = latest_versions()
+    if only_active:
+        query = query.where(AgreementTemplate.active)
+    return sorted(db.session.scalars(query), key=title_order)
 
 
 def party_candidates(kind: TemplateKind, owner: Organisation, current: list[Organisation] = ()) -> list:

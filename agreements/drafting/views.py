@@ -45,7 +45,7 @@ def index():
         request.args,
         own_organisations=queries.own_organisations(current_user),
         parties=queries.visible_parties(current_user),
-        templates=queries.all_templates(),
+        templates=queries.template_versions(),
     )
     today = helsinki_today()
     pagination = db.paginate(
@@ -68,7 +68,9 @@ def index():
 def create():
     """Draft a new agreement: choose a template, language and workshop, then fill in the form."""
     require(can_create_agreement)
-    start = StartForm(request.values, queries.draftable_template_versions(), drafting_workshops(current_user))
+    start = StartForm(
+        request.values, queries.template_versions(only_active=True), drafting_workshops(current_user)
+    )
     if "template_version_id" not in request.values or not start.validate():
         return render_template("agreements/start.html", form=start)
     template_version, language, owner = start.chosen()

@@ -2,15 +2,15 @@
 
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import contains_eager, defer
 
 from agreements.accounts.models import User
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
 
-_WITHOUT_DOCUMENTS = (defer(TemplateVersion.docx_fi), defer(TemplateVersion.docx_sv))
+WITHOUT_DOCUMENTS = (defer(TemplateVersion.docx_fi), defer(TemplateVersion.docx_sv))
 
 
 class TemplateRow(NamedTuple):
@@ -35,26 +35,39 @@ def _agreement_counts(group_column):
     )
 
 
-def template_rows() -> list[TemplateRow]:
-    """Every template with its latest version and how many agreements use any of its versions, by title."""
+def latest_versions() -> Select:
+    """The latest version of every template, with its template and without its documents."""
     latest = (
         select(TemplateVersion.template_id, func.max(TemplateVersion.number).label("number"))
         .group_by(TemplateVersion.template_id)
         .subquery()
     )
-    usage = _agreement_counts(TemplateVersion.template_id)
     is_latest = and_(
         TemplateVersion.template_id == latest.c.template_id, TemplateVersion.number == latest.c.number
     )
-    query = (
-        select(AgreementTemplate, TemplateVersion, func.coalesce(usage.c.agreements, 0))
-        .join(latest, latest.c.template_id == AgreementTemplate.id)
-        .join(TemplateVersion, is_latest)
-        .outerjoin(usage, usage.c.key == AgreementTemplate.id)
-        .options(*_WITHOUT_DOCUMENTS)
+    return (
+        select(TemplateVersion)
+        .join(latest, is_latest)
+        .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+        .options(*WITHOUT_DOCUMENTS, contains_eager(TemplateVersion.template))
     )
-    rows = [TemplateRow(*row) for row in db.session.execute(query)]
-    return sorted(rows, key=lambda row: (row.latest.title.casefold(), row.template.key))
+
+
+def title_order(version: TemplateVersion) -> tuple[str, str]:
+    """Sort key of template versions: their title in the interface language, then the template key."""
+    return version.title.casefold(), version.template.key
+
+
+def template_rows() -> list[TemplateRow]:
+    """Every template with its latest version and how many agreements use any of its versions, by title."""
+    usage = _agreement_counts(TemplateVersion.template_id)
+    query = (
+        latest_versions()
+        .add_columns(func.coalesce(usage.c.agreements, 0))
+        .outerjoin(usage, usage.c.key == TemplateVersion.template_id)
+    )
+    rows = [TemplateRow(version.template, version, count) for version, count in db.session.execute(query)]
+    return sorted(rows, key=lambda row: title_order(row.latest))
 
 
 def version_rows(template: AgreementTemplate) -> list[VersionRow]:
@@ -66,14 +79,15 @@ def version_rows(template: AgreementTemplate) -> list[VersionRow]:
         .outerjoin(usage, usage.c.key == TemplateVersion.id)
         .where(TemplateVersion.template_id == template.id)
         .order_by(TemplateVersion.number.desc())
-        .options(*_WITHOUT_DOCUMENTS)
+        .options(*WITHOUT_DOCUMENTS)
     )
     return [VersionRow(*row) for row in db.session.execute(query)]
 
 
 def version_by_number(template: AgreementTemplate, number: int) -> TemplateVersion | None:
+    """The template's version with this number, without its documents; None when there is none."""
     return db.session.scalar(
         select(TemplateVersion)
         .where(TemplateVersion.template_id == template.id, TemplateVersion.number == number)
-        .options(*_WITHOUT_DOCUMENTS)
+        .options(*WITHOUT_DOCUMENTS)
     )

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from agreements.accounts.models import Membership, MembershipRole
 from agreements.core.timeutil import helsinki_today
@@ -196,3 +197,32 @@ def test_a_draft_is_not_called_in_force(editor_client, world):
     draft = row_of(editor_client.get("/agreements/").get_data(as_text=True), "Voimassa oleva")
     assert "Draft" in draft
     assert "In force" not in draft
+
+
+def test_the_list_loads_parties_and_templates_in_a_fixed_number_of_queries(
+    editor_client, make_agreement, make_template_version, make_organisation, workshop
+):
+    """A page of 25 agreements, each on its own template, costs as many queries as a page of two."""
+
+    def add_agreements(count):
+        for _ in range(count):
+            providers = [make_organisation(kind=PROVIDER) for _ in range(2)]
+            version = make_template_version(key=f"template_{providers[0].id}")
+            make_agreement(owner=workshop, providers=providers, template_version=version)
+
+    def queries_for_list():
+        statements = []
+        count = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            response = editor_client.get("/agreements/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        return len(statements)
+
+    add_agreements(2)
+    few = queries_for_list()
+    add_agreements(23)
+
+    assert queries_for_list() == few
