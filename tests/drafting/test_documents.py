@@ -223,7 +223,7 @@ def test_preview_shows_tables_with_their_header_rows(editor_client, make_agreeme
 def test_preview_shows_every_section_in_order_with_the_field_values(editor_client, agreement):
     page = editor_client.get(f"/agreements/{agreement.id}/preview").get_data(as_text=True)
 
-    headings = re.findall(r'<h2 id="(\w+)" class="h4 mt-4">([^<]+)</h2>', page)
+    headings = re.findall(r'<h2 id="section-(\w+)" class="h4 mt-4">([^<]+)</h2>', page)
     assert headings == [("basics", "1 Perustiedot"), ("details", "2 Yksityiskohdat")]
     assert page.count("<h1>") == 1
     assert "Instructor: Maija Ohjaaja" in page
@@ -232,6 +232,25 @@ def test_preview_shows_every_section_in_order_with_the_field_values(editor_clien
     assert "Billing: kuukausittain" in page
     assert "Puusepänalan perustutkinto / 2" in page
     assert 'lang="fi"' in page
+
+
+def test_a_section_keyed_like_a_page_element_does_not_duplicate_its_id(
+    editor_client, make_agreement, make_template_version, workshop, provider
+):
+    """Section keys such as "main" or "version" must not clash with the page's own ids."""
+    clashing = manifest()
+    for section, key in zip(clashing["sections"], ("main", "version"), strict=True):
+        for field in clashing["fields"]:
+            field["section"] = key if field["section"] == section["key"] else field["section"]
+        section["key"] = key
+    version = make_template_version(manifest_dict=clashing)
+    agreement = make_agreement(owner=workshop, providers=[provider], template_version=version)
+
+    page = editor_client.get(f"/agreements/{agreement.id}/preview").get_data(as_text=True)
+
+    ids = re.findall(r' id="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert 'href="#section-main"' in page
 
 
 @pytest.mark.parametrize("role", ["editor", "provider_member", "coordinator", "admin"])
