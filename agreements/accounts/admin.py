@@ -11,7 +11,6 @@ from agreements.accounts import admin_operations as ops
 from agreements.accounts.admin_forms import (
     ADMIN_ROLE,
     COORDINATOR_ROLE,
-    ConfirmForm,
     InviteForm,
     MembershipForm,
     NetworksForm,
@@ -25,6 +24,7 @@ from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
 from agreements.core.urls import next_url
 from agreements.extensions import db
+from agreements.organisations.forms import ConfirmForm
 from agreements.organisations.models import Network, Organisation
 from agreements.policy import can_administer, can_edit_user, load_or_404, require
 

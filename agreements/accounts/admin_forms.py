@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 
 from agreements.accounts.admin_operations import email_taken
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
-from agreements.core.forms import QueryFilterForm
+from agreements.core.forms import QueryFilterForm, strip
 from agreements.core.models import TitledEnum
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
@@ -73,20 +73,14 @@ class UserFilterForm(QueryFilterForm):
         return values
 
 
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class _AccountForm(FlaskForm):
     """Name, e-mail and language, shared by the invitation and the edit form."""
 
     #: The account being edited, whose own e-mail does not count as taken.
     _user: User | None = None
 
-    name = StringField(_l("Name"), filters=[_stripped], validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        _l("E-mail"), filters=[_stripped], validators=[DataRequired(), Email(), Length(max=254)]
-    )
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
     locale = SelectField(_l("Language of the service"), choices=UILanguage.choices(), default="fi")
 
     def validate_email(self, field) -> None:
@@ -168,7 +162,3 @@ class NetworksForm(FlaskForm):
             for network in db.session.scalars(query)
             if network.active or network.id in assigned
         ]
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form that carries the CSRF token of a confirmed action."""

@@ -3,6 +3,11 @@
 from flask_wtf import FlaskForm
 
 
+def strip(value):
+    """A field filter: takes the surrounding spaces off a string and leaves other values alone."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def int_or_none(value) -> int | None:
     """Coerce a select's value to an int; empty or malformed input becomes None."""
     try:

@@ -8,14 +8,10 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from agreements.core.forms import QueryFilterForm, int_or_none
+from agreements.core.forms import QueryFilterForm, int_or_none, strip
 from agreements.organisations import business_id
 from agreements.organisations.models import Language, Network, OrganisationKind, Region
 from agreements.organisations.queries import STATUSES, OrganisationFilters, existing_name_keys, name_key
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _normalise_business_id(value):
@@ -31,7 +27,7 @@ class OrganisationForm(FlaskForm):
     """Create or edit an organisation."""
 
     kind = SelectField(_l("Kind"))
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     business_id = StringField(
         _l("Business ID (Y-tunnus)"),
         filters=[_normalise_business_id],
@@ -45,7 +41,7 @@ class OrganisationForm(FlaskForm):
         validators=[InputRequired(_l("Choose a region."))],
     )
     municipality = StringField(
-        _l("Municipality"), filters=[_strip], validators=[DataRequired(), Length(max=80)]
+        _l("Municipality"), filters=[strip], validators=[DataRequired(), Length(max=80)]
     )
     language = SelectField(_l("Language"))
 
@@ -100,8 +96,8 @@ class MultiCheckboxField(SelectMultipleField):
 class NetworkForm(FlaskForm):
     """Create or edit a regional network."""
 
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
-    description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=500)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=500)])
     region_ids = MultiCheckboxField(_l("Regions"), coerce=int)
     active = BooleanField(_l("Active"), default=True)
 
