@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime
 from agreements.extensions import db
-from agreements.organisations.models import Network, Organisation, OrganisationKind
+from agreements.organisations.models import Network, Organisation
 
 
 def password_hasher() -> PasswordHasher:
@@ -116,9 +116,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     def organisation_ids(self, *roles: MembershipRole) -> set[int]:
         """Ids of organisations the user belongs to, optionally only in the given roles."""
         return {m.organisation_id for m in self.memberships if not roles or m.role in roles}
-
-    def belongs_to_kind(self, kind: OrganisationKind) -> bool:
-        return any(m.organisation.kind == kind for m in self.memberships)
 
     def __str__(self) -> str:
         return self.name
