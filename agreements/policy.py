@@ -37,6 +37,7 @@ def can_view_organisation(user, organisation) -> bool:
 
 
 def can_edit_organisation(user, organisation) -> bool:
+    """National administrators create, edit and (de)activate organisations."""
     return can_administer(user)
 
 
@@ -46,10 +47,12 @@ def can_view_network(user, network) -> bool:
 
 
 def can_edit_network(user, network) -> bool:
+    """National administrators edit and delete networks."""
     return can_administer(user)
 
 
 def can_edit_user(user, other) -> bool:
+    """National administrators manage every user's account, memberships and networks."""
     return can_administer(user)
 
 
