@@ -5,7 +5,7 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, event, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
@@ -52,11 +52,13 @@ class AgreementTemplate(TimestampMixin, db.Model):
 
     @property
     def latest_version(self) -> "TemplateVersion | None":
+        """The newest version; its .docx bytes are loaded only when asked for."""
         return db.session.scalar(
             select(TemplateVersion)
             .where(TemplateVersion.template_id == self.id)
             .order_by(TemplateVersion.number.desc())
             .limit(1)
+            .options(defer(TemplateVersion.docx_fi), defer(TemplateVersion.docx_sv))
         )
 
     def __str__(self) -> str:

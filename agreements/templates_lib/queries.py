@@ -82,12 +82,3 @@ def version_rows(template: AgreementTemplate) -> list[VersionRow]:
         .options(*WITHOUT_DOCUMENTS)
     )
     return [VersionRow(*row) for row in db.session.execute(query)]
-
-
-def version_by_number(template: AgreementTemplate, number: int) -> TemplateVersion | None:
-    """The template's version with this number, without its documents; None when there is none."""
-    return db.session.scalar(
-        select(TemplateVersion)
-        .where(TemplateVersion.template_id == template.id, TemplateVersion.number == number)
-        .options(*WITHOUT_DOCUMENTS)
-    )

@@ -65,7 +65,7 @@ def detail(template_id: int):
     template = load_or_404(AgreementTemplate, template_id, can_manage_template)
     versions = queries.version_rows(template)
     number = request.args.get("version", type=int)
-    shown = versions[0].version if number is None else queries.version_by_number(template, number)
+    shown = next((row.version for row in versions if number in (None, row.version.number)), None)
     if shown is None:
         abort(404)
     return render_template(
