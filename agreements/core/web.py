@@ -1,6 +1,8 @@
 """Request-wide wiring: locale, login loading, error pages, template helpers, security headers."""
 
-from flask import Flask, has_request_context, render_template, request, session
+from urllib.parse import urlencode
+
+from flask import Flask, has_request_context, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["page_url"] = page_url
     app.after_request(_security_headers)
     app.teardown_request(deliver_after_request)
 
@@ -69,6 +72,13 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("users_admin.invitations", _l("Invitations")))
         items.append(("templates_admin.index", _l("Templates")))
     return items
+
+
+def page_url(endpoint: str, page: int) -> str:
+    """The current list's address on another page: same path and query string, only ``page`` changed."""
+    args = request.args.copy()
+    args["page"] = str(page)
+    return f"{url_for(endpoint, **request.view_args)}?{urlencode(list(args.items(multi=True)))}"
 
 
 def _load_user(session_id: str):

@@ -116,6 +116,19 @@ def test_pagination_keeps_the_filters_in_page_links(app, admin_client, make_orga
     assert names_on(admin_client.get("/organisations/?kind=workshop&q=paja&page=9")) == []
 
 
+def test_page_links_stay_relative_whatever_the_query_string_holds(
+    app, admin_client, make_organisation, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    make_organisation(name="Paja A")
+    make_organisation(name="Paja B")
+    response = admin_client.get("/organisations/?endpoint=x&_external=1&q=paja&q=x")
+    assert response.status_code == 200
+    assert 'href="/organisations/?endpoint=x&amp;_external=1&amp;q=paja&amp;q=x&amp;page=2"' in (
+        response.get_data(as_text=True)
+    )
+
+
 def test_coordinator_sees_only_their_networks_regions(coordinator_client, organisations):
     response = coordinator_client.get("/organisations/?status=all")
     assert response.status_code == 200
