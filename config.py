@@ -41,7 +41,7 @@ class BaseConfig:
     REMEMBER_COOKIE_DURATION = timedelta(days=7)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -109,10 +109,3 @@ class ProductionConfig(BaseConfig):
             )
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
-
-
-CONFIGS = {
-    "development": DevelopmentConfig,
-    "testing": TestingConfig,
-    "production": ProductionConfig,
-}
