@@ -1,6 +1,6 @@
 """Administration of users, memberships, coordinator assignments and invitations (national administrators)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,6 +23,7 @@ from agreements.accounts.operations import invite_user, send_invitation
 from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
 from agreements.core.urls import next_url
+from agreements.core.web import paginate
 from agreements.extensions import db
 from agreements.organisations.forms import ConfirmForm
 from agreements.organisations.models import Network, Organisation
@@ -60,15 +61,6 @@ _STATE_CONDITIONS = {
 }
 
 
-def _paginate(query):
-    return db.paginate(
-        query,
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-
-
 def _user_query(filters: dict):
     """Users matching the list's search text, organisation, role and state, by name."""
     query = select(User).order_by(User.name, User.id)
@@ -104,7 +96,7 @@ def index():
         "users_admin/index.html",
         form=form,
         filtered=any(filters.values()),
-        pagination=_paginate(_user_query(filters)),
+        pagination=paginate(_user_query(filters)),
         UserState=UserState,
     )
 
@@ -148,7 +140,7 @@ def invitations():
         .where(_STATE_CONDITIONS[UserState.PENDING])
         .order_by(User.invited_at.desc().nulls_last(), User.id.desc())
     )
-    pagination = _paginate(query)
+    pagination = paginate(query)
     inviter_ids = {user.invited_by_id for user in pagination.items} - {None}
     inviters = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(inviter_ids))).all())
     return render_template(

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import Flask, has_request_context, render_template, request, session, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -72,6 +72,16 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("users_admin.invitations", _l("Invitations")))
         items.append(("templates_admin.index", _l("Templates")))
     return items
+
+
+def paginate(query):
+    """One page of ``query``: the page number from the address, the configured page size."""
+    return db.paginate(
+        query,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
 
 
 def page_url(endpoint: str, page: int) -> str:

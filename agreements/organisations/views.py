@@ -1,10 +1,11 @@
 """Organisations and networks: lists, detail pages, administration and CSV import."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from agreements.core.web import paginate
 from agreements.extensions import db
 from agreements.organisations import csv_import, operations, queries
 from agreements.organisations.forms import (
@@ -40,12 +41,7 @@ def index():
     regions = [r for r in queries.all_regions() if region_ids is None or r.id in region_ids]
     network_choices = queries.visible_networks(current_user)
     form = OrganisationFilterForm(request.args, regions=regions, networks=network_choices)
-    pagination = db.paginate(
-        queries.organisations_query(form.filters(), region_ids),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    pagination = paginate(queries.organisations_query(form.filters(), region_ids))
     return render_template("organisations/index.html", form=form, pagination=pagination)
 
 
