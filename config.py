@@ -58,7 +58,7 @@ class BaseConfig:
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "files")
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Sopimuspolku <noreply@sopimuspolku.invalid>")
-    #: Used to build absolute links in mails sent outside a request.
+    #: The public address every mailed link is built on (never the Host header of a request).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     PAGE_SIZE = 25
@@ -92,7 +92,7 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
-    """Production: refuses to start without SECRET_KEY and DATABASE_URL; secure cookies."""
+    """Production: refuses to start without SECRET_KEY, DATABASE_URL and BASE_URL; secure cookies."""
 
     SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -101,7 +101,7 @@ class ProductionConfig(BaseConfig):
     @staticmethod
     def init_app(app) -> None:
         """Refuse to run without the settings production cannot guess, then take them from the environment."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL") if not os.environ.get(name)]
         if missing:
             raise ConfigError(
                 "Production configuration refuses to start: missing environment variable(s) "
@@ -109,3 +109,4 @@ class ProductionConfig(BaseConfig):
             )
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        app.config["BASE_URL"] = os.environ["BASE_URL"]

@@ -8,7 +8,7 @@ import enum
 import hmac
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from agreements.accounts.models import User
@@ -74,9 +74,11 @@ def user_for_token(token: str, purpose: TokenPurpose) -> User:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL; outside a request it is built on the configured BASE_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
+    """An absolute URL on the configured BASE_URL, never on the Host header a request claims.
+
+    A link built from the request's host would let anyone ask for a reset link to someone else's
+    address with a forged Host (or X-Forwarded-Host) and receive the token when the link is opened.
+    """
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"

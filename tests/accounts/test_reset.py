@@ -1,5 +1,7 @@
 """Password reset: the same answer for every address, single-use links and the password policy."""
 
+import re
+
 import pytest
 
 from agreements.accounts.tokens import TokenPurpose
@@ -23,6 +25,18 @@ def reset_path(client, user) -> str:
 
 def choose_password(client, path, password, confirm=None):
     return client.post(path, data={"password": password, "confirm": confirm or password})
+
+
+def test_the_link_points_at_the_configured_address_whatever_host_the_request_names(client, make_user):
+    user = make_user()
+    forged = "http://evil.example"
+    page = client.get("/password/forgot", base_url=forged).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"email": user.email, "csrf_token": token}
+    assert client.post("/password/forgot", data=data, base_url=forged, csrf=False).status_code == 302
+    (message,) = outbox(user.email)
+    assert "evil.example" not in message.body_text
+    assert "http://127.0.0.1:5000/password/reset/" in message.body_text
 
 
 def test_forgot_page_has_an_email_field(client):

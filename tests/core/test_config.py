@@ -9,14 +9,15 @@ from config import ConfigError, DevelopmentConfig, ProductionConfig, TestingConf
 @pytest.mark.parametrize(
     ("present", "missing"),
     [
-        ({}, "SECRET_KEY, DATABASE_URL"),
-        ({"SECRET_KEY": "x" * 32}, "DATABASE_URL"),
-        ({"DATABASE_URL": "postgresql://db/agreements"}, "SECRET_KEY"),
+        ({}, "SECRET_KEY, DATABASE_URL, BASE_URL"),
+        ({"SECRET_KEY": "x" * 32, "BASE_URL": "https://sopimuspolku.fi"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql://db/agreements", "BASE_URL": "https://sopimuspolku.fi"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 32, "DATABASE_URL": "postgresql://db/agreements"}, "BASE_URL"),
     ],
 )
 def test_production_refuses_to_start_and_names_what_is_missing(monkeypatch, present, missing):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in present.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as refused:
@@ -24,11 +25,13 @@ def test_production_refuses_to_start_and_names_what_is_missing(monkeypatch, pres
     assert str(refused.value).endswith(missing)
 
 
-def test_production_starts_with_both_and_uses_psycopg(monkeypatch):
+def test_production_starts_with_all_three_and_uses_psycopg(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/agreements")
+    monkeypatch.setenv("BASE_URL", "https://sopimuspolku.example")
     app = create_app(ProductionConfig)
     assert app.config["SECRET_KEY"] == "s" * 32
+    assert app.config["BASE_URL"] == "https://sopimuspolku.example"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1/agreements"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
