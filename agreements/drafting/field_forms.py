@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from agreements.core.forms import strip
 from agreements.templates_lib.fields import label
 
 PREFIX = "field-"
@@ -127,10 +128,10 @@ def _form_field(field: dict, language: str):
         return FieldList(FormField(row_form), min_entries=1 if field.get("required") else 0, **options)
     validators = _presence(field)
     if kind == "text":
-        return StringField(validators=[*validators, Length(max=TEXT_MAX)], filters=[_strip], **options)
+        return StringField(validators=[*validators, Length(max=TEXT_MAX)], filters=[strip], **options)
     if kind == "long_text":
         validators = [*validators, Length(max=LONG_TEXT_MAX)]
-        return TextAreaField(validators=validators, filters=[_strip, _unix_newlines], **options)
+        return TextAreaField(validators=validators, filters=[strip, _unix_newlines], **options)
     if kind == "date":
         message = _l("Enter a date, e.g. 31.12.2026.")
         return DateField(validators=validators, format=DATE_FORMATS, invalid_value_message=message, **options)
@@ -147,10 +148,6 @@ def _form_field(field: dict, language: str):
             validators=validators, places=2, invalid_value_message=message, render_kw=render_kw, **options
         )
     return SelectField(validators=validators, choices=_choices(field, language), **options)
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _unix_newlines(value):

@@ -18,17 +18,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from agreements.core.forms import QueryFilterForm, int_or_none
+from agreements.core.forms import QueryFilterForm, int_or_none, strip
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
 from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters
 from agreements.organisations.models import Language, Organisation
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def organisation_choice(organisation: Organisation) -> tuple[int, str]:
@@ -75,7 +71,7 @@ class AgreementForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Give the agreement a title.")), Length(max=200)],
     )
     start_date = DateField(
@@ -104,7 +100,7 @@ class AgreementForm(FlaskForm):
     party_ids = SelectMultipleField(_l("Parties"), coerce=int, validate_choice=False, render_kw={"size": 8})
     change_note = TextAreaField(
         _l("Change note"),
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=500)],
         description=_l("Optional: what changed and why. Shown in the version history."),
     )
@@ -222,4 +218,4 @@ def _str_choice(organisation: Organisation) -> tuple[str, str]:
 class CancelForm(FlaskForm):
     """Confirm cancelling a draft, with an optional reason kept in the audit log."""
 
-    reason = StringField(_l("Reason (optional)"), filters=[_strip], validators=[Length(max=500)])
+    reason = StringField(_l("Reason (optional)"), filters=[strip], validators=[Length(max=500)])
