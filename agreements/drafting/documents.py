@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementVersion
@@ -51,7 +52,9 @@ def party_dict(organisation: Organisation, language: str) -> dict:
 def version_parties(version: AgreementVersion, language: str) -> list[dict]:
     """The version's parties in the order they were chosen."""
     ids = list(version.party_ids)
-    organisations = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids)).options(selectinload(Organisation.region))
+    )
     by_id = {organisation.id: organisation for organisation in organisations}
     return [party_dict(by_id[party_id], language) for party_id in ids if party_id in by_id]
 
