@@ -13,9 +13,6 @@ from agreements.core.errors import OperationRefused
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
 
-#: The account fields an administrator edits, compared before and after for the audit trail.
-EDITABLE_FIELDS = ("name", "email", "locale", "is_admin")
-
 
 def email_taken(email: str, except_user: User | None = None) -> bool:
     """True when another account already uses ``email``, compared regardless of case."""
