@@ -21,10 +21,6 @@ class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password-reset"  # noqa: S105 - a salt name, not a secret
 
-    @property
-    def max_age_setting(self) -> str:
-        return {"invitation": "INVITATION_MAX_AGE", "password-reset": "PASSWORD_RESET_MAX_AGE"}[self.value]
-
 
 class TokenProblem(enum.StrEnum):
     """Why a link cannot be used."""
@@ -54,7 +50,7 @@ def make_token(user: User, purpose: TokenPurpose) -> str:
 
 def max_age(purpose: TokenPurpose):
     """How long a link for ``purpose`` stays valid (a timedelta from the configuration)."""
-    return current_app.config[purpose.max_age_setting]
+    return current_app.config[f"{purpose.name}_MAX_AGE"]
 
 
 def user_for_token(token: str, purpose: TokenPurpose) -> User:
