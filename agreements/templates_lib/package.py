@@ -94,9 +94,11 @@ def _unsafe_path(filename: str) -> bool:
 
 
 def _declares_entities(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
-    """Any part may be parsed as XML whatever its name, so every entry is searched."""
+    """Any part may be parsed as XML whatever its name, so every entry is searched; without its NUL bytes,
+    so that a declaration in UTF-16 or UTF-32 is found too."""
     with archive.open(entry) as stream:
-        return bool(_ENTITY_DECLARATION.search(stream.read(MAX_UNPACKED_BYTES)))
+        data = stream.read(MAX_UNPACKED_BYTES)
+    return bool(_ENTITY_DECLARATION.search(data.replace(b"\0", b"")))
 
 
 def _parsed(docx_bytes: bytes, name: str, parser: Callable):

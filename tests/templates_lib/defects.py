@@ -64,13 +64,15 @@ def many_entries(count: int) -> bytes:
     return rezip(docx_for(manifest(), "fi"), add={f"word/media/part{n}.xml": b"<x/>" for n in range(count)})
 
 
-def with_entity_declaration() -> bytes:
+def with_entity_declaration(encoding: str = "utf-8") -> bytes:
+    """The Finnish document declaring an external entity, its document.xml written in ``encoding``."""
     docx = docx_for(manifest(), "fi")
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        xml = archive.read("word/document.xml")
-    declaration, _, rest = xml.partition(b"?>")
-    doctype = b'<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
-    return rezip(docx, replace={"word/document.xml": declaration + b"?>" + doctype + rest})
+        xml = archive.read("word/document.xml").decode()
+    declaration, _, rest = xml.partition("?>")
+    doctype = '<!DOCTYPE w:document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+    xml = declaration.replace("UTF-8", encoding.upper()) + "?>" + doctype + rest
+    return rezip(docx, replace={"word/document.xml": xml.encode(encoding)})
 
 
 def documents_for_other_manifest(change) -> tuple[bytes, dict]:

@@ -184,6 +184,11 @@ MALFORMED = [
         "bad_default",
     ),
     (
+        "entity declared in a UTF-16 document",
+        lambda: d.with_finnish_document(d.with_entity_declaration("utf-16")),
+        "xml_entities",
+    ),
+    (
         "choice default is a list",
         lambda: d.with_manifest_change(lambda m: d.field(m, "billing").update(default=["monthly"])),
         "bad_default",
