@@ -9,8 +9,7 @@ def is_safe_local_path(target: str | None) -> bool:
     """True for a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
     if not target:
         return False
-    target = target.strip()
-    if not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
     if any(ord(ch) < 32 for ch in target):
         return False
@@ -20,5 +19,5 @@ def is_safe_local_path(target: str | None) -> bool:
 
 def next_url(default: str | None = None) -> str:
     """The ``next`` parameter when it is a local path, otherwise ``default`` or the home page."""
-    target = request.values.get("next")
+    target = (request.values.get("next") or "").strip()
     return target if is_safe_local_path(target) else default or url_for("core.home")

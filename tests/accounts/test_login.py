@@ -104,6 +104,12 @@ def test_next_never_leaves_the_site(client, make_user, target):
     assert response.headers["Location"] == "/"
 
 
+def test_next_with_surrounding_whitespace_redirects_to_the_path_itself(client, make_user):
+    user = make_user()
+    response = post_login(client, user.email, next="\t/organisations/\r\n")
+    assert response.headers["Location"] == "/organisations/"
+
+
 def test_next_in_query_string_is_honoured_for_a_local_path(client, make_user):
     user = make_user()
     response = client.post("/login?next=/organisations/", data={"email": user.email, "password": PASSWORD})
