@@ -113,9 +113,13 @@ def can_manage_template(user, template_or_version) -> bool:
     return can_administer(user)
 
 
+#: The largest id an integer primary key holds (PostgreSQL's INTEGER); a larger one cannot exist.
+MAX_ID = 2**31 - 1
+
+
 def load_or_404(model, object_id: int, permission: Callable[..., bool]):
     """Load ``model`` by id for the current user; 404 when it is missing or not permitted."""
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if obj is None or not permission(current_user, obj):
         abort(404)
     return obj

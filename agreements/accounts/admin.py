@@ -1,6 +1,6 @@
 """Administration of users, memberships, coordinator assignments and invitations (national administrators)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -247,9 +247,7 @@ def add_membership(user_id: int):
 def remove_membership(user_id: int, membership_id: int):
     """Confirm, then take a role in an organisation away from the user."""
     user = _load_user(user_id)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.user_id != user.id:
-        abort(404)
+    membership = load_or_404(Membership, membership_id, lambda _actor, m: m.user_id == user.id)
     question = _(
         "Remove the role %(role)s of %(name)s in %(organisation)s?",
         role=membership.role.title,

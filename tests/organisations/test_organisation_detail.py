@@ -1,5 +1,7 @@
 """The organisation page: who may open it and who sees its members."""
 
+import pytest
+
 from agreements.accounts.models import MembershipRole
 
 
@@ -18,8 +20,9 @@ def test_member_gets_404_for_another_organisation(member_client, make_organisati
     assert member_client.get(f"/organisations/{other.id}").status_code == 404
 
 
-def test_missing_organisation_is_404(admin_client):
-    assert admin_client.get("/organisations/999999").status_code == 404
+@pytest.mark.parametrize("organisation_id", [999999, 2**31, 2**63, 10**30])
+def test_missing_organisation_is_404_even_beyond_the_range_of_ids(admin_client, organisation_id):
+    assert admin_client.get(f"/organisations/{organisation_id}").status_code == 404
 
 
 def test_coordinator_reads_an_organisation_in_their_regions_without_members(
