@@ -18,6 +18,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Undefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from agreements.templates_lib.fields import document_value, format_date, label
@@ -35,12 +36,24 @@ class PdfUnavailable(RuntimeError):
     """LibreOffice is not installed or could not convert the document."""
 
 
+class DocumentEnvironment(SandboxedEnvironment):
+    """The sandbox without sequence repetition and powers, with which a template could exhaust memory or CPU
+    (``{{ "x" * 10**10 }}``); multiplying two numbers still works."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" or not all(isinstance(value, int | float) for value in (left, right)):
+            raise SecurityError(f"the operator {operator} is not allowed here")
+        return super().call_binop(context, operator, left, right)
+
+
 def sandboxed_environment(strict: bool = False) -> SandboxedEnvironment:
     """The only Jinja environment documents are rendered in: sandboxed, autoescaping, without globals.
 
     ``strict`` makes any undefined or unsafe lookup an error, which is how uploaded templates are tested.
     """
-    environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
+    environment = DocumentEnvironment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
     environment.globals.clear()
     environment.filters = {name: environment.filters[name] for name in ALLOWED_FILTERS}
     return environment

@@ -113,6 +113,20 @@ def test_a_document_reaching_for_python_internals_never_renders(expression):
         render("fi", SAMPLE_VALUES, extra_paragraphs=(expression,))
 
 
+@pytest.mark.parametrize(
+    "expression", ['{{ "x" * 999999999 }}', "{{ 9 ** 9 ** 9 }}", "{{ parties * 99999999 }}"]
+)
+def test_a_document_cannot_blow_up_memory_or_time_with_operators(expression):
+    with pytest.raises(SecurityError):
+        render("fi", SAMPLE_VALUES, extra_paragraphs=(expression,))
+
+
+def test_a_document_may_still_multiply_numbers():
+    text = document_text(render("fi", SAMPLE_VALUES, extra_paragraphs=("{{ places * 2 }} / {{ 1.5 * 2 }}",)))
+
+    assert f"{SAMPLE_VALUES['places'] * 2} / 3.0" in text
+
+
 def test_a_rendered_document_converts_to_pdf():
     if not pdf_available():
         message = "LibreOffice (soffice) is not installed, so no PDF can be made"
