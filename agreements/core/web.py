@@ -74,11 +74,15 @@ def nav_items() -> list[tuple[str, str]]:
     return items
 
 
+#: Pages beyond this are empty anyway; a larger number would overflow the database's OFFSET.
+LAST_PAGE = 2**31 - 1
+
+
 def paginate(query):
     """One page of ``query``: the page number from the address, the configured page size."""
     return db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=min(request.args.get("page", 1, type=int), LAST_PAGE),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

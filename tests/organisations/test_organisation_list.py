@@ -114,6 +114,7 @@ def test_pagination_keeps_the_filters_in_page_links(app, admin_client, make_orga
     third = admin_client.get("/organisations/?kind=workshop&q=paja&page=3")
     assert names_on(third) == ["Paja 4"]
     assert names_on(admin_client.get("/organisations/?kind=workshop&q=paja&page=9")) == []
+    assert names_on(admin_client.get(f"/organisations/?page={10**30}")) == []
 
 
 def test_page_links_stay_relative_whatever_the_query_string_holds(
