@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, has_request_context, render_template, request, session, url_for
+from flask import Flask, abort, current_app, has_request_context, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["page_url"] = page_url
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.teardown_request(deliver_after_request)
 
@@ -122,6 +123,12 @@ def _csrf_error(error: CSRFError):
     return render_error(
         error, str(_l("The form expired or was sent from elsewhere. Reload the page and try again."))
     )
+
+
+def _refuse_nul_characters() -> None:
+    """A NUL character in a form or query value is bad input: PostgreSQL cannot compare or store it."""
+    if any("\x00" in value for values in request.values.listvalues() for value in values):
+        abort(400)
 
 
 def _security_headers(response):

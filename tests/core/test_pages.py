@@ -151,3 +151,9 @@ def test_development_mail_is_written_to_eml_files(app, tmp_path, make_user, make
     email = message_from_bytes(eml.read_bytes(), policy=default_policy)
     assert email["To"] == "uusi.kayttaja@example.fi"
     assert "/invitation/" in email.get_content()
+
+
+@pytest.mark.parametrize(("path", "email"), [("/login", "a\x00b@paja.fi"), ("/login?next=/%00", "a@paja.fi")])
+def test_a_nul_character_in_a_value_is_a_bad_request(client, path, email):
+    response = client.post(path, data={"email": email, "password": "x"})
+    assert response.status_code == 400
