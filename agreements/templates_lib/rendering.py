@@ -37,10 +37,13 @@ class PdfUnavailable(RuntimeError):
 
 
 class DocumentEnvironment(SandboxedEnvironment):
-    """The sandbox without sequence repetition and powers, with which a template could exhaust memory or CPU
-    (``{{ "x" * 10**10 }}``); multiplying two numbers still works."""
+    """The sandbox without method calls, sequence repetition and powers, with which a template could
+    exhaust memory or CPU (``{{ name.ljust(10**10) }}``, ``{{ "x" * 10**10 }}``); numbers still multiply."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_callable(self, obj) -> bool:
+        return False
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" or not all(isinstance(value, int | float) for value in (left, right)):

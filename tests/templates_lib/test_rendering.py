@@ -114,7 +114,14 @@ def test_a_document_reaching_for_python_internals_never_renders(expression):
 
 
 @pytest.mark.parametrize(
-    "expression", ['{{ "x" * 999999999 }}', "{{ 9 ** 9 ** 9 }}", "{{ parties * 99999999 }}"]
+    "expression",
+    [
+        '{{ "x" * 999999999 }}',
+        "{{ 9 ** 9 ** 9 }}",
+        "{{ parties * 99999999 }}",
+        "{{ instructor.ljust(999999999) }}",
+        "{{ agreement.title.replace('', instructor) }}",
+    ],
 )
 def test_a_document_cannot_blow_up_memory_or_time_with_operators(expression):
     with pytest.raises(SecurityError):
