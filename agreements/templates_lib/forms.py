@@ -51,7 +51,7 @@ class TemplateUploadForm(FlaskForm):
     def validate_manifest(self, field: FileField) -> None:
         raw = _read_limited(field, MANIFEST_MAX_BYTES, _l("The manifest is larger than 256 kB."))
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")  # Windows editors often start UTF-8 with a byte order mark
         except UnicodeDecodeError as error:
             raise ValidationError(_("The manifest is not UTF-8 encoded text.")) from error
         try:

@@ -53,6 +53,15 @@ def test_a_new_key_creates_a_template_and_its_first_version(admin_client, admin)
     assert "Version 1 of Test agreement was added." in page_text(followed)
 
 
+def test_a_manifest_saved_with_a_utf8_byte_order_mark_is_accepted(admin_client):
+    uploaded_manifest, documents = package()
+
+    response = post_upload(admin_client, upload_data(b"\xef\xbb\xbf" + uploaded_manifest, documents))
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(AgreementTemplate.key)) == "test_template"
+
+
 def test_a_changed_package_of_a_known_key_becomes_the_next_version(admin_client, make_template_version):
     template = make_template_version().template
     changed = manifest()
