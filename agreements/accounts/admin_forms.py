@@ -126,7 +126,7 @@ class MembershipForm(FlaskForm):
     organisation = SelectField(
         _l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))]
     )
-    role = SelectField(_l("Role"), choices=MembershipRole.choices(), validators=[InputRequired()])
+    role = SelectField(_l("Role"), validators=[InputRequired()])
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +135,7 @@ class MembershipForm(FlaskForm):
             (0, _l("Choose an organisation")),
             *_organisation_choices(active_only=True),
         ]
+        self.role.choices = MembershipRole.choices()  # here, so the titles are in the user's language
 
     def validate_role(self, field) -> None:
         duplicate = db.session.scalar(

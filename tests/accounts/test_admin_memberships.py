@@ -47,6 +47,12 @@ def test_adding_a_membership_gives_the_role_and_is_audited(admin_client, member,
     assert event.details["organisation_id"] == provider.id and event.details["role"] == "signatory"
 
 
+def test_the_role_choices_are_in_the_administrators_language(client, make_user, login, member):
+    login(client, make_user(admin=True, locale=UILanguage.FI))
+    page = client.get(f"/admin/users/{member.id}").get_data(as_text=True)
+    assert '<option value="editor">Muokkaaja</option>' in page
+
+
 def test_a_second_role_in_the_same_organisation_is_allowed(admin_client, member):
     organisation_id = member.memberships[0].organisation_id
     admin_client.post(
