@@ -5,6 +5,7 @@ from agreements.core.audit import AuditEvent
 from agreements.core.mail import OutboxMessage
 from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.organisations.models import Network, Organisation, Region, network_regions
+from agreements.reviews.models import Comment, CommentRound, RoundInvitation, version_answered_comments
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
 
 __all__ = [
@@ -12,15 +13,19 @@ __all__ = [
     "AgreementTemplate",
     "AgreementVersion",
     "AuditEvent",
+    "Comment",
+    "CommentRound",
     "Membership",
     "Network",
     "Organisation",
     "OutboxMessage",
     "ReferenceCounter",
     "Region",
+    "RoundInvitation",
     "TemplateVersion",
     "User",
     "agreement_parties",
     "coordinator_networks",
     "network_regions",
+    "version_answered_comments",
 ]

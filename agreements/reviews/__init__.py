@@ -1,0 +1,1 @@
+"""Comment rounds: inviting views on one version of a draft, comments, resolutions."""
