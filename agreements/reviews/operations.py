@@ -1,0 +1,351 @@
+"""Comment rounds: opening one, inviting, commenting, answering "no comments", resolving and closing.
+
+The version under comment is fixed when the round opens. Invitees comment until the deadline or until
+the round is closed; the drafting organisation's editors reply in threads and resolve every comment.
+Closing the last open round of an agreement out for comments returns it to draft.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from agreements.accounts.models import MembershipRole, User
+from agreements.core.audit import record
+from agreements.core.errors import OperationRefused
+from agreements.core.timeutil import utcnow
+from agreements.drafting import lifecycle
+from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
+from agreements.extensions import db
+from agreements.organisations.models import Network, Organisation
+from agreements.reviews.models import (
+    Comment,
+    CommentRound,
+    Resolution,
+    RoundInvitation,
+    RoundStatus,
+    RoundVisibility,
+)
+
+
+class RoundClosed(OperationRefused):
+    """Nothing can be added or changed in a closed round or after its deadline."""
+
+    def __init__(self):
+        super().__init__(_("This comment round has closed: comments can no longer be added or changed."))
+
+
+def _drafter_editor(user: User | None, agreement: Agreement) -> bool:
+    return user is not None and agreement.owner_id in user.organisation_ids(MembershipRole.EDITOR)
+
+
+def _require_drafter_editor(user: User | None, agreement: Agreement) -> None:
+    if not _drafter_editor(user, agreement):
+        raise OperationRefused(_("Only editors of the drafting organisation can do this."))
+
+
+def _section_keys(agreement: Agreement) -> set[str]:
+    return {section["key"] for section in agreement.template_version.sections}
+
+
+def _check_section(agreement: Agreement, section_key: str) -> None:
+    if section_key not in _section_keys(agreement):
+        raise OperationRefused(_("The document has no section “%(section)s”.", section=section_key))
+
+
+def _network_organisations(networks: Iterable[Network]) -> list[Organisation]:
+    region_ids = {region.id for network in networks for region in network.regions}
+    if not region_ids:
+        return []
+    query = select(Organisation).where(Organisation.active, Organisation.region_id.in_(region_ids))
+    return list(db.session.scalars(query.order_by(Organisation.id)))
+
+
+def _invitations(agreement, organisations, users, networks) -> list[RoundInvitation]:
+    """One invitation per organisation (chosen or in a network) and per user; never the drafter itself."""
+    chosen = {
+        o.id: o for o in [*organisations, *_network_organisations(networks)] if o.id != agreement.owner_id
+    }
+    people = {u.id: u for u in users}
+    invitations = [RoundInvitation(organisation=o) for o in chosen.values()]
+    invitations += [RoundInvitation(user=u) for u in people.values()]
+    if not invitations:
+        raise OperationRefused(_("Choose at least one organisation, network or person to invite."))
+    return invitations
+
+
+def _start_commenting(agreement: Agreement, actor: User) -> None:
+    if agreement.status == AgreementStatus.DRAFT:
+        lifecycle.open_for_comments(agreement, actor)
+    elif agreement.status != AgreementStatus.COMMENTING:
+        raise lifecycle.TransitionRefused(agreement, AgreementStatus.COMMENTING, "open_for_comments")
+
+
+def open_round(
+    agreement: Agreement,
+    version: AgreementVersion,
+    opened_by: User,
+    deadline: datetime,
+    contact_person: User | None,
+    background: str,
+    questions: str,
+    sections: Iterable[str],
+    visibility: RoundVisibility,
+    organisations: Iterable[Organisation] = (),
+    users: Iterable[User] = (),
+    networks: Iterable[Network] = (),
+    now: datetime | None = None,
+) -> CommentRound:
+    """Open a comment round on one version of a draft and invite organisations, people and networks."""
+    if version.agreement_id != agreement.id:
+        raise ValueError("the version belongs to another agreement")
+    _require_drafter_editor(opened_by, agreement)
+    if deadline <= (now or utcnow()):
+        raise OperationRefused(_("The deadline must be in the future."))
+    sections = list(dict.fromkeys(sections))
+    for section_key in sections:
+        _check_section(agreement, section_key)
+    invitations = _invitations(agreement, organisations, users, networks)
+    _start_commenting(agreement, opened_by)
+    comment_round = CommentRound(
+        agreement=agreement,
+        version=version,
+        opened_by=opened_by,
+        opened_at=now or utcnow(),
+        deadline=deadline,
+        contact_person=contact_person or opened_by,
+        background=background.strip(),
+        questions=questions.strip(),
+        sections=sections,
+        visibility=visibility,
+        invitations=invitations,
+    )
+    db.session.add(comment_round)
+    db.session.flush()
+    record("comment_round.open", comment_round, _round_details(comment_round), actor=opened_by)
+    return comment_round
+
+
+def _round_details(comment_round: CommentRound) -> dict:
+    return {
+        "agreement": comment_round.agreement.reference,
+        "version": comment_round.version.number,
+        "deadline": comment_round.deadline.isoformat(),
+        "invitations": len(comment_round.invitations),
+    }
+
+
+def _invited_organisation_ids(comment_round: CommentRound) -> set[int]:
+    return {i.organisation_id for i in comment_round.invitations if i.organisation_id is not None}
+
+
+def is_invited(user: User | None, comment_round: CommentRound) -> bool:
+    """True when the user is invited personally or belongs to an invited organisation."""
+    if user is None:
+        return False
+    if any(invitation.user_id == user.id for invitation in comment_round.invitations):
+        return True
+    return bool(user.organisation_ids() & _invited_organisation_ids(comment_round))
+
+
+def _require_open(comment_round: CommentRound, now: datetime) -> None:
+    if not comment_round.is_open or now >= comment_round.deadline:
+        raise RoundClosed()
+
+
+def _require_invited(user: User, comment_round: CommentRound) -> None:
+    if not is_invited(user, comment_round):
+        raise OperationRefused(_("You are not invited to comment in this round."))
+
+
+def _speaks_for(author: User, comment_round: CommentRound) -> int | None:
+    """The organisation an author's comment is from: an invited one they belong to, else the drafter."""
+    invited = sorted(author.organisation_ids() & _invited_organisation_ids(comment_round))
+    if invited:
+        return invited[0]
+    if _drafter_editor(author, comment_round.agreement):
+        return comment_round.agreement.owner_id
+    return None
+
+
+def _check_author(author: User, comment_round: CommentRound, parent: Comment | None) -> None:
+    """Invitees comment and reply; the drafter's editors only reply, in threads they can see."""
+    replying_drafter = parent is not None and _drafter_editor(author, comment_round.agreement)
+    if not replying_drafter:
+        _require_invited(author, comment_round)
+    if parent is not None and (
+        parent.round_id != comment_round.id or parent not in visible_comments(comment_round, author)
+    ):
+        raise OperationRefused()
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise OperationRefused(_("Write a comment."))
+    return body
+
+
+def add_comment(
+    comment_round: CommentRound,
+    author: User,
+    body: str,
+    section_key: str | None = None,
+    parent: Comment | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    """Comment on a section or the whole document, or reply to a comment in its thread."""
+    now = now or utcnow()
+    _require_open(comment_round, now)
+    _check_author(author, comment_round, parent)
+    if parent is not None:
+        section_key = parent.section_key
+    elif section_key is not None:
+        _check_section(comment_round.agreement, section_key)
+    comment = Comment(
+        round=comment_round,
+        author=author,
+        author_organisation_id=_speaks_for(author, comment_round),
+        section_key=section_key,
+        parent=parent,
+        body=_clean_body(body),
+        created_at=now,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    record("comment.add", comment, {"round": comment_round.id, "section": section_key}, actor=author)
+    return comment
+
+
+def _require_own_live_comment(comment: Comment, user: User, now: datetime) -> None:
+    _require_open(comment.round, now)
+    if comment.author_id != user.id:
+        raise OperationRefused(_("Only the author can edit or withdraw a comment."))
+    if comment.withdrawn_at is not None:
+        raise OperationRefused(_("This comment has been withdrawn."))
+
+
+def edit_comment(comment: Comment, user: User, body: str, now: datetime | None = None) -> None:
+    """Change the text of one's own comment before the deadline."""
+    now = now or utcnow()
+    _require_own_live_comment(comment, user, now)
+    comment.body = _clean_body(body)
+    comment.edited_at = now
+    db.session.flush()
+    record("comment.edit", comment, actor=user)
+
+
+def withdraw_comment(comment: Comment, user: User, now: datetime | None = None) -> None:
+    """Withdraw one's own comment before the deadline; it no longer needs a resolution."""
+    now = now or utcnow()
+    _require_own_live_comment(comment, user, now)
+    comment.withdrawn_at = now
+    db.session.flush()
+    record("comment.withdraw", comment, actor=user)
+
+
+def answer_no_comments(
+    comment_round: CommentRound, organisation: Organisation, user: User, now: datetime | None = None
+) -> RoundInvitation:
+    """Record that an invited organisation has no comments, so silence can be told from assent."""
+    now = now or utcnow()
+    _require_open(comment_round, now)
+    invitation = next((i for i in comment_round.invitations if i.organisation_id == organisation.id), None)
+    if invitation is None or organisation.id not in user.organisation_ids():
+        raise OperationRefused(_("You are not invited to comment in this round."))
+    if invitation.answered_no_comments_at is None:
+        invitation.answered_no_comments_at = now
+        invitation.answered_no_comments_by_id = user.id
+        db.session.flush()
+        record("comment_round.no_comments", comment_round, {"organisation": organisation.id}, actor=user)
+    return invitation
+
+
+def resolve_comment(
+    comment: Comment, resolution: Resolution, reasoning: str, by: User, now: datetime | None = None
+) -> None:
+    """Give a comment the drafter's resolution with its reasoning (a new resolution replaces the old)."""
+    _require_drafter_editor(by, comment.round.agreement)
+    if comment.withdrawn_at is not None:
+        raise OperationRefused(_("This comment has been withdrawn."))
+    reasoning = (reasoning or "").strip()
+    if not reasoning:
+        raise OperationRefused(_("Give the reasoning for the resolution."))
+    comment.resolution = Resolution(resolution)
+    comment.resolution_reasoning = reasoning
+    comment.resolved_by = by
+    comment.resolved_at = now or utcnow()
+    db.session.flush()
+    record("comment.resolve", comment, {"resolution": comment.resolution.value}, actor=by)
+
+
+def _close(comment_round: CommentRound, by: User | None, now: datetime, reason: str) -> None:
+    comment_round.status = RoundStatus.CLOSED
+    comment_round.closed_at = now
+    comment_round.closed_by = by
+    db.session.flush()
+    record("comment_round.close", comment_round, {"reason": reason}, actor=by)
+    agreement = comment_round.agreement
+    if agreement.status == AgreementStatus.COMMENTING and not _open_rounds(agreement):
+        lifecycle.return_to_draft(agreement, by, reason="comment round closed")
+
+
+def _open_rounds(agreement: Agreement) -> list[CommentRound]:
+    query = select(CommentRound).where(
+        CommentRound.agreement_id == agreement.id, CommentRound.status == RoundStatus.OPEN
+    )
+    return list(db.session.scalars(query))
+
+
+def close_round(comment_round: CommentRound, by: User, now: datetime | None = None) -> None:
+    """Close a round by hand, before or after its deadline."""
+    _require_drafter_editor(by, comment_round.agreement)
+    if not comment_round.is_open:
+        raise RoundClosed()
+    _close(comment_round, by, now or utcnow(), "by hand")
+
+
+def close_expired_rounds(now: datetime | None = None) -> list[CommentRound]:
+    """Close every open round whose deadline has passed; running it again closes nothing more."""
+    now = now or utcnow()
+    query = select(CommentRound).where(CommentRound.status == RoundStatus.OPEN, CommentRound.deadline <= now)
+    expired = list(db.session.scalars(query.order_by(CommentRound.id).with_for_update()))
+    for comment_round in expired:
+        _close(comment_round, None, now, "deadline")
+    return expired
+
+
+def _thread_root(comment: Comment) -> Comment:
+    while comment.parent is not None:
+        comment = comment.parent
+    return comment
+
+
+def _sees_everything(user: User, comment_round: CommentRound) -> bool:
+    if comment_round.visibility == RoundVisibility.ALL_INVITEES or user.is_admin:
+        return True
+    return comment_round.agreement.owner_id in user.organisation_ids()
+
+
+def visible_comments(comment_round: CommentRound, user: User) -> list[Comment]:
+    """The round's comments the user may read; in a private round invitees see only their own threads."""
+    live = [c for c in comment_round.comments if c.withdrawn_at is None]
+    if _sees_everything(user, comment_round):
+        return live
+    own_organisations = user.organisation_ids()
+
+    def own_thread(comment: Comment) -> bool:
+        root = _thread_root(comment)
+        return root.author_id == user.id or root.author_organisation_id in own_organisations
+
+    return [c for c in live if own_thread(c)]
+
+
+def unresolved_comments(comment_round: CommentRound) -> list[Comment]:
+    """Comments (not replies, not withdrawn) that still wait for the drafter's resolution."""
+    return [
+        c
+        for c in comment_round.comments
+        if c.parent_id is None and c.withdrawn_at is None and c.resolution is None
+    ]
