@@ -1,0 +1,24 @@
+"""``flask reviews`` commands."""
+
+import click
+from flask.cli import AppGroup
+
+from agreements.core.timeutil import HELSINKI
+from agreements.extensions import db
+from agreements.reviews.operations import close_expired_rounds
+
+reviews_cli = AppGroup("reviews", help="Comment rounds.")
+
+
+@reviews_cli.command("close-expired")
+def close_expired_command() -> None:
+    """Close every comment round whose deadline has passed (the scheduler runs the same operation)."""
+    closed = close_expired_rounds()
+    db.session.commit()
+    if not closed:
+        click.echo("No comment rounds past their deadline.")
+    for comment_round in closed:
+        deadline = comment_round.deadline.astimezone(HELSINKI).strftime("%d.%m.%Y %H:%M")
+        click.echo(
+            f"Closed round {comment_round.id} on {comment_round.agreement.reference} (deadline {deadline})"
+        )
