@@ -101,7 +101,8 @@ def open_round(
     if version.agreement_id != agreement.id:
         raise ValueError("the version belongs to another agreement")
     _require_drafter_editor(opened_by, agreement)
-    if deadline <= (now or utcnow()):
+    now = now or utcnow()
+    if deadline <= now:
         raise OperationRefused(_("The deadline must be in the future."))
     sections = list(dict.fromkeys(sections))
     for section_key in sections:
@@ -112,7 +113,7 @@ def open_round(
         agreement=agreement,
         version=version,
         opened_by=opened_by,
-        opened_at=now or utcnow(),
+        opened_at=now,
         deadline=deadline,
         contact_person=contact_person or opened_by,
         background=background.strip(),
