@@ -3,9 +3,9 @@
 import io
 
 from flask import abort, current_app, render_template, request, send_file
-from flask_babel import get_locale
 from flask_login import login_required
 
+from agreements.core.i18n import ui_language
 from agreements.drafting import diff
 from agreements.drafting.blueprint import bp
 from agreements.drafting.documents import MEDIA_TYPES, document_filename, version_document, version_pdf
@@ -103,7 +103,7 @@ def compare(agreement_id: int):
     )
     old, new = sorted(chosen, key=lambda version: version.number)
     groups = diff.compare(
-        version_snapshot(old), version_snapshot(new), agreement.template_version.manifest, str(get_locale())
+        version_snapshot(old), version_snapshot(new), agreement.template_version.manifest, ui_language()
     )
     return render_template(
         "agreements/document_compare.html", agreement=agreement, old=old, new=new, groups=groups

@@ -9,7 +9,6 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations
 from wtforms import (
@@ -28,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import TextInput
 
 from agreements.core.forms import strip
+from agreements.core.i18n import ui_language
 from agreements.templates_lib.fields import label
 
 PREFIX = "field-"
@@ -81,10 +81,6 @@ class MoneyField(DecimalField):
 def _attribute(field: dict) -> str:
     """The Python attribute of a field; prefixed so a key like ``data`` cannot shadow a Form attribute."""
     return f"v_{field['key']}"
-
-
-def ui_language() -> str:
-    return str(get_locale() or "fi")
 
 
 def _presence(field: dict) -> list:

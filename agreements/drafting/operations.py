@@ -8,13 +8,14 @@ EditConflict, so nobody overwrites another's work unseen.
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import format_datetime, get_locale, ngettext
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
+from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, ReferenceCounter
 from agreements.extensions import db
@@ -277,7 +278,7 @@ def _party_problem(kind: TemplateKind, owner: Organisation, others: list[Organis
 
 def check_values(manifest: dict, values: dict) -> dict:
     """The declared fields' values, checked against the manifest; raises InvalidAgreement naming problems."""
-    language = str(get_locale() or "fi")
+    language = ui_language()
     cleaned, errors = {}, {}
     for field in manifest["fields"]:
         value = _cleaned(field, values.get(field["key"]))

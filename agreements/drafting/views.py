@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting import field_forms, lifecycle, operations, queries
 from agreements.drafting.blueprint import bp
@@ -143,7 +144,7 @@ def detail(agreement_id: int):
         agreement=agreement,
         latest=latest,
         author=queries.version_author(latest),
-        sections=queries.value_sections(manifest, latest.values, field_forms.ui_language()),
+        sections=queries.value_sections(manifest, latest.values, ui_language()),
         validity=queries.validity_of(agreement, helsinki_today()),
         can_edit=can_edit_agreement(current_user, agreement),
         can_cancel=can_manage_agreement(current_user, agreement)
@@ -230,7 +231,7 @@ def _conflict_page(agreement: Agreement, form: AgreementForm, values, conflict: 
         queries.version_snapshot(conflict.latest),
         mine,
         agreement.template_version.manifest,
-        field_forms.ui_language(),
+        ui_language(),
     )
     form.base_version.data = str(conflict.latest.number)
     details = {"message": conflict.message, "latest": conflict.latest, "changes": changes}

@@ -1,10 +1,10 @@
 """Region, Network (ALU) and Organisation."""
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from agreements.core.i18n import ui_language
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.extensions import db
 
@@ -41,7 +41,7 @@ class Region(db.Model):
     @property
     def name(self) -> str:
         """The name in the user's language (Swedish for sv, otherwise Finnish)."""
-        return self.name_sv if str(get_locale()) == "sv" else self.name_fi
+        return self.name_sv if ui_language() == "sv" else self.name_fi
 
     def __str__(self) -> str:
         return self.name

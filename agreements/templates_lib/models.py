@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
 
+from agreements.core.i18n import ui_language
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
@@ -96,7 +96,7 @@ class TemplateVersion(db.Model):
 
     def text(self, labels: dict, language: str | None = None) -> str:
         """Pick a label from a {fi, sv, en} dict in the given language, else the UI language, else Finnish."""
-        language = language or str(get_locale() or "fi")
+        language = language or ui_language()
         return labels.get(language) or labels.get("fi") or next(iter(labels.values()), "")
 
     @property

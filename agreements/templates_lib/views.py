@@ -4,11 +4,11 @@ import io
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from agreements.core.i18n import ui_language
 from agreements.extensions import db
 from agreements.organisations.forms import ConfirmForm
 from agreements.policy import can_administer, can_manage_template, load_or_404, require
@@ -46,7 +46,7 @@ def shown_default(version: TemplateVersion, field: dict) -> str:
     if kind == "date":
         return format_date(value)
     if kind == "money":
-        return format_money(str(value), str(get_locale()))
+        return format_money(str(value), ui_language())
     return str(value)
 
 
