@@ -31,6 +31,10 @@ TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
     SUPERSEDED: frozenset(),
 }
 
+#: Statuses in which the drafter may save new versions: while a comment round is open, drafting goes on
+#: in newer versions and the version under comment stays as it was.
+EDITABLE = frozenset({DRAFT, COMMENTING})
+
 #: Why each named action is refused; ``%(status)s`` is the agreement's current status.
 REFUSALS = {
     "cancel": _l("An agreement with the status “%(status)s” cannot be cancelled."),

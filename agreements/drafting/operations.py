@@ -17,6 +17,7 @@ from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
+from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, ReferenceCounter
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation, OrganisationKind
@@ -36,7 +37,7 @@ class InvalidAgreement(OperationRefused):
 
 
 class NotEditable(OperationRefused):
-    """Only drafts can be edited."""
+    """Only drafts (also while out for comments) can be edited."""
 
     def __init__(self, agreement: Agreement):
         super().__init__(
@@ -150,11 +151,11 @@ def save_version(
 ) -> AgreementVersion | None:
     """Save the edited draft as a new version; None when nothing differs from the latest version.
 
-    Raises NotEditable unless the agreement is a draft and EditConflict when ``base_version_number`` is
-    not the latest version any more.
+    Raises NotEditable unless the agreement is a draft (or out for comments) and EditConflict when
+    ``base_version_number`` is not the latest version any more.
     """
     db.session.refresh(agreement, with_for_update=True)  # concurrent saves of one agreement queue here
-    if agreement.status != AgreementStatus.DRAFT:
+    if agreement.status not in lifecycle.EDITABLE:
         raise NotEditable(agreement)
     latest = _version(agreement, agreement.current_version_number)
     if base_version_number != agreement.current_version_number:

@@ -27,6 +27,7 @@ from agreements.reviews.models import (
     RoundStatus,
     RoundVisibility,
 )
+from agreements.reviews.queries import invited_organisation_ids, is_invited, visible_comments
 
 
 class RoundClosed(OperationRefused):
@@ -137,19 +138,6 @@ def _round_details(comment_round: CommentRound) -> dict:
     }
 
 
-def _invited_organisation_ids(comment_round: CommentRound) -> set[int]:
-    return {i.organisation_id for i in comment_round.invitations if i.organisation_id is not None}
-
-
-def is_invited(user: User | None, comment_round: CommentRound) -> bool:
-    """True when the user is invited personally or belongs to an invited organisation."""
-    if user is None:
-        return False
-    if any(invitation.user_id == user.id for invitation in comment_round.invitations):
-        return True
-    return bool(user.organisation_ids() & _invited_organisation_ids(comment_round))
-
-
 def _require_open(comment_round: CommentRound, now: datetime) -> None:
     if not comment_round.is_open or now >= comment_round.deadline:
         raise RoundClosed()
@@ -162,7 +150,7 @@ def _require_invited(user: User, comment_round: CommentRound) -> None:
 
 def _speaks_for(author: User, comment_round: CommentRound) -> int | None:
     """The organisation an author's comment is from: an invited one they belong to, else the drafter."""
-    invited = sorted(author.organisation_ids() & _invited_organisation_ids(comment_round))
+    invited = sorted(author.organisation_ids() & invited_organisation_ids(comment_round))
     if invited:
         return invited[0]
     if _drafter_editor(author, comment_round.agreement):
@@ -315,38 +303,3 @@ def close_expired_rounds(now: datetime | None = None) -> list[CommentRound]:
     for comment_round in expired:
         _close(comment_round, None, now, "deadline")
     return expired
-
-
-def _thread_root(comment: Comment) -> Comment:
-    while comment.parent is not None:
-        comment = comment.parent
-    return comment
-
-
-def _sees_everything(user: User, comment_round: CommentRound) -> bool:
-    if comment_round.visibility == RoundVisibility.ALL_INVITEES or user.is_admin:
-        return True
-    return comment_round.agreement.owner_id in user.organisation_ids()
-
-
-def visible_comments(comment_round: CommentRound, user: User) -> list[Comment]:
-    """The round's comments the user may read; in a private round invitees see only their own threads."""
-    live = [c for c in comment_round.comments if c.withdrawn_at is None]
-    if _sees_everything(user, comment_round):
-        return live
-    own_organisations = user.organisation_ids()
-
-    def own_thread(comment: Comment) -> bool:
-        root = _thread_root(comment)
-        return root.author_id == user.id or root.author_organisation_id in own_organisations
-
-    return [c for c in live if own_thread(c)]
-
-
-def unresolved_comments(comment_round: CommentRound) -> list[Comment]:
-    """Comments (not replies, not withdrawn) that still wait for the drafter's resolution."""
-    return [
-        c
-        for c in comment_round.comments
-        if c.parent_id is None and c.withdrawn_at is None and c.resolution is None
-    ]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
+from agreements.drafting import lifecycle
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from tests.conftest import log_in
@@ -115,7 +116,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_loses_nothing(
     assert latest.created_by.name == "Toni Toinen"
 
 
-@pytest.mark.parametrize("status", [s for s in AgreementStatus if s != AgreementStatus.DRAFT])
+@pytest.mark.parametrize("status", [s for s in AgreementStatus if s not in lifecycle.EDITABLE])
 def test_only_drafts_can_be_edited(editor_client, make_agreement, workshop, status):
     agreement = make_agreement(owner=workshop, status=status)
     page = editor_client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
@@ -130,6 +131,18 @@ def test_only_drafts_can_be_edited(editor_client, make_agreement, workshop, stat
             in response.get_data(as_text=True)
         )
     assert agreement.current_version_number == 1
+
+
+def test_drafting_goes_on_while_the_draft_is_out_for_comments(editor_client, make_agreement, workshop):
+    agreement = make_agreement(owner=workshop, status=AgreementStatus.COMMENTING)
+    page = editor_client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Edit the draft" in page
+    data = form_values(editor_client.get(edit_url(agreement)))
+    data["field-duties"] = "Tarkennettu kommenttien aikana"
+    assert editor_client.post(edit_url(agreement), data=data).status_code == 302
+    assert agreement.latest_version.number == 2
+    assert agreement.versions[0].values["duties"] != "Tarkennettu kommenttien aikana"
+    assert agreement.status == AgreementStatus.COMMENTING
 
 
 def test_cancelling_a_draft_asks_first(editor_client, agreement):

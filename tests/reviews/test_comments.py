@@ -8,7 +8,7 @@ import pytest
 from agreements.accounts.models import MembershipRole
 from agreements.core.errors import OperationRefused
 from agreements.extensions import db
-from agreements.reviews import operations
+from agreements.reviews import operations, queries
 from agreements.reviews.models import RoundVisibility
 from tests.reviews.conftest import PROVIDER
 
@@ -26,7 +26,7 @@ def test_an_invitee_comments_on_a_section_and_on_the_whole(comment_round, commen
     assert (on_section.section_key, on_section.body) == ("details", "Korvaus on liian pieni.")
     assert on_whole.section_key is None
     assert on_section.author_organisation == provider
-    assert operations.unresolved_comments(comment_round) == [on_section, on_whole]
+    assert queries.unresolved_comments(comment_round) == [on_section, on_whole]
 
 
 def test_the_section_must_be_in_the_document(comment_round, commenter):
@@ -53,7 +53,7 @@ def test_the_drafter_replies_in_a_thread_but_does_not_start_one(comment_round, c
     assert reply.section_key == "basics" and reply.author_organisation == workshop
     assert comment.replies == [reply]
     # replies are discussion; only the comment itself waits for a resolution
-    assert operations.unresolved_comments(comment_round) == [comment]
+    assert queries.unresolved_comments(comment_round) == [comment]
     with pytest.raises(OperationRefused, match="not invited"):
         operations.add_comment(comment_round, drafter, "Oma huomio.")
 
@@ -85,8 +85,8 @@ def test_the_author_edits_and_withdraws_before_the_deadline(comment_round, comme
     operations.withdraw_comment(comment, commenter)
     db.session.commit()
     assert comment.withdrawn_at is not None
-    assert operations.unresolved_comments(comment_round) == []
-    assert operations.visible_comments(comment_round, commenter) == []
+    assert queries.unresolved_comments(comment_round) == []
+    assert queries.visible_comments(comment_round, commenter) == []
     with pytest.raises(OperationRefused, match="This comment has been withdrawn"):
         operations.edit_comment(comment, commenter, "Takaisin.")
     assert audit_actions_of(comment) == ["comment.add", "comment.edit", "comment.withdraw"]
@@ -134,7 +134,7 @@ def test_no_comments_only_for_an_invited_organisation_by_its_member(
 def test_everyone_sees_every_comment_in_an_open_visibility_round(comment_round, commenter, other_commenter):
     mine = operations.add_comment(comment_round, commenter, "Tredun näkemys.")
     theirs = operations.add_comment(comment_round, other_commenter, "Sataedun näkemys.")
-    assert operations.visible_comments(comment_round, commenter) == [mine, theirs]
+    assert queries.visible_comments(comment_round, commenter) == [mine, theirs]
 
 
 def test_a_private_round_hides_other_invitees_comments(
@@ -147,9 +147,9 @@ def test_a_private_round_hides_other_invitees_comments(
     theirs = operations.add_comment(comment_round, other_commenter, "Sataedun näkemys.")
     reply = operations.add_comment(comment_round, drafter, "Kiitos, Sataedu.", parent=theirs)
     colleague = make_user(organisation=provider, role=MembershipRole.VIEWER)
-    assert operations.visible_comments(comment_round, commenter) == [mine]
-    assert operations.visible_comments(comment_round, colleague) == [mine]
-    assert operations.visible_comments(comment_round, other_commenter) == [theirs, reply]
-    assert operations.visible_comments(comment_round, drafter) == [mine, theirs, reply]
+    assert queries.visible_comments(comment_round, commenter) == [mine]
+    assert queries.visible_comments(comment_round, colleague) == [mine]
+    assert queries.visible_comments(comment_round, other_commenter) == [theirs, reply]
+    assert queries.visible_comments(comment_round, drafter) == [mine, theirs, reply]
     with pytest.raises(OperationRefused):
         operations.add_comment(comment_round, commenter, "Vastaan Sataedulle.", parent=theirs)

@@ -12,7 +12,7 @@ from agreements.core.timeutil import utcnow
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.reviews.models import RoundStatus, RoundVisibility
-from agreements.reviews.operations import is_invited
+from agreements.reviews.queries import is_invited
 from tests.reviews.conftest import PROVIDER
 
 

@@ -8,7 +8,7 @@ from agreements.accounts.models import MembershipRole
 from agreements.core.errors import OperationRefused
 from agreements.drafting.models import AgreementStatus, AgreementVersion
 from agreements.extensions import db
-from agreements.reviews import operations
+from agreements.reviews import operations, queries
 from agreements.reviews.models import Resolution, RoundStatus
 from tests.drafting.conftest import audit_actions
 
@@ -27,7 +27,7 @@ def test_the_drafter_resolves_a_comment_with_a_reasoning(comment_round, comment,
     assert comment.resolution == resolution
     assert comment.resolution_reasoning == "Korvausta korotetaan."
     assert comment.resolved_by == drafter and comment.resolved_at is not None
-    assert operations.unresolved_comments(comment_round) == []
+    assert queries.unresolved_comments(comment_round) == []
 
 
 def test_a_resolution_needs_a_reasoning(comment, drafter):
@@ -58,7 +58,7 @@ def test_closing_the_round_by_hand_returns_the_agreement_to_draft(comment_round,
     assert audit_actions(agreement)[-2:] == ["agreement.open_for_comments", "agreement.return_to_draft"]
     # comments are resolved after the round has closed, too
     operations.resolve_comment(comment, Resolution.PARTLY_ACCEPTED, "Osittain.", drafter)
-    assert operations.unresolved_comments(comment_round) == []
+    assert queries.unresolved_comments(comment_round) == []
 
 
 def test_a_closed_round_is_not_closed_again(comment_round, drafter):
