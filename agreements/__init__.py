@@ -62,9 +62,20 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.drafting import document_views, views  # noqa: F401 - attach their routes to the blueprint
     from agreements.drafting.blueprint import bp as agreements_bp
     from agreements.organisations.views import bp as organisations_bp
+    from agreements.reviews import summary_views  # noqa: F401 - attaches its routes to the blueprint
+    from agreements.reviews import views as review_views  # noqa: F401 - attaches its routes to the blueprint
+    from agreements.reviews.blueprint import bp as reviews_bp
     from agreements.templates_lib.views import bp as templates_admin_bp
 
-    blueprints = (core_bp, accounts_bp, users_admin_bp, organisations_bp, templates_admin_bp, agreements_bp)
+    blueprints = (
+        core_bp,
+        accounts_bp,
+        users_admin_bp,
+        organisations_bp,
+        templates_admin_bp,
+        agreements_bp,
+        reviews_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
