@@ -5,6 +5,7 @@ from agreements.core.audit import AuditEvent
 from agreements.core.mail import OutboxMessage
 from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.organisations.models import Network, Organisation, Region, network_regions
+from agreements.reminders.models import SentReminder
 from agreements.reviews.models import Comment, CommentRound, RoundInvitation, version_answered_comments
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
 
@@ -22,6 +23,7 @@ __all__ = [
     "ReferenceCounter",
     "Region",
     "RoundInvitation",
+    "SentReminder",
     "TemplateVersion",
     "User",
     "agreement_parties",

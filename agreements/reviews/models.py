@@ -86,7 +86,9 @@ class CommentRound(db.Model):
     )
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    #: When the summary report was shared with the invitees.
+    #: Comments created up to this moment have been sent to the drafter in a digest.
+    digest_sent_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the summary report was shared with the invitees; the summary is final from then on.
     summary_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     agreement: Mapped[Agreement] = relationship()

@@ -19,6 +19,7 @@ from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
+from agreements.reviews import notifications
 from agreements.reviews.models import (
     Comment,
     CommentRound,
@@ -27,7 +28,12 @@ from agreements.reviews.models import (
     RoundStatus,
     RoundVisibility,
 )
-from agreements.reviews.queries import invited_organisation_ids, is_invited, visible_comments
+from agreements.reviews.queries import (
+    invited_organisation_ids,
+    is_invited,
+    unresolved_comments,
+    visible_comments,
+)
 
 
 class RoundClosed(OperationRefused):
@@ -126,6 +132,7 @@ def open_round(
     db.session.add(comment_round)
     db.session.flush()
     record("comment_round.open", comment_round, _round_details(comment_round), actor=opened_by)
+    notifications.notify_invited(comment_round, opened_by)
     return comment_round
 
 
@@ -254,8 +261,13 @@ def answer_no_comments(
 def resolve_comment(
     comment: Comment, resolution: Resolution, reasoning: str, by: User, now: datetime | None = None
 ) -> None:
-    """Give a comment the drafter's resolution with its reasoning (a new resolution replaces the old)."""
+    """Give a comment the drafter's resolution with its reasoning (a new resolution replaces the old).
+
+    The resolution of the last unresolved comment of a closed round makes its summary final and shares it.
+    """
     _require_drafter_editor(by, comment.round.agreement)
+    if comment.round.summary_shared_at is not None:
+        raise OperationRefused(_("The summary report has been shared: resolutions can no longer be changed."))
     if comment.withdrawn_at is not None:
         raise OperationRefused(_("This comment has been withdrawn."))
     reasoning = (reasoning or "").strip()
@@ -267,6 +279,8 @@ def resolve_comment(
     comment.resolved_at = now or utcnow()
     db.session.flush()
     record("comment.resolve", comment, {"resolution": comment.resolution.value}, actor=by)
+    if not comment.round.is_open:
+        _share_summary_if_final(comment.round, by, comment.resolved_at)
 
 
 def _close(comment_round: CommentRound, by: User | None, now: datetime, reason: str) -> None:
@@ -278,6 +292,19 @@ def _close(comment_round: CommentRound, by: User | None, now: datetime, reason: 
     agreement = comment_round.agreement
     if agreement.status == AgreementStatus.COMMENTING and not _open_rounds(agreement):
         lifecycle.return_to_draft(agreement, by, reason="comment round closed")
+    if not _share_summary_if_final(comment_round, by, now):
+        notifications.notify_closed(comment_round, len(unresolved_comments(comment_round)), by)
+
+
+def _share_summary_if_final(comment_round: CommentRound, by: User | None, now: datetime) -> bool:
+    """Share the summary report with everyone once the round is closed and every comment resolved."""
+    if comment_round.summary_shared_at is not None or unresolved_comments(comment_round):
+        return comment_round.summary_shared_at is not None
+    comment_round.summary_shared_at = now
+    db.session.flush()
+    record("comment_round.share_summary", comment_round, actor=by)
+    notifications.notify_summary_shared(comment_round, by)
+    return True
 
 
 def _open_rounds(agreement: Agreement) -> list[CommentRound]:

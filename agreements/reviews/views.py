@@ -4,8 +4,12 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from agreements.policy import can_view_round, load_or_404
+from agreements.reviews import sections
 from agreements.reviews.blueprint import bp
 from agreements.reviews.models import CommentRound
+
+bp.add_app_template_filter(sections.comment_by, "comment_by")
+bp.add_app_template_filter(sections.grouped_by_section, "comment_groups")
 
 
 @bp.get("/<int:round_id>")

@@ -1,0 +1,1 @@
+"""Reminders: a record of every reminder sent, so none is sent twice."""

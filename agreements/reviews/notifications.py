@@ -1,0 +1,98 @@
+"""Mail about comment rounds, queued in the outbox: invitations, digests of new comments, deadline
+reminders, and the round closing with its summary report.
+
+Each function takes the recipients from the round, so the operations and the due-work jobs only say
+what happened.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.accounts.tokens import external_url
+from agreements.core.mail import queue_mail
+from agreements.extensions import db
+from agreements.reviews.models import Comment, CommentRound
+
+
+def _members(organisation_ids: Iterable[int], *roles: MembershipRole) -> list[User]:
+    ids = set(organisation_ids)
+    if not ids:
+        return []
+    query = select(User).join(Membership).where(Membership.organisation_id.in_(ids), User.active)
+    if roles:
+        query = query.where(Membership.role.in_(roles))
+    return list(db.session.scalars(query.distinct().order_by(User.id)))
+
+
+def invitation_recipients(invitations) -> list[User]:
+    """Active users behind invitations: people invited personally and members of invited organisations."""
+    people = [i.user for i in invitations if i.user is not None and i.user.active]
+    members = _members(i.organisation_id for i in invitations if i.organisation_id is not None)
+    return _unique([*people, *members])
+
+
+def drafter_recipients(comment_round: CommentRound) -> list[User]:
+    """The drafting workshop's editors and the round's contact person."""
+    editors = _members([comment_round.agreement.owner_id], MembershipRole.EDITOR)
+    contact = comment_round.contact_person
+    return _unique([*editors, *([contact] if contact is not None and contact.active else [])])
+
+
+def _unique(users: list[User]) -> list[User]:
+    return list({user.id: user for user in users}.values())
+
+
+def _send(recipients: Iterable[User], template: str, comment_round: CommentRound, caused_by=None, **context):
+    link = external_url("reviews.detail", round_id=comment_round.id)
+    for user in recipients:
+        queue_mail(
+            user.email,
+            template,
+            user.locale.value,
+            caused_by=caused_by,
+            user=user,
+            comment_round=comment_round,
+            agreement=comment_round.agreement,
+            link=link,
+            **context,
+        )
+
+
+def notify_invited(comment_round: CommentRound, actor: User) -> None:
+    """Ask everyone invited to comment, with the deadline and the link to the round."""
+    _send(invitation_recipients(comment_round.invitations), "round_invitation", comment_round, actor)
+
+
+def notify_comments(comment_round: CommentRound, comments: list[Comment]) -> int:
+    """One digest of new comments per drafter (their own left out); returns the number of mails queued."""
+    queued = 0
+    for user in drafter_recipients(comment_round):
+        theirs = [comment for comment in comments if comment.author_id != user.id]
+        if theirs:
+            _send([user], "round_digest", comment_round, comments=theirs)
+            queued += 1
+    return queued
+
+
+def notify_deadline(comment_round: CommentRound, recipients: list[User]) -> None:
+    """Remind those who have not answered that the deadline is near."""
+    _send(recipients, "round_deadline", comment_round)
+
+
+def notify_closed(comment_round: CommentRound, unresolved: int, actor: User | None) -> None:
+    """Tell invitees and drafters that the round has closed and the summary report will follow."""
+    _send(invitation_recipients(comment_round.invitations), "round_closed", comment_round, actor)
+    _send(
+        drafter_recipients(comment_round), "round_closed_drafter", comment_round, actor, unresolved=unresolved
+    )
+
+
+def notify_summary_shared(comment_round: CommentRound, actor: User | None) -> None:
+    """Send everyone invited, and the drafters, the link to the final summary report."""
+    recipients = _unique(
+        [*invitation_recipients(comment_round.invitations), *drafter_recipients(comment_round)]
+    )
+    summary_link = external_url("reviews.summary", round_id=comment_round.id)
+    _send(recipients, "round_summary", comment_round, actor, summary_link=summary_link)
