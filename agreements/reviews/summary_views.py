@@ -1,1 +1,38 @@
 """Summary report views: the vastineraportti of a comment round as a page and as a .docx."""
+
+import io
+
+from flask import render_template, send_file
+from flask_login import login_required
+
+from agreements.core.i18n import ui_language
+from agreements.drafting.documents import MEDIA_TYPES
+from agreements.policy import can_view_summary, load_or_404
+from agreements.reviews.blueprint import bp
+from agreements.reviews.models import CommentRound
+from agreements.reviews.summary import build_summary, summary_docx, summary_filename
+
+
+@bp.get("/<int:round_id>/summary")
+@login_required
+def summary(round_id: int):
+    """Show the round's summary report: per section every comment, who gave it and its resolution."""
+    comment_round = load_or_404(CommentRound, round_id, can_view_summary)
+    report = build_summary(comment_round, ui_language())
+    return render_template("reviews/summary.html", comment_round=comment_round, summary=report)
+
+
+@bp.get("/<int:round_id>/summary.docx", endpoint="summary_docx")
+@login_required
+def summary_docx_download(round_id: int):
+    """Download the round's summary report as a Word document in the interface language."""
+    comment_round = load_or_404(CommentRound, round_id, can_view_summary)
+    report = build_summary(comment_round, ui_language())
+    response = send_file(
+        io.BytesIO(summary_docx(report)),
+        mimetype=MEDIA_TYPES["docx"],
+        as_attachment=True,
+        download_name=summary_filename(report),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
