@@ -14,9 +14,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from agreements.accounts.models import User
 from agreements.reviews import queries
 from agreements.reviews.models import Comment, CommentRound
-from agreements.templates_lib.fields import label
+from agreements.reviews.sections import section_titles
 
 #: Characters XML 1.0 cannot hold; a comment pasted from elsewhere may contain them.
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -128,11 +129,11 @@ def _organisation(comment: Comment) -> str | None:
     return comment.author_organisation.name if comment.author_organisation else None
 
 
-def _replies(comment_round: CommentRound) -> dict[int, list[Reply]]:
-    """The live replies of each thread, by the id of the comment that started it, oldest first."""
+def _replies(visible: list[Comment]) -> dict[int, list[Reply]]:
+    """The visible replies of each thread, by the id of the comment that started it, oldest first."""
     threads: dict[int, list[Reply]] = {}
-    for comment in comment_round.comments:
-        if comment.parent_id is None or comment.withdrawn_at is not None:
+    for comment in visible:
+        if comment.parent_id is None:
             continue
         reply = Reply(_author(comment), _organisation(comment), comment.created_at, comment.body)
         threads.setdefault(queries.thread_root(comment).id, []).append(reply)
@@ -151,18 +152,17 @@ def _entry(comment: Comment, replies: list[Reply]) -> Entry:
     )
 
 
-def _sections(comment_round: CommentRound, language: str) -> list[Section]:
+def _sections(comment_round: CommentRound, language: str, visible: list[Comment]) -> list[Section]:
     """The whole document first, then the sections in the document's order, each with its comments."""
-    threads = _replies(comment_round)
+    threads = _replies(visible)
     by_key: dict[str | None, list[Entry]] = {}
-    for comment in queries.resolvable_comments(comment_round):
-        by_key.setdefault(comment.section_key, []).append(_entry(comment, threads.get(comment.id, [])))
-    sections = [Section(None, _("The document as a whole"), False, by_key.get(None, []))]
-    for section in comment_round.agreement.template_version.sections:
-        key = section["key"]
-        title = label(section["title"], language)
-        sections.append(Section(key, title, key in comment_round.sections, by_key.get(key, [])))
-    return sections
+    for comment in visible:
+        if comment.parent_id is None:
+            by_key.setdefault(comment.section_key, []).append(_entry(comment, threads.get(comment.id, [])))
+    return [
+        Section(key, title, key in comment_round.sections, by_key.get(key, []))
+        for key, title in section_titles(comment_round, language).items()
+    ]
 
 
 def _answers(comment_round: CommentRound) -> list[AnswerRow]:
@@ -174,9 +174,13 @@ def _answers(comment_round: CommentRound) -> list[AnswerRow]:
     ]
 
 
-def build_summary(comment_round: CommentRound, language: str) -> Summary:
-    """The summary report of a round, with section titles in ``language`` (the interface language)."""
-    sections = _sections(comment_round, language)
+def build_summary(comment_round: CommentRound, language: str, reader: User) -> Summary:
+    """The summary report of a round as ``reader`` may see it, section titles in ``language``.
+
+    In a round whose comments only the drafting organisation sees, an invitee's report holds the threads
+    of their own organisation, so the report reveals nothing the round page would not.
+    """
+    sections = _sections(comment_round, language, queries.visible_comments(comment_round, reader))
     return Summary(
         round_id=comment_round.id,
         language=language,

@@ -3,7 +3,7 @@
 import io
 
 from flask import render_template, send_file
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from agreements.core.i18n import ui_language
 from agreements.drafting.documents import MEDIA_TYPES
@@ -18,7 +18,7 @@ from agreements.reviews.summary import build_summary, summary_docx, summary_file
 def summary(round_id: int):
     """Show the round's summary report: per section every comment, who gave it and its resolution."""
     comment_round = load_or_404(CommentRound, round_id, can_view_summary)
-    report = build_summary(comment_round, ui_language())
+    report = build_summary(comment_round, ui_language(), current_user)
     return render_template("reviews/summary.html", comment_round=comment_round, summary=report)
 
 
@@ -27,7 +27,7 @@ def summary(round_id: int):
 def summary_docx_download(round_id: int):
     """Download the round's summary report as a Word document in the interface language."""
     comment_round = load_or_404(CommentRound, round_id, can_view_summary)
-    report = build_summary(comment_round, ui_language())
+    report = build_summary(comment_round, ui_language(), current_user)
     response = send_file(
         io.BytesIO(summary_docx(report)),
         mimetype=MEDIA_TYPES["docx"],

@@ -9,7 +9,7 @@ import pytest
 from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.extensions import db
 from agreements.reviews import operations, queries
-from agreements.reviews.models import Resolution
+from agreements.reviews.models import Resolution, RoundVisibility
 from agreements.reviews.summary import build_summary
 from tests.conftest import log_in
 
@@ -80,8 +80,8 @@ def discussed(comment_round, commenter, other_commenter, drafter):
     return whole, details
 
 
-def test_the_read_model_matches_the_comments(comment_round, discussed):
-    summary = build_summary(comment_round, "en")
+def test_the_read_model_matches_the_comments(comment_round, discussed, drafter):
+    summary = build_summary(comment_round, "en", drafter)
     assert [(s.key, s.title) for s in summary.sections] == [
         (None, WHOLE),
         ("basics", "1 Basics"),
@@ -320,3 +320,22 @@ def test_the_header_names_the_round(client, login, drafter, comment_round, discu
         assert text in page
     assert f'href="/rounds/{comment_round.id}"' in page
     assert f'href="/rounds/{comment_round.id}/summary.docx"' in page
+
+
+def test_in_a_private_round_an_invitee_s_report_holds_only_their_own_threads(
+    open_round, provider, other_provider, commenter, other_commenter, drafter
+):
+    comment_round = open_round(
+        organisations=[provider, other_provider], visibility=RoundVisibility.DRAFTER_ONLY
+    )
+    operations.add_comment(comment_round, commenter, "Meidän näkemys.")
+    operations.add_comment(comment_round, other_commenter, "Toisen näkemys.")
+    db.session.commit()
+
+    def bodies(reader):
+        summary = build_summary(comment_round, "en", reader)
+        return [entry.body for section in summary.sections for entry in section.entries]
+
+    assert bodies(drafter) == ["Meidän näkemys.", "Toisen näkemys."]
+    assert bodies(commenter) == ["Meidän näkemys."]
+    assert bodies(other_commenter) == ["Toisen näkemys."]
