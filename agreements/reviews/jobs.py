@@ -27,14 +27,15 @@ def send_comment_digests(now: datetime | None = None) -> int:
     """Send each round's drafters one digest of the comments made since the last; returns mails queued."""
     now = now or utcnow()
     since = func.coalesce(CommentRound.digest_sent_until, CommentRound.opened_at)
+    # Only the ids are made distinct: PostgreSQL has no equality for the json column of a whole round.
     query = (
-        select(CommentRound)
+        select(CommentRound.id)
         .join(Comment, Comment.round_id == CommentRound.id)
         .where(Comment.created_at > since, Comment.created_at <= now)
         .distinct()
     )
     queued = 0
-    for round_id in [r.id for r in db.session.scalars(query)]:
+    for round_id in list(db.session.scalars(query.order_by(CommentRound.id))):
         queued += _digest(_locked_round(round_id), now)
     return queued
 
