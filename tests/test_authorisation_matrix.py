@@ -6,12 +6,17 @@ the login page (302); admin pages without an id answer 403; pages that take an i
 missing and a forbidden object alike.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from agreements import create_app
 from agreements.accounts.models import MembershipRole
+from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
+from agreements.reviews.models import RoundVisibility
+from agreements.reviews.operations import add_comment, open_round
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import pdf_available
@@ -45,8 +50,8 @@ def admin_only(ok: int = 200, refused: int = 403) -> dict[str, int]:
     return answers(refused, **{ADMIN: ok})
 
 
-def for_roles(roles, ok: int = 200, refused: int = 404) -> dict[str, int]:
-    return answers(refused, **dict.fromkeys(roles, ok))
+def for_roles(roles, ok: int = 200, refused: int = 404, **by_role: int) -> dict[str, int]:
+    return answers(refused, **{**dict.fromkeys(roles, ok), **by_role})
 
 
 EVERYONE_LOGGED_IN = answers(200)
@@ -59,7 +64,8 @@ PDF_STATUS = 200 if pdf_available() else 503
 
 #: (endpoint, method) -> expected status per role. Objects: the workshop W in Pirkanmaa (the viewer's and
 #: editor's organisation, in the coordinator's network), the coordinator's network, the editor's user page,
-#: and W's draft agreement with the provider P (version 1).
+#: W's draft agreement with the provider P (version 1), and an open comment round on it to which P is invited,
+#: with one comment by P's signatory.
 MATRIX = {
     ("static", "GET"): answers(200, anonymous=200),
     ("core.home", "GET"): EVERYONE_LOGGED_IN,
@@ -136,6 +142,28 @@ MATRIX = {
     ("agreements.edit", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
     ("agreements.cancel", "GET"): for_roles((EDITOR,)),
     ("agreements.cancel", "POST"): for_roles((EDITOR,), ok=302),
+    ("reviews.index", "GET"): EVERYONE_LOGGED_IN,
+    ("reviews.open_round", "GET"): for_roles((EDITOR,)),
+    ("reviews.open_round", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
+    ("reviews.detail", "GET"): for_roles(AGREEMENT_READERS),
+    ("reviews.document", "GET"): for_roles(AGREEMENT_READERS),
+    ("reviews.comment", "POST"): for_roles(AGREEMENT_READERS),  # no text: the page again with the error
+    # the comment is PROVIDER's own: other readers are refused with the reason
+    ("reviews.edit_comment", "GET"): for_roles(AGREEMENT_READERS, ok=409, **{PROVIDER: 200}),
+    # a field left out keeps its value, as on the profile page: saved unchanged
+    ("reviews.edit_comment", "POST"): for_roles(AGREEMENT_READERS, ok=409, **{PROVIDER: 302}),
+    ("reviews.withdraw_comment", "GET"): for_roles(AGREEMENT_READERS, ok=409, **{PROVIDER: 200}),
+    # once PROVIDER has withdrawn it, the comment is gone for those after
+    ("reviews.withdraw_comment", "POST"): for_roles((VIEWER, EDITOR), ok=409, **{PROVIDER: 302}),
+    ("reviews.no_comments", "GET"): for_roles((PROVIDER,)),  # only P is invited
+    ("reviews.no_comments", "POST"): for_roles((PROVIDER,), ok=302),
+    ("reviews.resolve", "GET"): for_roles((EDITOR,)),
+    ("reviews.resolve", "POST"): for_roles((EDITOR,)),  # no resolution chosen: the form again
+    ("reviews.close", "GET"): for_roles((EDITOR,)),
+    ("reviews.close", "POST"): for_roles((EDITOR,), ok=302),
+    # before the round closes and every comment is resolved, only the drafter and administrators
+    ("reviews.summary", "GET"): for_roles((EDITOR, ADMIN)),
+    ("reviews.summary_docx", "GET"): for_roles((EDITOR, ADMIN)),
 }
 
 
@@ -177,6 +205,20 @@ def world(make_organisation, make_user, make_network, make_agreement):
     template_version = add_template_version(*package(manifest("matrix_template")), TemplateSource.SHIPPED)[0]
     db.session.commit()
     agreement = make_agreement(owner=workshop, providers=[provider], template_version=template_version)
+    comment_round = open_round(
+        agreement,
+        agreement.versions[0],
+        users[EDITOR],
+        utcnow() + timedelta(days=7),
+        contact_person=None,
+        background="",
+        questions="",
+        sections=(),
+        visibility=RoundVisibility.ALL_INVITEES,
+        organisations=[provider],
+    )
+    comment = add_comment(comment_round, users[PROVIDER], "A comment by P.")
+    db.session.commit()
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
@@ -189,6 +231,8 @@ def world(make_organisation, make_user, make_network, make_agreement):
         "language": "fi",
         "agreement_id": agreement.id,
         "number": 1,
+        "round_id": comment_round.id,
+        "comment_id": comment.id,
     }
     return users, url_values
 

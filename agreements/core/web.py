@@ -64,7 +64,11 @@ def init_app(app: Flask) -> None:
 
 def nav_items() -> list[tuple[str, str]]:
     """Navigation links (endpoint, label) for the current user's roles."""
-    items = [("core.home", _l("Home")), ("agreements.index", _l("Agreements"))]
+    items = [
+        ("core.home", _l("Home")),
+        ("agreements.index", _l("Agreements")),
+        ("reviews.index", _l("Comment rounds")),
+    ]
     if current_user.is_admin or current_user.is_coordinator:
         items.append(("organisations.index", _l("Organisations")))
         items.append(("organisations.networks", _l("Networks")))

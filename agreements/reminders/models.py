@@ -1,4 +1,4 @@
-"""SentReminder: one row per reminder sent, under a unique key, so a rerun or a second process sends none twice."""
+"""SentReminder: one row per reminder sent, under a unique key: no rerun or second process sends it again."""
 
 from datetime import date, datetime
 

@@ -145,8 +145,13 @@ def _round_details(comment_round: CommentRound) -> dict:
     }
 
 
+def accepts_comments(comment_round: CommentRound, now: datetime | None = None) -> bool:
+    """True while the round is open and its deadline has not passed."""
+    return comment_round.is_open and (now or utcnow()) < comment_round.deadline
+
+
 def _require_open(comment_round: CommentRound, now: datetime) -> None:
-    if not comment_round.is_open or now >= comment_round.deadline:
+    if not accepts_comments(comment_round, now):
         raise RoundClosed()
 
 
@@ -214,8 +219,9 @@ def add_comment(
     return comment
 
 
-def _require_own_live_comment(comment: Comment, user: User, now: datetime) -> None:
-    _require_open(comment.round, now)
+def require_own_live_comment(comment: Comment, user: User, now: datetime | None = None) -> None:
+    """Refuse unless the comment is the user's own, not withdrawn, and its round still takes comments."""
+    _require_open(comment.round, now or utcnow())
     if comment.author_id != user.id:
         raise OperationRefused(_("Only the author can edit or withdraw a comment."))
     if comment.withdrawn_at is not None:
@@ -225,7 +231,7 @@ def _require_own_live_comment(comment: Comment, user: User, now: datetime) -> No
 def edit_comment(comment: Comment, user: User, body: str, now: datetime | None = None) -> None:
     """Change the text of one's own comment before the deadline."""
     now = now or utcnow()
-    _require_own_live_comment(comment, user, now)
+    require_own_live_comment(comment, user, now)
     comment.body = _clean_body(body)
     comment.edited_at = now
     db.session.flush()
@@ -235,10 +241,22 @@ def edit_comment(comment: Comment, user: User, body: str, now: datetime | None =
 def withdraw_comment(comment: Comment, user: User, now: datetime | None = None) -> None:
     """Withdraw one's own comment before the deadline; it no longer needs a resolution."""
     now = now or utcnow()
-    _require_own_live_comment(comment, user, now)
+    require_own_live_comment(comment, user, now)
     comment.withdrawn_at = now
     db.session.flush()
     record("comment.withdraw", comment, actor=user)
+
+
+def no_comments_choices(comment_round: CommentRound, user: User) -> list[Organisation]:
+    """The user's invited organisations that may still answer "no comments": open round, not yet answered."""
+    if not accepts_comments(comment_round):
+        return []
+    return [
+        invitation.organisation
+        for invitation in comment_round.invitations
+        if invitation.organisation_id in user.organisation_ids()
+        and invitation.answered_no_comments_at is None
+    ]
 
 
 def answer_no_comments(

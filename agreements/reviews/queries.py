@@ -2,7 +2,13 @@
 
 from dataclasses import dataclass
 
-from agreements.accounts.models import User
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from agreements.accounts.models import Membership, User
+from agreements.drafting.models import Agreement
+from agreements.extensions import db
+from agreements.organisations.models import Network, Organisation, OrganisationKind
 from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundVisibility
 
 
@@ -90,3 +96,69 @@ def _answers_for(comment: Comment, invitation: RoundInvitation) -> bool:
     if invitation.organisation_id is not None:
         return comment.author_organisation_id == invitation.organisation_id
     return comment.author_id == invitation.user_id
+
+
+def answerable_comments(agreement: Agreement) -> list[Comment]:
+    """Comments the agreement's next version may answer: the live comments (not replies) of all its rounds,
+    by round, then section (the whole document first, then the manifest's order), then id."""
+    order = {section["key"]: i for i, section in enumerate(agreement.template_version.manifest["sections"])}
+    comments = db.session.scalars(
+        select(Comment)
+        .join(Comment.round)
+        .where(
+            CommentRound.agreement_id == agreement.id,
+            Comment.parent_id.is_(None),
+            Comment.withdrawn_at.is_(None),
+        )
+    )
+
+    def position(comment: Comment) -> tuple:
+        section = -1 if comment.section_key is None else order.get(comment.section_key, len(order))
+        return comment.round_id, section, comment.id
+
+    return sorted(comments, key=position)
+
+
+def rounds_for(user: User):
+    """A query of the rounds the user is invited to or whose drafting workshop they belong to, open first."""
+    own = user.organisation_ids()
+    invited = select(RoundInvitation.round_id).where(
+        or_(RoundInvitation.user_id == user.id, RoundInvitation.organisation_id.in_(own))
+    )
+    drafted = select(Agreement.id).where(Agreement.owner_id.in_(own))
+    return (
+        select(CommentRound)
+        .where(or_(CommentRound.id.in_(invited), CommentRound.agreement_id.in_(drafted)))
+        .options(selectinload(CommentRound.agreement))
+        .order_by(CommentRound.status.desc(), CommentRound.deadline.desc(), CommentRound.id.desc())
+    )
+
+
+def agreement_rounds(agreement: Agreement) -> list[CommentRound]:
+    """Every round of an agreement, newest first."""
+    query = select(CommentRound).where(CommentRound.agreement_id == agreement.id)
+    return list(db.session.scalars(query.order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())))
+
+
+def contact_candidates(agreement: Agreement) -> list[User]:
+    """Active members of the drafting workshop, who may be named the round's contact person."""
+    query = (
+        select(User)
+        .join(Membership)
+        .where(Membership.organisation_id == agreement.owner_id, User.active)
+        .distinct()
+        .order_by(User.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def invitable_organisations(agreement: Agreement) -> list[Organisation]:
+    """Active organisations other than the drafting workshop, providers first, then by name."""
+    query = select(Organisation).where(Organisation.active, Organisation.id != agreement.owner_id)
+    organisations = db.session.scalars(query.order_by(Organisation.name))
+    return sorted(organisations, key=lambda o: o.kind != OrganisationKind.PROVIDER)
+
+
+def all_networks() -> list[Network]:
+    """Every network, by name."""
+    return list(db.session.scalars(select(Network).order_by(Network.name)))

@@ -1,15 +1,95 @@
-"""Comment round views: opening a round, the round page, commenting, answering, resolving and closing."""
+"""Comment round views: opening a round, the round page, commenting, answering, resolving and closing.
 
-from flask import render_template
+A round page serves everyone who may see the round: invitees read the document under comment section by
+section and comment, the drafting workshop's editors see who has answered, reply, resolve and close.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from agreements.policy import can_view_round, load_or_404
-from agreements.reviews import sections
+from agreements.accounts.models import User
+from agreements.core.errors import OperationRefused
+from agreements.core.i18n import ui_language
+from agreements.core.web import paginate
+from agreements.drafting.document_views import send_document
+from agreements.drafting.documents import version_document
+from agreements.drafting.models import Agreement
+from agreements.extensions import db
+from agreements.organisations.forms import ConfirmForm
+from agreements.policy import (
+    can_manage_agreement,
+    can_manage_round,
+    can_open_round,
+    can_view_comment,
+    can_view_round,
+    can_view_summary,
+    load_or_404,
+)
+from agreements.reviews import operations, queries, sections
 from agreements.reviews.blueprint import bp
-from agreements.reviews.models import CommentRound
+from agreements.reviews.forms import CommentForm, OpenRoundForm, ResolveForm
+from agreements.reviews.models import Comment, CommentRound
+from agreements.templates_lib.rendering import document_sections
 
 bp.add_app_template_filter(sections.comment_by, "comment_by")
 bp.add_app_template_filter(sections.grouped_by_section, "comment_groups")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List the rounds the user is invited to or runs, open ones first."""
+    pagination = paginate(queries.rounds_for(current_user))
+    return render_template("reviews/index.html", pagination=pagination)
+
+
+@bp.route("/new/<int:agreement_id>", methods=["GET", "POST"])
+@login_required
+def open_round(agreement_id: int):
+    """Open a comment round on a version of a draft: invitees, deadline, questions and visibility."""
+    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
+    if not can_open_round(current_user, agreement):
+        raise OperationRefused(
+            _(
+                "Comment rounds are opened on drafts. This agreement has the status “%(status)s”.",
+                status=agreement.status.title,
+            )
+        )
+    form = OpenRoundForm(
+        agreement,
+        queries.contact_candidates(agreement),
+        queries.invitable_organisations(agreement),
+        queries.all_networks(),
+        ui_language(),
+        data={"version_number": agreement.current_version_number, "contact_person_id": current_user.id},
+    )
+    if form.validate_on_submit():
+        try:
+            comment_round = _open(agreement, form)
+        except OperationRefused as refusal:
+            flash(refusal.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The comment round is open and the invitations are on their way."), "success")
+            return redirect(url_for(".detail", round_id=comment_round.id))
+    return render_template("reviews/open.html", agreement=agreement, form=form)
+
+
+def _open(agreement: Agreement, form: OpenRoundForm) -> CommentRound:
+    version = next(v for v in agreement.versions if v.number == form.version_number.data)
+    return operations.open_round(
+        agreement,
+        version,
+        current_user,
+        form.deadline(),
+        contact_person=db.session.get(User, form.contact_person_id.data),
+        background=form.background.data or "",
+        questions=form.questions.data or "",
+        sections=form.sections.data or [],
+        visibility=form.visibility.data,
+        **form.invitees(),
+    )
 
 
 @bp.get("/<int:round_id>")
@@ -17,4 +97,201 @@ bp.add_app_template_filter(sections.grouped_by_section, "comment_groups")
 def detail(round_id: int):
     """Show a round: its request, the document under comment section by section, and the comments."""
     comment_round = load_or_404(CommentRound, round_id, can_view_round)
-    return render_template("reviews/detail.html", comment_round=comment_round, user=current_user)
+    return _round_page(comment_round)
+
+
+def _round_page(comment_round: CommentRound, failed: dict | None = None, status: int = 200):
+    """The round page; ``failed`` holds a comment that could not be saved (its slot, text and problem)."""
+    version = comment_round.version
+    agreement = comment_round.agreement
+    visible = queries.visible_comments(comment_round, current_user)
+    managing = can_manage_round(current_user, comment_round)
+    page = render_template(
+        "reviews/detail.html",
+        comment_round=comment_round,
+        agreement=agreement,
+        document=document_sections(
+            version_document(version), agreement.template_version.manifest, agreement.language.value
+        ),
+        threads=_threads(visible),
+        visible_ids={comment.id for comment in visible},
+        accepting=operations.accepts_comments(comment_round),
+        invited=queries.is_invited(current_user, comment_round),
+        managing=managing,
+        answers=queries.answers(comment_round) if managing else [],
+        unresolved=len(queries.unresolved_comments(comment_round)),
+        no_comments_choices=operations.no_comments_choices(comment_round, current_user),
+        summary_visible=can_view_summary(current_user, comment_round),
+        titles=sections.section_titles(comment_round, ui_language()),
+        failed=failed or {},
+        comment_form=CommentForm(formdata=None),
+    )
+    return page, status
+
+
+def _threads(visible: list[Comment]) -> dict[str | None, list[Comment]]:
+    """The visible comments that start a thread, by section key (None for the whole document)."""
+    threads: dict[str | None, list[Comment]] = {}
+    for comment in visible:
+        if comment.parent_id is None:
+            threads.setdefault(comment.section_key, []).append(comment)
+    return threads
+
+
+@bp.post("/<int:round_id>/comments")
+@login_required
+def comment(round_id: int):
+    """Add a comment on a section or the whole document, or a reply in a thread."""
+    comment_round = load_or_404(CommentRound, round_id, can_view_round)
+    slot = request.form.get("slot", "")
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _round_page(comment_round, {"slot": slot, "body": form.body.data, "errors": form.body.errors})
+    try:
+        added = operations.add_comment(
+            comment_round, current_user, form.body.data, **_target(comment_round, slot)
+        )
+    except OperationRefused as refusal:
+        db.session.rollback()
+        failed = {"slot": slot, "body": form.body.data, "errors": [refusal.message]}
+        return _round_page(comment_round, failed, 409)
+    db.session.commit()
+    flash(_("Your comment was saved."), "success")
+    return redirect(url_for(".detail", round_id=round_id, _anchor=f"comment-{added.id}"))
+
+
+def _target(comment_round: CommentRound, slot: str) -> dict:
+    """Where a comment goes: ``whole``, ``section:<key>`` or ``reply:<comment id>``."""
+    kind, _sep, value = slot.partition(":")
+    if kind == "whole":
+        return {}
+    if kind == "section" and value:
+        return {"section_key": value}
+    if kind == "reply" and value.isdigit():
+        parent = db.session.get(Comment, int(value))
+        if parent is not None and parent.round_id == comment_round.id:
+            return {"parent": parent}
+    abort(400)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    """Change the text of one's own comment before the deadline."""
+    comment = load_or_404(Comment, comment_id, can_view_comment)
+    form = CommentForm(obj=comment)
+    if form.validate_on_submit():
+        operations.edit_comment(comment, current_user, form.body.data)
+        db.session.commit()
+        flash(_("Your comment was updated."), "success")
+        return _back_to(comment)
+    operations.require_own_live_comment(comment, current_user)
+    return render_template("reviews/edit_comment.html", comment=comment, form=form)
+
+
+@bp.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_comment(comment_id: int):
+    """Confirm and withdraw one's own comment before the deadline."""
+    comment = load_or_404(Comment, comment_id, can_view_comment)
+    operations.require_own_live_comment(comment, current_user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.withdraw_comment(comment, current_user)
+        db.session.commit()
+        flash(_("Your comment was withdrawn."), "success")
+        return redirect(url_for(".detail", round_id=comment.round_id))
+    return render_template("reviews/withdraw_comment.html", comment=comment, form=form)
+
+
+@bp.route("/<int:round_id>/no-comments", methods=["GET", "POST"])
+@login_required
+def no_comments(round_id: int):
+    """Confirm that the user's invited organisation has no comments."""
+    comment_round = load_or_404(CommentRound, round_id, can_view_round)
+    choices = operations.no_comments_choices(comment_round, current_user)
+    chosen = request.values.get("organisation_id", type=int)
+    organisation = next(
+        (o for o in choices if o.id == chosen or (chosen is None and len(choices) == 1)), None
+    )
+    if organisation is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.answer_no_comments(comment_round, organisation, current_user)
+        db.session.commit()
+        flash(_("Recorded: %(name)s has no comments.", name=organisation.name), "success")
+        return redirect(url_for(".detail", round_id=round_id))
+    return render_template(
+        "reviews/no_comments.html", comment_round=comment_round, organisation=organisation, form=form
+    )
+
+
+@bp.route("/comments/<int:comment_id>/resolve", methods=["GET", "POST"])
+@login_required
+def resolve(comment_id: int):
+    """Give a comment its resolution and reasoning."""
+    comment = load_or_404(Comment, comment_id, can_view_comment)
+    if not can_manage_round(current_user, comment.round) or comment.parent_id is not None:
+        abort(404)
+    data = {"resolution": comment.resolution.value} if comment.resolution else {}
+    form = ResolveForm(data={**data, "reasoning": comment.resolution_reasoning})
+    if form.validate_on_submit():
+        operations.resolve_comment(comment, form.resolution.data, form.reasoning.data, current_user)
+        db.session.commit()
+        flash(_("The resolution was saved."), "success")
+        if comment.round.summary_shared_at is not None:
+            flash(
+                _("Every comment has a resolution: the summary report was shared with the invitees."), "info"
+            )
+        return _back_to(comment)
+    titles = sections.section_titles(comment.round, ui_language())
+    return render_template("reviews/resolve.html", comment=comment, form=form, titles=titles)
+
+
+@bp.route("/<int:round_id>/close", methods=["GET", "POST"])
+@login_required
+def close(round_id: int):
+    """Confirm and close a round before its deadline."""
+    comment_round = load_or_404(CommentRound, round_id, can_view_round)
+    if not can_manage_round(current_user, comment_round):
+        abort(404)
+    if not comment_round.is_open:
+        raise operations.RoundClosed()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.close_round(comment_round, current_user)
+        db.session.commit()
+        flash(_("The comment round was closed."), "success")
+        return redirect(url_for(".detail", round_id=round_id))
+    return render_template(
+        "reviews/close.html",
+        comment_round=comment_round,
+        form=form,
+        unresolved=len(queries.unresolved_comments(comment_round)),
+    )
+
+
+@bp.get("/<int:round_id>/document.docx")
+@login_required
+def document(round_id: int):
+    """Download the version under comment as a Word document."""
+    comment_round = load_or_404(CommentRound, round_id, can_view_round)
+    version = comment_round.version
+    return send_document(comment_round.agreement, version, version_document(version), "docx")
+
+
+def _back_to(comment: Comment):
+    return redirect(url_for(".detail", round_id=comment.round_id, _anchor=f"comment-{comment.id}"))
+
+
+@bp.app_template_global()
+def visible_rounds(agreement: Agreement) -> list[CommentRound]:
+    """The agreement's rounds the current user may see, newest first (for the agreement's page)."""
+    return [r for r in queries.agreement_rounds(agreement) if can_view_round(current_user, r)]
+
+
+@bp.app_template_global()
+def may_open_round(agreement: Agreement) -> bool:
+    """Whether the agreement's page offers the current user to open a comment round."""
+    return can_open_round(current_user, agreement)
