@@ -5,10 +5,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from agreements.accounts.models import UILanguage, User
+from agreements.core.timeutil import utcnow
 from agreements.core.urls import next_url
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
 from agreements.organisations.queries import organisation_counts_by_network
+from agreements.reviews.queries import open_requests
 
 bp = Blueprint("core", __name__)
 
@@ -22,6 +24,7 @@ def home():
         admin_counts=_admin_counts() if current_user.is_admin else None,
         coordinator_networks=_coordinator_networks() if current_user.is_coordinator else None,
         memberships=sorted(current_user.memberships, key=lambda m: m.organisation.name),
+        comment_requests=open_requests(current_user, utcnow()),
     )
 
 

@@ -1,6 +1,7 @@
 """Read models of comment rounds: who is invited, which comments a user sees, who has answered."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -9,7 +10,7 @@ from agreements.accounts.models import Membership, User
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
-from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundVisibility
+from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundStatus, RoundVisibility
 
 
 def invited_organisation_ids(comment_round: CommentRound) -> set[int]:
@@ -119,13 +120,17 @@ def answerable_comments(agreement: Agreement) -> list[Comment]:
     return sorted(comments, key=position)
 
 
+def _invited_round_ids(user: User):
+    """A subquery of the ids of rounds the user is invited to, personally or through an organisation."""
+    return select(RoundInvitation.round_id).where(
+        or_(RoundInvitation.user_id == user.id, RoundInvitation.organisation_id.in_(user.organisation_ids()))
+    )
+
+
 def rounds_for(user: User):
     """A query of the rounds the user is invited to or whose drafting workshop they belong to, open first."""
-    own = user.organisation_ids()
-    invited = select(RoundInvitation.round_id).where(
-        or_(RoundInvitation.user_id == user.id, RoundInvitation.organisation_id.in_(own))
-    )
-    drafted = select(Agreement.id).where(Agreement.owner_id.in_(own))
+    invited = _invited_round_ids(user)
+    drafted = select(Agreement.id).where(Agreement.owner_id.in_(user.organisation_ids()))
     return (
         select(CommentRound)
         .where(or_(CommentRound.id.in_(invited), CommentRound.agreement_id.in_(drafted)))
@@ -162,3 +167,13 @@ def invitable_organisations(agreement: Agreement) -> list[Organisation]:
 def all_networks() -> list[Network]:
     """Every network, by name."""
     return list(db.session.scalars(select(Network).order_by(Network.name)))
+
+
+def open_requests(user: User, now: datetime) -> list[CommentRound]:
+    """Open rounds before their deadline to which the user is invited, the nearest deadline first."""
+    query = select(CommentRound).where(
+        CommentRound.id.in_(_invited_round_ids(user)),
+        CommentRound.status == RoundStatus.OPEN,
+        CommentRound.deadline > now,
+    )
+    return list(db.session.scalars(query.order_by(CommentRound.deadline)))

@@ -229,3 +229,11 @@ def test_the_document_under_comment_downloads(commenter_client, comment_round):
     assert response.status_code == 200
     assert response.data[:2] == b"PK"
     assert re.search(r"_v1\.docx", response.headers["Content-Disposition"])
+
+
+def test_the_home_page_lists_open_requests_for_views(commenter_client, comment_round, open_round):
+    home = page(commenter_client, "/")
+    assert "Your views are asked" in home and comment_round.agreement.title in home
+    operations.close_round(comment_round, comment_round.opened_by)
+    db.session.commit()
+    assert "Your views are asked" not in page(commenter_client, "/")
