@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import DateField, RadioField, SelectField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from agreements.accounts.models import User
@@ -62,6 +62,10 @@ class OpenRoundForm(FlaskForm):
         _l("Who sees the comments"),
         choices=RoundVisibility.choices(),
         default=RoundVisibility.ALL_INVITEES.value,
+    )
+    everyone = BooleanField(
+        _l("Every active organisation"),
+        description=_l("A national round: every active workshop and education provider is invited."),
     )
     organisation_ids = MultiCheckboxField(_l("Organisations"), coerce=int)
     network_ids = MultiCheckboxField(
@@ -119,8 +123,9 @@ class OpenRoundForm(FlaskForm):
 
     def invitees(self) -> dict:
         """The chosen organisations, networks and people, as open_round takes them."""
+        chosen = self.organisations if self.everyone.data else self.organisation_ids.data
         return {
-            "organisations": [self.organisations[i] for i in self.organisation_ids.data],
+            "organisations": [self.organisations[i] for i in chosen],
             "networks": [self.networks[i] for i in self.network_ids.data],
             "users": [self.users_by_email[email] for email in self.emails()],
         }

@@ -68,6 +68,29 @@ def test_the_drafter_opens_a_round_from_the_agreement_page(
     assert "Onko korvaus sopiva?" in detail and "Not answered" in detail
 
 
+def test_a_national_round_invites_every_active_organisation(
+    drafter_client, agreement, drafter, provider, other_provider, make_organisation
+):
+    inactive = make_organisation(kind=PROVIDER, name="Lakkautettu", active=False)
+    deadline = (utcnow() + timedelta(days=10)).astimezone(HELSINKI)
+    response = drafter_client.post(
+        f"/rounds/new/{agreement.id}",
+        data={
+            "version_number": "1",
+            "deadline_date": deadline.strftime("%d.%m.%Y"),
+            "deadline_time": "12:00",
+            "contact_person_id": str(drafter.id),
+            "visibility": "all_invitees",
+            "everyone": "y",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    comment_round = db.session.scalars(db.select(CommentRound)).one()
+    invited = {invitation.organisation_id for invitation in comment_round.invitations}
+    assert {provider.id, other_provider.id} <= invited
+    assert inactive.id not in invited and agreement.owner_id not in invited
+
+
 def test_the_open_form_keeps_input_and_names_problems(drafter_client, agreement, provider):
     response = drafter_client.post(
         f"/rounds/new/{agreement.id}",
