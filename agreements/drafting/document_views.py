@@ -3,14 +3,14 @@
 import io
 
 from flask import abort, current_app, render_template, request, send_file
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from agreements.core.i18n import ui_language
 from agreements.drafting import diff
 from agreements.drafting.blueprint import bp
 from agreements.drafting.documents import MEDIA_TYPES, document_filename, version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementVersion
-from agreements.drafting.queries import version_snapshot
+from agreements.drafting.queries import answered_comments, answered_counts, version_snapshot
 from agreements.policy import can_view_agreement, load_or_404
 from agreements.templates_lib.rendering import PdfUnavailable, document_sections, pdf_available
 
@@ -42,7 +42,8 @@ def preview(agreement_id: int):
     )
 
 
-def _send_document(agreement: Agreement, version: AgreementVersion, data: bytes, extension: str):
+def send_document(agreement: Agreement, version: AgreementVersion, data: bytes, extension: str):
+    """A version's document as a private, uncached download (also used by the comment round pages)."""
     response = send_file(
         io.BytesIO(data),
         mimetype=MEDIA_TYPES[extension],
@@ -59,7 +60,7 @@ def download_docx(agreement_id: int, number: int):
     """Download a version of the agreement as a Word document."""
     agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     version = _version_or_404(agreement, number)
-    return _send_document(agreement, version, version_document(version), "docx")
+    return send_document(agreement, version, version_document(version), "docx")
 
 
 @bp.get("/<int:agreement_id>/versions/<int:number>.pdf")
@@ -76,7 +77,7 @@ def download_pdf(agreement_id: int, number: int):
             "agreements/document_pdf_unavailable.html", agreement=agreement, version=version
         )
         return page, 503
-    return _send_document(agreement, version, data, "pdf")
+    return send_document(agreement, version, data, "pdf")
 
 
 @bp.get("/<int:agreement_id>/history")
@@ -87,14 +88,18 @@ def history(agreement_id: int):
     if not agreement.versions:
         abort(404)
     return render_template(
-        "agreements/document_history.html", agreement=agreement, versions=agreement.versions[::-1]
+        "agreements/document_history.html",
+        agreement=agreement,
+        versions=agreement.versions[::-1],
+        answered_counts=answered_counts(agreement.versions, current_user),
     )
 
 
 @bp.get("/<int:agreement_id>/compare")
 @login_required
 def compare(agreement_id: int):
-    """Show what changed between two versions (?from=N&to=M): changed fields and a redline of long texts."""
+    """Show what changed between two versions (?from=N&to=M): changed fields, a redline of long texts and
+    the comments the newer versions answer."""
     agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     latest = _version_or_404(agreement, None)
     chosen = (
@@ -102,9 +107,17 @@ def compare(agreement_id: int):
         _version_or_404(agreement, request.args.get("to", latest.number, type=int)),
     )
     old, new = sorted(chosen, key=lambda version: version.number)
-    groups = diff.compare(
-        version_snapshot(old), version_snapshot(new), agreement.template_version.manifest, ui_language()
-    )
+    manifest, language = agreement.template_version.manifest, ui_language()
+    groups = diff.compare(version_snapshot(old), version_snapshot(new), manifest, language)
+    newer = [version for version in agreement.versions if old.number < version.number <= new.number]
+    answered = answered_comments(newer, current_user, manifest, language)
+    changed = {group["key"] for group in groups} & {section["key"] for section in manifest["sections"]}
     return render_template(
-        "agreements/document_compare.html", agreement=agreement, old=old, new=new, groups=groups
+        "agreements/document_compare.html",
+        agreement=agreement,
+        old=old,
+        new=new,
+        groups=groups,
+        answered_by_group={section["key"]: section for section in answered if section["key"] in changed},
+        answered_elsewhere=[section for section in answered if section["key"] not in changed],
     )

@@ -23,6 +23,7 @@ from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
 from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters
+from agreements.organisations.forms import MultiCheckboxField
 from agreements.organisations.models import Language, Organisation
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
@@ -104,14 +105,29 @@ class AgreementForm(FlaskForm):
         validators=[Length(max=500)],
         description=_l("Optional: what changed and why. Shown in the version history."),
     )
+    answered_comment_ids = MultiCheckboxField(
+        _l("Comments this version answers"),
+        coerce=int,
+        validate_choice=False,
+        description=_l(
+            "Optional: tick the comments from the comment rounds that this version answers. "
+            "The comparison of versions shows them."
+        ),
+    )
     #: The version the edit started from; a save based on an older one is refused as a conflict.
     base_version = HiddenField()
 
-    def __init__(self, *args, kind: TemplateKind, candidates: list[Organisation], **kwargs):
+    def __init__(self, *args, kind: TemplateKind, candidates: list[Organisation], answerable=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.candidates = {organisation.id: organisation for organisation in candidates}
         self.party_ids.choices = [organisation_choice(organisation) for organisation in candidates]
+        #: Comments of the agreement's rounds the new version may answer; without any, no such field.
+        self.answerable = {comment.id: comment for comment in answerable}
+        if self.answerable:
+            self.answered_comment_ids.choices = [(key, str(key)) for key in self.answerable]
+        else:
+            del self.answered_comment_ids
         if kind == TemplateKind.COMMITMENT:
             self.party_ids.label.text = _("Other organisations")
             self.party_ids.description = _(
@@ -138,6 +154,10 @@ class AgreementForm(FlaskForm):
         if self.kind != TemplateKind.COMMITMENT and not field.data:
             raise ValidationError(_("Choose at least one education provider."))
 
+    def validate_answered_comment_ids(self, field):
+        if any(comment_id not in self.answerable for comment_id in field.data):
+            raise ValidationError(_("Choose the comments from the list."))
+
     def header(self) -> dict:
         """Title and validity as create_agreement and save_version take them."""
         return {
@@ -151,6 +171,12 @@ class AgreementForm(FlaskForm):
     def parties(self) -> list[Organisation]:
         """The chosen parties besides the owner, in the order of the list."""
         return [self.candidates[party_id] for party_id in self.party_ids.data]
+
+    def answered_comments(self) -> list:
+        """The chosen comments that the new version answers, in the order of the list."""
+        if "answered_comment_ids" not in self:
+            return []
+        return [self.answerable[comment_id] for comment_id in self.answered_comment_ids.data]
 
     def base_version_number(self) -> int | None:
         return int_or_none(self.base_version.data)

@@ -147,12 +147,14 @@ def save_version(
     parties: list[Organisation],
     values: dict,
     change_note: str = "",
+    answered_comments=(),
     actor=None,
 ) -> AgreementVersion | None:
     """Save the edited draft as a new version; None when nothing differs from the latest version.
 
-    Raises NotEditable unless the agreement is a draft (or out for comments) and EditConflict when
-    ``base_version_number`` is not the latest version any more.
+    ``answered_comments`` are the comments of the agreement's rounds that the new version answers; they
+    alone do not make a new version. Raises NotEditable unless the agreement is a draft (or out for
+    comments) and EditConflict when ``base_version_number`` is not the latest version any more.
     """
     db.session.refresh(agreement, with_for_update=True)  # concurrent saves of one agreement queue here
     if agreement.status not in lifecycle.EDITABLE:
@@ -163,16 +165,45 @@ def save_version(
     header = _checked_header(title, start_date, end_date, notice_period_months, auto_renew)
     all_parties = checked_parties(agreement.template_version.template.kind, agreement.owner, parties)
     checked_values = check_values(agreement.template_version.manifest, values)
+    answered = _checked_answered_comments(agreement, answered_comments)
     if _same_content(latest, header, all_parties, checked_values):
         return None
-    version = _add_version(agreement, header, all_parties, checked_values, change_note, actor)
+    version = _add_version(agreement, header, all_parties, checked_values, change_note, actor, answered)
     record(
         "agreement.save",
         agreement,
-        {"version": version.number, "change_note": version.change_note},
+        {
+            "version": version.number,
+            "change_note": version.change_note,
+            "answered_comments": [comment.id for comment in answered],
+        },
         actor=actor,
     )
     return version
+
+
+def _checked_answered_comments(agreement: Agreement, comments) -> list:
+    """The comments without repeats, or InvalidAgreement unless each is a live comment (not a reply) made
+    in a round of this agreement."""
+    comments = list(dict.fromkeys(comments))
+    if not all(_answerable(agreement, comment) for comment in comments):
+        raise InvalidAgreement(
+            {
+                "answered_comments": _(
+                    "A version can answer only comments made in this agreement's comment rounds, "
+                    "not replies or withdrawn comments."
+                )
+            }
+        )
+    return comments
+
+
+def _answerable(agreement: Agreement, comment) -> bool:
+    return (
+        comment.round.agreement_id == agreement.id
+        and comment.parent_id is None
+        and comment.withdrawn_at is None
+    )
 
 
 def _version(agreement: Agreement, number: int) -> AgreementVersion:
@@ -192,7 +223,13 @@ def _same_content(version: AgreementVersion, header: dict, parties: list, values
 
 
 def _add_version(
-    agreement: Agreement, header: dict, parties: list, values: dict, change_note: str, actor
+    agreement: Agreement,
+    header: dict,
+    parties: list,
+    values: dict,
+    change_note: str,
+    actor,
+    answered_comments: list = (),
 ) -> AgreementVersion:
     """Append the next version and copy its header and parties onto the agreement."""
     number = agreement.current_version_number + 1
@@ -202,6 +239,8 @@ def _add_version(
         change_note=(change_note or "").strip()[:500],
         party_ids=[party.id for party in parties],
         values=values,
+        # given at creation: versions are immutable once flushed
+        answered_comments=list(answered_comments),
         **header,
     )
     agreement.versions.append(version)

@@ -1,5 +1,5 @@
-"""Read models for drafting: which agreements a user sees, list filters, templates to draft from, and the
-field values of a version as the interface shows them."""
+"""Read models for drafting: which agreements a user sees, list filters, templates to draft from, the
+field values of a version as the interface shows them, and the comments versions answer."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +15,7 @@ from agreements.drafting.models import Agreement, AgreementStatus, AgreementVers
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.policy import coordinated_region_ids
+from agreements.reviews.queries import visible_comments
 from agreements.templates_lib.fields import label
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
@@ -216,3 +217,42 @@ def conflicting_changes(base: dict, latest: dict, mine: dict, manifest: dict, la
         for key, (name, text) in latest_texts.items()
         if base_texts[key][1] != text
     ]
+
+
+def section_titles(manifest: dict, language: str) -> dict[str | None, str]:
+    """The manifest's section titles by key in ``language``; the key None (the whole document) first."""
+    titles = {section["key"]: label(section["title"], language) for section in manifest["sections"]}
+    return {None: _("Whole document"), **titles}
+
+
+def _readable_comment_ids(comments, user) -> set[int]:
+    """Ids of those ``comments`` the user may read in their rounds (private rounds hide others' threads)."""
+    rounds = {comment.round for comment in comments}
+    return {comment.id for comment_round in rounds for comment in visible_comments(comment_round, user)}
+
+
+def answered_comments(versions: list[AgreementVersion], user, manifest: dict, language: str) -> list[dict]:
+    """The comments ``versions`` answer that ``user`` may read, by section: [{key, title, comments:
+    [{comment, versions: [numbers]}]}], the whole document (key None) first, then the manifest's order."""
+    answered: dict = {}
+    for version in versions:
+        for comment in version.answered_comments:
+            answered.setdefault(comment, []).append(version.number)
+    readable = _readable_comment_ids(answered, user)
+    sections = {
+        key: {"key": key, "title": title, "comments": []}
+        for key, title in section_titles(manifest, language).items()
+    }
+    for comment, numbers in sorted(answered.items(), key=lambda item: (item[0].round_id, item[0].id)):
+        if comment.id in readable:
+            sections[comment.section_key]["comments"].append({"comment": comment, "versions": numbers})
+    return [section for section in sections.values() if section["comments"]]
+
+
+def answered_counts(versions: list[AgreementVersion], user) -> dict[int, int]:
+    """How many comments each version answers that ``user`` may read, by version number."""
+    readable = _readable_comment_ids({c for version in versions for c in version.answered_comments}, user)
+    return {
+        version.number: sum(1 for comment in version.answered_comments if comment.id in readable)
+        for version in versions
+    }

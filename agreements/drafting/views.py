@@ -20,6 +20,7 @@ from agreements.policy import (
     load_or_404,
     require,
 )
+from agreements.reviews.queries import answerable_comments
 
 #: Badge colours of the statuses; the badge always carries the status in words too.
 STATUS_BADGES = {
@@ -127,6 +128,8 @@ def _validate(form: AgreementForm, values) -> bool:
 def _show_refusal(refusal: operations.InvalidAgreement, form: AgreementForm, values) -> None:
     """Put the problems an operation found on the fields they concern."""
     fields = {"parties": form.party_ids, **{name: form[name] for name in operations.HEADER_FIELDS}}
+    if "answered_comment_ids" in form:
+        fields["answered_comments"] = form.answered_comment_ids
     fields.update({field["key"]: bound for field, bound in values.value_fields()})
     for key, message in refusal.errors.items():
         fields[key].errors = [*fields[key].errors, message]
@@ -167,13 +170,17 @@ def edit(agreement_id: int):
     agreement = _editable(agreement_id)
     latest = agreement.latest_version
     kind = agreement.template_version.template.kind
-    candidates = queries.party_candidates(kind, agreement.owner, agreement.parties)
+    choices = {
+        "kind": kind,
+        "candidates": queries.party_candidates(kind, agreement.owner, agreement.parties),
+        "answerable": answerable_comments(agreement),
+    }
     manifest = agreement.template_version.manifest
     if request.method == "POST":
-        form = AgreementForm(kind=kind, candidates=candidates)
+        form = AgreementForm(**choices)
         values = field_forms.values_form(manifest, request.form)
     else:
-        form = AgreementForm(kind=kind, candidates=candidates, data=header_data(latest, agreement.owner_id))
+        form = AgreementForm(**choices, data=header_data(latest, agreement.owner_id))
         values = field_forms.values_form(manifest, stored=latest.values)
     if request.method == "POST" and not _row_action(values) and _validate(form, values):
         try:
@@ -187,15 +194,17 @@ def edit(agreement_id: int):
 
 
 def _form_page(agreement: Agreement, form: AgreementForm, values, conflict: dict | None = None) -> str:
+    manifest = agreement.template_version.manifest
     return render_template(
         "agreements/form.html",
         form=form,
         values=values,
-        manifest=agreement.template_version.manifest,
+        manifest=manifest,
         agreement=agreement,
         template_version=agreement.template_version,
         owner=agreement.owner,
         conflict=conflict,
+        section_titles=queries.section_titles(manifest, ui_language()),
     )
 
 
@@ -208,6 +217,7 @@ def _save(agreement: Agreement, form: AgreementForm, values):
         parties=form.parties(),
         values=values.stored_values(),
         change_note=form.change_note.data,
+        answered_comments=form.answered_comments(),
         actor=current_user,
     )
     db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from agreements.core.timeutil import helsinki_today
-from agreements.drafting import operations
+from agreements.drafting import lifecycle, operations
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
 from tests.conftest import SAMPLE_VALUES
@@ -117,7 +117,7 @@ def test_a_save_without_changes_makes_no_version(make_agreement):
     assert agreement.current_version_number == 1
 
 
-@pytest.mark.parametrize("status", [s for s in AgreementStatus if s != AgreementStatus.DRAFT])
+@pytest.mark.parametrize("status", [s for s in AgreementStatus if s not in lifecycle.EDITABLE])
 def test_only_drafts_can_be_edited(make_agreement, status):
     agreement = make_agreement(status=status)
     with pytest.raises(operations.NotEditable) as refused:
