@@ -16,6 +16,7 @@ from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.policy import coordinated_region_ids
 from agreements.reviews.queries import visible_comments
+from agreements.reviews.sections import section_titles
 from agreements.templates_lib.fields import label
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
@@ -217,12 +218,6 @@ def conflicting_changes(base: dict, latest: dict, mine: dict, manifest: dict, la
         for key, (name, text) in latest_texts.items()
         if base_texts[key][1] != text
     ]
-
-
-def section_titles(manifest: dict, language: str) -> dict[str | None, str]:
-    """The manifest's section titles by key in ``language``; the key None (the whole document) first."""
-    titles = {section["key"]: label(section["title"], language) for section in manifest["sections"]}
-    return {None: _("Whole document"), **titles}
 
 
 def _readable_comment_ids(comments, user) -> set[int]:

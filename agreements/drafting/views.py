@@ -21,6 +21,7 @@ from agreements.policy import (
     require,
 )
 from agreements.reviews.queries import answerable_comments
+from agreements.reviews.sections import section_titles
 
 #: Badge colours of the statuses; the badge always carries the status in words too.
 STATUS_BADGES = {
@@ -204,7 +205,7 @@ def _form_page(agreement: Agreement, form: AgreementForm, values, conflict: dict
         template_version=agreement.template_version,
         owner=agreement.owner,
         conflict=conflict,
-        section_titles=queries.section_titles(manifest, ui_language()),
+        section_titles=section_titles(manifest, ui_language()),
     )
 
 

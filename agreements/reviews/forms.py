@@ -37,7 +37,7 @@ class OpenRoundForm(FlaskForm):
         _l("Deadline date"),
         format=DATE_FORMATS,
         validators=[InputRequired(_l("Give the deadline date."))],
-        description=_l("Finnish time, for example 15.1.2027."),
+        description=_l("The deadline is in Finnish time."),
     )
     deadline_time = TimeField(
         _l("Deadline time"), default=DEFAULT_DEADLINE_TIME, validators=[InputRequired(_l("Give the time."))]

@@ -7,19 +7,21 @@ from agreements.reviews.models import Comment, CommentRound
 from agreements.templates_lib.fields import label
 
 
-def section_titles(comment_round: CommentRound, language: str) -> dict[str | None, str]:
+def section_titles(manifest: dict, language: str) -> dict[str | None, str]:
     """Section key → title in ``language``, in document order, the whole document (key None) first."""
     with force_locale(language):
         whole = _("The document as a whole")
-    sections = comment_round.agreement.template_version.sections
-    return {None: whole, **{section["key"]: label(section["title"], language) for section in sections}}
+    return {
+        None: whole,
+        **{section["key"]: label(section["title"], language) for section in manifest["sections"]},
+    }
 
 
 def grouped_by_section(
     comments: list[Comment], comment_round: CommentRound, language: str
 ) -> list[tuple[str, list[Comment]]]:
     """(section title, its comments) for the sections that have comments, in document order."""
-    titles = section_titles(comment_round, language)
+    titles = section_titles(comment_round.agreement.template_version.manifest, language)
     return [
         (title, grouped)
         for key, title in titles.items()

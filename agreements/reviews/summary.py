@@ -161,7 +161,7 @@ def _sections(comment_round: CommentRound, language: str, visible: list[Comment]
             by_key.setdefault(comment.section_key, []).append(_entry(comment, threads.get(comment.id, [])))
     return [
         Section(key, title, key in comment_round.sections, by_key.get(key, []))
-        for key, title in section_titles(comment_round, language).items()
+        for key, title in section_titles(comment_round.agreement.template_version.manifest, language).items()
     ]
 
 

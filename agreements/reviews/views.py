@@ -122,7 +122,7 @@ def _round_page(comment_round: CommentRound, failed: dict | None = None, status:
         unresolved=len(queries.unresolved_comments(comment_round)),
         no_comments_choices=operations.no_comments_choices(comment_round, current_user),
         summary_visible=can_view_summary(current_user, comment_round),
-        titles=sections.section_titles(comment_round, ui_language()),
+        titles=sections.section_titles(agreement.template_version.manifest, ui_language()),
         failed=failed or {},
         comment_form=CommentForm(formdata=None),
     )
@@ -245,7 +245,7 @@ def resolve(comment_id: int):
                 _("Every comment has a resolution: the summary report was shared with the invitees."), "info"
             )
         return _back_to(comment)
-    titles = sections.section_titles(comment.round, ui_language())
+    titles = sections.section_titles(comment.round.agreement.template_version.manifest, ui_language())
     return render_template("reviews/resolve.html", comment=comment, form=form, titles=titles)
 
 

@@ -153,7 +153,7 @@ def test_the_edit_page_offers_the_comments_unchecked_and_stores_the_chosen(clien
         "Tredu , 2 Details: “Paikkoja on liian vähän.” · Resolution: Accepted · already answered in version 2"
         in text
     )
-    assert "Sataedu , Whole document: “Hyvä pohja, kiitos.”" in text
+    assert "Sataedu , The document as a whole: “Hyvä pohja, kiitos.”" in text
     assert "Kiitos palautteesta." not in text and "Unohtakaa tämä." not in text
     assert "answered_comment_ids" not in form_values(page)
     response = post_edit(client, agreement, [comments["on_whole"].id], **{"field-places": "6"})
@@ -212,7 +212,7 @@ def test_the_redline_shows_the_answered_comments_by_section(
         "Reasoning Tilat eivät riitä. Answered in Version 2" in text
     )
     # the whole document first, then the sections without changes
-    whole, basics = text.index("Whole document"), text.index("1 Basics")
+    whole, basics = text.index("The document as a whole"), text.index("1 Basics")
     assert answered < whole < text.index("Hyvä pohja.") < basics < text.index("Ohjaaja puuttuu.")
     assert "Sataedu , Outi Oppilaitos Hyvä pohja. Resolution Not resolved yet" in text
 
