@@ -20,6 +20,7 @@ from agreements.policy import (
     load_or_404,
     require,
 )
+from agreements.reviews.operations import close_rounds_of_cancelled
 from agreements.reviews.queries import answerable_comments
 from agreements.reviews.sections import section_titles
 
@@ -257,6 +258,7 @@ def cancel(agreement_id: int):
     lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
     form = CancelForm()
     if form.validate_on_submit():
+        close_rounds_of_cancelled(agreement, current_user)
         lifecycle.cancel_draft(agreement, current_user, form.reason.data or "")
         db.session.commit()
         flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")

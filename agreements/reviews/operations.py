@@ -301,12 +301,17 @@ def resolve_comment(
         _share_summary_if_final(comment.round, by, comment.resolved_at)
 
 
-def _close(comment_round: CommentRound, by: User | None, now: datetime, reason: str) -> None:
+def _mark_closed(comment_round: CommentRound, by: User | None, now: datetime, reason: str) -> None:
     comment_round.status = RoundStatus.CLOSED
     comment_round.closed_at = now
     comment_round.closed_by = by
     db.session.flush()
     record("comment_round.close", comment_round, {"reason": reason}, actor=by)
+
+
+def _close(comment_round: CommentRound, by: User | None, now: datetime, reason: str) -> None:
+    """Close the round, return the agreement to draft after its last open round, share or announce."""
+    _mark_closed(comment_round, by, now, reason)
     agreement = comment_round.agreement
     if agreement.status == AgreementStatus.COMMENTING and not _open_rounds(agreement):
         lifecycle.return_to_draft(agreement, by, reason="comment round closed")
@@ -338,6 +343,12 @@ def close_round(comment_round: CommentRound, by: User, now: datetime | None = No
     if not comment_round.is_open:
         raise RoundClosed()
     _close(comment_round, by, now or utcnow(), "by hand")
+
+
+def close_rounds_of_cancelled(agreement: Agreement, by: User | None, now: datetime | None = None) -> None:
+    """Close the open rounds of an agreement being cancelled: no more comments, and no summary to share."""
+    for comment_round in _open_rounds(agreement):
+        _mark_closed(comment_round, by, now or utcnow(), "agreement cancelled")
 
 
 def close_expired_rounds(now: datetime | None = None) -> list[CommentRound]:

@@ -124,7 +124,6 @@ def _round_page(comment_round: CommentRound, failed: dict | None = None, status:
         summary_visible=can_view_summary(current_user, comment_round),
         titles=sections.section_titles(agreement.template_version.manifest, ui_language()),
         failed=failed or {},
-        comment_form=CommentForm(formdata=None),
     )
     return page, status
 

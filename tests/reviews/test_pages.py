@@ -260,3 +260,17 @@ def test_the_home_page_lists_open_requests_for_views(commenter_client, comment_r
     operations.close_round(comment_round, comment_round.opened_by)
     db.session.commit()
     assert "Your views are asked" not in page(commenter_client, "/")
+
+
+def test_cancelling_the_agreement_closes_its_open_rounds(drafter_client, comment_round, commenter_client):
+    agreement = comment_round.agreement
+    assert (
+        drafter_client.post(f"/agreements/{agreement.id}/cancel", data={"reason": "Ei tarvita"}).status_code
+        == 302
+    )
+    assert agreement.status.value == "cancelled"
+    assert comment_round.status == RoundStatus.CLOSED and comment_round.closed_at is not None
+    response = commenter_client.post(
+        f"/rounds/{comment_round.id}/comments", data={"slot": "whole", "body": "Vielä"}
+    )
+    assert response.status_code == 409
