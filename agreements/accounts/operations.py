@@ -11,7 +11,7 @@ from agreements.accounts.models import Membership, MembershipRole, UILanguage, U
 from agreements.accounts.tokens import TokenPurpose, external_url, make_token, max_age
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
-from agreements.core.mail import queue_mail
+from agreements.core.mail import queue_user_mail
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 
@@ -103,12 +103,10 @@ def _queue_link_mail(user: User, purpose: TokenPurpose, caused_by: User | None, 
     """Queue the mail that carries a fresh single-use link for ``purpose``."""
     endpoint, template = _LINK_MAILS[purpose]
     link = external_url(endpoint, token=make_token(user, purpose))
-    queue_mail(
-        user.email,
+    queue_user_mail(
+        user,
         template,
-        user.locale.value,
-        caused_by=caused_by,
-        user=user,
+        caused_by,
         link=link,
         max_age=max_age(purpose),
         **context,

@@ -72,6 +72,11 @@ def queue_mail(to_address: str, template: str, locale: str, caused_by=None, **co
     return message
 
 
+def queue_user_mail(user, template: str, caused_by=None, **context) -> OutboxMessage:
+    """Queue mail to a user, in their interface language, with ``user`` in the template's context."""
+    return queue_mail(user.email, template, user.locale.value, caused_by=caused_by, user=user, **context)
+
+
 def as_email(message: OutboxMessage) -> EmailMessage:
     """The outbox row as a standard e-mail message."""
     email = EmailMessage()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.accounts.tokens import external_url
-from agreements.core.mail import queue_mail
+from agreements.core.mail import queue_user_mail
 from agreements.extensions import db
 from agreements.reviews.models import Comment, CommentRound
 
@@ -47,12 +47,10 @@ def _unique(users: list[User]) -> list[User]:
 def _send(recipients: Iterable[User], template: str, comment_round: CommentRound, caused_by=None, **context):
     link = external_url("reviews.detail", round_id=comment_round.id)
     for user in recipients:
-        queue_mail(
-            user.email,
+        queue_user_mail(
+            user,
             template,
-            user.locale.value,
-            caused_by=caused_by,
-            user=user,
+            caused_by,
             comment_round=comment_round,
             agreement=comment_round.agreement,
             link=link,
