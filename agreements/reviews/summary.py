@@ -267,7 +267,7 @@ def _docx_entry(document, entry: Entry) -> None:
         _fact(document, _("Reasoning"), entry.reasoning)
     for reply in entry.replies:
         speaker = f"{reply.author}, {reply.organisation}" if reply.organisation else reply.author
-        _fact(document, _("Reply"), f"{speaker} · {_when(reply.created_at)}")
+        _fact(document, _("Reply in the thread"), f"{speaker} · {_when(reply.created_at)}")
         _multiline(document, reply.body, style="Quote")
 
 
@@ -277,7 +277,7 @@ def _docx_sections(document, summary: Summary) -> None:
         title = f"{section.title} ({_('views asked')})" if section.asked else section.title
         document.add_heading(_text(title), level=2)
         if not section.entries:
-            document.add_paragraph(_("No comments"))
+            document.add_paragraph(_("No comments on this part."))
         for entry in section.entries:
             _docx_entry(document, entry)
 

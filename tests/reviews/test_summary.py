@@ -131,7 +131,7 @@ def test_the_docx_shows_every_comment_under_its_section(client, login, drafter, 
         "Resolution: Accepted",
         "Reasoning: Otetaan sellaisenaan.",
     ]
-    assert sections["1 Basics"] == "No comments\n"
+    assert sections["1 Basics"] == "No comments on this part.\n"
     for text in ("Sataedu", "Outi Oppilaitos", "Korvaus on liian pieni.", "Resolution: No resolution yet"):
         assert text in sections["2 Details"]
     headings = {p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")}
@@ -144,8 +144,9 @@ def test_a_reply_stands_in_its_thread(client, login, drafter, comment_round, dis
     assert whole.index("Hyvä pohja.") < whole.index("Replies") < whole.index("Kiitos, katsotaan.")
     assert "Kiitos, katsotaan." not in _page_sections(_page(client, comment_round))["2 Details"]
     docx_whole = _docx_sections(_download(client, comment_round))[WHOLE]
-    assert docx_whole.index("Hyvä pohja.") < docx_whole.index("Reply: Eeva Editori, Tampereen Työpaja")
-    assert docx_whole.index("Reply: Eeva") < docx_whole.index("Kiitos, katsotaan.")
+    reply = docx_whole.index("Reply in the thread: Eeva Editori, Tampereen Työpaja")
+    assert docx_whole.index("Hyvä pohja.") < reply
+    assert docx_whole.index("Reply in the thread: Eeva") < docx_whole.index("Kiitos, katsotaan.")
 
 
 def test_withdrawn_comments_and_replies_are_left_out(
