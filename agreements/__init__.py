@@ -65,6 +65,9 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.reviews import summary_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews import views as review_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews.blueprint import bp as reviews_bp
+    from agreements.signatures import certificate_views  # noqa: F401 - attaches its routes to the blueprint
+    from agreements.signatures import views as signature_views  # noqa: F401 - attaches its routes
+    from agreements.signatures.blueprint import bp as signatures_bp
     from agreements.templates_lib.views import bp as templates_admin_bp
 
     blueprints = (
@@ -75,16 +78,18 @@ def _register_blueprints(app: Flask) -> None:
         templates_admin_bp,
         agreements_bp,
         reviews_bp,
+        signatures_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    from agreements.core.audit import audit_cli
     from agreements.core.mail import mail_cli
     from agreements.demo.cli import demo_cli
     from agreements.reviews.cli import reviews_cli
     from agreements.templates_lib.cli import templates_cli
 
-    for group in (demo_cli, mail_cli, reviews_cli, templates_cli):
+    for group in (audit_cli, demo_cli, mail_cli, reviews_cli, templates_cli):
         app.cli.add_command(group)

@@ -1,18 +1,20 @@
 """Every model, imported in one place so Alembic and the tests see the whole schema."""
 
 from agreements.accounts.models import Membership, User, coordinator_networks
-from agreements.core.audit import AuditEvent
+from agreements.core.audit import AuditChainHead, AuditEvent
 from agreements.core.mail import OutboxMessage
 from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.organisations.models import Network, Organisation, Region, network_regions
 from agreements.reminders.models import SentReminder
 from agreements.reviews.models import Comment, CommentRound, RoundInvitation, version_answered_comments
+from agreements.signatures.models import Signature, SignatureRequest
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
 
 __all__ = [
     "Agreement",
     "AgreementTemplate",
     "AgreementVersion",
+    "AuditChainHead",
     "AuditEvent",
     "Comment",
     "CommentRound",
@@ -24,6 +26,8 @@ __all__ = [
     "Region",
     "RoundInvitation",
     "SentReminder",
+    "Signature",
+    "SignatureRequest",
     "TemplateVersion",
     "User",
     "agreement_parties",

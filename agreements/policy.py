@@ -10,7 +10,8 @@ from flask import abort
 from flask_login import current_user
 
 from agreements.accounts.models import MembershipRole
-from agreements.drafting.lifecycle import EDITABLE
+from agreements.drafting.lifecycle import EDITABLE, OPEN_FOR_COMMENTS
+from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.reviews.queries import is_invited, visible_comments
@@ -111,7 +112,7 @@ def can_edit_agreement(user, agreement) -> bool:
 
 def can_open_round(user, agreement) -> bool:
     """Editors of the owner workshop open comment rounds on a draft or one already out for comments."""
-    return can_edit_agreement(user, agreement)
+    return can_manage_agreement(user, agreement) and agreement.status in OPEN_FOR_COMMENTS
 
 
 def can_view_round(user, comment_round) -> bool:
@@ -134,6 +135,35 @@ def can_view_summary(user, comment_round) -> bool:
 def can_view_comment(user, comment) -> bool:
     """A comment is reachable for those who see it in its round."""
     return can_view_round(user, comment.round) and comment in visible_comments(comment.round, user)
+
+
+def can_send_for_signature(user, agreement) -> bool:
+    """Editors of the owner workshop send a draft for signature."""
+    return can_manage_agreement(user, agreement) and agreement.status == AgreementStatus.DRAFT
+
+
+def can_view_signature_request(user, request) -> bool:
+    """Readers of the agreement and every signatory asked on the request see it and its documents."""
+    if not user.is_authenticated:
+        return False
+    return can_view_agreement(user, request.agreement) or any(
+        s.signatory_id == user.id for s in request.signatures
+    )
+
+
+def can_manage_signature_request(user, request) -> bool:
+    """Editors of the drafting workshop withdraw a request and upload paper copies for it."""
+    return can_manage_agreement(user, request.agreement)
+
+
+def can_view_signature(user, signature) -> bool:
+    """A signature is reachable for those who see its request."""
+    return can_view_signature_request(user, signature.request)
+
+
+def can_sign(user, signature) -> bool:
+    """Only the person asked to sign for a party signs or declines for it."""
+    return user.is_authenticated and signature.signatory_id == user.id
 
 
 def can_manage_template(user, template_or_version) -> bool:

@@ -32,8 +32,11 @@ TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
 }
 
 #: Statuses in which the drafter may save new versions: while a comment round is open, drafting goes on
-#: in newer versions and the version under comment stays as it was.
-EDITABLE = frozenset({DRAFT, COMMENTING})
+#: in newer versions and the version under comment stays as it was; an edit after sending for signature
+#: voids the request and brings the agreement back to draft.
+EDITABLE = frozenset({DRAFT, COMMENTING, AWAITING_SIGNATURES})
+#: Statuses in which comment rounds may be opened.
+OPEN_FOR_COMMENTS = frozenset({DRAFT, COMMENTING})
 
 #: Why each named action is refused; ``%(status)s`` is the agreement's current status.
 REFUSALS = {

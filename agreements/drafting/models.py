@@ -104,6 +104,11 @@ class Agreement(TimestampMixin, db.Model):
     def latest_version(self) -> "AgreementVersion | None":
         return self.versions[-1] if self.versions else None
 
+    @property
+    def audit_agreement_id(self) -> int:
+        """Audit events of the agreement go to its own hash chain."""
+        return self.id
+
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 

@@ -21,6 +21,7 @@ from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, ReferenceCounter
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation, OrganisationKind
+from agreements.signatures.operations import void_for_edit
 from agreements.templates_lib.fields import is_valid_stored, label
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
@@ -153,8 +154,9 @@ def save_version(
     """Save the edited draft as a new version; None when nothing differs from the latest version.
 
     ``answered_comments`` are the comments of the agreement's rounds that the new version answers; they
-    alone do not make a new version. Raises NotEditable unless the agreement is a draft (or out for
-    comments) and EditConflict when ``base_version_number`` is not the latest version any more.
+    alone do not make a new version. A save while the agreement awaits signatures voids the request and
+    its signatures. Raises NotEditable unless the status allows editing (lifecycle.EDITABLE) and
+    EditConflict when ``base_version_number`` is not the latest version any more.
     """
     db.session.refresh(agreement, with_for_update=True)  # concurrent saves of one agreement queue here
     if agreement.status not in lifecycle.EDITABLE:
@@ -168,6 +170,8 @@ def save_version(
     answered = _checked_answered_comments(agreement, answered_comments)
     if _same_content(latest, header, all_parties, checked_values):
         return None
+    if agreement.status == AgreementStatus.AWAITING_SIGNATURES:
+        void_for_edit(agreement, actor)
     version = _add_version(agreement, header, all_parties, checked_values, change_note, actor, answered)
     record(
         "agreement.save",

@@ -111,6 +111,10 @@ class CommentRound(db.Model):
     def is_open(self) -> bool:
         return self.status == RoundStatus.OPEN
 
+    @property
+    def audit_agreement_id(self) -> int:
+        return self.agreement_id
+
 
 class RoundInvitation(db.Model):
     """An organisation or a single user asked for views in a round."""
@@ -181,6 +185,10 @@ class Comment(db.Model):
     __table_args__ = (
         CheckConstraint("(resolution IS NULL) = (resolved_at IS NULL)", name="resolved_iff_resolution"),
     )
+
+    @property
+    def audit_agreement_id(self) -> int:
+        return self.round.agreement_id
 
 
 #: The comments a version answers, given when the version is saved (versions are immutable afterwards).

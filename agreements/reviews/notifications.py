@@ -7,35 +7,23 @@ what happened.
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
-
-from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.accounts.models import MembershipRole, User
+from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
 from agreements.core.mail import queue_user_mail
-from agreements.extensions import db
 from agreements.reviews.models import Comment, CommentRound
-
-
-def _members(organisation_ids: Iterable[int], *roles: MembershipRole) -> list[User]:
-    ids = set(organisation_ids)
-    if not ids:
-        return []
-    query = select(User).join(Membership).where(Membership.organisation_id.in_(ids), User.active)
-    if roles:
-        query = query.where(Membership.role.in_(roles))
-    return list(db.session.scalars(query.distinct().order_by(User.id)))
 
 
 def invitation_recipients(invitations) -> list[User]:
     """Active users behind invitations: people invited personally and members of invited organisations."""
     people = [i.user for i in invitations if i.user is not None and i.user.active]
-    members = _members(i.organisation_id for i in invitations if i.organisation_id is not None)
-    return _unique([*people, *members])
+    organisations = (i.organisation_id for i in invitations if i.organisation_id is not None)
+    return _unique([*people, *active_members(organisations)])
 
 
 def drafter_recipients(comment_round: CommentRound) -> list[User]:
     """The drafting workshop's editors and the round's contact person."""
-    editors = _members([comment_round.agreement.owner_id], MembershipRole.EDITOR)
+    editors = active_members([comment_round.agreement.owner_id], MembershipRole.EDITOR)
     contact = comment_round.contact_person
     return _unique([*editors, *([contact] if contact is not None and contact.active else [])])
 

@@ -1,0 +1,6 @@
+"""The signatures blueprint; its routes live in views.py (sending and signing), certificate_views.py
+(certificate of completion, verifying a file)."""
+
+from flask import Blueprint
+
+bp = Blueprint("signatures", __name__, url_prefix="/signatures")

@@ -1,0 +1,80 @@
+"""Mail about signatures, queued in the outbox: a request to sign (and reminders), a party signed, every
+party signed, a decline, a withdrawn or voided request."""
+
+from agreements.accounts.models import MembershipRole, User
+from agreements.accounts.queries import active_members
+from agreements.accounts.tokens import external_url
+from agreements.core.mail import queue_user_mail
+from agreements.signatures.models import Signature, SignatureRequest
+
+
+def drafters(request: SignatureRequest) -> list[User]:
+    """The drafting workshop's active editors, who sent the request and follow it."""
+    return active_members([request.agreement.owner_id], MembershipRole.EDITOR)
+
+
+def _send(recipients, template: str, request: SignatureRequest, caused_by=None, **context) -> None:
+    for user in recipients:
+        queue_user_mail(
+            user,
+            template,
+            caused_by,
+            request=request,
+            agreement=request.agreement,
+            link=external_url("signatures.request_detail", request_id=request.id),
+            **context,
+        )
+
+
+def notify_turn(request: SignatureRequest, signatures: list[Signature], caused_by: User | None) -> None:
+    """Ask each signatory whose turn it is to sign, with the link to the signing page."""
+    for signature in signatures:
+        sign_link = external_url("signatures.sign", signature_id=signature.id)
+        _send(
+            [signature.signatory],
+            "signature_request",
+            request,
+            caused_by,
+            signature=signature,
+            sign_link=sign_link,
+        )
+
+
+def notify_reminder(signature: Signature) -> None:
+    """Remind a signatory that a signature is still waiting for them."""
+    sign_link = external_url("signatures.sign", signature_id=signature.id)
+    _send(
+        [signature.signatory],
+        "signature_reminder",
+        signature.request,
+        signature=signature,
+        sign_link=sign_link,
+    )
+
+
+def notify_signed(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
+    """Tell the drafters that a party has signed."""
+    _send(drafters(request), "signature_signed", request, caused_by, signature=signature)
+
+
+def notify_completed(request: SignatureRequest, caused_by: User | None) -> None:
+    """Tell every signatory and the drafters that the agreement is signed, with the link to its documents."""
+    people = {user.id: user for user in [*drafters(request), *(s.signatory for s in request.signatures)]}
+    _send([u for u in people.values() if u.active], "agreement_signed", request, caused_by)
+
+
+def notify_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
+    """Give the drafters the decline and its reason; tell the other signatories the request has ended."""
+    _send(drafters(request), "signature_declined", request, caused_by, signature=signature)
+    others = [s.signatory for s in request.signatures if s.id != signature.id and s.signatory.active]
+    _send(others, "signature_withdrawn", request, caused_by)
+
+
+def notify_withdrawn(request: SignatureRequest, caused_by: User | None) -> None:
+    """Tell every signatory that the request was withdrawn or voided and nothing is to be signed."""
+    _send(
+        [s.signatory for s in request.signatures if s.signatory.active],
+        "signature_withdrawn",
+        request,
+        caused_by,
+    )
