@@ -1,6 +1,8 @@
 """Mail about signatures, queued in the outbox: a request to sign (and reminders), a party signed, every
 party signed, a decline, a withdrawn or voided request."""
 
+from datetime import datetime
+
 from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
@@ -40,8 +42,8 @@ def notify_turn(request: SignatureRequest, signatures: list[Signature], caused_b
         )
 
 
-def notify_reminder(signature: Signature) -> None:
-    """Remind a signatory that a signature is still waiting for them."""
+def notify_reminder(signature: Signature, since: datetime) -> None:
+    """Remind a signatory that a signature has been waiting for them ``since`` their turn began."""
     sign_link = external_url("signatures.sign", signature_id=signature.id)
     _send(
         [signature.signatory],
@@ -49,6 +51,7 @@ def notify_reminder(signature: Signature) -> None:
         signature.request,
         signature=signature,
         sign_link=sign_link,
+        since=since,
     )
 
 
