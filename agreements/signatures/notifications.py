@@ -7,7 +7,7 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
 from agreements.core.mail import queue_user_mail
-from agreements.signatures.models import Signature, SignatureRequest
+from agreements.signatures.models import Signature, SignatureRequest, SigningOrder
 
 
 def drafters(request: SignatureRequest) -> list[User]:
@@ -69,15 +69,30 @@ def notify_completed(request: SignatureRequest, caused_by: User | None) -> None:
 def notify_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
     """Give the drafters the decline and its reason; tell the other signatories the request has ended."""
     _send(drafters(request), "signature_declined", request, caused_by, signature=signature)
-    others = [s.signatory for s in request.signatures if s.id != signature.id and s.signatory.active]
+    others = [s.signatory for s in _asked(request) if s.id != signature.id and s.signatory.active]
     _send(others, "signature_withdrawn", request, caused_by)
 
 
 def notify_withdrawn(request: SignatureRequest, caused_by: User | None) -> None:
-    """Tell every signatory that the request was withdrawn or voided and nothing is to be signed."""
+    """Tell the signatories asked so far that the request was withdrawn or voided: nothing is to be signed."""
     _send(
-        [s.signatory for s in request.signatures if s.signatory.active],
+        [s.signatory for s in _asked(request) if s.signatory.active],
         "signature_withdrawn",
         request,
         caused_by,
     )
+
+
+def _asked(request: SignatureRequest) -> list[Signature]:
+    """The signatures already asked for: all in parallel; in a sequence, those up to the first never given.
+
+    A later party in a sequence never heard of the request, so its ending is no news to them.
+    """
+    if request.order == SigningOrder.PARALLEL:
+        return list(request.signatures)
+    asked = []
+    for signature in request.signatures:
+        asked.append(signature)
+        if signature.signed_at is None:
+            break
+    return asked

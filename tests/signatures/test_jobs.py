@@ -1,0 +1,209 @@
+"""Reminders to sign: 3 days after a signatory's turn began, then weekly, at most 4, each sent once."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.extensions import db
+from agreements.reminders.models import SentReminder
+from agreements.signatures import jobs, operations
+from agreements.signatures.models import SigningOrder
+from tests.conftest import PASSWORD
+from tests.reviews.test_notifications import only_mail, take_mail
+from tests.signatures.conftest import EVIDENCE
+from tests.signatures.test_notifications import edit, helsinki, sign_url
+
+
+@pytest.fixture
+def sent(send):
+    """Factory: send the agreement for signature (provider first) and empty the outbox."""
+
+    def make(order=SigningOrder.PARALLEL):
+        request = send(order=order)
+        take_mail()
+        return request
+
+    return make
+
+
+def remind(request, days: float) -> int:
+    """Run the reminders ``days`` after the request was sent."""
+    return jobs.send_signature_reminders(request.sent_at + timedelta(days=days))
+
+
+def sign_on(signature, moment) -> None:
+    """Sign as the signatory at ``moment``."""
+    user = signature.signatory
+    operations.sign(signature, user, PASSWORD, user.name, True, "fi", EVIDENCE, now=moment)
+    db.session.commit()
+
+
+def claimed(signature) -> dict[str, str]:
+    """Kind of reminder claimed for the signature → the Helsinki day it fell due."""
+    query = select(SentReminder).where(SentReminder.subject == f"signature:{signature.id}")
+    rows = db.session.scalars(query).all()
+    assert {row.recipient_id for row in rows} <= {signature.signatory_id}
+    return {row.kind: row.due_on.isoformat() for row in rows}
+
+
+def day(moment, days: int) -> str:
+    return (moment + timedelta(days=days)).astimezone(HELSINKI).date().isoformat()
+
+
+def test_the_first_reminder_comes_three_days_after_sending_and_once(
+    sent, provider_signatory, workshop_signatory, agreement
+):
+    request = sent()
+    assert remind(request, 2) == 0
+    assert remind(request, 2.99) == 0
+    assert take_mail() == {}
+
+    assert remind(request, 3) == 2
+    messages = take_mail()
+    assert set(messages) == {provider_signatory.email, workshop_signatory.email}
+    reminder = only_mail(messages, provider_signatory)
+    assert reminder.subject == f"Reminder: please sign {agreement.title} ({agreement.reference})"
+    assert (
+        f"has been waiting for your signature for Tredu since {helsinki(request.sent_at)}."
+        in reminder.body_text
+    )
+    assert sign_url(request.signatures[0]) in reminder.body_text.split()
+
+    assert remind(request, 3) == 0
+    assert remind(request, 9.9) == 0
+    assert take_mail() == {}
+    assert claimed(request.signatures[0]) == {"signature_pending_1": day(request.sent_at, 3)}
+
+
+def test_then_weekly_and_never_more_than_four(sent, provider_signatory, workshop_signatory):
+    request = sent()
+    sent_at = request.sent_at
+    for days, number in ((3, 1), (10, 2), (17, 3), (24, 4)):
+        assert remind(request, days) == 2, days
+        assert remind(request, days + 6.9) == 0, days
+        messages = take_mail()
+        assert [len(messages[p.email]) for p in (provider_signatory, workshop_signatory)] == [1, 1]
+        assert f"signature_pending_{number}" in claimed(request.signatures[1])
+
+    for days in (31, 38, 100, 365):
+        assert remind(request, days) == 0
+    assert take_mail() == {}
+    assert claimed(request.signatures[1]) == {
+        "signature_pending_1": day(sent_at, 3),
+        "signature_pending_2": day(sent_at, 10),
+        "signature_pending_3": day(sent_at, 17),
+        "signature_pending_4": day(sent_at, 24),
+    }
+
+
+def test_a_late_first_run_sends_only_the_latest_reminder_due(sent, provider_signatory):
+    request = sent()
+    assert remind(request, 30) == 2
+    assert len(take_mail()[provider_signatory.email]) == 1
+    assert set(claimed(request.signatures[0])) == {f"signature_pending_{n}" for n in (1, 2, 3, 4)}
+
+    assert remind(request, 31) == 0
+    assert remind(request, 60) == 0
+    assert take_mail() == {}
+
+
+def test_a_late_run_between_reminders_sends_the_one_due_and_the_next_comes_on_time(sent, provider_signatory):
+    request = sent()
+    assert remind(request, 12) == 2  # the 2nd, standing for the 1st too
+    assert set(claimed(request.signatures[0])) == {"signature_pending_1", "signature_pending_2"}
+    assert remind(request, 16.9) == 0
+    assert remind(request, 17) == 2
+    assert len(take_mail()[provider_signatory.email]) == 2
+
+
+def test_in_a_sequence_the_next_signatorys_clock_starts_when_the_one_before_signed(
+    sent, provider_signatory, workshop_signatory
+):
+    request = sent(order=SigningOrder.SEQUENTIAL)
+    first, second = request.signatures
+    assert remind(request, 3) == 1
+    assert set(take_mail()) == {provider_signatory.email}
+
+    signed_at = request.sent_at + timedelta(days=5)
+    sign_on(first, signed_at)
+    take_mail()
+    assert remind(request, 7.9) == 0
+    assert remind(request, 8) == 1
+    reminder = only_mail(take_mail(), workshop_signatory)
+    assert f"for Tampereen Työpaja since {helsinki(signed_at)}." in reminder.body_text
+    assert sign_url(second) in reminder.body_text.split()
+
+    assert remind(request, 10) == 0
+    assert remind(request, 15) == 1
+    assert claimed(second) == {
+        "signature_pending_1": day(signed_at, 3),
+        "signature_pending_2": day(signed_at, 10),
+    }
+    assert claimed(first) == {"signature_pending_1": day(request.sent_at, 3)}
+
+
+def test_a_signed_signature_gets_no_reminder(sent, sign, workshop_signatory):
+    request = sent()
+    sign(request.signatures[0])
+    take_mail()
+    assert remind(request, 3) == 1
+    assert set(take_mail()) == {workshop_signatory.email}
+    assert claimed(request.signatures[0]) == {}
+
+
+def test_a_completed_request_gets_no_reminders(sent, sign):
+    request = sent()
+    for signature in request.signatures:
+        sign(signature)
+    take_mail()
+    assert remind(request, 3) == 0 and remind(request, 30) == 0
+    assert take_mail() == {}
+
+
+def test_a_withdrawn_request_gets_no_reminders(sent, drafter):
+    request = sent()
+    operations.withdraw(request, drafter, "Väärä versio lähti.")
+    db.session.commit()
+    take_mail()
+    assert remind(request, 3) == 0 and remind(request, 30) == 0
+    assert take_mail() == {}
+
+
+def test_a_declined_request_gets_no_reminders(sent, provider_signatory):
+    request = sent()
+    operations.decline(request.signatures[0], provider_signatory, "Korvaus puuttuu.")
+    db.session.commit()
+    take_mail()
+    assert remind(request, 3) == 0
+    assert take_mail() == {}
+
+
+def test_a_request_voided_by_an_edit_gets_no_reminders(sent, agreement, drafter):
+    request = sent()
+    edit(agreement, drafter)
+    take_mail()
+    assert remind(request, 3) == 0
+    assert take_mail() == {}
+
+
+def test_a_deactivated_signatory_is_not_reminded(sent, provider_signatory, workshop_signatory):
+    request = sent()
+    provider_signatory.active = False
+    db.session.commit()
+    assert remind(request, 3) == 1
+    assert set(take_mail()) == {workshop_signatory.email}
+
+
+# `flask signatures send-reminders`
+
+
+def test_send_reminders_says_how_many_it_queued(app, sent):
+    request = sent()
+    runner = app.test_cli_runner()
+    assert "Queued 0 signature reminder(s)." in runner.invoke(args=["signatures", "send-reminders"]).output
+    request.sent_at = utcnow() - timedelta(days=3, minutes=1)
+    db.session.commit()
+    assert "Queued 2 signature reminder(s)." in runner.invoke(args=["signatures", "send-reminders"]).output
+    assert "Queued 0 signature reminder(s)." in runner.invoke(args=["signatures", "send-reminders"]).output
