@@ -61,6 +61,9 @@ class BaseConfig:
     #: The public address every mailed link is built on (never the Host header of a request).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    #: Store a PDF beside the .docx when an agreement is sent for signature (needs LibreOffice).
+    SIGNATURE_PDF = os.environ.get("SIGNATURE_PDF", "true").lower() != "false"
+
     PAGE_SIZE = 25
     #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
@@ -89,6 +92,9 @@ class TestingConfig(BaseConfig):
     #: Cheap hashing keeps the suite fast; verification reads the cost from each hash, so this is test-only.
     PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     SERVER_NAME = None
+    #: A LibreOffice start per request sent would add minutes to the suite; the tests of the stored PDF
+    #: switch it on for themselves.
+    SIGNATURE_PDF = False
 
 
 class ProductionConfig(BaseConfig):

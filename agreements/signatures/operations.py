@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from agreements.accounts.models import MembershipRole, User
@@ -77,13 +78,15 @@ def _invited_for_signing(user: User) -> bool:
 
 
 def _frozen_documents(agreement: Agreement) -> dict:
-    """The latest version's .docx, and its PDF when LibreOffice can make one, with their hashes."""
+    """The latest version's .docx, and its PDF when configured and LibreOffice can make one, with hashes."""
     version = agreement.latest_version
     docx = version_document(version)
-    try:
-        pdf = version_pdf(version)
-    except PdfUnavailable:
-        pdf = None
+    pdf = None
+    if current_app.config["SIGNATURE_PDF"]:
+        try:
+            pdf = version_pdf(version)
+        except PdfUnavailable:
+            current_app.logger.warning("%s was sent for signature without a PDF", agreement.reference)
     return {
         "version": version,
         "docx": docx,

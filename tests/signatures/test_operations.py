@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 import re
 import zipfile
 
@@ -14,6 +15,7 @@ from agreements.signatures import operations
 from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
 from agreements.signatures.models import RequestStatus, SignatureMethod, SignatureStatus, SigningOrder
 from agreements.signatures.uploads import MAX_PAPER_BYTES, InvalidUpload, check_pdf
+from agreements.templates_lib.rendering import pdf_available
 from tests.signatures.conftest import EVIDENCE, pdf_bytes
 
 
@@ -23,11 +25,18 @@ def test_sending_freezes_the_latest_version_with_its_hash(send, agreement):
     assert request.version == agreement.latest_version
     assert request.docx[:2] == b"PK"
     assert request.docx_sha256 == hashlib.sha256(request.docx).hexdigest()
-    if request.pdf is not None:
-        assert (
-            request.pdf.startswith(b"%PDF") and request.pdf_sha256 == hashlib.sha256(request.pdf).hexdigest()
-        )
+    assert request.pdf is None  # the suite's configuration leaves the PDF out (SIGNATURE_PDF)
     assert [s.organisation.name for s in request.signatures] == ["Tredu", "Tampereen Työpaja"]
+
+
+@pytest.mark.skipif(
+    not pdf_available() and os.environ.get("CI") != "true", reason="LibreOffice is not installed"
+)
+def test_with_libreoffice_the_pdf_is_frozen_too(app, send, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNATURE_PDF", True)
+    request = send()
+    assert request.pdf.startswith(b"%PDF")
+    assert request.pdf_sha256 == hashlib.sha256(request.pdf).hexdigest()
 
 
 def test_every_party_needs_a_signatory_who_may_sign_for_it(agreement, drafter, provider, workshop, make_user):
