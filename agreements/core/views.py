@@ -11,6 +11,7 @@ from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
 from agreements.organisations.queries import organisation_counts_by_network
 from agreements.reviews.queries import open_requests
+from agreements.signatures.operations import signatures_awaiting
 
 bp = Blueprint("core", __name__)
 
@@ -25,6 +26,7 @@ def home():
         coordinator_networks=_coordinator_networks() if current_user.is_coordinator else None,
         memberships=sorted(current_user.memberships, key=lambda m: m.organisation.name),
         comment_requests=open_requests(current_user, utcnow()),
+        signatures_awaiting=signatures_awaiting(current_user),
     )
 
 

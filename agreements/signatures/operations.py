@@ -140,6 +140,21 @@ def awaiting(request: SignatureRequest) -> list[Signature]:
     return pending
 
 
+def signatures_awaiting(user: User) -> list[Signature]:
+    """The user's signatures that are asked for now, the oldest request first."""
+    query = (
+        db.select(Signature)
+        .join(SignatureRequest)
+        .where(
+            Signature.signatory_id == user.id,
+            Signature.status == SignatureStatus.PENDING,
+            SignatureRequest.status == RequestStatus.PENDING,
+        )
+        .order_by(SignatureRequest.sent_at)
+    )
+    return [signature for signature in db.session.scalars(query) if whose_turn(signature)]
+
+
 def whose_turn(signature: Signature) -> bool:
     """True when the signature may be given now."""
     return signature.request.is_pending and signature in awaiting(signature.request)

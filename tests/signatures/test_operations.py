@@ -190,3 +190,12 @@ def test_only_the_drafter_uploads_paper_copies(send, provider_signatory):
     request = send()
     with pytest.raises(OperationRefused, match="Only editors of the drafting organisation"):
         operations.upload_paper_copy(request.signatures[0], provider_signatory, pdf_bytes())
+
+
+def test_the_home_page_lists_the_signatures_asked_of_the_user(client, login, send, sign, provider_signatory):
+    request = send(order=SigningOrder.SEQUENTIAL)
+    login(client, provider_signatory)
+    home = client.get("/").get_data(as_text=True)
+    assert "Waiting for your signature" in home and f"/signatures/{request.signatures[0].id}/sign" in home
+    sign(request.signatures[0])
+    assert "Waiting for your signature" not in client.get("/").get_data(as_text=True)
