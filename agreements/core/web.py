@@ -68,6 +68,7 @@ def nav_items() -> list[tuple[str, str]]:
         ("core.home", _l("Home")),
         ("agreements.index", _l("Agreements")),
         ("reviews.index", _l("Comment rounds")),
+        ("signatures.verify", _l("Verify a document")),
     ]
     if current_user.is_admin or current_user.is_coordinator:
         items.append(("organisations.index", _l("Organisations")))
