@@ -152,6 +152,8 @@ def test_an_edit_after_sending_voids_the_request_and_its_signatures(send, sign, 
     assert {s.status for s in request.signatures} == {SignatureStatus.VOIDED}
     assert request.signatures[0].signed_at is not None  # the evidence of the void signature stays
     assert agreement.status == AgreementStatus.DRAFT and agreement.current_version_number == 2
+    with pytest.raises(OperationRefused, match="no longer open for signing"):
+        sign(request.signatures[1])
 
 
 def test_a_paper_copy_signs_for_a_party(send, drafter):
