@@ -17,11 +17,14 @@ from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.reviews.models import RoundVisibility
 from agreements.reviews.operations import add_comment, open_round
+from agreements.signatures import operations as signing
+from agreements.signatures.models import SigningOrder
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import pdf_available
 from config import TestingConfig
-from tests.conftest import log_in
+from tests.conftest import PASSWORD, log_in
+from tests.signatures.conftest import pdf_bytes
 from tests.support.template_package import manifest, package
 
 ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (
@@ -36,6 +39,7 @@ ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (
 #: Admin last: an allowed POST may change the shared objects, a refused one must not.
 ROLES = (ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN)
 MEMBERS = (VIEWER, EDITOR, PROVIDER)
+EVIDENCE = signing.Evidence(ip="192.0.2.1", user_agent="matrix")
 
 
 def answers(default: int, anonymous: int = 302, **by_role: int) -> dict[str, int]:
@@ -65,7 +69,9 @@ PDF_STATUS = 200 if pdf_available() else 503
 #: (endpoint, method) -> expected status per role. Objects: the workshop W in Pirkanmaa (the viewer's and
 #: editor's organisation, in the coordinator's network), the coordinator's network, the editor's user page,
 #: W's draft agreement with the provider P (version 1), and an open comment round on it to which P is invited,
-#: with one comment by P's signatory.
+#: with one comment by P's signatory. For signatures: W's second agreement with P, sent by the editor in
+#: parallel to P's signatory and a workshop signatory (not a role here), whose signature ids are P's pending
+#: one; and a third, signed by both (P electronically, W on paper): its certificate and paper copy.
 MATRIX = {
     ("static", "GET"): answers(200, anonymous=200),
     ("core.home", "GET"): EVERYONE_LOGGED_IN,
@@ -164,6 +170,32 @@ MATRIX = {
     # before the round closes and every comment is resolved, only the drafter and administrators
     ("reviews.summary", "GET"): for_roles((EDITOR, ADMIN)),
     ("reviews.summary_docx", "GET"): for_roles((EDITOR, ADMIN)),
+    # agreement_id is the first agreement, which is out for comments: only drafts are sent
+    ("signatures.send", "GET"): for_roles((EDITOR,), ok=409),
+    ("signatures.send", "POST"): for_roles((EDITOR,), ok=409),
+    ("signatures.request_detail", "GET"): for_roles(AGREEMENT_READERS),
+    ("signatures.document", "GET"): for_roles(AGREEMENT_READERS),
+    ("signatures.sign", "GET"): for_roles((PROVIDER,)),  # only the person asked to sign
+    ("signatures.sign", "POST"): for_roles((PROVIDER,)),  # no password: the form again
+    ("signatures.decline", "GET"): for_roles((PROVIDER,)),
+    ("signatures.decline", "POST"): for_roles((PROVIDER,)),  # no reason: the form again
+    ("signatures.upload_paper", "GET"): for_roles((EDITOR,)),
+    ("signatures.upload_paper", "POST"): for_roles((EDITOR,)),  # no file: the form again
+    ("signatures.paper_copy", "GET"): for_roles(AGREEMENT_READERS),
+    ("signatures.withdraw", "GET"): for_roles((EDITOR,)),
+    ("signatures.withdraw", "POST"): for_roles((EDITOR,)),  # no reason: the form again
+    ("signatures.certificate", "GET"): for_roles(AGREEMENT_READERS),
+    ("signatures.certificate_file", "GET"): for_roles(AGREEMENT_READERS),
+    ("signatures.verify", "GET"): EVERYONE_LOGGED_IN,
+    ("signatures.verify", "POST"): EVERYONE_LOGGED_IN,  # no file: the form again
+    ("signatures.history", "GET"): for_roles(AGREEMENT_READERS),
+}
+
+#: Endpoints whose id argument names another object of the world than the argument's own name does.
+OTHER_OBJECTS = {
+    "signatures.paper_copy": {"signature_id": "paper_signature_id"},
+    "signatures.certificate": {"request_id": "signed_request_id"},
+    "signatures.certificate_file": {"request_id": "signed_request_id"},
 }
 
 
@@ -219,6 +251,13 @@ def world(make_organisation, make_user, make_network, make_agreement):
     )
     comment = add_comment(comment_round, users[PROVIDER], "A comment by P.")
     db.session.commit()
+    workshop_signatory = make_user(organisation=workshop, role=MembershipRole.SIGNATORY)
+    second, third = [
+        make_agreement(owner=workshop, providers=[provider], template_version=template_version)
+        for _agreement in range(2)
+    ]
+    signatories = [(provider, users[PROVIDER]), (workshop, workshop_signatory)]
+    signing_values = _signatures(second, third, signatories, users)
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
@@ -233,8 +272,27 @@ def world(make_organisation, make_user, make_network, make_agreement):
         "number": 1,
         "round_id": comment_round.id,
         "comment_id": comment.id,
+        "ext": "docx",
+        **signing_values,
     }
     return users, url_values
+
+
+def _signatures(to_sign, signed_agreement, signatories, users) -> dict:
+    """Send one agreement for signature and have the other signed by both; the objects' ids by URL name."""
+    pending, signed = (
+        signing.send_for_signature(agreement, users[EDITOR], signatories, SigningOrder.PARALLEL)
+        for agreement in (to_sign, signed_agreement)
+    )
+    signing.sign(signed.signatures[0], users[PROVIDER], PASSWORD, users[PROVIDER].name, True, "fi", EVIDENCE)
+    signing.upload_paper_copy(signed.signatures[1], users[EDITOR], pdf_bytes())
+    db.session.commit()
+    return {
+        "request_id": pending.id,
+        "signature_id": pending.signatures[0].id,
+        "signed_request_id": signed.id,
+        "paper_signature_id": signed.signatures[1].id,
+    }
 
 
 def _client_as(app, user):
@@ -249,7 +307,8 @@ def _url(app, endpoint: str, url_values: dict) -> str:
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **{name: url_values[name] for name in rule.arguments})
+        names = OTHER_OBJECTS.get(endpoint, {})
+        return url_for(endpoint, **{name: url_values[names.get(name, name)] for name in rule.arguments})
 
 
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))

@@ -1,0 +1,194 @@
+"""Forms of signing: sending a version for signature, signing, declining, a paper copy, withdrawing."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    FormField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from agreements.accounts.models import User
+from agreements.accounts.operations import find_user_by_email
+from agreements.core.forms import int_or_none, strip
+from agreements.drafting.models import Agreement
+from agreements.organisations.models import Organisation
+from agreements.signatures.models import SigningOrder
+
+#: The signatory choice that invites a new person by e-mail instead of choosing a member.
+INVITE = "invite"
+#: Longest message, decline reason and withdrawal reason, in characters.
+MAX_TEXT = 5_000
+
+
+class PartySignatoryForm(Form):
+    """Who signs for one party: a member signatory, or a new person invited by e-mail; and when."""
+
+    signatory = SelectField(_l("Signatory"), validators=[InputRequired(_l("Choose who signs."))])
+    name = StringField(_l("Name of the new signatory"), filters=[strip], validators=[Length(max=120)])
+    email = EmailField(
+        _l("E-mail address of the new signatory"),
+        filters=[strip],
+        validators=[Length(max=254)],
+        description=_l("Only when inviting a new signatory. They get an invitation to set a password."),
+    )
+    position = SelectField(_l("Turn to sign"), coerce=int_or_none, validators=[Optional()])
+
+    @property
+    def inviting(self) -> bool:
+        return self.signatory.data == INVITE
+
+    def validate_name(self, field) -> None:
+        if self.inviting and not field.data:
+            raise ValidationError(_("Give the new signatory's name."))
+
+    def validate_email(self, field) -> None:
+        if not self.inviting:
+            return
+        if not field.data:
+            raise ValidationError(_("Give the new signatory's e-mail address."))
+        Email(_("Give a valid e-mail address."), check_deliverability=False)(self, field)
+        if find_user_by_email(field.data) is not None:
+            raise ValidationError(
+                _(
+                    "%(email)s already has an account. Choose the person from the list if they are a "
+                    "signatory of this organisation, or ask an administrator to give them the signatory "
+                    "role.",
+                    email=field.data,
+                )
+            )
+
+
+class SendForm(FlaskForm):
+    """The signatories of the parties, the signing order and a message; built by ``send_form``."""
+
+    order = RadioField(
+        _l("Signing order"), choices=SigningOrder.choices(), default=SigningOrder.PARALLEL.value
+    )
+    message = TextAreaField(
+        _l("Message to the signatories"), filters=[strip], validators=[Length(max=MAX_TEXT)]
+    )
+
+    def __init__(self, parties: list[Organisation], candidates: dict[int, list[User]], **kwargs):
+        super().__init__(**kwargs)
+        self.parties = parties
+        self.candidates = candidates
+        positions = [(number, str(number)) for number in range(1, len(parties) + 1)]
+        for number, party in enumerate(parties, start=1):
+            block = self.party_block(party)
+            members = [(str(user.id), user.name) for user in candidates[party.id]]
+            block.signatory.choices = [
+                ("", _("Choose the signatory")),
+                *members,
+                (INVITE, _("Invite a new signatory by e-mail")),
+            ]
+            block.position.choices = positions
+            if block.position.data is None:
+                block.position.data = number
+            if not block.signatory.data and not self.is_submitted() and len(members) == 1:
+                block.signatory.data = members[0][0]
+
+    def party_block(self, party: Organisation) -> PartySignatoryForm:
+        """The signatory fields of one party."""
+        return self[f"party_{party.id}"].form
+
+    @property
+    def sequential(self) -> bool:
+        return self.order.data == SigningOrder.SEQUENTIAL.value
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.sequential:
+            return valid
+        taken = [self.party_block(party).position.data for party in self.parties]
+        for party in self.parties:
+            field = self.party_block(party).position
+            if taken.count(field.data) > 1:
+                field.errors = [*field.errors, _("Give each party a different turn.")]
+                valid = False
+        return valid
+
+    def ordered_parties(self) -> list[Organisation]:
+        """The parties in signing order: by their turns when sequential, as shown when in parallel."""
+        if not self.sequential:
+            return list(self.parties)
+        return sorted(self.parties, key=lambda party: self.party_block(party).position.data)
+
+    def chosen_member(self, party: Organisation) -> User | None:
+        """The member signatory chosen for a party, or None when a new person is invited."""
+        block = self.party_block(party)
+        if block.inviting:
+            return None
+        return next(user for user in self.candidates[party.id] if str(user.id) == block.signatory.data)
+
+
+def send_form(agreement: Agreement, candidates: dict[int, list[User]], **kwargs) -> SendForm:
+    """A send form with a block of signatory fields for each party of the agreement."""
+    blocks = {
+        f"party_{party.id}": FormField(PartySignatoryForm, label=party.name) for party in agreement.parties
+    }
+    form_class = type("AgreementSendForm", (SendForm,), blocks)
+    return form_class(list(agreement.parties), candidates, **kwargs)
+
+
+class SignForm(FlaskForm):
+    """A signature: a fresh password entry, the signer's typed name and the accepted consent text."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password to sign."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    typed_name = StringField(
+        _l("Your name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Type your name to sign.")), Length(max=120)],
+        description=_l("Type your name as it is on your account."),
+        render_kw={"autocomplete": "name"},
+    )
+    consent = BooleanField(validators=[DataRequired(_l("Accept the terms of electronic signing to sign."))])
+
+    def __init__(self, consent_text: str, **kwargs):
+        super().__init__(**kwargs)
+        self.consent.label.text = consent_text
+
+
+class DeclineForm(FlaskForm):
+    """Declining to sign, with the reason the drafter gets."""
+
+    reason = TextAreaField(
+        _l("Why do you decline?"),
+        filters=[strip],
+        validators=[DataRequired(_l("Tell the drafter why you decline.")), Length(max=MAX_TEXT)],
+        description=_l("The drafting workshop gets your reason and can prepare a new version."),
+    )
+
+
+class PaperCopyForm(FlaskForm):
+    """A scan of the agreement signed on paper by one party."""
+
+    scan = FileField(
+        _l("Scanned signed copy (PDF)"),
+        validators=[FileRequired(_l("Choose the PDF file of the signed copy."))],
+        render_kw={"accept": "application/pdf,.pdf"},
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a request, with the reason the signatories get."""
+
+    reason = TextAreaField(
+        _l("Reason for withdrawing"),
+        filters=[strip],
+        validators=[DataRequired(_l("Give the reason for withdrawing the request.")), Length(max=MAX_TEXT)],
+        description=_l("The signatories are told that nothing is to be signed, and why."),
+    )
