@@ -62,7 +62,11 @@ def _check_signatories(agreement: Agreement, signatories: list[tuple[Organisatio
     for organisation, user in signatories:
         if not user.active:
             raise OperationRefused(_("%(name)s cannot sign: the account is deactivated.", name=user.name))
-        if not (is_member_signatory(user, organisation) or _invited_for_signing(user)):
+        if not (
+            is_member_signatory(user, organisation)
+            or _invited_for_signing(user)
+            or _asked_before(user, organisation, agreement)
+        ):
             raise OperationRefused(
                 _(
                     "%(name)s is not a signatory of %(organisation)s.",
@@ -75,6 +79,21 @@ def _check_signatories(agreement: Agreement, signatories: list[tuple[Organisatio
 def _invited_for_signing(user: User) -> bool:
     """A person invited by e-mail to sign: an account without memberships whose password is not set yet."""
     return not user.memberships and not user.password_hash and user.invited_at is not None
+
+
+def _asked_before(user: User, organisation: Organisation, agreement: Agreement) -> bool:
+    """True when an earlier request of this agreement asked the person to sign for this organisation."""
+    query = (
+        db.select(Signature.id)
+        .join(SignatureRequest)
+        .where(
+            SignatureRequest.agreement_id == agreement.id,
+            Signature.organisation_id == organisation.id,
+            Signature.signatory_id == user.id,
+        )
+        .limit(1)
+    )
+    return db.session.scalar(query) is not None
 
 
 def _frozen_documents(agreement: Agreement) -> dict:

@@ -201,3 +201,21 @@ def test_the_home_page_lists_the_signatures_asked_of_the_user(client, login, sen
     assert "Waiting for your signature" in home and f"/signatures/{request.signatures[0].id}/sign" in home
     sign(request.signatures[0])
     assert "Waiting for your signature" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_person_invited_to_sign_can_be_asked_again_on_the_next_request(
+    agreement, drafter, workshop, provider, workshop_signatory
+):
+    from agreements.accounts.operations import invite_user
+    from tests.conftest import PASSWORD
+
+    invited = invite_user("rehtori@example.fi", "Iina Invitoitu", "en", drafter)
+    first = operations.send_for_signature(
+        agreement, drafter, [(provider, invited), (workshop, workshop_signatory)], SigningOrder.PARALLEL
+    )
+    invited.set_password(PASSWORD)  # the invitation link was followed
+    operations.withdraw(first, drafter, "Korjataan liite.")
+    second = operations.send_for_signature(
+        agreement, drafter, [(provider, invited), (workshop, workshop_signatory)], SigningOrder.PARALLEL
+    )
+    assert second.signatures[0].signatory == invited
