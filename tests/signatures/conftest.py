@@ -77,6 +77,35 @@ def sign():
     return make
 
 
+@pytest.fixture
+def completed(send, sign):
+    """A request both parties have signed electronically."""
+    request = send()
+    for signature in request.signatures:
+        sign(signature)
+    return request
+
+
+def edit_agreement(agreement, drafter) -> None:
+    """Save a new version of the agreement with another title, as the drafter."""
+    from agreements.drafting.operations import save_version
+
+    latest = agreement.latest_version
+    save_version(
+        agreement,
+        latest.number,
+        title="Muutettu otsikko",
+        start_date=latest.start_date,
+        end_date=latest.end_date,
+        notice_period_months=latest.notice_period_months,
+        auto_renew=latest.auto_renew,
+        parties=agreement.parties[1:],
+        values=latest.values,
+        actor=drafter,
+    )
+    db.session.commit()
+
+
 def pdf_bytes(pages: int = 1) -> bytes:
     """A small real PDF with blank pages, made with pypdf."""
     from pypdf import PdfWriter

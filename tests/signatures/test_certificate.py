@@ -19,15 +19,6 @@ from agreements.templates_lib.rendering import pdf_available
 from tests.signatures.conftest import EVIDENCE, pdf_bytes
 
 
-@pytest.fixture
-def completed(send, sign):
-    """A request both parties have signed electronically."""
-    request = send()
-    for signature in request.signatures:
-        sign(signature)
-    return request
-
-
 def certificate_url(request, ext=None) -> str:
     return f"/signatures/requests/{request.id}/certificate" + (f".{ext}" if ext else "")
 

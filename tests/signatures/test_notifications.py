@@ -6,12 +6,10 @@ from flask import current_app
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.timeutil import HELSINKI
-from agreements.drafting.operations import save_version
-from agreements.extensions import db
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
 from tests.reviews.test_notifications import only_mail, take_mail
-from tests.signatures.conftest import pdf_bytes
+from tests.signatures.conftest import edit_agreement, pdf_bytes
 
 
 def signatures_url(endpoint: str, **values) -> str:
@@ -31,24 +29,6 @@ def request_url(request) -> str:
 
 def helsinki(moment) -> str:
     return moment.astimezone(HELSINKI).strftime("%-d.%-m.%Y %H.%M")
-
-
-def edit(agreement, drafter) -> None:
-    """Save a new version of the agreement with another title, as the drafter."""
-    latest = agreement.latest_version
-    save_version(
-        agreement,
-        latest.number,
-        title="Muutettu otsikko",
-        start_date=latest.start_date,
-        end_date=latest.end_date,
-        notice_period_months=latest.notice_period_months,
-        auto_renew=latest.auto_renew,
-        parties=agreement.parties[1:],
-        values=latest.values,
-        actor=drafter,
-    )
-    db.session.commit()
 
 
 @pytest.fixture
@@ -229,7 +209,7 @@ def test_an_edit_after_sending_tells_the_signatories_their_signatures_are_void(
     sign(request.signatures[0])
     take_mail()
     sent_title = agreement.title
-    edit(agreement, drafter)
+    edit_agreement(agreement, drafter)
 
     messages = take_mail()
     assert set(messages) == {provider_signatory.email, workshop_signatory.email}

@@ -16,7 +16,7 @@ from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
 from agreements.signatures.models import RequestStatus, SignatureMethod, SignatureStatus, SigningOrder
 from agreements.signatures.uploads import MAX_PAPER_BYTES, InvalidUpload, check_pdf
 from agreements.templates_lib.rendering import pdf_available
-from tests.signatures.conftest import EVIDENCE, pdf_bytes
+from tests.signatures.conftest import EVIDENCE, edit_agreement, pdf_bytes
 
 
 def test_sending_freezes_the_latest_version_with_its_hash(send, agreement):
@@ -130,24 +130,9 @@ def test_a_withdrawn_request_cannot_be_signed(send, sign, drafter):
 
 
 def test_an_edit_after_sending_voids_the_request_and_its_signatures(send, sign, agreement, drafter):
-    from agreements.drafting.operations import save_version
-
     request = send()
     sign(request.signatures[0])
-    latest = agreement.latest_version
-    save_version(
-        agreement,
-        latest.number,
-        title="Muutettu otsikko",
-        start_date=latest.start_date,
-        end_date=latest.end_date,
-        notice_period_months=latest.notice_period_months,
-        auto_renew=latest.auto_renew,
-        parties=agreement.parties[1:],
-        values=latest.values,
-        actor=drafter,
-    )
-    db.session.commit()
+    edit_agreement(agreement, drafter)
     assert request.status == RequestStatus.VOIDED
     assert {s.status for s in request.signatures} == {SignatureStatus.VOIDED}
     assert request.signatures[0].signed_at is not None  # the evidence of the void signature stays

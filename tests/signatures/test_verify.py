@@ -17,15 +17,6 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def completed(send, sign):
-    """A request both parties have signed electronically."""
-    request = send()
-    for signature in request.signatures:
-        sign(signature)
-    return request
-
-
 def check(client, data: bytes, name: str = "sopimus.docx") -> str:
     response = client.post(
         VERIFY, data={"document": (io.BytesIO(data), name)}, content_type="multipart/form-data"
