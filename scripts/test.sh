@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need and run all of them:
 #   ruff (lint and format), the whole pytest suite on SQLite including the Playwright browser tests and
-#   the migration round trip, then the suite again on a fresh PostgreSQL database.
+#   the migration round trip, and side by side with it the suite on a fresh PostgreSQL database.
 # Every stage runs even when an earlier one fails; the exit status is non-zero when any failed.
 # With CI=true an unusable PostgreSQL or Chromium is a failure; elsewhere those parts are skipped with a warning.
 set -euo pipefail
@@ -100,8 +100,21 @@ ensure_libreoffice
 compile_translations
 
 stage "Lint and format check (ruff)" lint
+# The SQLite and PostgreSQL runs share nothing, so they run side by side, one per core; the PostgreSQL
+# run's output is shown after the SQLite run's, and its failures count the same.
+PG_LOG=$(mktemp)
+(
+    FAILED=()
+    postgres_stage
+    [ "${#FAILED[@]}" -eq 0 ]
+) >"$PG_LOG" 2>&1 &
+PG_PID=$!
 stage "Tests on SQLite (whole suite: browser tests and migration round trip included)" run_pytest
-postgres_stage
+PG_STATUS=0
+wait "$PG_PID" || PG_STATUS=$?
+cat "$PG_LOG"
+rm -f "$PG_LOG"
+[ "$PG_STATUS" -eq 0 ] || FAILED+=("Tests on PostgreSQL (see its output above)")
 
 echo
 if [ "${#FAILED[@]}" -gt 0 ]; then
