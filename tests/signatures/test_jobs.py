@@ -12,8 +12,8 @@ from agreements.signatures import jobs, operations
 from agreements.signatures.models import SigningOrder
 from tests.conftest import PASSWORD
 from tests.reviews.test_notifications import only_mail, take_mail
-from tests.signatures.conftest import EVIDENCE
-from tests.signatures.test_notifications import edit, helsinki, sign_url
+from tests.signatures.conftest import EVIDENCE, edit_agreement
+from tests.signatures.test_notifications import helsinki, sign_url
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_a_declined_request_gets_no_reminders(sent, provider_signatory):
 
 def test_a_request_voided_by_an_edit_gets_no_reminders(sent, agreement, drafter):
     request = sent()
-    edit(agreement, drafter)
+    edit_agreement(agreement, drafter)
     take_mail()
     assert remind(request, 3) == 0
     assert take_mail() == {}
