@@ -1,8 +1,19 @@
 """Request-wide wiring: locale, login loading, error pages, template helpers, security headers."""
 
+import io
 from urllib.parse import urlencode
 
-from flask import Flask, abort, current_app, has_request_context, render_template, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -147,4 +158,11 @@ def _security_headers(response):
     )
     if request.endpoint and request.endpoint.startswith(("accounts.", "users_admin.")):
         response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def send_download(data: bytes, media_type: str, filename: str):
+    """Bytes as a private, uncached attachment named ``filename`` (RFC 6266, with an ASCII fallback)."""
+    response = send_file(io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,11 +1,10 @@
 """Reading views: preview, .docx and PDF downloads, version history and the redline between versions."""
 
-import io
-
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from agreements.core.i18n import ui_language
+from agreements.core.web import send_download
 from agreements.drafting import diff
 from agreements.drafting.blueprint import bp
 from agreements.drafting.documents import MEDIA_TYPES, document_filename, version_document, version_pdf
@@ -44,14 +43,7 @@ def preview(agreement_id: int):
 
 def send_document(agreement: Agreement, version: AgreementVersion, data: bytes, extension: str):
     """A version's document as a private, uncached download (also used by the comment round pages)."""
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=MEDIA_TYPES[extension],
-        as_attachment=True,
-        download_name=document_filename(agreement, version, extension),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(data, MEDIA_TYPES[extension], document_filename(agreement, version, extension))
 
 
 @bp.get("/<int:agreement_id>/versions/<int:number>.docx")

@@ -18,9 +18,7 @@ from agreements.accounts.models import User
 from agreements.reviews import queries
 from agreements.reviews.models import Comment, CommentRound
 from agreements.reviews.sections import section_titles
-
-#: Characters XML 1.0 cannot hold; a comment pasted from elsewhere may contain them.
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from agreements.templates_lib.rendering import word_text
 
 
 @dataclass(frozen=True)
@@ -207,10 +205,6 @@ def summary_filename(summary: Summary) -> str:
     return f"{summary.reference}_{words.strip('_')}.docx"
 
 
-def _text(value: str) -> str:
-    return _NOT_IN_XML.sub("", value or "")
-
-
 def _when(value: datetime | None) -> str:
     """A moment as the pages show it (Helsinki time), through the same Jinja filter."""
     return current_app.jinja_env.filters["datetime"](value)
@@ -218,19 +212,19 @@ def _when(value: datetime | None) -> str:
 
 def _multiline(document, text: str, style: str | None = None) -> None:
     """One paragraph per line of ``text``, so the line breaks a user typed are kept."""
-    for line in _text(text).split("\n"):
+    for line in word_text(text).split("\n"):
         document.add_paragraph(line, style=style)
 
 
 def _fact(document, name: str, value: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{name}: ").bold = True
-    paragraph.add_run(_text(value))
+    paragraph.add_run(word_text(value))
 
 
 def _docx_header(document, summary: Summary) -> None:
     document.add_heading(_("Summary report"), level=0)
-    document.add_paragraph(_text(f"{summary.reference} · {summary.title}"))
+    document.add_paragraph(word_text(f"{summary.reference} · {summary.title}"))
     if not summary.final:
         _fact(document, _("Draft"), " ".join(summary.draft_reasons()))
     document.add_heading(_("The comment round"), level=1)
@@ -255,12 +249,12 @@ def _docx_answers(document, summary: Summary) -> None:
     for answer in summary.answers:
         name = _("%(name)s (invited personally)", name=answer.name) if answer.personal else answer.name
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = _text(name), answer.status
+        cells[0].text, cells[1].text = word_text(name), answer.status
 
 
 def _docx_entry(document, entry: Entry) -> None:
-    document.add_heading(_text(entry.speaker), level=3)
-    document.add_paragraph(_text(f"{entry.author} · {_when(entry.created_at)}"))
+    document.add_heading(word_text(entry.speaker), level=3)
+    document.add_paragraph(word_text(f"{entry.author} · {_when(entry.created_at)}"))
     _multiline(document, entry.body)
     _fact(document, _("Resolution"), entry.resolution or _("No resolution yet"))
     if entry.resolution:
@@ -275,7 +269,7 @@ def _docx_sections(document, summary: Summary) -> None:
     document.add_heading(_("Comments"), level=1)
     for section in summary.sections:
         title = f"{section.title} ({_('views asked')})" if section.asked else section.title
-        document.add_heading(_text(title), level=2)
+        document.add_heading(word_text(title), level=2)
         if not section.entries:
             document.add_paragraph(_("No comments on this part."))
         for entry in section.entries:
@@ -285,7 +279,7 @@ def _docx_sections(document, summary: Summary) -> None:
 def summary_docx(summary: Summary) -> bytes:
     """The summary report as a Word document, with real heading styles and a table of the answers."""
     document = docx.Document()
-    document.core_properties.title = _text(f"{_('Summary report')} {summary.reference}")
+    document.core_properties.title = word_text(f"{_('Summary report')} {summary.reference}")
     document.core_properties.language = summary.language
     _docx_header(document, summary)
     _docx_answers(document, summary)

@@ -1,11 +1,10 @@
 """Summary report views: the vastineraportti of a comment round as a page and as a .docx."""
 
-import io
-
-from flask import render_template, send_file
+from flask import render_template
 from flask_login import current_user, login_required
 
 from agreements.core.i18n import ui_language
+from agreements.core.web import send_download
 from agreements.drafting.documents import MEDIA_TYPES
 from agreements.policy import can_view_summary, load_or_404
 from agreements.reviews.blueprint import bp
@@ -28,11 +27,4 @@ def summary_docx_download(round_id: int):
     """Download the round's summary report as a Word document in the interface language."""
     comment_round = load_or_404(CommentRound, round_id, can_view_summary)
     report = build_summary(comment_round, ui_language(), current_user)
-    response = send_file(
-        io.BytesIO(summary_docx(report)),
-        mimetype=MEDIA_TYPES["docx"],
-        as_attachment=True,
-        download_name=summary_filename(report),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(summary_docx(report), MEDIA_TYPES["docx"], summary_filename(report))

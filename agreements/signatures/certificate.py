@@ -1,179 +1,31 @@
 """Read models of a signed agreement's evidence: the certificate of completion of a signature request (a
-page, a .docx and a PDF), the agreement's history from its audit hash chain, what its page shows once
-signed, and which signed document an uploaded file is.
-
-Audit events are described by one translated sentence per action; their raw details are never shown,
-since they may hold comment texts or reasons meant for fewer readers.
-"""
+page, a .docx and a PDF), what the agreement's page shows once signed, and which signed document an
+uploaded file is. The agreement's history is in history.py."""
 
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import docx
-from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from agreements.accounts.models import MembershipRole, User
-from agreements.core.audit import AuditChainHead, AuditEvent, chain_of, verify_chain
+from agreements.accounts.models import MembershipRole
+from agreements.core.audit import AuditEvent
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.queries import VALIDITY_CHOICES, validity_of
 from agreements.extensions import db
-from agreements.reviews.models import Comment, CommentRound, RoundVisibility
-from agreements.reviews.queries import thread_root
+from agreements.signatures.history import HistoryEntry, Moment, chain_events, history_entries, moment_of
 from agreements.signatures.models import RequestStatus, Signature, SignatureMethod, SignatureRequest
 from agreements.signatures.operations import INVITED_SIGNATORY
-from agreements.templates_lib.rendering import convert_to_pdf
-
-#: Characters XML 1.0 cannot hold; a name or user agent may contain them.
-_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-#: What each recorded action means, as the history and the certificate say it; others show their key.
-ACTION_DESCRIPTIONS = {
-    "agreement.create": _l("Created the agreement"),
-    "agreement.save": _l("Saved a new version"),
-    "agreement.open_for_comments": _l("Opened the agreement for comments"),
-    "agreement.cancel": _l("Cancelled the agreement"),
-    "agreement.send_for_signature": _l("Sent the agreement for signature"),
-    "agreement.mark_signed": _l("The agreement became signed"),
-    "agreement.return_to_draft": _l("The agreement returned to draft"),
-    "agreement.terminate": _l("Terminated the agreement"),
-    "agreement.supersede": _l("Marked the agreement as superseded"),
-    "comment_round.open": _l("Opened a comment round"),
-    "comment_round.close": _l("Closed a comment round"),
-    "comment_round.share_summary": _l("Shared the summary report of a comment round"),
-    "comment_round.no_comments": _l("Answered a comment round with no comments"),
-    "comment.add": _l("Commented in a comment round"),
-    "comment.edit": _l("Edited a comment"),
-    "comment.withdraw": _l("Withdrew a comment"),
-    "comment.resolve": _l("Resolved a comment"),
-    "signature_request.send": _l("Froze a version and asked the parties to sign it"),
-    "signature_request.completed": _l("Every party has signed: the signature request is complete"),
-    "signature_request.declined": _l("The signature request ended in a decline"),
-    "signature_request.withdrawn": _l("Withdrew the signature request"),
-    "signature_request.voided": _l("The signature request became void: the agreement was edited"),
-    "signature.sign": _l("Signed electronically for a party"),
-    "signature.decline": _l("Declined to sign"),
-    "signature.paper": _l("Uploaded a party's signed paper copy"),
-}
+from agreements.templates_lib.rendering import convert_to_pdf, word_text
 
 #: Lifecycle moves that belong to a signature request's story.
 _SIGNING_MOVES = {"agreement.send_for_signature", "agreement.mark_signed"}
 
 #: Statuses of an agreement that every party has signed.
 SIGNED_STATUSES = frozenset({AgreementStatus.SIGNED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED})
-
-
-def describe(action: str) -> str:
-    """A recorded action in words, or its key when it has no description."""
-    description = ACTION_DESCRIPTIONS.get(action)
-    return str(description) if description is not None else action
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One audit event as a reader sees it: when, who, what, and where it is in the hash chain."""
-
-    seq: int
-    created_at: datetime
-    actor: str
-    action: str
-    description: str
-    hash: str
-
-    @property
-    def moment(self) -> "Moment":
-        return _moment(self.created_at)
-
-
-def _chain_events(agreement: Agreement) -> list[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.chain == chain_of(agreement)).order_by(AuditEvent.seq)
-    return list(db.session.scalars(query))
-
-
-def _entries(events: list[AuditEvent]) -> list[HistoryEntry]:
-    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
-    return [
-        HistoryEntry(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor=names.get(event.actor_id) or _("The service"),
-            action=event.action,
-            description=describe(event.action),
-            hash=event.hash,
-        )
-        for event in events
-    ]
-
-
-@dataclass(frozen=True)
-class History:
-    """An agreement's history as one reader may see it, and whether its hash chain is intact."""
-
-    #: Newest first; at most the number asked for.
-    entries: list[HistoryEntry]
-    intact: bool
-    #: How many events the reader may see in all.
-    total: int
-
-
-def _participant(event: AuditEvent) -> tuple[CommentRound | None, int | None, int | None]:
-    """The round, organisation and person an invitee's comment or answer event concerns."""
-    if event.object_type == Comment.__tablename__:
-        comment = db.session.get(Comment, event.object_id)
-        if comment is None:
-            return None, None, None
-        root = thread_root(comment)
-        return comment.round, root.author_organisation_id, root.author_id
-    comment_round = db.session.get(CommentRound, event.object_id)
-    details = event.details if isinstance(event.details, dict) else {}  # a tampered event may hold anything
-    return comment_round, details.get("organisation"), event.actor_id
-
-
-def _may_see(reader: User, agreement: Agreement, event: AuditEvent) -> bool:
-    """Every reader of the agreement sees its events, except that in a round whose comments only the
-    drafting organisation sees, an invitee's comment or answer shows to the drafting organisation,
-    administrators and that invitee's own organisation, as the comments themselves do."""
-    concerns_invitee = (
-        event.object_type == Comment.__tablename__ or event.action == "comment_round.no_comments"
-    )
-    if not concerns_invitee or reader.is_admin or agreement.owner_id in reader.organisation_ids():
-        return True
-    comment_round, organisation_id, person_id = _participant(event)
-    if comment_round is None:
-        return False
-    return (
-        comment_round.visibility == RoundVisibility.ALL_INVITEES
-        or person_id == reader.id
-        or organisation_id in reader.organisation_ids()
-    )
-
-
-def agreement_history(agreement: Agreement, reader: User, limit: int | None = None) -> History:
-    """The agreement's audit events ``reader`` may see, newest first, and whether the whole chain verifies."""
-    events = _chain_events(agreement)
-    head = db.session.get(AuditChainHead, chain_of(agreement))
-    shown = [event for event in reversed(events) if _may_see(reader, agreement, event)]
-    return History(_entries(shown[:limit]), not verify_chain(events, head), len(shown))
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A moment as evidence gives it: UTC to the second, and the same in Helsinki time."""
-
-    utc: str
-    helsinki: str
-
-
-def _moment(value: datetime) -> Moment:
-    return Moment(
-        value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), format_datetime(value, "d.M.yyyy HH.mm.ss")
-    )
 
 
 @dataclass(frozen=True)
@@ -274,7 +126,7 @@ def _certificate_signature(signature: Signature) -> CertificateSignature:
         role=_role(signature),
         method=signature.method.title,
         paper=signature.method == SignatureMethod.PAPER,
-        signed_at=_moment(signature.signed_at),
+        signed_at=moment_of(signature.signed_at),
         ip=signature.ip,
         user_agent=signature.user_agent,
         document_sha256=signature.document_sha256,
@@ -287,7 +139,7 @@ def _certificate_signature(signature: Signature) -> CertificateSignature:
 
 def _request_events(request: SignatureRequest) -> list[AuditEvent]:
     """The events of the request and its signatures, with the lifecycle moves just before and after."""
-    events = _chain_events(request.agreement)
+    events = chain_events(request.agreement)
     signature_ids = {signature.id for signature in request.signatures}
     own = [
         event
@@ -315,13 +167,13 @@ def build_certificate(request: SignatureRequest, language: str) -> Certificate:
         version_number=request.version.number,
         docx_sha256=request.docx_sha256,
         pdf_sha256=request.pdf_sha256,
-        sent_at=_moment(request.sent_at),
-        completed_at=_moment(request.closed_at),
+        sent_at=moment_of(request.sent_at),
+        completed_at=moment_of(request.closed_at),
         parties=[
             CertificateParty(s.organisation.name, s.organisation.business_id) for s in request.signatures
         ],
         signatures=[_certificate_signature(signature) for signature in request.signatures],
-        events=_entries(_request_events(request)),
+        events=history_entries(_request_events(request)),
     )
 
 
@@ -331,17 +183,13 @@ def certificate_filename(certificate: Certificate, extension: str) -> str:
     return f"{certificate.reference}_{words}.{extension}"
 
 
-def _text(value: str | None) -> str:
-    return _NOT_IN_XML.sub("", value or "")
-
-
 def _table(document, rows: list[tuple[str, str]]) -> None:
     """A two-column table of names and values, names in bold."""
     table = document.add_table(rows=0, cols=2, style="Table Grid")
     for name, value in rows:
         cells = table.add_row().cells
         cells[0].paragraphs[0].add_run(name).bold = True
-        cells[1].text = _text(value)
+        cells[1].text = word_text(value)
 
 
 def _header_rows(certificate: Certificate) -> list[tuple[str, str]]:
@@ -366,13 +214,13 @@ def _docx_events(document, certificate: Certificate) -> None:
     for entry in certificate.events:
         cells = table.add_row().cells
         cells[0].text = entry.moment.helsinki
-        cells[1].text, cells[2].text, cells[3].text = _text(entry.actor), entry.description, entry.hash
+        cells[1].text, cells[2].text, cells[3].text = word_text(entry.actor), entry.description, entry.hash
 
 
 def certificate_docx(certificate: Certificate) -> bytes:
     """The certificate of completion as a Word document: the agreement, parties, signatures and events."""
     document = docx.Document()
-    document.core_properties.title = _text(f"{_('Certificate of completion')} {certificate.reference}")
+    document.core_properties.title = word_text(f"{_('Certificate of completion')} {certificate.reference}")
     document.core_properties.language = certificate.language
     document.add_heading(_("Certificate of completion"), level=0)
     document.add_paragraph(
@@ -383,7 +231,7 @@ def certificate_docx(certificate: Certificate) -> bytes:
     _table(document, [(party.name, party.business_id) for party in certificate.parties])
     document.add_heading(_("Signatures"), level=1)
     for signature in certificate.signatures:
-        document.add_heading(_text(signature.organisation), level=2)
+        document.add_heading(word_text(signature.organisation), level=2)
         _table(document, [(row.name, row.value) for row in signature.evidence()])
     _docx_events(document, certificate)
     buffer = io.BytesIO()

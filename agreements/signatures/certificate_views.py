@@ -2,9 +2,8 @@
 agreement's history from its audit hash chain."""
 
 import hashlib
-import io
 
-from flask import abort, current_app, render_template, send_file
+from flask import abort, current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,10 +12,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
 
 from agreements.core.i18n import ui_language
+from agreements.core.web import send_download
 from agreements.drafting.documents import MEDIA_TYPES
 from agreements.drafting.models import Agreement
 from agreements.policy import can_view_agreement, can_view_signature_request, load_or_404
 from agreements.signatures import certificate as certificates
+from agreements.signatures import history as histories
 from agreements.signatures.blueprint import bp
 from agreements.signatures.models import RequestStatus, SignatureRequest
 from agreements.templates_lib.rendering import PdfUnavailable
@@ -86,14 +87,7 @@ def certificate_file(request_id: int, ext: str):
                 "signatures/certificate_pdf_unavailable.html", signature_request=signature_request
             )
             return page, 503
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=MEDIA_TYPES[ext],
-        as_attachment=True,
-        download_name=certificates.certificate_filename(report, ext),
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_download(data, MEDIA_TYPES[ext], certificates.certificate_filename(report, ext))
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -117,7 +111,7 @@ def history(agreement_id: int):
     return render_template(
         "signatures/history.html",
         agreement=agreement,
-        history=certificates.agreement_history(agreement, current_user),
+        history=histories.agreement_history(agreement, current_user),
     )
 
 
@@ -128,6 +122,6 @@ def signed_agreement(agreement: Agreement) -> certificates.SignedAgreement | Non
 
 
 @bp.app_template_global()
-def recent_history(agreement: Agreement) -> certificates.History:
+def recent_history(agreement: Agreement) -> histories.History:
     """The latest events of the agreement's history the current user may see, for the agreement's page."""
-    return certificates.agreement_history(agreement, current_user, limit=RECENT_EVENTS)
+    return histories.agreement_history(agreement, current_user, limit=RECENT_EVENTS)

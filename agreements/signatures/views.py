@@ -1,9 +1,7 @@
 """Signature views: sending a version for signature, the request's page, signing, declining, paper copies,
 withdrawing, and the frozen documents."""
 
-import io
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,9 +10,10 @@ from agreements.accounts.operations import invite_user
 from agreements.accounts.queries import active_members
 from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
+from agreements.core.web import send_download
 from agreements.drafting import lifecycle
 from agreements.drafting.document_views import send_document
-from agreements.drafting.documents import document_filename
+from agreements.drafting.documents import MEDIA_TYPES, document_filename
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db, limiter
 from agreements.organisations.models import Organisation
@@ -319,14 +318,8 @@ def paper_copy(signature_id: int):
         abort(404)
     signature_request = signature.request
     name = document_filename(signature_request.agreement, signature_request.version, "pdf")
-    response = send_file(
-        io.BytesIO(signature.paper_pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=name.removesuffix(".pdf") + f"_signed_{signature.position}.pdf",
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    filename = name.removesuffix(".pdf") + f"_signed_{signature.position}.pdf"
+    return send_download(signature.paper_pdf, MEDIA_TYPES["pdf"], filename)
 
 
 @bp.route("/requests/<int:request_id>/withdraw", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ code, and without autoescape a ``<`` or ``&`` in a value would silently corrupt 
 """
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -177,3 +178,12 @@ def _is_header_row(row) -> bool:
     properties = row._tr.trPr
     marker = properties.find(qn("w:tblHeader")) if properties is not None else None
     return marker is not None and marker.get(qn("w:val"), "true") not in ("0", "false")
+
+
+#: Characters XML 1.0 cannot hold; a pasted comment, a name or a user agent may contain them.
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def word_text(value: str | None) -> str:
+    """Text that a Word document can hold: characters XML 1.0 cannot are left out."""
+    return _NOT_IN_XML.sub("", value or "")

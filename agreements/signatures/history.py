@@ -1,0 +1,161 @@
+"""An agreement's history as a reader sees it: its audit hash chain's events, newest first, described in
+words, and whether the chain is intact.
+
+Audit events are described by one translated sentence per action; their raw details are never shown,
+since they may hold comment texts or reasons meant for fewer readers.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from agreements.accounts.models import User
+from agreements.core.audit import AuditChainHead, AuditEvent, chain_of, verify_chain
+from agreements.drafting.models import Agreement
+from agreements.extensions import db
+from agreements.reviews.models import Comment, CommentRound, RoundVisibility
+from agreements.reviews.queries import thread_root
+
+#: What each recorded action means, as the history and the certificate say it; others show their key.
+ACTION_DESCRIPTIONS = {
+    "agreement.create": _l("Created the agreement"),
+    "agreement.save": _l("Saved a new version"),
+    "agreement.open_for_comments": _l("Opened the agreement for comments"),
+    "agreement.cancel": _l("Cancelled the agreement"),
+    "agreement.send_for_signature": _l("Sent the agreement for signature"),
+    "agreement.mark_signed": _l("The agreement became signed"),
+    "agreement.return_to_draft": _l("The agreement returned to draft"),
+    "agreement.terminate": _l("Terminated the agreement"),
+    "agreement.supersede": _l("Marked the agreement as superseded"),
+    "comment_round.open": _l("Opened a comment round"),
+    "comment_round.close": _l("Closed a comment round"),
+    "comment_round.share_summary": _l("Shared the summary report of a comment round"),
+    "comment_round.no_comments": _l("Answered a comment round with no comments"),
+    "comment.add": _l("Commented in a comment round"),
+    "comment.edit": _l("Edited a comment"),
+    "comment.withdraw": _l("Withdrew a comment"),
+    "comment.resolve": _l("Resolved a comment"),
+    "signature_request.send": _l("Froze a version and asked the parties to sign it"),
+    "signature_request.completed": _l("Every party has signed: the signature request is complete"),
+    "signature_request.declined": _l("The signature request ended in a decline"),
+    "signature_request.withdrawn": _l("Withdrew the signature request"),
+    "signature_request.voided": _l("The signature request became void: the agreement was edited"),
+    "signature.sign": _l("Signed electronically for a party"),
+    "signature.decline": _l("Declined to sign"),
+    "signature.paper": _l("Uploaded a party's signed paper copy"),
+}
+
+
+def describe(action: str) -> str:
+    """A recorded action in words, or its key when it has no description."""
+    description = ACTION_DESCRIPTIONS.get(action)
+    return str(description) if description is not None else action
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audit event as a reader sees it: when, who, what, and where it is in the hash chain."""
+
+    seq: int
+    created_at: datetime
+    actor: str
+    action: str
+    description: str
+    hash: str
+
+    @property
+    def moment(self) -> "Moment":
+        return moment_of(self.created_at)
+
+
+def chain_events(agreement: Agreement) -> list[AuditEvent]:
+    """Every event of the agreement's hash chain, in chain order."""
+    query = select(AuditEvent).where(AuditEvent.chain == chain_of(agreement)).order_by(AuditEvent.seq)
+    return list(db.session.scalars(query))
+
+
+def history_entries(events: list[AuditEvent]) -> list[HistoryEntry]:
+    """The events as readers see them, with the actors' names read in one query."""
+    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
+    return [
+        HistoryEntry(
+            seq=event.seq,
+            created_at=event.created_at,
+            actor=names.get(event.actor_id) or _("The service"),
+            action=event.action,
+            description=describe(event.action),
+            hash=event.hash,
+        )
+        for event in events
+    ]
+
+
+@dataclass(frozen=True)
+class History:
+    """An agreement's history as one reader may see it, and whether its hash chain is intact."""
+
+    #: Newest first; at most the number asked for.
+    entries: list[HistoryEntry]
+    intact: bool
+    #: How many events the reader may see in all.
+    total: int
+
+
+def _participant(event: AuditEvent) -> tuple[CommentRound | None, int | None, int | None]:
+    """The round, organisation and person an invitee's comment or answer event concerns."""
+    if event.object_type == Comment.__tablename__:
+        comment = db.session.get(Comment, event.object_id)
+        if comment is None:
+            return None, None, None
+        root = thread_root(comment)
+        return comment.round, root.author_organisation_id, root.author_id
+    comment_round = db.session.get(CommentRound, event.object_id)
+    details = event.details if isinstance(event.details, dict) else {}  # a tampered event may hold anything
+    return comment_round, details.get("organisation"), event.actor_id
+
+
+def _may_see(reader: User, agreement: Agreement, event: AuditEvent) -> bool:
+    """Every reader of the agreement sees its events, except that in a round whose comments only the
+    drafting organisation sees, an invitee's comment or answer shows to the drafting organisation,
+    administrators and that invitee's own organisation, as the comments themselves do."""
+    concerns_invitee = (
+        event.object_type == Comment.__tablename__ or event.action == "comment_round.no_comments"
+    )
+    if not concerns_invitee or reader.is_admin or agreement.owner_id in reader.organisation_ids():
+        return True
+    comment_round, organisation_id, person_id = _participant(event)
+    if comment_round is None:
+        return False
+    return (
+        comment_round.visibility == RoundVisibility.ALL_INVITEES
+        or person_id == reader.id
+        or organisation_id in reader.organisation_ids()
+    )
+
+
+def agreement_history(agreement: Agreement, reader: User, limit: int | None = None) -> History:
+    """The agreement's audit events ``reader`` may see, newest first, and whether the whole chain verifies."""
+    events = chain_events(agreement)
+    head = db.session.get(AuditChainHead, chain_of(agreement))
+    shown = [event for event in reversed(events) if _may_see(reader, agreement, event)]
+    return History(history_entries(shown[:limit]), not verify_chain(events, head), len(shown))
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment as evidence gives it: UTC to the second, and the same in Helsinki time."""
+
+    utc: str
+    helsinki: str
+
+
+def moment_of(value: datetime) -> Moment:
+    """A moment in UTC and in Helsinki time, to the second."""
+    return Moment(
+        value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), format_datetime(value, "d.M.yyyy HH.mm.ss")
+    )
