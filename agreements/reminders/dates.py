@@ -1,0 +1,37 @@
+"""The dates an agreement's reminders and renewal turn on: notice deadline, term length, the next term."""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months; the 31st becomes the last day of a shorter month."""
+    return day + relativedelta(months=months)
+
+
+def notice_deadline(end_date: date | None, notice_period_months: int) -> date | None:
+    """The last day on which notice can be given so that the agreement ends at ``end_date``."""
+    if end_date is None:
+        return None
+    return add_months(end_date, -notice_period_months)
+
+
+def term_months(start_date: date, end_date: date) -> int:
+    """The agreement's term in whole months (at least one), e.g. 1.1.–31.12. is 12."""
+    span = relativedelta(end_date + timedelta(days=1), start_date)
+    return max(1, span.years * 12 + span.months + (1 if span.days >= 15 else 0))
+
+
+def next_term(start_date: date, end_date: date) -> tuple[date, date]:
+    """The term that follows: it starts the day after ``end_date`` and is as many months long."""
+    months = term_months(start_date, end_date)
+    start = end_date + timedelta(days=1)
+    return start, add_months(start, months) - timedelta(days=1)
+
+
+def end_after_notice(notice_given_on: date, notice_period_months: int, end_date: date | None) -> date:
+    """When an agreement given notice on ``notice_given_on`` ends: after the notice period, or at its own
+    end date if that comes first."""
+    after_notice = add_months(notice_given_on, notice_period_months)
+    return min(after_notice, end_date) if end_date is not None else after_notice
