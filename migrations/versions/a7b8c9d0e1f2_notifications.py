@@ -1,6 +1,6 @@
-"""reminders renewal notifications
+"""notifications
 
-Revision ID: f6a7b8c9d0e1
+Revision ID: a7b8c9d0e1f2
 Revises: e5f6a7b8c9d0
 Create Date: 2026-11-23 09:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 
 # revision identifiers, used by Alembic.
-revision = "f6a7b8c9d0e1"
+revision = "a7b8c9d0e1f2"
 down_revision = "e5f6a7b8c9d0"
 branch_labels = None
 depends_on = None
