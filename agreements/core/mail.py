@@ -56,20 +56,30 @@ class OutboxMessage(db.Model):
     __table_args__ = (CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_iff_sent_at"),)
 
 
-def queue_mail(to_address: str, template: str, locale: str, caused_by=None, **context) -> OutboxMessage:
-    """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it."""
+def render_mail(template: str, locale: str, **context) -> tuple[str, str]:
+    """Render ``templates/mail/<template>.txt`` in ``locale``: (subject from the first line, body text)."""
     with force_locale(locale):
         rendered = render_template(f"mail/{template}.txt", **context)
     subject, _, body = rendered.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def queue_rendered(to_address: str, subject: str, body_text: str, caused_by=None) -> OutboxMessage:
+    """Queue a message whose subject and body are already rendered."""
     message = OutboxMessage(
         to_address=to_address,
-        subject=subject.strip(),
-        body_text=body.strip() + "\n",
+        subject=subject,
+        body_text=body_text,
         caused_by_id=caused_by.id if caused_by is not None else None,
     )
     db.session.add(message)
     g.mail_queued = True
     return message
+
+
+def queue_mail(to_address: str, template: str, locale: str, caused_by=None, **context) -> OutboxMessage:
+    """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it."""
+    return queue_rendered(to_address, *render_mail(template, locale, **context), caused_by=caused_by)
 
 
 def queue_user_mail(user, template: str, caused_by=None, **context) -> OutboxMessage:
