@@ -15,6 +15,21 @@ class ConfigError(RuntimeError):
     """Raised when a configuration cannot run safely."""
 
 
+def _env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Day counts from an environment variable such as ``"90,30,7"``; an empty value switches them off."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+
+
+def _env_seconds(name: str, default: str) -> tuple[timedelta, ...]:
+    """Durations from an environment variable in seconds, such as ``"60,300,900"``."""
+    return tuple(
+        timedelta(seconds=int(part)) for part in os.environ.get(name, default).split(",") if part.strip()
+    )
+
+
 def _env_flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -54,15 +69,49 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
 
-    #: How queued mail leaves the outbox: "files" writes .eml files and logs them, "none" keeps it queued.
+    #: How queued mail leaves the outbox: "smtp" to MAIL_SERVER (from the scheduler process), "files" writes
+    #: .eml files and logs them (development, straight after the request), "none" keeps it queued.
     MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "files")
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Sopimuspolku <noreply@sopimuspolku.invalid>")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    #: "starttls" (port 587), "tls" (port 465) or "none".
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "starttls")
+    #: Log in to the mail server only when a username is set.
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    #: Seconds to wait for the mail server before the attempt counts as failed (and is retried).
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    #: How long a delivery run holds a message it is sending; another run takes it only after that.
+    MAIL_LEASE = timedelta(seconds=int(os.environ.get("MAIL_LEASE", 300)))
+    #: Waits before each retry after a temporary failure (4xx, no connection); when used up, the mail fails.
+    MAIL_RETRY_DELAYS = _env_seconds("MAIL_RETRY_DELAYS", "60,300,900,3600,14400,43200")
     #: The public address every mailed link is built on (never the Host header of a request).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     #: Store a PDF beside the .docx when an agreement is sent for signature (needs LibreOffice).
     SIGNATURE_PDF = os.environ.get("SIGNATURE_PDF", "true").lower() != "false"
+
+    #: Default reminder days per kind; each agreement may set its own. See agreements/reminders/models.py.
+    REMINDER_DAYS = {
+        "signature_pending": _env_days("REMINDER_DAYS_SIGNATURE_PENDING", (3, 10, 17, 24)),
+        "comment_deadline": _env_days("REMINDER_DAYS_COMMENT_DEADLINE", (3, 1)),
+        "notice_deadline": _env_days("REMINDER_DAYS_NOTICE_DEADLINE", (90, 30, 7)),
+        "end_of_validity": _env_days("REMINDER_DAYS_END_OF_VALIDITY", (30, 7)),
+        "ended_without_renewal": _env_days("REMINDER_DAYS_ENDED", (1,)),
+    }
+    #: Reminders about dates go out from this hour (Helsinki) of the day they fall due.
+    REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", 8))
+    #: A reminder found this late (after the scheduler was down) goes into one catch-up summary per person.
+    REMINDER_LATE_AFTER = timedelta(hours=int(os.environ.get("REMINDER_LATE_AFTER_HOURS", 48)))
+
+    #: The scheduler process (`flask scheduler run`): a job that comes this many hours late still runs, once.
+    SCHEDULER_MISFIRE_GRACE = float(os.environ.get("SCHEDULER_MISFIRE_GRACE", 6))
+    #: Lifetime of the scheduler's lease row (databases other than PostgreSQL), renewed every third of it.
+    SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", 60))
+    #: How often a standby scheduler asks whether the lease has become free.
+    SCHEDULER_STANDBY_POLL = float(os.environ.get("SCHEDULER_STANDBY_POLL", 10))
 
     PAGE_SIZE = 25
     #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
@@ -102,7 +151,7 @@ class ProductionConfig(BaseConfig):
 
     SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "none")
+    MAIL_TRANSPORT = os.environ.get("MAIL_TRANSPORT", "smtp")
 
     @staticmethod
     def init_app(app) -> None:

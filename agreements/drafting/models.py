@@ -20,6 +20,7 @@ from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation
+from agreements.reminders.dates import notice_deadline
 from agreements.templates_lib.models import TemplateVersion
 
 
@@ -80,6 +81,15 @@ class Agreement(TimestampMixin, db.Model):
     end_date: Mapped[date | None] = mapped_column(Date)
     notice_period_months: Mapped[int] = mapped_column(default=3, nullable=False)
     auto_renew: Mapped[bool] = mapped_column(default=False, nullable=False)
+    #: The last day notice can be given for the agreement to end at its end date; kept from the dates.
+    notice_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    #: The signed agreement this one renews: set on the draft the renewal action creates.
+    renewal_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True
+    )
+    #: When a party gave notice, and which: recorded with the termination.
+    notice_given_on: Mapped[date | None] = mapped_column(Date)
+    notice_given_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     #: Number of the latest version; a save must name it, so concurrent edits are detected.
     current_version_number: Mapped[int] = mapped_column(default=0, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
@@ -88,6 +98,9 @@ class Agreement(TimestampMixin, db.Model):
 
     template_version: Mapped[TemplateVersion] = relationship()
     owner: Mapped[Organisation] = relationship(foreign_keys=[owner_id])
+    notice_given_by: Mapped[Organisation | None] = relationship(foreign_keys=[notice_given_by_id])
+    renewal_of: Mapped["Agreement | None"] = relationship(remote_side=[id], back_populates="renewals")
+    renewals: Mapped[list["Agreement"]] = relationship(back_populates="renewal_of", order_by="Agreement.id")
     parties: Mapped[list[Organisation]] = relationship(
         secondary=agreement_parties, order_by=Organisation.name
     )
@@ -140,6 +153,13 @@ class AgreementVersion(db.Model):
     __table_args__ = (
         UniqueConstraint("agreement_id", "number", name="uq_agreement_versions_agreement_number"),
     )
+
+
+@event.listens_for(Agreement, "before_insert")
+@event.listens_for(Agreement, "before_update")
+def _keep_notice_deadline(mapper, connection, target):
+    """The notice deadline follows the end date and notice period wherever they change."""
+    target.notice_deadline = notice_deadline(target.end_date, target.notice_period_months)
 
 
 @event.listens_for(AgreementVersion, "before_update")

@@ -110,11 +110,16 @@ def create_agreement(
     values: dict,
     change_note: str = "",
     actor=None,
+    complete: bool = True,
 ) -> Agreement:
-    """Create an agreement drafted by ``owner`` with its first version; ``parties`` are the others."""
+    """Create an agreement drafted by ``owner`` with its first version; ``parties`` are the others.
+
+    With ``complete=False`` required fields may still be empty (a renewal on a newer template version);
+    the drafter fills them in before the next save.
+    """
     header = _checked_header(title, start_date, end_date, notice_period_months, auto_renew)
     all_parties = checked_parties(template_version.template.kind, owner, parties)
-    checked_values = check_values(template_version.manifest, values)
+    checked_values = check_values(template_version.manifest, values, complete)
     agreement = Agreement(
         reference=next_reference(helsinki_today().year),
         status=AgreementStatus.DRAFT,
@@ -320,13 +325,16 @@ def _party_problem(kind: TemplateKind, owner: Organisation, others: list[Organis
     return None
 
 
-def check_values(manifest: dict, values: dict) -> dict:
-    """The declared fields' values, checked against the manifest; raises InvalidAgreement naming problems."""
+def check_values(manifest: dict, values: dict, complete: bool = True) -> dict:
+    """The declared fields' values, checked against the manifest; raises InvalidAgreement naming problems.
+
+    With ``complete=False`` an empty required field is no problem.
+    """
     language = ui_language()
     cleaned, errors = {}, {}
     for field in manifest["fields"]:
         value = _cleaned(field, values.get(field["key"]))
-        problem = _value_problem(field, value, language)
+        problem = _value_problem(field, value, language, complete)
         if problem:
             errors[field["key"]] = problem
         cleaned[field["key"]] = value
@@ -346,11 +354,11 @@ def _cleaned(field: dict, value):
     return None if value in (None, "") else value
 
 
-def _value_problem(field: dict, value, language: str) -> str | None:
+def _value_problem(field: dict, value, language: str, complete: bool = True) -> str | None:
     """What is wrong with a stored value of ``field``, or None."""
     name = label(field["label"], language)
     if value in (None, []):
-        return _("“%(label)s” is required.", label=name) if field.get("required") else None
+        return _("“%(label)s” is required.", label=name) if complete and field.get("required") else None
     if field["type"] == "rows" and _is_list_of_dicts(value):
         return _rows_problem(field, value, name, language)
     if not is_valid_stored(field, value):

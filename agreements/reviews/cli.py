@@ -30,11 +30,3 @@ def send_digests_command() -> None:
     queued = jobs.send_comment_digests()
     db.session.commit()
     click.echo(f"Queued {queued} comment digest(s).")
-
-
-@reviews_cli.command("send-reminders")
-def send_reminders_command() -> None:
-    """Queue deadline reminders (3 days and 1 day before) to invitees who have not answered."""
-    queued = jobs.send_deadline_reminders()
-    db.session.commit()
-    click.echo(f"Queued {queued} deadline reminder(s).")

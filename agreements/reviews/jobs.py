@@ -1,26 +1,27 @@
 """Due work of comment rounds, run by the scheduler (and by ``flask reviews`` commands): closing rounds past
-their deadline, digests of new comments, and deadline reminders at 3 days and 1 day.
+their deadline, digests of new comments, and which invitees are to be reminded of the deadline.
 
 Each function takes ``now`` so tests can move the clock, and is safe to run again: digests remember how far
-they got, and reminders are claimed under a unique key before they are queued.
+they got. The reminder days and the sending are the reminder rules' and agreements/reminders/scan.py's.
 """
 
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.accounts.tokens import external_url
+from agreements.core.scheduling import ScheduledJob
+from agreements.core.timeutil import utcnow
 from agreements.extensions import db
-from agreements.reminders.operations import claim_reminder
+from agreements.reminders.models import ReminderKind
+from agreements.reminders.rules import agreement_days, longest
+from agreements.reminders.scan import Occasion
 from agreements.reviews import notifications
 from agreements.reviews.models import Comment, CommentRound, RoundStatus
 from agreements.reviews.operations import close_expired_rounds
 from agreements.reviews.queries import answers
 
-#: Days before the deadline at which those who have not answered are reminded, the latest last.
-DEADLINE_REMINDER_DAYS = (3, 1)
-
-__all__ = ["close_expired_rounds", "send_comment_digests", "send_deadline_reminders"]
+__all__ = ["close_expired_rounds", "reminder_occasions", "send_comment_digests"]
 
 
 def send_comment_digests(now: datetime | None = None) -> int:
@@ -53,34 +54,34 @@ def _digest(comment_round: CommentRound, now: datetime) -> int:
     return notifications.notify_comments(comment_round, new) if new else 0
 
 
-def send_deadline_reminders(now: datetime | None = None) -> int:
-    """Remind invitees who have not answered, 3 days and 1 day before the deadline; returns mails queued.
-
-    A run that comes late sends only the most urgent reminder due, never both.
-    """
-    now = now or utcnow()
-    earliest = max(DEADLINE_REMINDER_DAYS)
+def reminder_occasions(now: datetime) -> list[Occasion]:
+    """Every open round whose deadline is near enough for a reminder, with the invitees yet to answer."""
+    reach = timedelta(days=longest(ReminderKind.COMMENT_DEADLINE))
     query = select(CommentRound).where(
         CommentRound.status == RoundStatus.OPEN,
         CommentRound.deadline > now,
-        CommentRound.deadline <= now + timedelta(days=earliest),
+        CommentRound.deadline <= now + reach,
     )
-    return sum(
-        _remind(comment_round, now) for comment_round in db.session.scalars(query.order_by(CommentRound.id))
-    )
+    rounds = db.session.scalars(query.order_by(CommentRound.id)).all()
+    days = agreement_days((r.agreement_id for r in rounds), ReminderKind.COMMENT_DEADLINE)
+    return [_occasion(comment_round, days[comment_round.agreement_id]) for comment_round in rounds]
 
 
-def _remind(comment_round: CommentRound, now: datetime) -> int:
-    days = min(d for d in DEADLINE_REMINDER_DAYS if now >= comment_round.deadline - timedelta(days=d))
-    due_on = (comment_round.deadline - timedelta(days=days)).astimezone(HELSINKI).date()
+def _occasion(comment_round: CommentRound, days: tuple[int, ...]) -> Occasion:
     unanswered = [answer.invitation for answer in answers(comment_round) if not answer.answered]
-    recipients = [
-        user
-        for user in notifications.invitation_recipients(unanswered)
-        if claim_reminder(
-            f"comment_deadline_{days}d", comment_round.agreement_id, f"round:{comment_round.id}", user, due_on
-        )
-    ]
-    if recipients:
-        notifications.notify_deadline(comment_round, recipients)
-    return len(recipients)
+    return Occasion(
+        kind=ReminderKind.COMMENT_DEADLINE,
+        agreement=comment_round.agreement,
+        subject=f"round:{comment_round.id}",
+        anchor=comment_round.deadline,
+        days=days,
+        recipients=notifications.invitation_recipients(unanswered),
+        send=lambda recipients: notifications.notify_deadline(comment_round, recipients),
+        link=external_url("reviews.detail", round_id=comment_round.id),
+    )
+
+
+SCHEDULE = [
+    ScheduledJob("reviews.close_expired_rounds", close_expired_rounds, "interval", {"minutes": 5}),
+    ScheduledJob("reviews.send_comment_digests", send_comment_digests, "interval", {"hours": 1}),
+]

@@ -6,8 +6,6 @@ Create Date: 2026-11-22 22:10:32.803473
 
 """
 
-import warnings
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -201,7 +199,7 @@ def upgrade():
     op.bulk_insert(
         chain_heads, [{"chain": chain, "seq": seq, "hash": digest} for chain, (seq, digest) in heads.items()]
     )
-    with _quiet_reflection(), op.batch_alter_table("audit_events", schema=None) as batch_op:
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.alter_column("chain", existing_type=sa.String(length=40), nullable=False)
         batch_op.alter_column("seq", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("hash", existing_type=sa.String(length=64), nullable=False)
@@ -261,18 +259,9 @@ def _chain_existing_events() -> dict[str, tuple[int, str]]:
     return heads
 
 
-@contextmanager
-def _quiet_reflection():
-    """On SQLite audit_events is rebuilt from its reflection, which reflects users too and warns that it
-    cannot read the expression index on lower(email); that index is not touched here."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
-        yield
-
-
 def downgrade():
     op.drop_table("audit_chain_heads")
-    with _quiet_reflection(), op.batch_alter_table("audit_events", schema=None) as batch_op:
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_constraint("uq_audit_events_chain_seq", type_="unique")
         batch_op.drop_column("hash")
         batch_op.drop_column("prev_hash")

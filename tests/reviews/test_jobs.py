@@ -8,6 +8,7 @@ from sqlalchemy import select
 from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
+from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import SentReminder
 from agreements.reviews import jobs, operations
 from tests.reviews.conftest import PROVIDER
@@ -205,10 +206,10 @@ def test_reminders_three_days_and_one_day_before_the_deadline_to_those_without_a
     reminded_round, silent, expert, agreement
 ):
     deadline = reminded_round.deadline
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=4)) == 0
+    assert send_reminders(deadline - timedelta(days=4)) == 0
     assert take_mail() == {}
 
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=3)) == 2
+    assert send_reminders(deadline - timedelta(days=3)) == 2
     messages = take_mail()
     assert set(messages) == {silent.email, expert.email}
     reminder = only_mail(messages, silent)
@@ -216,13 +217,13 @@ def test_reminders_three_days_and_one_day_before_the_deadline_to_those_without_a
     assert "we have no answer from you yet" in reminder.body_text
     assert round_url(reminded_round) in reminder.body_text.split()
 
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=3)) == 0
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=2)) == 0
+    assert send_reminders(deadline - timedelta(days=3)) == 0
+    assert send_reminders(deadline - timedelta(days=2)) == 0
     assert take_mail() == {}
 
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=1)) == 2
+    assert send_reminders(deadline - timedelta(days=1)) == 2
     assert set(take_mail()) == {silent.email, expert.email}
-    assert jobs.send_deadline_reminders(deadline - timedelta(hours=1)) == 0
+    assert send_reminders(deadline - timedelta(hours=1)) == 0
     assert reminder_kinds(reminded_round) == {
         "comment_deadline_3d": {silent.id, expert.id},
         "comment_deadline_1d": {silent.id, expert.id},
@@ -230,29 +231,34 @@ def test_reminders_three_days_and_one_day_before_the_deadline_to_those_without_a
 
 
 def test_a_late_first_run_sends_only_the_most_urgent_reminder(reminded_round, silent, expert):
-    assert jobs.send_deadline_reminders(reminded_round.deadline - timedelta(hours=12)) == 2
+    assert send_reminders(reminded_round.deadline - timedelta(hours=12)) == 2
     messages = take_mail()
     assert [len(messages[user.email]) for user in (silent, expert)] == [1, 1]
-    assert reminder_kinds(reminded_round) == {"comment_deadline_1d": {silent.id, expert.id}}
+    folded = db.session.scalars(select(SentReminder.kind).where(SentReminder.folded)).all()
+    assert sorted(folded) == ["comment_deadline_3d", "comment_deadline_3d"]  # covered by the 1-day one
+    assert reminder_kinds(reminded_round) == {
+        "comment_deadline_1d": {silent.id, expert.id},
+        "comment_deadline_3d": {silent.id, expert.id},
+    }
 
 
 def test_an_answer_stops_the_reminders(reminded_round, silent, expert):
     deadline = reminded_round.deadline
-    jobs.send_deadline_reminders(deadline - timedelta(days=3))
+    send_reminders(deadline - timedelta(days=3))
     take_mail()
     operations.add_comment(reminded_round, expert, "Ehdin sittenkin.", now=deadline - timedelta(days=2))
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=1)) == 1
+    assert send_reminders(deadline - timedelta(days=1)) == 1
     assert set(take_mail()) == {silent.email}
 
 
 def test_no_reminders_after_the_deadline_or_for_a_closed_round(reminded_round, drafter):
     deadline = reminded_round.deadline
-    assert jobs.send_deadline_reminders(deadline) == 0
-    assert jobs.send_deadline_reminders(deadline + timedelta(days=1)) == 0
+    assert send_reminders(deadline) == 0
+    assert send_reminders(deadline + timedelta(days=1)) == 0
 
     operations.close_round(reminded_round, drafter, now=deadline - timedelta(days=5))
     take_mail()
-    assert jobs.send_deadline_reminders(deadline - timedelta(days=1)) == 0
+    assert send_reminders(deadline - timedelta(days=1)) == 0
     assert take_mail() == {}
     assert reminder_kinds(reminded_round) == {}
 
@@ -268,8 +274,8 @@ def test_send_digests_says_how_many_it_queued(app, digest_round, commenter):
     assert "Queued 0 comment digest(s)." in runner.invoke(args=["reviews", "send-digests"]).output
 
 
-def test_send_reminders_says_how_many_it_queued(app, open_round, provider, commenter):
+def test_flask_reminders_send_says_how_many_it_queued(app, open_round, provider, commenter):
     runner = app.test_cli_runner()
     open_round(organisations=[provider], deadline=utcnow() + timedelta(days=2))
-    assert "Queued 1 deadline reminder(s)." in runner.invoke(args=["reviews", "send-reminders"]).output
-    assert "Queued 0 deadline reminder(s)." in runner.invoke(args=["reviews", "send-reminders"]).output
+    assert "Queued 1 reminder(s)." in runner.invoke(args=["reminders", "send"]).output
+    assert "Queued 0 reminder(s)." in runner.invoke(args=["reminders", "send"]).output

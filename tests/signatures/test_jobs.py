@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.extensions import db
+from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import SentReminder
-from agreements.signatures import jobs, operations
+from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
 from tests.conftest import PASSWORD
 from tests.reviews.test_notifications import only_mail, take_mail
@@ -30,7 +31,7 @@ def sent(send):
 
 def remind(request, days: float) -> int:
     """Run the reminders ``days`` after the request was sent."""
-    return jobs.send_signature_reminders(request.sent_at + timedelta(days=days))
+    return send_reminders(request.sent_at + timedelta(days=days))
 
 
 def sign_on(signature, moment) -> None:
@@ -74,35 +75,37 @@ def test_the_first_reminder_comes_three_days_after_sending_and_once(
     assert remind(request, 3) == 0
     assert remind(request, 9.9) == 0
     assert take_mail() == {}
-    assert claimed(request.signatures[0]) == {"signature_pending_1": day(request.sent_at, 3)}
+    assert claimed(request.signatures[0]) == {"signature_pending_3d": day(request.sent_at, 3)}
 
 
 def test_then_weekly_and_never_more_than_four(sent, provider_signatory, workshop_signatory):
     request = sent()
     sent_at = request.sent_at
-    for days, number in ((3, 1), (10, 2), (17, 3), (24, 4)):
+    for days in (3, 10, 17, 24):
         assert remind(request, days) == 2, days
         assert remind(request, days + 6.9) == 0, days
         messages = take_mail()
         assert [len(messages[p.email]) for p in (provider_signatory, workshop_signatory)] == [1, 1]
-        assert f"signature_pending_{number}" in claimed(request.signatures[1])
+        assert f"signature_pending_{days}d" in claimed(request.signatures[1])
 
     for days in (31, 38, 100, 365):
         assert remind(request, days) == 0
     assert take_mail() == {}
     assert claimed(request.signatures[1]) == {
-        "signature_pending_1": day(sent_at, 3),
-        "signature_pending_2": day(sent_at, 10),
-        "signature_pending_3": day(sent_at, 17),
-        "signature_pending_4": day(sent_at, 24),
+        "signature_pending_3d": day(sent_at, 3),
+        "signature_pending_10d": day(sent_at, 10),
+        "signature_pending_17d": day(sent_at, 17),
+        "signature_pending_24d": day(sent_at, 24),
     }
 
 
-def test_a_late_first_run_sends_only_the_latest_reminder_due(sent, provider_signatory):
+def test_a_run_days_late_folds_the_reminders_into_one_summary(sent, provider_signatory):
     request = sent()
     assert remind(request, 30) == 2
-    assert len(take_mail()[provider_signatory.email]) == 1
-    assert set(claimed(request.signatures[0])) == {f"signature_pending_{n}" for n in (1, 2, 3, 4)}
+    [summary] = take_mail()[provider_signatory.email]
+    assert summary.subject == "1 reminder that could not be sent on time"
+    assert sign_url(request.signatures[0]) in summary.body_text.split()
+    assert set(claimed(request.signatures[0])) == {f"signature_pending_{n}d" for n in (3, 10, 17, 24)}
 
     assert remind(request, 31) == 0
     assert remind(request, 60) == 0
@@ -112,7 +115,7 @@ def test_a_late_first_run_sends_only_the_latest_reminder_due(sent, provider_sign
 def test_a_late_run_between_reminders_sends_the_one_due_and_the_next_comes_on_time(sent, provider_signatory):
     request = sent()
     assert remind(request, 12) == 2  # the 2nd, standing for the 1st too
-    assert set(claimed(request.signatures[0])) == {"signature_pending_1", "signature_pending_2"}
+    assert set(claimed(request.signatures[0])) == {"signature_pending_3d", "signature_pending_10d"}
     assert remind(request, 16.9) == 0
     assert remind(request, 17) == 2
     assert len(take_mail()[provider_signatory.email]) == 2
@@ -138,10 +141,10 @@ def test_in_a_sequence_the_next_signatorys_clock_starts_when_the_one_before_sign
     assert remind(request, 10) == 0
     assert remind(request, 15) == 1
     assert claimed(second) == {
-        "signature_pending_1": day(signed_at, 3),
-        "signature_pending_2": day(signed_at, 10),
+        "signature_pending_3d": day(signed_at, 3),
+        "signature_pending_10d": day(signed_at, 10),
     }
-    assert claimed(first) == {"signature_pending_1": day(request.sent_at, 3)}
+    assert claimed(first) == {"signature_pending_3d": day(request.sent_at, 3)}
 
 
 def test_a_signed_signature_gets_no_reminder(sent, sign, workshop_signatory):
@@ -196,14 +199,14 @@ def test_a_deactivated_signatory_is_not_reminded(sent, provider_signatory, works
     assert set(take_mail()) == {workshop_signatory.email}
 
 
-# `flask signatures send-reminders`
+# `flask reminders send`
 
 
-def test_send_reminders_says_how_many_it_queued(app, sent):
+def test_flask_reminders_send_says_how_many_it_queued(app, sent):
     request = sent()
     runner = app.test_cli_runner()
-    assert "Queued 0 signature reminder(s)." in runner.invoke(args=["signatures", "send-reminders"]).output
+    assert "Queued 0 reminder(s)." in runner.invoke(args=["reminders", "send"]).output
     request.sent_at = utcnow() - timedelta(days=3, minutes=1)
     db.session.commit()
-    assert "Queued 2 signature reminder(s)." in runner.invoke(args=["signatures", "send-reminders"]).output
-    assert "Queued 0 signature reminder(s)." in runner.invoke(args=["signatures", "send-reminders"]).output
+    assert "Queued 2 reminder(s)." in runner.invoke(args=["reminders", "send"]).output
+    assert "Queued 0 reminder(s)." in runner.invoke(args=["reminders", "send"]).output

@@ -1,0 +1,58 @@
+"""Notices about an agreement's dates: reminders of the notice deadline and the end date, the end without
+renewal, automatic renewal, notice given; and the catch-up summary of reminders that came late.
+
+They go to the drafting workshop's editors, who renew agreements, through the notification preferences.
+"""
+
+from agreements.accounts.models import MembershipRole, User
+from agreements.accounts.queries import active_members
+from agreements.accounts.tokens import external_url
+from agreements.notifications.models import NotificationKind
+from agreements.notifications.operations import notify
+from agreements.reminders.models import ReminderKind
+
+#: The notification preference that governs each kind of reminder.
+PREFERENCE_OF = {
+    ReminderKind.SIGNATURE_PENDING: NotificationKind.SIGNATURE_REMINDERS,
+    ReminderKind.COMMENT_DEADLINE: NotificationKind.COMMENT_REMINDERS,
+    ReminderKind.NOTICE_DEADLINE: NotificationKind.RENEWAL,
+    ReminderKind.END_OF_VALIDITY: NotificationKind.RENEWAL,
+    ReminderKind.ENDED: NotificationKind.RENEWAL,
+}
+
+
+def renewal_recipients(agreement) -> list[User]:
+    """The drafting workshop's active editors."""
+    return active_members([agreement.owner_id], MembershipRole.EDITOR)
+
+
+def _send(recipients, template: str, agreement, caused_by=None, **context) -> None:
+    link = external_url("agreements.detail", agreement_id=agreement.id)
+    for user in recipients:
+        notify(user, NotificationKind.RENEWAL, template, caused_by, link=link, agreement=agreement, **context)
+
+
+def notify_date(kind: ReminderKind, agreement, recipients: list[User]) -> None:
+    """Remind of the notice deadline or the end date coming, or of the end having passed without renewal."""
+    _send(recipients, f"reminder_{kind.value}", agreement)
+
+
+def notify_auto_renewed(agreement, previous_end) -> None:
+    """Tell every party's editors that the agreement renewed itself for another term."""
+    _send(_party_editors(agreement), "agreement_auto_renewed", agreement, previous_end=previous_end)
+
+
+def notify_notice_given(agreement, caused_by: User) -> None:
+    """Tell every party's editors that notice was given and when the agreement ends."""
+    _send(_party_editors(agreement), "agreement_notice_given", agreement, caused_by)
+
+
+def _party_editors(agreement) -> list[User]:
+    return active_members((party.id for party in agreement.parties), MembershipRole.EDITOR)
+
+
+def notify_late_summary(user: User, occasions) -> None:
+    """One mail listing the reminders that fell due while reminders could not be sent."""
+    kind = PREFERENCE_OF[occasions[-1].kind]
+    link = external_url("notifications.index")
+    notify(user, kind, "reminder_summary", link=link, occasions=occasions)

@@ -1,0 +1,88 @@
+"""Reminder rules: on which days each kind of reminder falls due.
+
+The defaults come from the configuration (``REMINDER_DAYS``: signature pending after 3 days and then weekly,
+four times; comment deadline 3 and 1 days before; notice deadline 90, 30 and 7 days before; end of validity
+30 and 7 days before; ended without renewal once, the day after). An agreement may set its own days for any
+kind, or switch a kind off, in an AgreementReminderRule.
+"""
+
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from agreements.core.audit import record
+from agreements.core.errors import OperationRefused
+from agreements.extensions import db
+from agreements.reminders.models import AgreementReminderRule, ReminderKind
+
+#: Longest reminder lead time or delay that may be set, in days, and most reminders of one kind.
+MAX_DAYS = 365
+MAX_COUNT = 8
+
+
+def default_days(kind: ReminderKind) -> tuple[int, ...]:
+    """The configured days of ``kind``, soonest to the deadline last."""
+    return tuple(current_app.config["REMINDER_DAYS"][kind.value])
+
+
+def agreement_days(agreement_ids: Iterable[int], kind: ReminderKind) -> dict[int, tuple[int, ...]]:
+    """The days in effect for each agreement: its own rule where it has one, else the default."""
+    ids = set(agreement_ids)
+    own = {}
+    if ids:
+        query = select(AgreementReminderRule).where(
+            AgreementReminderRule.kind == kind, AgreementReminderRule.agreement_id.in_(ids)
+        )
+        own = {rule.agreement_id: tuple(rule.days) for rule in db.session.scalars(query)}
+    default = default_days(kind)
+    return {agreement_id: own.get(agreement_id, default) for agreement_id in ids}
+
+
+def longest(kind: ReminderKind) -> int:
+    """The most days any agreement's rule of ``kind`` reaches, so scans know how far ahead to look."""
+    query = select(AgreementReminderRule.days).where(AgreementReminderRule.kind == kind)
+    every = [*default_days(kind), *(day for days in db.session.scalars(query) for day in days)]
+    return max(every, default=0)
+
+
+def own_rules(agreement) -> dict[ReminderKind, tuple[int, ...]]:
+    """The agreement's own rules by kind."""
+    query = select(AgreementReminderRule).where(AgreementReminderRule.agreement_id == agreement.id)
+    return {rule.kind: tuple(rule.days) for rule in db.session.scalars(query)}
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """Day counts written as "90, 30, 7", largest first; OperationRefused naming the problem."""
+    parts = [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise OperationRefused(_("Write whole numbers of days separated by commas, e.g. 30, 7."))
+    days = sorted({int(part) for part in parts}, reverse=True)
+    if days[0] > MAX_DAYS or len(days) > MAX_COUNT:
+        raise OperationRefused(
+            _("Give at most %(count)s numbers of days, none over %(max)s.", count=MAX_COUNT, max=MAX_DAYS)
+        )
+    return tuple(days)
+
+
+def set_rules(agreement, chosen: dict[ReminderKind, tuple[int, ...] | None], actor) -> None:
+    """Store the agreement's own days per kind; None returns a kind to the default, () switches it off."""
+    existing = {
+        rule.kind: rule
+        for rule in db.session.scalars(
+            select(AgreementReminderRule).where(AgreementReminderRule.agreement_id == agreement.id)
+        )
+    }
+    for kind, days in chosen.items():
+        rule = existing.get(kind)
+        if days is None:
+            if rule is not None:
+                db.session.delete(rule)
+        elif rule is None:
+            db.session.add(AgreementReminderRule(agreement_id=agreement.id, kind=kind, days=list(days)))
+        else:
+            rule.days = list(days)
+    db.session.flush()
+    details = {kind.value: (None if days is None else list(days)) for kind, days in chosen.items()}
+    record("agreement.reminder_rules", agreement, details, actor=actor)
