@@ -110,6 +110,28 @@ def can_edit_agreement(user, agreement) -> bool:
     return can_manage_agreement(user, agreement) and agreement.status in EDITABLE
 
 
+def can_renew(user, agreement) -> bool:
+    """Editors of the owner workshop renew a signed agreement that has an end date."""
+    return (
+        can_manage_agreement(user, agreement)
+        and agreement.status == AgreementStatus.SIGNED
+        and agreement.end_date is not None
+    )
+
+
+def can_give_notice(user, agreement) -> bool:
+    """Editors of the owner workshop record the notice a party gave on a signed agreement."""
+    return can_manage_agreement(user, agreement) and agreement.status == AgreementStatus.SIGNED
+
+
+def can_set_reminders(user, agreement) -> bool:
+    """Editors of the owner workshop set an agreement's reminder days until it is cancelled or replaced."""
+    return can_manage_agreement(user, agreement) and agreement.status not in (
+        AgreementStatus.CANCELLED,
+        AgreementStatus.SUPERSEDED,
+    )
+
+
 def can_open_round(user, agreement) -> bool:
     """Editors of the owner workshop open comment rounds on a draft or one already out for comments."""
     return can_manage_agreement(user, agreement) and agreement.status in OPEN_FOR_COMMENTS
@@ -164,6 +186,16 @@ def can_view_signature(user, signature) -> bool:
 def can_sign(user, signature) -> bool:
     """Only the person asked to sign for a party signs or declines for it."""
     return user.is_authenticated and signature.signatory_id == user.id
+
+
+def can_view_notification(user, notification) -> bool:
+    """Notifications are private: only the person notified sees and opens one, administrators included."""
+    return user.is_authenticated and notification.user_id == user.id
+
+
+def can_manage_mail(user, message=None) -> bool:
+    """National administrators see every outbox message and put undelivered ones back in the queue."""
+    return can_administer(user)
 
 
 def can_manage_template(user, template_or_version) -> bool:

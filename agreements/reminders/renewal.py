@@ -107,11 +107,13 @@ def _extend(agreement_id: int, today: date) -> bool:
     return True
 
 
-def give_notice(agreement: Agreement, given_by: Organisation, given_on: date, reason: str, actor) -> None:
+def give_notice(
+    agreement: Agreement, given_by: Organisation, given_on: date, reason: str, actor, today=None
+) -> None:
     """Record the notice ``given_by`` gave on ``given_on`` and end the agreement after the notice period."""
     if given_by not in agreement.parties:
         raise OperationRefused(_("Notice can only be given by a party to the agreement."))
-    if given_on > helsinki_today():
+    if given_on > (today or helsinki_today()):
         raise OperationRefused(_("The day notice was given cannot be in the future."))
     lifecycle.ensure_allowed(agreement, AgreementStatus.TERMINATED, "terminate")
     previous_end = agreement.end_date

@@ -1,0 +1,80 @@
+"""Forms of reminders and renewals: confirming a renewal, recording notice, an agreement's reminder days."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from agreements.core.errors import OperationRefused
+from agreements.core.forms import strip
+from agreements.reminders.models import ReminderKind
+from agreements.reminders.rules import parse_days
+
+
+class RenewForm(FlaskForm):
+    """Confirms that a renewal draft is to be made."""
+
+
+class NoticeForm(FlaskForm):
+    """Which party gave notice, when, and why."""
+
+    given_by = SelectField(_l("Notice given by"), coerce=int, validators=[DataRequired()])
+    given_on = DateField(_l("Notice given on"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=500)])
+
+    def __init__(self, agreement, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.given_by.choices = [(party.id, party.name) for party in agreement.parties]
+
+
+#: The choices for each kind of reminder on an agreement.
+USE_DEFAULT, CUSTOM, OFF = "default", "custom", "off"
+
+
+def rules_form(defaults: dict, own: dict) -> FlaskForm:
+    """A form with a choice (default / own days / off) and a days field per kind, filled from ``own``."""
+
+    class RulesForm(FlaskForm):
+        def validate(self, extra_validators=None):
+            valid = super().validate(extra_validators)
+            for kind in ReminderKind:
+                valid = _checked_days(self, kind) and valid
+            return valid
+
+        def chosen(self) -> dict:
+            """Per kind: None for the default, () for off, or the own days."""
+            return {kind: _chosen(self, kind) for kind in ReminderKind}
+
+    for kind in ReminderKind:
+        default = ", ".join(str(day) for day in defaults[kind])
+        choices = [
+            (USE_DEFAULT, _l("Default: %(days)s", days=default or "–")),
+            (CUSTOM, _l("These days")),
+            (OFF, _l("No reminders of this kind")),
+        ]
+        setattr(RulesForm, f"{kind.value}_choice", RadioField(kind.title, choices=choices))
+        setattr(RulesForm, f"{kind.value}_days", StringField(kind.days_explained, filters=[strip]))
+    initial = {}
+    for kind in ReminderKind:
+        days = own.get(kind)
+        initial[f"{kind.value}_choice"] = USE_DEFAULT if days is None else (CUSTOM if days else OFF)
+        initial[f"{kind.value}_days"] = ", ".join(str(day) for day in (days or defaults[kind]))
+    return RulesForm(data=initial)
+
+
+def _checked_days(form, kind: ReminderKind) -> bool:
+    if form[f"{kind.value}_choice"].data != CUSTOM:
+        return True
+    try:
+        parse_days(form[f"{kind.value}_days"].data)
+    except OperationRefused as refusal:
+        form[f"{kind.value}_days"].errors.append(str(refusal))
+        return False
+    return True
+
+
+def _chosen(form, kind: ReminderKind):
+    choice = form[f"{kind.value}_choice"].data
+    if choice == CUSTOM:
+        return parse_days(form[f"{kind.value}_days"].data)
+    return () if choice == OFF else None

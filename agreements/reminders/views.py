@@ -1,0 +1,106 @@
+"""Pages of an agreement's end of term: renew it, record notice, and set its own reminder days."""
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from agreements.core.errors import OperationRefused
+from agreements.core.timeutil import helsinki_today
+from agreements.drafting.models import Agreement
+from agreements.extensions import db
+from agreements.policy import can_give_notice, can_renew, can_set_reminders, load_or_404
+from agreements.reminders import renewal, rules
+from agreements.reminders.dates import end_after_notice
+from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
+from agreements.reminders.models import ReminderKind
+
+bp = Blueprint("reminders", __name__, url_prefix="/agreements")
+
+
+def _detail(agreement: Agreement):
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
+@bp.route("/<int:agreement_id>/renew", methods=["GET", "POST"])
+@login_required
+def renew(agreement_id: int):
+    """Confirm and start the renewal of a signed agreement: a new draft for the next term."""
+    agreement = load_or_404(Agreement, agreement_id, can_renew)
+    problem = renewal.renewal_problem(agreement)
+    if problem:
+        raise OperationRefused(problem)
+    form = RenewForm()
+    if form.validate_on_submit():
+        draft = renewal.renew(agreement, current_user)
+        db.session.commit()
+        flash(
+            _(
+                "Renewal draft %(reference)s was made. Check its dates and fields, then save.",
+                reference=draft.reference,
+            ),
+            "success",
+        )
+        return redirect(url_for("agreements.edit", agreement_id=draft.id))
+    start = agreement.end_date + timedelta(days=1)
+    return render_template("reminders/renew.html", agreement=agreement, form=form, start=start)
+
+
+@bp.route("/<int:agreement_id>/notice", methods=["GET", "POST"])
+@login_required
+def notice(agreement_id: int):
+    """Record that a party gave notice; the agreement ends when the notice period is over."""
+    agreement = load_or_404(Agreement, agreement_id, can_give_notice)
+    form = NoticeForm(agreement)
+    if not form.is_submitted():
+        form.given_on.data = helsinki_today()
+    if form.validate_on_submit():
+        given_by = next(party for party in agreement.parties if party.id == form.given_by.data)
+        try:
+            renewal.give_notice(agreement, given_by, form.given_on.data, form.reason.data or "", current_user)
+        except OperationRefused as refusal:
+            form.given_on.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(
+                _("Notice recorded: the agreement ends on %(date)s.", date=format_date(agreement.end_date)),
+                "success",
+            )
+            return _detail(agreement)
+    preview = end_after_notice(helsinki_today(), agreement.notice_period_months, agreement.end_date)
+    return render_template("reminders/notice.html", agreement=agreement, form=form, preview=preview)
+
+
+@bp.route("/<int:agreement_id>/reminders", methods=["GET", "POST"])
+@login_required
+def settings(agreement_id: int):
+    """Choose, per kind, the default reminder days, the agreement's own days, or none."""
+    agreement = load_or_404(Agreement, agreement_id, can_set_reminders)
+    defaults = {kind: rules.default_days(kind) for kind in ReminderKind}
+    form = rules_form(defaults, rules.own_rules(agreement))
+    if form.validate_on_submit():
+        rules.set_rules(agreement, form.chosen(), current_user)
+        db.session.commit()
+        flash(_("The reminder settings were saved."), "success")
+        return _detail(agreement)
+    return render_template(
+        "reminders/settings.html", agreement=agreement, form=form, kinds=list(ReminderKind)
+    )
+
+
+@bp.app_template_global()
+def end_of_term_actions(agreement: Agreement) -> dict:
+    """Which end-of-term actions the current user may take on the agreement's page."""
+    return {
+        "renew": can_renew(current_user, agreement) and renewal.renewal_problem(agreement) is None,
+        "notice": can_give_notice(current_user, agreement),
+        "reminders": can_set_reminders(current_user, agreement),
+    }
+
+
+@bp.app_template_global()
+def current_renewal(agreement: Agreement):
+    """The agreement that renews this one, if a renewal is under way or done."""
+    return renewal.current_renewal(agreement)

@@ -1,0 +1,77 @@
+"""A year on the clock: every reminder of three signed agreements' year arrives on its day and once — one
+with a fixed term, one that renews automatically (and is extended at its end date), one given notice."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from agreements.core.audit import AuditEvent
+from agreements.extensions import db
+from agreements.reminders.renewal import give_notice
+from tests.reminders.conftest import run_day
+
+
+def days_between(first: date, last: date):
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def test_a_year_of_reminders_and_an_automatic_renewal(signed, editor, provider, provider_editor):
+    fixed = signed(title="Määräaikainen", end_date=date(2027, 7, 31), notice_period_months=3)
+    renewing = signed(title="Jatkuva", end_date=date(2027, 7, 31), auto_renew=True)
+    ending = signed(title="Irtisanottava", end_date=date(2027, 12, 31), notice_period_months=2)
+    assert (fixed.notice_deadline, renewing.notice_deadline) == (date(2027, 4, 30), date(2027, 4, 30))
+
+    mailed, provider_mail = {}, []
+    for day in days_between(date(2026, 8, 1), date(2027, 9, 30)):
+        if day == date(2027, 2, 15):
+            give_notice(ending, provider, day, "Toiminta päättyy.", provider_editor, today=day)
+            db.session.commit()
+        messages = run_day(day)
+        for message in messages.get(editor.email, []):
+            mailed.setdefault(day, []).append(message.subject)
+        provider_mail += [message.subject for message in messages.get(provider_editor.email, [])]
+
+    def name(agreement):
+        return f"{agreement.title} ({agreement.reference})"
+
+    assert mailed == {
+        # the day notice was given, every party's editors heard of it; it ends two months on
+        date(2027, 2, 15): [f"Notice given: {name(ending)} ends 15.4.2027"],
+        date(2027, 1, 30): [
+            f"Notice deadline 30.4.2027: {name(fixed)}",
+            f"Notice deadline 30.4.2027: {name(renewing)}",
+        ],
+        date(2027, 3, 16): [f"Agreement ends 15.4.2027: {name(ending)}"],  # 30 days before its new end
+        date(2027, 3, 31): [
+            f"Notice deadline 30.4.2027: {name(fixed)}",
+            f"Notice deadline 30.4.2027: {name(renewing)}",
+        ],
+        date(2027, 4, 8): [f"Agreement ends 15.4.2027: {name(ending)}"],  # 7 days before
+        date(2027, 4, 23): [
+            f"Notice deadline 30.4.2027: {name(fixed)}",
+            f"Notice deadline 30.4.2027: {name(renewing)}",
+        ],
+        date(2027, 7, 1): [f"Agreement ends 31.7.2027: {name(fixed)}"],
+        # the renewing one has no "ends" reminders: it goes on, and on its end date it renewed itself
+        date(2027, 7, 24): [f"Agreement ends 31.7.2027: {name(fixed)}"],
+        date(2027, 7, 31): [f"Renewed automatically: {name(renewing)}"],
+        date(2027, 8, 1): [f"Agreement ended without renewal: {name(fixed)}"],  # the day after, once
+    }
+    assert provider_mail == [
+        f"Notice given: {name(ending)} ends 15.4.2027",
+        f"Renewed automatically: {name(renewing)}",
+    ]
+    db.session.refresh(renewing)
+    assert (renewing.end_date, renewing.notice_deadline) == (date(2028, 7, 31), date(2028, 4, 30))
+    renewals = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "agreement.auto_renewed")
+    ).all()
+    assert [(e.details["previous_end"], e.details["end_date"]) for e in renewals] == [
+        ("2027-07-31", "2028-07-31")
+    ]
+    assert (
+        run_day(date(2028, 1, 31))[editor.email][0].subject == f"Notice deadline 30.4.2028: {name(renewing)}"
+    )
