@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from agreements.accounts.admin import bp as users_admin_bp
     from agreements.accounts.views import bp as accounts_bp
+    from agreements.core.mail_views import bp as mail_bp
     from agreements.core.views import bp as core_bp
     from agreements.drafting import document_views, views  # noqa: F401 - attach their routes to the blueprint
     from agreements.drafting.blueprint import bp as agreements_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         reviews_bp,
         signatures_bp,
+        mail_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

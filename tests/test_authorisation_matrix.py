@@ -9,9 +9,11 @@ missing and a forbidden object alike.
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from agreements import create_app
 from agreements.accounts.models import MembershipRole
+from agreements.core.mail import OutboxMessage
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
@@ -135,6 +137,9 @@ MATRIX = {
     ("users_admin.remove_membership", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.coordinator_networks", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.resend_invitation", "POST"): for_roles((ADMIN,), ok=302),
+    ("mail.outbox", "GET"): admin_only(),
+    ("mail.retry", "POST"): for_roles((ADMIN,), ok=409),  # the world's mail is queued, not failed: no retry
+    ("mail.mine", "GET"): EVERYONE_LOGGED_IN,
     ("agreements.preview", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.download_docx", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.download_pdf", "GET"): for_roles(AGREEMENT_READERS, ok=PDF_STATUS),
@@ -273,6 +278,7 @@ def world(make_organisation, make_user, make_network, make_agreement):
         "round_id": comment_round.id,
         "comment_id": comment.id,
         "ext": "docx",
+        "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id)),
         **signing_values,
     }
     return users, url_values

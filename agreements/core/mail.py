@@ -5,18 +5,23 @@ Delivery happens after commit, so nothing is sent for a change that rolled back.
 """
 
 import logging
+import os
+import socket
 import uuid
 from datetime import datetime
 from email.message import EmailMessage
-from pathlib import Path
 
 import click
 from flask import current_app, g, render_template
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from agreements.core.audit import record
+from agreements.core.errors import OperationRefused
+from agreements.core.mail_transports import DeliveryError, describe, open_transport
 from agreements.core.models import TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
@@ -25,9 +30,19 @@ log = logging.getLogger(__name__)
 
 
 class MailStatus(TitledEnum):
+    """Where a message stands: waiting (also between retries), accepted by the mail server, or given up."""
+
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+
+    @classmethod
+    def titles(cls):
+        return {
+            cls.QUEUED: _l("Waiting to be sent"),
+            cls.SENT: _l("Sent"),
+            cls.FAILED: _l("Could not be delivered"),
+        }
 
 
 class OutboxMessage(db.Model):
@@ -44,16 +59,29 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     body_text: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[MailStatus] = mapped_column(
-        enum_type(MailStatus), default=MailStatus.QUEUED, nullable=False, index=True
+        enum_type(MailStatus), default=MailStatus.QUEUED, nullable=False
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Delivery attempts since the message was queued (or put back in the queue by an administrator).
     attempts: Mapped[int] = mapped_column(default=0, nullable=False)
+    #: The mail server's reply (code and text), or the connection error, of the last failed attempt.
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: A queued message is not tried before this moment: at first its creation, then the retry backoff.
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The lease of the delivery run sending the message: no other run touches it until then.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Which delivery run holds the lease (host, process and run), for the log.
+    locked_by: Mapped[str | None] = mapped_column(String(120))
     #: The user whose action caused the mail, so they can see its state.
-    caused_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    caused_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
-    __table_args__ = (CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_iff_sent_at"),)
+    __table_args__ = (
+        CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_iff_sent_at"),
+        # The delivery run's question: which queued messages are due.
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+    )
 
 
 def render_mail(template: str, locale: str, **context) -> tuple[str, str]:
@@ -98,34 +126,105 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def write_to_file(message: OutboxMessage) -> None:
-    """The development transport: an .eml file per message, and a line in the log."""
-    folder = Path(current_app.config["MAIL_FILE_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{message.id:06d}-{message.idempotency_key}.eml"
-    path.write_bytes(bytes(as_email(message)))
-    log.warning("Mail to %s: %s (%s)\n%s", message.to_address, message.subject, path, message.body_text)
+def deliver_queued(now: datetime | None = None) -> int:
+    """Deliver the queued messages that are due, oldest first, each under a lease; returns how many were sent.
 
-
-def deliver_queued() -> int:
-    """Deliver every queued message with the configured transport; returns how many were sent."""
-    if current_app.config["MAIL_TRANSPORT"] != "files":
+    ``now`` fixes the clock (tests move time with it); by default each step reads the real time.
+    """
+    if current_app.config["MAIL_TRANSPORT"] == "none":
         return 0
-    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == MailStatus.QUEUED))
-    count = 0
-    for message in messages:
-        write_to_file(message)
-        message.status, message.sent_at, message.attempts = MailStatus.SENT, utcnow(), message.attempts + 1
-        count += 1
+    clock = (lambda: now) if now is not None else utcnow
+    run = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    due = select(OutboxMessage.id).where(*_claimable(clock()))
+    sent = 0
+    with open_transport(current_app.config) as transport:
+        for message_id in db.session.scalars(due.order_by(OutboxMessage.created_at, OutboxMessage.id)).all():
+            message = _claim(message_id, run, clock())
+            if message is not None:
+                sent += _attempt(message, transport, clock())
+    return sent
+
+
+def _claimable(now: datetime) -> tuple:
+    """Conditions of a message a delivery run may take: queued, due, and held by no other run."""
+    return (
+        OutboxMessage.status == MailStatus.QUEUED,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until <= now),
+    )
+
+
+def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
+    """Take the lease on a message and commit it before talking to the server; None when another run has it.
+
+    The UPDATE repeats the conditions, so of two runs claiming at once only one changes the row (on
+    PostgreSQL the second waits for the first's commit and then finds the lease taken).
+    """
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, *_claimable(now))
+        .values(locked_until=now + current_app.config["MAIL_LEASE"], locked_by=run)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    return count
+    return db.session.get(OutboxMessage, message_id) if claimed else None
+
+
+def _attempt(message: OutboxMessage, transport, now: datetime) -> int:
+    """Send one claimed message, record the outcome, give up the lease and commit; 1 when it was sent."""
+    message.attempts += 1
+    message.last_attempt_at, message.locked_until, message.locked_by = now, None, None
+    try:
+        transport.send(message, as_email(message))
+    except DeliveryError as error:
+        _record_failure(message, error, now)
+    except Exception as error:  # a fault of ours must not hold the message forever: counted, tried again
+        log.exception("Mail %s to %s: unexpected error", message.id, message.to_address)
+        _record_failure(message, DeliveryError(describe(error), permanent=False), now)
+    else:
+        message.status, message.sent_at, message.last_error = MailStatus.SENT, now, None
+        log.info("Mail %s to %s sent: %s", message.id, message.to_address, message.subject)
+    db.session.commit()
+    return int(message.status == MailStatus.SENT)
+
+
+def _record_failure(message: OutboxMessage, error: DeliveryError, now: datetime) -> None:
+    """A 5xx reply, or a temporary failure with the retry delays used up, fails the message; else retry."""
+    delays = current_app.config["MAIL_RETRY_DELAYS"]
+    message.last_error = error.reply
+    if error.permanent or message.attempts > len(delays):
+        message.status = MailStatus.FAILED
+        log.error("Mail %s to %s failed: %s", message.id, message.to_address, error.reply)
+        return
+    message.next_attempt_at = now + delays[message.attempts - 1]
+    log.warning(
+        "Mail %s to %s not delivered, retrying at %s: %s",
+        message.id,
+        message.to_address,
+        message.next_attempt_at.isoformat(timespec="seconds"),
+        error.reply,
+    )
 
 
 def deliver_after_request(exc) -> None:
-    """Teardown hook: deliver mail the request queued, once its transaction is over."""
-    if exc is None and g.pop("mail_queued", False):
+    """Teardown hook: with the "files" transport, write the mail a request queued once its transaction ends.
+
+    Only the files transport: web workers never talk to a mail server; the scheduler process delivers.
+    """
+    queued = g.pop("mail_queued", False)
+    if exc is None and queued and current_app.config["MAIL_TRANSPORT"] == "files":
         db.session.rollback()  # whatever the view did not commit is not sent
         deliver_queued()
+
+
+def retry_message(message: OutboxMessage, actor) -> None:
+    """Put a failed message back in the queue, due now, with its attempts counted afresh; audited."""
+    if message.status != MailStatus.FAILED:
+        raise OperationRefused(_l("Only a message that could not be delivered can be sent again."))
+    details = {"attempts": message.attempts, "last_error": message.last_error}
+    record("mail.retry", message, details, actor=actor)
+    message.status, message.attempts, message.next_attempt_at = MailStatus.QUEUED, 0, utcnow()
+    g.mail_queued = True
 
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
@@ -133,5 +232,5 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 
 @mail_cli.command("deliver")
 def deliver_command() -> None:
-    """Deliver queued mail with the configured transport."""
+    """Deliver the queued mail that is due with the configured transport (the scheduler does this too)."""
     click.echo(f"{deliver_queued()} message(s) delivered")

@@ -88,6 +88,7 @@ def nav_items() -> list[tuple[str, str]]:
         items.append(("users_admin.index", _l("Users")))
         items.append(("users_admin.invitations", _l("Invitations")))
         items.append(("templates_admin.index", _l("Templates")))
+        items.append(("mail.outbox", _l("Mail")))
     return items
 
 

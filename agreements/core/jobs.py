@@ -1,0 +1,11 @@
+"""Scheduled work of the shared core: delivering the mail outbox.
+
+Only the scheduler process delivers over SMTP; web workers merely queue. Each run takes what is due, so a
+run that comes late (or a scheduler that was down) sends everything waiting, and a lease on each message
+keeps a second process from sending it again.
+"""
+
+from agreements.core.mail import deliver_queued
+from agreements.core.scheduling import ScheduledJob
+
+SCHEDULE = [ScheduledJob("mail.deliver", deliver_queued, "interval", {"seconds": 30})]
