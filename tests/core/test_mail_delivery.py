@@ -1,6 +1,8 @@
 """Outbox delivery over SMTP to a real server on loopback: what arrives, retries, failures, leases, login,
 the teardown hook, and the pages where administrators and users see the state of mail."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -136,6 +138,24 @@ def test_a_message_leased_by_another_delivery_run_is_not_sent(app, smtp_server):
     # The other run died without recording anything: once its lease is over, the message goes out.
     assert deliver_queued(start + 5 * MINUTE) == 1
     assert len(smtp_server.received) == 1
+
+
+@pytest.mark.postgresql
+def test_two_delivery_runs_at_once_send_each_message_exactly_once(app, smtp_server):
+    messages = [queue(f"vastaanottaja{n}@paja.fi") for n in range(20)]
+    start = threading.Barrier(2)
+
+    def run() -> int:
+        with app.app_context():
+            start.wait()
+            return deliver_queued()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sent = [future.result() for future in [pool.submit(run) for _run in range(2)]]
+
+    assert sum(sent) == 20
+    message_ids = sorted(received.message["Message-ID"] for received in smtp_server.received)
+    assert message_ids == sorted(f"<{message.idempotency_key}@sopimuspolku>" for message in messages)
 
 
 def test_login_is_used_when_a_username_is_configured(app, start_smtp_server, monkeypatch):
