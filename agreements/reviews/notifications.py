@@ -1,5 +1,5 @@
-"""Mail about comment rounds, queued in the outbox: invitations, digests of new comments, deadline
-reminders, and the round closing with its summary report.
+"""Notices about comment rounds, through notify (listed in the service, mailed as each user prefers):
+invitations, digests of new comments, deadline reminders, and the round closing with its summary report.
 
 Each function takes the recipients from the round, so the operations and the due-work jobs only say
 what happened.
@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
-from agreements.core.mail import queue_user_mail
+from agreements.notifications.models import NotificationKind
+from agreements.notifications.operations import notify
 from agreements.reviews.models import Comment, CommentRound
 
 
@@ -32,46 +33,71 @@ def _unique(users: list[User]) -> list[User]:
     return list({user.id: user for user in users}.values())
 
 
-def _send(recipients: Iterable[User], template: str, comment_round: CommentRound, caused_by=None, **context):
+def _send(
+    recipients: Iterable[User],
+    kind: NotificationKind,
+    template: str,
+    comment_round: CommentRound,
+    caused_by=None,
+    **context,
+):
     link = external_url("reviews.detail", round_id=comment_round.id)
     for user in recipients:
-        queue_user_mail(
+        notify(
             user,
+            kind,
             template,
             caused_by,
+            link,
             comment_round=comment_round,
             agreement=comment_round.agreement,
-            link=link,
             **context,
         )
 
 
 def notify_invited(comment_round: CommentRound, actor: User) -> None:
     """Ask everyone invited to comment, with the deadline and the link to the round."""
-    _send(invitation_recipients(comment_round.invitations), "round_invitation", comment_round, actor)
+    _send(
+        invitation_recipients(comment_round.invitations),
+        NotificationKind.COMMENT_REQUESTS,
+        "round_invitation",
+        comment_round,
+        actor,
+    )
 
 
 def notify_comments(comment_round: CommentRound, comments: list[Comment]) -> int:
-    """One digest of new comments per drafter (their own left out); returns the number of mails queued."""
+    """One digest of new comments per drafter (their own left out); returns the number of notices made."""
     queued = 0
     for user in drafter_recipients(comment_round):
         theirs = [comment for comment in comments if comment.author_id != user.id]
         if theirs:
-            _send([user], "round_digest", comment_round, comments=theirs)
+            _send([user], NotificationKind.COMMENT_ACTIVITY, "round_digest", comment_round, comments=theirs)
             queued += 1
     return queued
 
 
 def notify_deadline(comment_round: CommentRound, recipients: list[User]) -> None:
     """Remind those who have not answered that the deadline is near."""
-    _send(recipients, "round_deadline", comment_round)
+    _send(recipients, NotificationKind.COMMENT_REMINDERS, "round_deadline", comment_round)
 
 
 def notify_closed(comment_round: CommentRound, unresolved: int, actor: User | None) -> None:
     """Tell invitees and drafters that the round has closed and the summary report will follow."""
-    _send(invitation_recipients(comment_round.invitations), "round_closed", comment_round, actor)
     _send(
-        drafter_recipients(comment_round), "round_closed_drafter", comment_round, actor, unresolved=unresolved
+        invitation_recipients(comment_round.invitations),
+        NotificationKind.COMMENT_ACTIVITY,
+        "round_closed",
+        comment_round,
+        actor,
+    )
+    _send(
+        drafter_recipients(comment_round),
+        NotificationKind.COMMENT_ACTIVITY,
+        "round_closed_drafter",
+        comment_round,
+        actor,
+        unresolved=unresolved,
     )
 
 
@@ -81,4 +107,11 @@ def notify_summary_shared(comment_round: CommentRound, actor: User | None) -> No
         [*invitation_recipients(comment_round.invitations), *drafter_recipients(comment_round)]
     )
     summary_link = external_url("reviews.summary", round_id=comment_round.id)
-    _send(recipients, "round_summary", comment_round, actor, summary_link=summary_link)
+    _send(
+        recipients,
+        NotificationKind.COMMENT_ACTIVITY,
+        "round_summary",
+        comment_round,
+        actor,
+        summary_link=summary_link,
+    )

@@ -1,12 +1,13 @@
-"""Mail about signatures, queued in the outbox: a request to sign (and reminders), a party signed, every
-party signed, a decline, a withdrawn or voided request."""
+"""Notices about signatures, through notify (listed in the service, mailed as each user prefers): a request
+to sign (and reminders), a party signed, every party signed, a decline, a withdrawn or voided request."""
 
 from datetime import datetime
 
 from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
-from agreements.core.mail import queue_user_mail
+from agreements.notifications.models import NotificationKind
+from agreements.notifications.operations import notify
 from agreements.signatures.models import Signature, SignatureRequest, SigningOrder
 
 
@@ -15,17 +16,12 @@ def drafters(request: SignatureRequest) -> list[User]:
     return active_members([request.agreement.owner_id], MembershipRole.EDITOR)
 
 
-def _send(recipients, template: str, request: SignatureRequest, caused_by=None, **context) -> None:
+def _send(
+    recipients, kind: NotificationKind, template: str, request: SignatureRequest, caused_by=None, **context
+) -> None:
+    link = external_url("signatures.request_detail", request_id=request.id)
     for user in recipients:
-        queue_user_mail(
-            user,
-            template,
-            caused_by,
-            request=request,
-            agreement=request.agreement,
-            link=external_url("signatures.request_detail", request_id=request.id),
-            **context,
-        )
+        notify(user, kind, template, caused_by, link, request=request, agreement=request.agreement, **context)
 
 
 def notify_turn(request: SignatureRequest, signatures: list[Signature], caused_by: User | None) -> None:
@@ -34,6 +30,7 @@ def notify_turn(request: SignatureRequest, signatures: list[Signature], caused_b
         sign_link = external_url("signatures.sign", signature_id=signature.id)
         _send(
             [signature.signatory],
+            NotificationKind.SIGNATURE_REQUESTS,
             "signature_request",
             request,
             caused_by,
@@ -47,6 +44,7 @@ def notify_reminder(signature: Signature, since: datetime) -> None:
     sign_link = external_url("signatures.sign", signature_id=signature.id)
     _send(
         [signature.signatory],
+        NotificationKind.SIGNATURE_REMINDERS,
         "signature_reminder",
         signature.request,
         signature=signature,
@@ -57,26 +55,47 @@ def notify_reminder(signature: Signature, since: datetime) -> None:
 
 def notify_signed(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
     """Tell the drafters that a party has signed."""
-    _send(drafters(request), "signature_signed", request, caused_by, signature=signature)
+    _send(
+        drafters(request),
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_signed",
+        request,
+        caused_by,
+        signature=signature,
+    )
 
 
 def notify_completed(request: SignatureRequest, caused_by: User | None) -> None:
     """Tell every signatory and the drafters that the agreement is signed, with the link to its documents."""
     people = {user.id: user for user in [*drafters(request), *(s.signatory for s in request.signatures)]}
-    _send([u for u in people.values() if u.active], "agreement_signed", request, caused_by)
+    _send(
+        [u for u in people.values() if u.active],
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "agreement_signed",
+        request,
+        caused_by,
+    )
 
 
 def notify_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
     """Give the drafters the decline and its reason; tell the other signatories the request has ended."""
-    _send(drafters(request), "signature_declined", request, caused_by, signature=signature)
+    _send(
+        drafters(request),
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_declined",
+        request,
+        caused_by,
+        signature=signature,
+    )
     others = [s.signatory for s in _asked(request) if s.id != signature.id and s.signatory.active]
-    _send(others, "signature_withdrawn", request, caused_by)
+    _send(others, NotificationKind.SIGNATURE_ACTIVITY, "signature_withdrawn", request, caused_by)
 
 
 def notify_withdrawn(request: SignatureRequest, caused_by: User | None) -> None:
     """Tell the signatories asked so far that the request was withdrawn or voided: nothing is to be signed."""
     _send(
         [s.signatory for s in _asked(request) if s.signatory.active],
+        NotificationKind.SIGNATURE_ACTIVITY,
         "signature_withdrawn",
         request,
         caused_by,
