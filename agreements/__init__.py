@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.core.views import bp as core_bp
     from agreements.drafting import document_views, views  # noqa: F401 - attach their routes to the blueprint
     from agreements.drafting.blueprint import bp as agreements_bp
+    from agreements.notifications.views import bp as notifications_bp
     from agreements.organisations.views import bp as organisations_bp
     from agreements.reviews import summary_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews import views as review_views  # noqa: F401 - attaches its routes to the blueprint
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         reviews_bp,
         signatures_bp,
+        notifications_bp,
         mail_bp,
     )
     for blueprint in blueprints:

@@ -16,6 +16,7 @@ from agreements.accounts.models import MembershipRole
 from agreements.core.mail import OutboxMessage
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
+from agreements.notifications.models import Notification
 from agreements.organisations.models import OrganisationKind
 from agreements.reviews.models import RoundVisibility
 from agreements.reviews.operations import add_comment, open_round
@@ -194,6 +195,12 @@ MATRIX = {
     ("signatures.verify", "GET"): EVERYONE_LOGGED_IN,
     ("signatures.verify", "POST"): EVERYONE_LOGGED_IN,  # no file: the form again
     ("signatures.history", "GET"): for_roles(AGREEMENT_READERS),
+    ("notifications.index", "GET"): EVERYONE_LOGGED_IN,
+    ("notifications.mark_all_read", "POST"): answers(302),
+    ("notifications.preferences", "GET"): EVERYONE_LOGGED_IN,
+    ("notifications.preferences", "POST"): answers(302),  # fields left out keep their values: saved
+    # only the person notified opens a notification: P's invitation to the round
+    ("notifications.open_notification", "POST"): for_roles((PROVIDER,), ok=302),
 }
 
 #: Endpoints whose id argument names another object of the world than the argument's own name does.
@@ -278,6 +285,11 @@ def world(make_organisation, make_user, make_network, make_agreement):
         "round_id": comment_round.id,
         "comment_id": comment.id,
         "ext": "docx",
+        "notification_id": db.session.scalar(
+            select(Notification.id)
+            .where(Notification.user_id == users[PROVIDER].id)
+            .order_by(Notification.id)
+        ),
         "message_id": db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id)),
         **signing_values,
     }
