@@ -93,8 +93,9 @@ def _register_cli(app: Flask) -> None:
     from agreements.core.mail import mail_cli
     from agreements.demo.cli import demo_cli
     from agreements.reviews.cli import reviews_cli
+    from agreements.scheduler import scheduler_cli
     from agreements.signatures.cli import signatures_cli
     from agreements.templates_lib.cli import templates_cli
 
-    for group in (audit_cli, demo_cli, mail_cli, reviews_cli, signatures_cli, templates_cli):
+    for group in (audit_cli, demo_cli, mail_cli, reviews_cli, scheduler_cli, signatures_cli, templates_cli):
         app.cli.add_command(group)
