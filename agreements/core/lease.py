@@ -74,6 +74,8 @@ class AdvisoryLease:
 
     def acquire(self) -> bool:
         """Try the lock on a fresh connection; keep the connection only when the lock was granted."""
+        if self.connection is not None:
+            return self.renew()
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         connection.detach()  # closing it must end the session, never return it (and the lock) to the pool
         got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})

@@ -71,6 +71,7 @@ def test_the_advisory_lock_has_one_holder_and_is_freed_when_released():
         assert not second.acquire()
         assert first.renew()
         assert not second.renew()
+        assert first.acquire()  # taking it again is harmless
 
         first.release()
 
