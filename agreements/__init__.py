@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.drafting.blueprint import bp as agreements_bp
     from agreements.notifications.views import bp as notifications_bp
     from agreements.organisations.views import bp as organisations_bp
+    from agreements.reminders.calendar_views import bp as calendar_bp
     from agreements.reviews import summary_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews import views as review_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews.blueprint import bp as reviews_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         reviews_bp,
         signatures_bp,
+        calendar_bp,
         notifications_bp,
         mail_bp,
     )

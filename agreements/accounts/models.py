@@ -69,6 +69,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: When the latest invitation was sent; an invitation is pending while password_hash is empty.
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Signed into the calendar feed's address; raising it makes every earlier address stop working.
+    calendar_feed_generation: Mapped[int] = mapped_column(default=0, nullable=False)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
