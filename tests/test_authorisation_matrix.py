@@ -91,6 +91,11 @@ MATRIX = {
     ("accounts.accept_invitation", "POST"): TOKEN_PAGE,
     ("accounts.reset_password", "GET"): TOKEN_PAGE,
     ("accounts.reset_password", "POST"): TOKEN_PAGE,
+    # no login: the secret address stands in for one, so a bad token is 404 for anyone, logged in or not
+    ("calendar.feed", "GET"): answers(404, anonymous=404),
+    ("calendar.page", "GET"): EVERYONE_LOGGED_IN,
+    ("calendar.renew", "GET"): EVERYONE_LOGGED_IN,
+    ("calendar.renew", "POST"): answers(302),  # renewed, back to the calendar page
     ("organisations.index", "GET"): answers(403, **{COORD: 200, OTHER_COORD: 200, ADMIN: 200}),
     ("organisations.detail", "GET"): for_roles((VIEWER, EDITOR, COORD, ADMIN)),
     ("organisations.create", "GET"): admin_only(),
