@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.notifications.views import bp as notifications_bp
     from agreements.organisations.views import bp as organisations_bp
     from agreements.reminders.calendar_views import bp as calendar_bp
+    from agreements.reminders.views import bp as reminders_bp
     from agreements.reviews import summary_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews import views as review_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews.blueprint import bp as reviews_bp
@@ -82,9 +83,10 @@ def _register_blueprints(app: Flask) -> None:
         agreements_bp,
         reviews_bp,
         signatures_bp,
+        mail_bp,
+        reminders_bp,
         calendar_bp,
         notifications_bp,
-        mail_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -94,10 +96,10 @@ def _register_cli(app: Flask) -> None:
     from agreements.core.audit import audit_cli
     from agreements.core.mail import mail_cli
     from agreements.demo.cli import demo_cli
+    from agreements.reminders.cli import reminders_cli
     from agreements.reviews.cli import reviews_cli
     from agreements.scheduler import scheduler_cli
-    from agreements.signatures.cli import signatures_cli
     from agreements.templates_lib.cli import templates_cli
 
-    for group in (audit_cli, demo_cli, mail_cli, reviews_cli, scheduler_cli, signatures_cli, templates_cli):
+    for group in (audit_cli, demo_cli, mail_cli, reminders_cli, reviews_cli, scheduler_cli, templates_cli):
         app.cli.add_command(group)

@@ -206,10 +206,21 @@ MATRIX = {
     ("notifications.preferences", "POST"): answers(302),  # fields left out keep their values: saved
     # only the person notified opens a notification: P's invitation to the round
     ("notifications.open_notification", "POST"): for_roles((PROVIDER,), ok=302),
+    # on the signed agreement; an allowed POST makes the renewal draft, records notice or saves the defaults
+    ("reminders.renew", "GET"): for_roles((EDITOR,)),
+    ("reminders.renew", "POST"): for_roles((EDITOR,), ok=302),
+    ("reminders.settings", "GET"): for_roles((EDITOR,)),
+    ("reminders.settings", "POST"): for_roles((EDITOR,), ok=302),  # fields left out keep their values
+    ("reminders.notice", "GET"): for_roles((EDITOR,)),
+    ("reminders.notice", "POST"): for_roles((EDITOR,)),  # no party chosen: the form again with its errors
 }
 
 #: Endpoints whose id argument names another object of the world than the argument's own name does.
 OTHER_OBJECTS = {
+    **{
+        endpoint: {"agreement_id": "signed_agreement_id"}
+        for endpoint in ("reminders.renew", "reminders.settings", "reminders.notice")
+    },
     "signatures.paper_copy": {"signature_id": "paper_signature_id"},
     "signatures.certificate": {"request_id": "signed_request_id"},
     "signatures.certificate_file": {"request_id": "signed_request_id"},
@@ -314,6 +325,7 @@ def _signatures(to_sign, signed_agreement, signatories, users) -> dict:
         "request_id": pending.id,
         "signature_id": pending.signatures[0].id,
         "signed_request_id": signed.id,
+        "signed_agreement_id": signed_agreement.id,
         "paper_signature_id": signed.signatures[1].id,
     }
 
