@@ -53,6 +53,7 @@ class NotificationKind(TitledEnum):
 
     @property
     def description(self) -> str:
+        """The kind's one-line explanation in the current language."""
         return str(self.descriptions()[self])
 
 
@@ -115,4 +116,5 @@ class Notification(db.Model):
 
     @property
     def unread(self) -> bool:
+        """True until the user opens the notification or marks every one read."""
         return self.read_at is None
