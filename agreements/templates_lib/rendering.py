@@ -157,7 +157,7 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
-            if is_heading_1(block) and text in titles:
+            if text in titles and is_heading_1(block):  # the style lookup is slow; the text test is not
                 sections.append({"key": titles[text], "title": text, "blocks": []})
             elif text:
                 sections[-1]["blocks"].append(("p", block.text))
