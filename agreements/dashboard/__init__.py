@@ -1,0 +1,1 @@
+"""Regional and national uptake of the cooperation guidelines and agreements: read-only figures, exports."""

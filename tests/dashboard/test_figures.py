@@ -1,0 +1,236 @@
+"""Every dashboard figure equals a brute-force recount, in Python, of the same randomly generated field.
+
+Hypothesis draws organisations in three regions and agreements of every kind, status and date span around
+``TODAY``, with open or closed comment rounds and pending signature requests; the recount works from the
+drawn description alone, never from the queries under test.
+"""
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from agreements.core.timeutil import HELSINKI
+from agreements.dashboard.queries import region_figures, trend
+from agreements.demo.seed import business_ids
+from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
+from agreements.extensions import db
+from agreements.organisations.models import Organisation, OrganisationKind, Region
+from agreements.reminders.dates import notice_deadline
+from agreements.reviews.models import CommentRound, RoundStatus, RoundVisibility
+from agreements.signatures.models import RequestStatus, SignatureRequest, SigningOrder
+
+TODAY = date(2026, 11, 23)
+NOW = datetime.combine(TODAY, time(12), tzinfo=HELSINKI)
+REGION_CODES = ("01", "02", "06")
+KINDS = ("bilateral", "annex", "commitment")
+RUNNING = {"signed", "terminated"}
+
+organisations = st.lists(
+    st.tuples(st.sampled_from(["workshop", "provider"]), st.sampled_from(REGION_CODES), st.booleans()),
+    min_size=2,
+    max_size=10,
+)
+agreements = st.lists(
+    st.fixed_dictionaries(
+        {
+            "owner": st.integers(0, 99),
+            "others": st.lists(st.integers(0, 99), max_size=3),
+            "kind": st.sampled_from(KINDS),
+            "status": st.sampled_from([s.value for s in AgreementStatus]),
+            "start": st.integers(-900, 200),
+            "length": st.one_of(st.none(), st.integers(0, 1200)),
+            "auto_renew": st.booleans(),
+            "notice_months": st.integers(0, 6),
+            "round": st.sampled_from([None, "open", "closed"]),
+            "waiting_days": st.one_of(st.none(), st.integers(0, 60)),
+            "renewed": st.sampled_from([None, "draft", "cancelled"]),
+        }
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(drawn_organisations=organisations, drawn_agreements=agreements)
+def test_every_figure_equals_a_recount(templates, drawn_organisations, drawn_agreements):
+    _clear()
+    regions = {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(REGION_CODES)))}
+    orgs = _organisations(drawn_organisations, regions)
+    workshops = [o for o in orgs if o["kind"] == "workshop"]
+    specs = [_spec(drawn, orgs, workshops) for drawn in drawn_agreements if workshops]
+    _store(specs, templates)
+
+    figures = region_figures({r.id for r in regions.values()}, TODAY, NOW)
+
+    for code, region in regions.items():
+        expected = _recount(code, orgs, specs)
+        got = figures[region.id]
+        shown = {name: getattr(got, name) for name in expected}
+        shown["by_status"] = dict(got.by_status)
+        shown["waiting_days"] = sorted(got.waiting_days)
+        assert shown == expected, code
+    months = trend({r.id for r in regions.values()}, TODAY)
+    assert len(months) == 24 and months[-1][0] == TODAY
+    assert [count for _day, count in months] == [
+        sum(_in_force(s, day) for s in specs) for day, _count in months
+    ]
+
+
+def _clear():
+    for table in ("signature_requests", "comment_rounds", "agreement_versions"):
+        db.session.execute(delete(db.metadata.tables[table]))
+    db.session.execute(delete(agreement_parties))
+    db.session.execute(delete(Agreement))
+    db.session.execute(delete(Organisation))
+    db.session.commit()
+
+
+def _organisations(drawn, regions) -> list[dict]:
+    orgs, ids = [], business_ids()
+    for n, (kind, code, active) in enumerate(drawn):
+        organisation = Organisation(
+            kind=OrganisationKind(kind),
+            name=f"Org {n}",
+            business_id=next(ids),
+            region=regions[code],
+            municipality="Kunta",
+            active=active,
+        )
+        db.session.add(organisation)
+        orgs.append({"kind": kind, "code": code, "active": active, "row": organisation})
+    db.session.flush()
+    return orgs
+
+
+def _spec(drawn: dict, orgs: list[dict], workshops: list[dict]) -> dict:
+    owner = workshops[drawn["owner"] % len(workshops)]
+    parties = [owner, *(orgs[i % len(orgs)] for i in drawn["others"])]
+    unique = list({id(party): party for party in parties}.values())
+    start = TODAY + timedelta(days=drawn["start"])
+    end = None if drawn["length"] is None else start + timedelta(days=drawn["length"])
+    return {**drawn, "owner_org": owner, "parties": unique, "start_date": start, "end_date": end}
+
+
+def _store(specs: list[dict], templates: dict) -> None:
+    for n, spec in enumerate(specs):
+        agreement = _agreement(n, spec, templates[spec["kind"]])
+        spec["row"] = agreement
+        if spec["round"]:
+            _round(agreement, spec["round"])
+        if spec["waiting_days"] is not None:
+            _pending_request(agreement, spec["waiting_days"])
+        if spec["renewed"]:
+            renewal = _agreement(1000 + n, {**spec, "status": spec["renewed"]}, templates[spec["kind"]])
+            renewal.renewal_of = agreement
+    db.session.commit()
+
+
+def _agreement(n: int, spec: dict, template_version) -> Agreement:
+    header = {
+        "title": f"Sopimus {n}",
+        "start_date": spec["start_date"],
+        "end_date": spec["end_date"],
+        "notice_period_months": spec["notice_months"],
+        "auto_renew": spec["auto_renew"],
+    }
+    party_rows = [p["row"] for p in spec["parties"]]
+    agreement = Agreement(
+        reference=f"SOP-T-{n:05d}",
+        status=AgreementStatus(spec["status"]),
+        template_version=template_version,
+        language="fi",
+        owner=spec["owner_org"]["row"],
+        current_version_number=1,
+        parties=party_rows,
+        **header,
+    )
+    agreement.versions.append(
+        AgreementVersion(number=1, change_note="", party_ids=[p.id for p in party_rows], values={}, **header)
+    )
+    db.session.add(agreement)
+    db.session.flush()
+    return agreement
+
+
+def _round(agreement: Agreement, status: str) -> None:
+    closed = status == "closed"
+    db.session.add(
+        CommentRound(
+            agreement=agreement,
+            version=agreement.versions[0],
+            deadline=NOW + timedelta(days=3),
+            visibility=RoundVisibility.ALL_INVITEES,
+            status=RoundStatus(status),
+            closed_at=NOW if closed else None,
+        )
+    )
+
+
+def _pending_request(agreement: Agreement, days: int) -> None:
+    db.session.add(
+        SignatureRequest(
+            agreement=agreement,
+            version=agreement.versions[0],
+            sent_at=NOW - timedelta(days=days, hours=1),
+            order=SigningOrder.PARALLEL,
+            status=RequestStatus.PENDING,
+            docx=b"docx",
+            docx_sha256="0" * 64,
+        )
+    )
+
+
+def _in_force(spec: dict, day: date) -> bool:
+    return (
+        spec["status"] in RUNNING
+        and spec["start_date"] <= day
+        and (spec["end_date"] is None or spec["end_date"] >= day)
+    )
+
+
+def _recount(code: str, orgs: list[dict], specs: list[dict]) -> dict:
+    """The region's figures, counted from the drawn description."""
+    mine = [s for s in specs if s["owner_org"]["code"] == code]
+    local = [o for o in orgs if o["code"] == code and o["active"]]
+
+    def party_to(organisation, commitment: bool) -> bool:
+        return any(
+            organisation in s["parties"] and _in_force(s, TODAY) and (s["kind"] == "commitment") == commitment
+            for s in specs
+        )
+
+    return {
+        "workshops": sum(1 for o in local if o["kind"] == "workshop"),
+        "workshops_in_force": sum(1 for o in local if o["kind"] == "workshop" and party_to(o, False)),
+        "providers_in_force": sum(1 for o in local if o["kind"] == "provider" and party_to(o, False)),
+        "committed": sum(1 for o in local if party_to(o, True)),
+        "by_status": _statuses(mine),
+        "open_rounds": sum(1 for s in mine if s["round"] == "open"),
+        "waiting_days": sorted(s["waiting_days"] for s in mine if s["waiting_days"] is not None),
+        "ending_soon": sum(
+            1
+            for s in mine
+            if _in_force(s, TODAY) and s["end_date"] and s["end_date"] <= TODAY + timedelta(90)
+        ),
+        "renewals_overdue": sum(1 for s in mine if _overdue(s)),
+    }
+
+
+def _statuses(mine: list[dict]) -> dict:
+    """Agreements by status; a renewal is an agreement of the same owner too, with its own status."""
+    return dict(Counter(s["status"] for s in mine) + Counter(s["renewed"] for s in mine if s["renewed"]))
+
+
+def _overdue(spec: dict) -> bool:
+    deadline = notice_deadline(spec["end_date"], spec["notice_months"])
+    return (
+        spec["status"] == "signed"
+        and not spec["auto_renew"]
+        and deadline is not None
+        and deadline < TODAY
+        and spec["end_date"] >= TODAY - timedelta(days=90)
+        and spec["renewed"] in (None, "cancelled")
+    )
