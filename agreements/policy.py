@@ -58,6 +58,11 @@ def can_edit_user(user, other) -> bool:
     return can_administer(user)
 
 
+def can_view_dashboard(user) -> bool:
+    """Coordinators see their networks' figures; administrators the whole country's."""
+    return user.is_authenticated and (user.is_admin or user.is_coordinator)
+
+
 def can_list_organisations(user) -> bool:
     """Administrators list every organisation; coordinators those in their networks' regions."""
     return can_administer(user) or (user.is_authenticated and user.is_coordinator)

@@ -206,6 +206,11 @@ MATRIX = {
     ("notifications.preferences", "POST"): answers(302),  # fields left out keep their values: saved
     # only the person notified opens a notification: P's invitation to the round
     ("notifications.open_notification", "POST"): for_roles((PROVIDER,), ok=302),
+    ("dashboard.index", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
+    ("dashboard.export", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
+    ("dashboard.listing_page", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
+    ("dashboard.listing_export", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
+    ("dashboard.print_view", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
     # on the signed agreement; an allowed POST makes the renewal draft, records notice or saves the defaults
     ("reminders.renew", "GET"): for_roles((EDITOR,)),
     ("reminders.renew", "POST"): for_roles((EDITOR,), ok=302),
@@ -301,6 +306,9 @@ def world(make_organisation, make_user, make_network, make_agreement):
         "round_id": comment_round.id,
         "comment_id": comment.id,
         "ext": "docx",
+        "key": "regions",
+        "fmt": "xlsx",
+        "figure": "workshops_without",
         "notification_id": db.session.scalar(
             select(Notification.id)
             .where(Notification.user_id == users[PROVIDER].id)

@@ -82,6 +82,7 @@ def nav_items() -> list[tuple[str, str]]:
         ("signatures.verify", _l("Verify a document")),
     ]
     if current_user.is_admin or current_user.is_coordinator:
+        items.insert(1, ("dashboard.index", _l("Dashboard")))
         items.append(("organisations.index", _l("Organisations")))
         items.append(("organisations.networks", _l("Networks")))
     if current_user.is_admin:

@@ -1,0 +1,72 @@
+"""A table as a file: CSV (UTF-8 with BOM and semicolons, as Finnish Excel opens it) or XLSX (openpyxl),
+both stamped with the day the figures describe."""
+
+import csv
+import io
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from agreements.dashboard.tables import Table
+
+
+def stamp(table: Table) -> str:
+    """The line that says what the file describes."""
+    return _("%(title)s, figures on %(day)s", title=table.title, day=format_date(table.as_of, "d.M.yyyy"))
+
+
+#: A text starting with one of these would be run as a formula by a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> object:
+    """A cell's value as the file keeps it: dates and times in Finnish form, None as empty, and text that a
+    spreadsheet would take for a formula quoted with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d.M.yyyy H.mm")
+    if isinstance(value, date):
+        return format_date(value, "d.M.yyyy")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(table: Table) -> bytes:
+    """The table as CSV: the stamp, a header row, the rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([stamp(table)])
+    writer.writerow(table.columns)
+    writer.writerows([_text(cell.value) for cell in row] for row in table.rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """The table as an XLSX workbook of one sheet: the stamp, a bold header row, then the rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.key[:31]
+    sheet.append([stamp(table)])
+    sheet.append(table.columns)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([_text(cell.value) for cell in row])
+    for index, title in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(title) + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+#: Format → (writer, media type).
+FORMATS = {
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}

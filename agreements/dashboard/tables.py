@@ -1,0 +1,136 @@
+"""The dashboard as tables: the page shows them, the exports write them, the print view prints them — so a
+figure is the same wherever it is read. A cell may link to the list behind it (the drill-down)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from agreements.dashboard.figures import Figures, total
+from agreements.dashboard.queries import commitment_documents, region_figures, trend
+from agreements.dashboard.scope import Scope
+from agreements.drafting.models import AgreementStatus
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value and, when it has one, the link to the list it counts."""
+
+    value: object
+    link: str | None = None
+
+
+@dataclass
+class Table:
+    """A titled table of figures describing the day ``as_of``."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    as_of: date | None = None
+
+
+#: The figure columns of the network and region tables: (attribute, title, drill-down list or None).
+FIGURE_COLUMNS = (
+    ("workshops", _l("Workshops"), "workshops"),
+    ("workshops_in_force", _l("Workshops with an agreement in force"), "workshops_in_force"),
+    ("uptake", _l("Uptake %"), "workshops_without"),
+    ("providers_in_force", _l("Providers with an agreement in force"), "providers_in_force"),
+    ("committed", _l("Organisations committed to the guidelines"), "committed"),
+    ("open_rounds", _l("Open comment rounds"), "open_rounds"),
+    ("awaiting_signature", _l("Requests awaiting signature"), "awaiting_signature"),
+    ("median_wait", _l("Median wait (days)"), None),
+    ("longest_wait", _l("Longest wait (days)"), None),
+    ("ending_soon", _l("Ending within 90 days"), "ending_soon"),
+    ("renewals_overdue", _l("Renewals overdue"), "renewals_overdue"),
+)
+
+
+def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
+    """Every table of the dashboard for ``scope`` on ``today``."""
+    by_region = region_figures(scope.region_ids, today, now)
+    network_rows = [
+        (
+            network.name,
+            {"network": network.id},
+            total(by_region[r.id] for r in network.regions if r.id in by_region),
+        )
+        for network in scope.networks
+    ]
+    region_rows = [(region.name, {"region": region.id}, by_region[region.id]) for region in scope.regions]
+    everything = total(by_region.values())
+    tables = [
+        _figure_table("networks", _l("By network"), _l("Network"), network_rows),
+        _figure_table("regions", _l("By region"), _l("Region"), region_rows),
+        _status_table(region_rows, everything),
+        _commitments_table(scope),
+        _trend_table(scope, today),
+    ]
+    for table in tables:
+        table.as_of = today
+    return tables
+
+
+def _figure_table(key: str, title, first_column, rows) -> Table:
+    table = Table(key, str(title), [str(first_column), *(str(c[1]) for c in FIGURE_COLUMNS)])
+    for name, filters, figures in rows:
+        table.rows.append(
+            [Cell(name), *(_figure_cell(figures, column, filters) for column in FIGURE_COLUMNS)]
+        )
+    return table
+
+
+def _figure_cell(figures: Figures, column, filters: dict) -> Cell:
+    attribute, _title, listing = column
+    value = getattr(figures, attribute)
+    link = url_for("dashboard.listing_page", figure=listing, **filters) if listing else None
+    return Cell(value, link)
+
+
+def _status_table(region_rows, everything: Figures) -> Table:
+    statuses = list(AgreementStatus)
+    table = Table(
+        "statuses", str(_l("Agreements by status")), [str(_l("Region")), *(s.title for s in statuses)]
+    )
+    for name, filters, figures in [*region_rows, (str(_l("All")), {}, everything)]:
+        cells = [Cell(figures.by_status.get(status, 0), _status_link(status, filters)) for status in statuses]
+        table.rows.append([Cell(name), *cells])
+    return table
+
+
+def _status_link(status: AgreementStatus, filters: dict) -> str:
+    return url_for("dashboard.listing_page", figure="agreements", status=status.value, **filters)
+
+
+def _commitments_table(scope: Scope) -> Table:
+    columns = [
+        _l("Reference"),
+        _l("Commitment"),
+        _l("Status"),
+        _l("Invited"),
+        _l("Signed"),
+        _l("Declined"),
+        _l("Pending"),
+    ]
+    table = Table("commitments", str(_l("Commitments to the guidelines")), [str(c) for c in columns])
+    for document in commitment_documents(scope.region_ids):
+        link = url_for("agreements.detail", agreement_id=document["id"])
+        table.rows.append(
+            [
+                Cell(document["reference"], link),
+                Cell(document["title"]),
+                Cell(AgreementStatus(document["status"]).title),
+                *(Cell(document[key]) for key in ("invited", "signed", "declined", "pending")),
+            ]
+        )
+    return table
+
+
+def _trend_table(scope: Scope, today: date) -> Table:
+    table = Table(
+        "trend", str(_l("Agreements in force, month by month")), [str(_l("Month")), str(_l("In force"))]
+    )
+    table.rows = [[Cell(day.strftime("%m/%Y")), Cell(count)] for day, count in trend(scope.region_ids, today)]
+    return table

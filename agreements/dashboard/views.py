@@ -1,0 +1,150 @@
+"""The dashboard pages: figures by network and region, the lists behind them, exports and a print view.
+
+Coordinators see their networks' regions, administrators the whole country; both may narrow the view to one
+network or one region. Everything here only reads.
+"""
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user, login_required
+
+from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.core.web import send_download
+from agreements.dashboard.exports import FORMATS
+from agreements.dashboard.lists import FIGURES, listing
+from agreements.dashboard.scope import Scope, scope_for
+from agreements.dashboard.tables import dashboard_tables
+from agreements.drafting.models import AgreementStatus
+from agreements.policy import can_view_dashboard, require
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+#: Rows of a list shown on one page; exports hold them all.
+LIST_PAGE_ROWS = 100
+
+
+def _scope() -> Scope:
+    """The user's scope narrowed by the ``network`` and ``region`` query arguments."""
+    require(can_view_dashboard)
+    return scope_for(
+        current_user, request.args.get("network", type=int), request.args.get("region", type=int)
+    )
+
+
+def _clock():
+    now = utcnow()
+    return now.astimezone(HELSINKI).date(), now
+
+
+def _filters(scope: Scope) -> dict:
+    """The query arguments that keep the current narrowing in links."""
+    chosen = (("network", scope.network), ("region", scope.region))
+    return {key: value.id for key, value in chosen if value is not None}
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The dashboard: figures by network and by region, statuses, commitments and the 24-month trend."""
+    scope = _scope()
+    today, now = _clock()
+    tables = {table.key: table for table in dashboard_tables(scope, today, now)}
+    return render_template(
+        "dashboard/index.html", scope=scope, tables=tables, filters=_filters(scope), today=today
+    )
+
+
+@bp.get("/export/<key>.<fmt>")
+@login_required
+def export(key: str, fmt: str):
+    """One dashboard table as CSV or XLSX."""
+    scope = _scope()
+    today, now = _clock()
+    table = next((t for t in dashboard_tables(scope, today, now) if t.key == key), None)
+    return _download(table, fmt)
+
+
+def _download(table, fmt: str):
+    if table is None or fmt not in FORMATS:
+        abort(404)
+    writer, media_type = FORMATS[fmt]
+    return send_download(writer(table), media_type, f"{table.key}-{table.as_of.isoformat()}.{fmt}")
+
+
+def _status_argument() -> str | None:
+    status = request.args.get("status")
+    if status is not None and status not in {s.value for s in AgreementStatus}:
+        abort(404)
+    return status
+
+
+@bp.get("/list/<figure>")
+@login_required
+def listing_page(figure: str):
+    """The list behind a figure, e.g. the workshops of a region without an agreement in force."""
+    scope = _scope()
+    if figure not in FIGURES:
+        abort(404)
+    today, now = _clock()
+    table = listing(figure, scope.region_ids, today, now, _status_argument())
+    page = max(1, request.args.get("page", 1, type=int))
+    shown = replace(table, rows=table.rows[(page - 1) * LIST_PAGE_ROWS : page * LIST_PAGE_ROWS])
+    return render_template(
+        "dashboard/listing.html",
+        scope=scope,
+        table=shown,
+        total=len(table.rows),
+        page=page,
+        pages=max(1, -(-len(table.rows) // LIST_PAGE_ROWS)),
+        figure=figure,
+        filters=_filters(scope),
+        status=request.args.get("status"),
+    )
+
+
+@bp.get("/list/<figure>.<fmt>")
+@login_required
+def listing_export(figure: str, fmt: str):
+    """The list behind a figure as CSV or XLSX."""
+    scope = _scope()
+    if figure not in FIGURES:
+        abort(404)
+    today, now = _clock()
+    return _download(listing(figure, scope.region_ids, today, now, _status_argument()), fmt)
+
+
+@bp.get("/print")
+@login_required
+def print_view():
+    """A print view for an annual report: one page per network with its regions' figures."""
+    scope = _scope()
+    today, now = _clock()
+    pages = [
+        (network, dashboard_tables(scope_for(current_user, network.id), today, now))
+        for network in scope.networks
+    ]
+    return render_template("dashboard/print.html", pages=pages, today=today)
+
+
+@bp.app_template_global()
+def cell_text(value) -> str:
+    """A figure as the page shows it: numbers in the language's form, dates Finnish-style, – for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return format_datetime(value, "d.M.yyyy H.mm")
+    if isinstance(value, date):
+        return format_date(value, "d.M.yyyy")
+    if isinstance(value, int | float):
+        return format_decimal(value)
+    return str(value)
+
+
+@bp.app_template_global()
+def export_links(key: str, filters: dict, endpoint: str = "dashboard.export") -> dict[str, str]:
+    """The CSV and XLSX links of a table, keeping the page's narrowing."""
+    argument = "figure" if endpoint == "dashboard.listing_export" else "key"
+    return {fmt: url_for(endpoint, fmt=fmt, **{argument: key}, **filters) for fmt in FORMATS}

@@ -1,0 +1,73 @@
+"""The dashboard pages: a coordinator sees their networks' figures and lists and nothing of another network;
+exports hold the same figures as the page; administrators see everything; others are refused."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from agreements.accounts.models import MembershipRole
+from agreements.drafting.models import AgreementStatus
+from agreements.organisations.models import OrganisationKind
+from tests.conftest import log_in
+
+
+@pytest.fixture
+def field(make_organisation, make_network, make_user, make_agreement, templates):
+    """Two networks (Pirkanmaa, Uusimaa), a workshop with a signed agreement in each and one without."""
+    home = make_network(name="ALU Pirkanmaa", region_codes=("06",))
+    away = make_network(name="ALU Uusimaa", region_codes=("01",))
+    signed_here = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name="Tampereen Paja")
+    idle_here = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name="Oriveden Paja")
+    provider = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06", name="Tredu")
+    away_workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="01", name="Helsingin Paja")
+    today = date.today()
+    for owner in (signed_here, away_workshop):
+        make_agreement(
+            owner=owner,
+            providers=[provider],
+            status=AgreementStatus.SIGNED,
+            template_version=templates["bilateral"],
+            start_date=date(today.year - 1, 1, 1),
+            end_date=date(today.year + 1, 12, 31),
+        )
+    coordinator = make_user(networks=[home])
+    member = make_user(organisation=signed_here, role=MembershipRole.EDITOR)
+    return {"home": home, "away": away, "coordinator": coordinator, "member": member, "idle": idle_here}
+
+
+def test_a_coordinator_sees_their_networks_figures_only(client, field):
+    log_in(client, field["coordinator"])
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "ALU Pirkanmaa" in page and "ALU Uusimaa" not in page and "Uusimaa" not in page
+    assert client.get(f"/dashboard/?network={field['away'].id}").status_code == 404
+
+
+def test_the_drill_down_lists_workshops_without_an_agreement(client, field):
+    log_in(client, field["coordinator"])
+    page = client.get("/dashboard/list/workshops_without").get_data(as_text=True)
+    assert "Oriveden Paja" in page and "Tampereen Paja" not in page and "Helsingin Paja" not in page
+    assert client.get("/dashboard/list/nonsense").status_code == 404
+
+
+def test_exports_hold_the_same_figures_as_the_page(client, field):
+    log_in(client, field["coordinator"])
+    response = client.get("/dashboard/export/regions.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0].startswith("By region, figures on ")
+    header, pirkanmaa = rows[1], rows[2]
+    figures = dict(zip(header, pirkanmaa, strict=True))
+    assert figures["Workshops"] == "2" and figures["Workshops with an agreement in force"] == "1"
+    assert figures["Uptake %"] == "50.0"
+
+    workbook = load_workbook(io.BytesIO(client.get("/dashboard/export/regions.xlsx").get_data()))
+    sheet = workbook.active
+    assert [c.value for c in sheet[3]][:4] == [pirkanmaa[0], 2, 1, 50.0]
+
+
+def test_others_are_refused(client, field):
+    log_in(client, field["member"])
+    assert client.get("/dashboard/").status_code == 403
