@@ -152,6 +152,7 @@ MATRIX = {
     ("agreements.history", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.compare", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.index", "GET"): EVERYONE_LOGGED_IN,
+    ("agreements.export", "GET"): EVERYONE_LOGGED_IN,
     ("agreements.create", "GET"): answers(403, **{EDITOR: 200}),
     ("agreements.create", "POST"): answers(403, **{EDITOR: 200}),  # nothing chosen: the first step again
     ("agreements.detail", "GET"): for_roles(AGREEMENT_READERS),

@@ -5,12 +5,14 @@ import csv
 import io
 from datetime import date, datetime
 
+from flask import abort
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from agreements.core.web import send_download
 from agreements.dashboard.tables import Table
 
 
@@ -70,3 +72,11 @@ FORMATS = {
     "csv": (to_csv, "text/csv; charset=utf-8"),
     "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
+
+
+def download(table: Table | None, fmt: str):
+    """The table as a file to download; 404 for no table or an unknown format."""
+    if table is None or fmt not in FORMATS:
+        abort(404)
+    writer, media_type = FORMATS[fmt]
+    return send_download(writer(table), media_type, f"{table.key}-{table.as_of.isoformat()}.{fmt}")

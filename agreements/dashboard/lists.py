@@ -71,16 +71,19 @@ FIGURES = {*ORGANISATION_LISTS, *AGREEMENT_LISTS, "open_rounds", "awaiting_signa
 def listing(
     figure: str, region_ids: set[int], today: date, now: datetime, status: str | None = None
 ) -> Table:
-    """The list behind ``figure`` in the regions; 404 for an unknown figure."""
+    """The list behind ``figure`` in the regions, describing ``today``; 404 for an unknown figure."""
     if figure in ORGANISATION_LISTS:
-        return _organisations(figure, region_ids, today)
-    if figure in AGREEMENT_LISTS:
-        return _agreements(figure, region_ids, today, status)
-    if figure == "open_rounds":
-        return _rounds(region_ids)
-    if figure == "awaiting_signature":
-        return _requests(region_ids, now)
-    abort(404)
+        table = _organisations(figure, region_ids, today)
+    elif figure in AGREEMENT_LISTS:
+        table = _agreements(figure, region_ids, today, status)
+    elif figure == "open_rounds":
+        table = _rounds(region_ids)
+    elif figure == "awaiting_signature":
+        table = _requests(region_ids, now)
+    else:
+        abort(404)
+    table.as_of = today
+    return table
 
 
 def _organisations(figure: str, region_ids: set[int], today: date) -> Table:
@@ -121,14 +124,29 @@ def _agreements(figure: str, region_ids: set[int], today: date, status: str | No
     query = select(Agreement).where(_owned(region_ids), condition(today))
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
-    columns = [_l("Reference"), _l("Title"), _l("Status"), _l("Start"), _l("End"), _l("Notice deadline")]
-    table = Table(figure, str(title), [str(c) for c in columns], as_of=today)
-    for agreement in db.session.scalars(query.order_by(Agreement.end_date, Agreement.id)):
+    agreements = db.session.scalars(query.order_by(Agreement.end_date, Agreement.id))
+    return agreement_table(figure, title, agreements, today)
+
+
+def agreement_table(key: str, title, agreements, as_of: date) -> Table:
+    """Agreements as a table: reference (linked), title, parties, status, dates and notice deadline."""
+    columns = [
+        _l("Reference"),
+        _l("Title"),
+        _l("Parties"),
+        _l("Status"),
+        _l("Start"),
+        _l("End"),
+        _l("Notice deadline"),
+    ]
+    table = Table(key, str(title), [str(c) for c in columns], as_of=as_of)
+    for agreement in agreements:
         link = url_for("agreements.detail", agreement_id=agreement.id)
         table.rows.append(
             [
                 Cell(agreement.reference, link),
                 Cell(agreement.title),
+                Cell(", ".join(party.name for party in agreement.parties)),
                 Cell(agreement.status.title),
                 Cell(agreement.start_date),
                 Cell(agreement.end_date),

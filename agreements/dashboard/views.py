@@ -12,8 +12,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user, login_required
 
 from agreements.core.timeutil import HELSINKI, utcnow
-from agreements.core.web import send_download
-from agreements.dashboard.exports import FORMATS
+from agreements.dashboard.exports import FORMATS, download
 from agreements.dashboard.lists import FIGURES, listing
 from agreements.dashboard.scope import Scope, scope_for
 from agreements.dashboard.tables import dashboard_tables
@@ -64,14 +63,7 @@ def export(key: str, fmt: str):
     scope = _scope()
     today, now = _clock()
     table = next((t for t in dashboard_tables(scope, today, now) if t.key == key), None)
-    return _download(table, fmt)
-
-
-def _download(table, fmt: str):
-    if table is None or fmt not in FORMATS:
-        abort(404)
-    writer, media_type = FORMATS[fmt]
-    return send_download(writer(table), media_type, f"{table.key}-{table.as_of.isoformat()}.{fmt}")
+    return download(table, fmt)
 
 
 def _status_argument() -> str | None:
@@ -113,7 +105,7 @@ def listing_export(figure: str, fmt: str):
     if figure not in FIGURES:
         abort(404)
     today, now = _clock()
-    return _download(listing(figure, scope.region_ids, today, now, _status_argument()), fmt)
+    return download(listing(figure, scope.region_ids, today, now, _status_argument()), fmt)
 
 
 @bp.get("/print")

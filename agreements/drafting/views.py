@@ -1,11 +1,15 @@
 """Drafting views: the agreements list, new agreement, an agreement's page, editing a draft, cancelling."""
 
+from urllib.parse import urlencode
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
+from agreements.dashboard.exports import FORMATS, download
+from agreements.dashboard.lists import agreement_table
 from agreements.drafting import field_forms, lifecycle, operations, queries
 from agreements.drafting.blueprint import bp
 from agreements.drafting.forms import AgreementFilterForm, AgreementForm, CancelForm, StartForm, header_data
@@ -45,12 +49,7 @@ def _drafting_helpers() -> dict:
 @login_required
 def index():
     """List the agreements the user may read, with search, filters and pages."""
-    form = AgreementFilterForm(
-        request.args,
-        own_organisations=queries.own_organisations(current_user),
-        parties=queries.visible_parties(current_user),
-        templates=queries.template_versions(),
-    )
+    form = _filter_form()
     today = helsinki_today()
     pagination = db.paginate(
         queries.agreements_query(current_user, form.filters(), today),
@@ -64,6 +63,32 @@ def index():
         pagination=pagination,
         validity={agreement.id: queries.validity_of(agreement, today) for agreement in pagination.items},
         can_create=can_create_agreement(current_user),
+        export_urls=_export_urls(),
+    )
+
+
+def _export_urls() -> dict[str, str]:
+    """The list's CSV and XLSX addresses with the same search and filters."""
+    query = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "page"])
+    return {fmt: f"{url_for('.export', fmt=fmt)}?{query}" for fmt in FORMATS}
+
+
+@bp.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    """The agreements the list shows with the same search and filters, every page, as CSV or XLSX."""
+    today = helsinki_today()
+    agreements = db.session.scalars(queries.agreements_query(current_user, _filter_form().filters(), today))
+    return download(agreement_table("agreements", _("Agreements"), agreements, today), fmt)
+
+
+def _filter_form() -> AgreementFilterForm:
+    """The list's search and filters from the query string, with the user's own choices."""
+    return AgreementFilterForm(
+        request.args,
+        own_organisations=queries.own_organisations(current_user),
+        parties=queries.visible_parties(current_user),
+        templates=queries.template_versions(),
     )
 
 

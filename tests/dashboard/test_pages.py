@@ -71,3 +71,26 @@ def test_exports_hold_the_same_figures_as_the_page(client, field):
 def test_others_are_refused(client, field):
     log_in(client, field["member"])
     assert client.get("/dashboard/").status_code == 403
+
+
+def test_the_filtered_agreement_list_exports_every_page_with_its_filters(
+    client, field, make_agreement, templates
+):
+    log_in(client, field["member"])
+    page = client.get("/agreements/?status=signed").get_data(as_text=True)
+    assert "/agreements/export.csv?status=signed" in page
+    response = client.get("/agreements/export.csv?status=signed")
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:4] == ["Reference", "Title", "Parties", "Status"]
+    assert [row[3] for row in rows[2:]] == ["Signed"]  # the member's workshop's one agreement, signed
+    assert client.get("/agreements/export.csv?status=draft").get_data().decode("utf-8-sig").count("\r\n") == 2
+
+
+def test_text_that_a_spreadsheet_would_run_is_quoted(client, field, make_organisation):
+    make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name='=HYPERLINK("http://x")')
+    log_in(client, field["coordinator"])
+    text = client.get("/dashboard/list/workshops_without.csv").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    workbook = load_workbook(io.BytesIO(client.get("/dashboard/list/workshops_without.xlsx").get_data()))
+    names = [row[0].value for row in workbook.active.iter_rows(min_row=3)]
+    assert '\'=HYPERLINK("http://x")' in names
