@@ -3,8 +3,9 @@ figure is the same wherever it is read. A cell may link to the list behind it (t
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlencode
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
 from agreements.dashboard.figures import Figures, total
@@ -84,9 +85,22 @@ def _figure_table(key: str, title, first_column, rows) -> Table:
 
 def _figure_cell(figures: Figures, column, filters: dict) -> Cell:
     attribute, _title, listing = column
-    value = getattr(figures, attribute)
-    link = url_for("dashboard.listing_page", figure=listing, **filters) if listing else None
-    return Cell(value, link)
+    link = list_url(listing, filters) if listing else None
+    return Cell(getattr(figures, attribute), link)
+
+
+def _list_path(figure: str) -> str:
+    """The list's path, remembered for the rest of the request."""
+    paths = g.setdefault("dashboard_list_paths", {})
+    if figure not in paths:
+        paths[figure] = url_for("dashboard.listing_page", figure=figure)
+    return paths[figure]
+
+
+def list_url(figure: str, arguments: dict) -> str:
+    """The address of the list behind ``figure``; built once per figure, as the tables hold hundreds."""
+    query = urlencode(arguments)
+    return f"{_list_path(figure)}?{query}" if query else _list_path(figure)
 
 
 def _status_table(region_rows, everything: Figures) -> Table:
@@ -101,7 +115,7 @@ def _status_table(region_rows, everything: Figures) -> Table:
 
 
 def _status_link(status: AgreementStatus, filters: dict) -> str:
-    return url_for("dashboard.listing_page", figure="agreements", status=status.value, **filters)
+    return list_url("agreements", {"status": status.value, **filters})
 
 
 def _commitments_table(scope: Scope) -> Table:

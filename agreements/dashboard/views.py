@@ -130,6 +130,8 @@ def cell_text(value) -> str:
         return format_datetime(value, "d.M.yyyy H.mm")
     if isinstance(value, date):
         return format_date(value, "d.M.yyyy")
+    if isinstance(value, int) and -1000 < value < 1000:
+        return str(value)  # no separators to place: the common case, spared Babel's cost
     if isinstance(value, int | float):
         return format_decimal(value)
     return str(value)

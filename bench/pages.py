@@ -1,0 +1,142 @@
+"""Benchmark: the dashboard, the agreement list, an agreement's page and the reminder scan on generated data.
+
+For each database given (``label=URL``; make them with ``flask demo generate --scale national`` and
+``--scale tenth``), it requests each page N times through the app as a national administrator (and the
+dashboard also as a coordinator), runs the reminder scan N times in a transaction it rolls back, and prints
+p50 and p95 in milliseconds and the number of SQL statements each run takes. Comparing a national-scale
+database with a tenth-scale one shows how each grows with the data: the statement counts must not.
+
+It is a script, not a test: nothing fails when it is slow. Run from the repository root:
+
+    .venv/bin/python bench/pages.py \\
+        --db national-sqlite=sqlite:////tmp/sopimuspolku_national.sqlite3 \\
+        --db tenth-sqlite=sqlite:////tmp/sopimuspolku_tenth.sqlite3 \\
+        --db national-pg=postgresql://postgres@127.0.0.1:5432/sopimuspolku_national \\
+        --db tenth-pg=postgresql://postgres@127.0.0.1:5432/sopimuspolku_tenth
+"""
+
+import argparse
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
+
+from agreements import create_app
+from agreements.accounts.models import User
+from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.extensions import db, login_manager
+from agreements.reminders.jobs import send_reminders
+from config import DevelopmentConfig
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """The ``share`` (0–1) percentile of the samples, by the nearest rank."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+@contextmanager
+def counted_statements(engine):
+    """Count the SQL statements run inside the block; the count is in the yielded list's first item."""
+    count = [0]
+
+    def tally(*_args):
+        count[0] += 1
+
+    event.listen(engine, "before_cursor_execute", tally)
+    try:
+        yield count
+    finally:
+        event.remove(engine, "before_cursor_execute", tally)
+
+
+def measure(run: Callable[[], object], engine, repeats: int) -> tuple[float, float, int]:
+    """p50 and p95 milliseconds of ``run`` over ``repeats`` runs (after two warm-ups), and its statements."""
+    for _ in range(2):
+        run()
+    samples, statements = [], 0
+    for _ in range(repeats):
+        with counted_statements(engine) as count:
+            started = time.perf_counter()
+            run()
+            samples.append((time.perf_counter() - started) * 1000)
+        statements = count[0]
+    return percentile(samples, 0.5), percentile(samples, 0.95), statements
+
+
+def logged_in_client(app, user: User):
+    """A test client whose session belongs to ``user``."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return client
+
+
+def page(client, path: str) -> Callable[[], object]:
+    def run():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+
+    return run
+
+
+def reminder_scan() -> object:
+    """The scan as the scheduler runs it, undone afterwards so every run finds the same work."""
+    try:
+        return send_reminders()
+    finally:
+        db.session.rollback()
+
+
+def bench_database(label: str, url: str, repeats: int) -> list[tuple]:
+    """Every measurement on one database, as rows for the report."""
+
+    class Config(DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        DEBUG = False
+        MAIL_TRANSPORT = "none"
+
+    app = create_app(Config)
+    login_manager.session_protection = None  # the bench's sessions are made up, not tied to a browser
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.is_admin, User.active).order_by(User.id))
+        coordinator = db.session.scalar(
+            select(User).where(User.coordinated_networks.any(), User.active).order_by(User.id)
+        )
+        signed = db.session.scalar(
+            select(Agreement.id)
+            .where(Agreement.status == AgreementStatus.SIGNED)
+            .order_by(Agreement.id.desc())
+        )
+        size = db.session.scalar(select(func.count()).select_from(Agreement))
+        as_admin = logged_in_client(app, admin)
+        cases = [
+            ("dashboard (administrator, whole country)", page(as_admin, "/dashboard/")),
+            ("dashboard (coordinator)", page(logged_in_client(app, coordinator), "/dashboard/")),
+            ("agreement list", page(as_admin, "/agreements/")),
+            ("agreement page", page(as_admin, f"/agreements/{signed}")),
+            ("reminder scan", reminder_scan),
+        ]
+        rows = [(label, size, name, *measure(run, db.engine, repeats)) for name, run in cases]
+        db.session.remove()
+        db.engine.dispose()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", action="append", required=True, help="label=database URL; give several")
+    parser.add_argument("--n", type=int, default=30, help="measured runs of each case (default 30)")
+    args = parser.parse_args()
+    print(f"{'database':<16} {'agreements':>10}  {'case':<42} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>5}")
+    for spec in args.db:
+        label, _, url = spec.partition("=")
+        for row in bench_database(label, url, args.n):
+            database, size, name, p50, p95, statements = row
+            print(f"{database:<16} {size:>10}  {name:<42} {p50:>8.1f} {p95:>8.1f} {statements:>5}")
+
+
+if __name__ == "__main__":
+    main()
