@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 from flask import abort
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -25,18 +25,32 @@ def stamp(table: Table) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _text(value) -> object:
-    """A cell's value as the file keeps it: dates and times in Finnish form, None as empty, and text that a
-    spreadsheet would take for a formula quoted with an apostrophe."""
+def shown(value, none: str = "–") -> str:
+    """A value as people read it, on the page and in CSV alike: numbers in the interface language's form
+    (decimal comma in Finnish), dates and times Finnish-style, ``none`` for no value."""
     if value is None:
-        return ""
+        return none
     if isinstance(value, datetime):
         return format_datetime(value, "d.M.yyyy H.mm")
     if isinstance(value, date):
         return format_date(value, "d.M.yyyy")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if isinstance(value, int) and -1000 < value < 1000:
+        return str(value)  # no separators to place: the common case, spared Babel's cost
+    if isinstance(value, int | float):
+        return format_decimal(value)
+    return str(value)
+
+
+def _safe(text):
+    """Text a spreadsheet would take for a formula, quoted with an apostrophe."""
+    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
+
+
+def _cell(value) -> object:
+    """A value as XLSX keeps it: numbers as numbers, the rest as the page shows it."""
+    if isinstance(value, int | float):
+        return value
+    return _safe(shown(value, none=""))
 
 
 def to_csv(table: Table) -> bytes:
@@ -45,7 +59,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([stamp(table)])
     writer.writerow(table.columns)
-    writer.writerows([_text(cell.value) for cell in row] for row in table.rows)
+    writer.writerows([_safe(shown(cell.value, none="")) for cell in row] for row in table.rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -59,7 +73,7 @@ def to_xlsx(table: Table) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_text(cell.value) for cell in row])
+        sheet.append([_cell(cell.value) for cell in row])
     for index, title in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(title) + 2))
     buffer = io.BytesIO()

@@ -5,14 +5,12 @@ network or one region. Everything here only reads.
 """
 
 from dataclasses import replace
-from datetime import date, datetime
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
 from flask_login import current_user, login_required
 
 from agreements.core.timeutil import HELSINKI, utcnow
-from agreements.dashboard.exports import FORMATS, download
+from agreements.dashboard.exports import FORMATS, download, shown
 from agreements.dashboard.lists import FIGURES, listing
 from agreements.dashboard.scope import Scope, scope_for
 from agreements.dashboard.tables import dashboard_tables
@@ -121,20 +119,7 @@ def print_view():
     return render_template("dashboard/print.html", pages=pages, today=today)
 
 
-@bp.app_template_global()
-def cell_text(value) -> str:
-    """A figure as the page shows it: numbers in the language's form, dates Finnish-style, – for none."""
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        return format_datetime(value, "d.M.yyyy H.mm")
-    if isinstance(value, date):
-        return format_date(value, "d.M.yyyy")
-    if isinstance(value, int) and -1000 < value < 1000:
-        return str(value)  # no separators to place: the common case, spared Babel's cost
-    if isinstance(value, int | float):
-        return format_decimal(value)
-    return str(value)
+bp.add_app_template_global(shown, "cell_text")
 
 
 @bp.app_template_global()

@@ -4,6 +4,7 @@ exports hold the same figures as the page; administrators see everything; others
 import csv
 import io
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
@@ -61,11 +62,70 @@ def test_exports_hold_the_same_figures_as_the_page(client, field):
     header, pirkanmaa = rows[1], rows[2]
     figures = dict(zip(header, pirkanmaa, strict=True))
     assert figures["Workshops"] == "2" and figures["Workshops with an agreement in force"] == "1"
-    assert figures["Uptake %"] == "50.0"
+    assert figures["Uptake %"] == "50"
 
     workbook = load_workbook(io.BytesIO(client.get("/dashboard/export/regions.xlsx").get_data()))
     sheet = workbook.active
     assert [c.value for c in sheet[3]][:4] == [pirkanmaa[0], 2, 1, 50.0]
+
+
+class TableText(HTMLParser):
+    """The cell texts of each table on a page, by caption."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._caption, self._row, self._cell = {}, None, None, None
+        self._in_caption = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "caption":
+            self._caption, self._in_caption = "", True
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+        elif self._in_caption:
+            self._caption += data
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._caption, self._in_caption = self._caption.strip(), False
+            self.tables[self._caption] = []
+        elif tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join(self._cell.split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[self._caption].append(self._row)
+            self._row = None
+
+
+@pytest.mark.parametrize(
+    ("caption", "key"),
+    [
+        ("By network", "networks"),
+        ("By region", "regions"),
+        ("Agreements by status", "statuses"),
+        ("Agreements in force, month by month", "trend"),
+    ],
+)
+def test_every_exported_table_holds_what_the_page_shows(client, field, caption, key):
+    log_in(client, field["coordinator"])
+    parser = TableText()
+    parser.feed(client.get("/dashboard/").get_data(as_text=True))
+    on_page = [[("" if text == "–" else text) for text in row] for row in parser.tables[caption]]
+    text = client.get(f"/dashboard/export/{key}.csv").get_data().decode("utf-8-sig")
+    exported = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert exported == on_page
+    workbook = load_workbook(io.BytesIO(client.get(f"/dashboard/export/{key}.xlsx").get_data()))
+    in_sheet = [
+        ["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in row]
+        for row in workbook.active.iter_rows(min_row=2, values_only=True)
+    ]
+    assert in_sheet == on_page
 
 
 def test_others_are_refused(client, field):
