@@ -178,12 +178,31 @@ def month_ends(today: date, months: int = 24) -> list[date]:
 
 
 def trend(region_ids: set[int], today: date) -> list[tuple[date, int]]:
-    """Agreements in force at the end of each of the last 24 months, in one scan of the agreements."""
+    """Agreements in force at the end of each of the last 24 months, in one scan of the running agreements."""
     days = month_ends(today)
-    counts = [func.sum(case((in_force(day), 1), else_=0)) for day in days]
-    query = select(*counts).join(Owner, Agreement.owner_id == Owner.id).where(Owner.region_id.in_(region_ids))
-    row = db.session.execute(query).one() if region_ids else [0] * len(days)
-    return [(day, count or 0) for day, count in zip(days, row, strict=True)]
+    if not region_ids:
+        return [(day, 0) for day in days]
+    covers = [
+        func.sum(
+            case(
+                (
+                    and_(
+                        Agreement.start_date <= day,
+                        or_(Agreement.end_date.is_(None), Agreement.end_date >= day),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        for day in days
+    ]
+    query = (
+        select(*covers)
+        .join(Owner, Agreement.owner_id == Owner.id)
+        .where(Owner.region_id.in_(region_ids), Agreement.status.in_(RUNNING))
+    )
+    return [(day, count or 0) for day, count in zip(days, db.session.execute(query).one(), strict=True)]
 
 
 def commitment_documents(region_ids: set[int], limit: int | None = None) -> list[dict]:

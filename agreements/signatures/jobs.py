@@ -7,6 +7,7 @@ rules' and agreements/reminders/scan.py's; this module says which signatures are
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from agreements.accounts.tokens import external_url
 from agreements.extensions import db
@@ -23,7 +24,11 @@ def reminder_occasions(now: datetime) -> list[Occasion]:
     query = select(SignatureRequest).where(
         SignatureRequest.status == RequestStatus.PENDING, SignatureRequest.sent_at <= now
     )
-    requests = db.session.scalars(query.order_by(SignatureRequest.id)).all()
+    loading = (
+        joinedload(SignatureRequest.agreement),
+        selectinload(SignatureRequest.signatures).joinedload(Signature.signatory),
+    )
+    requests = db.session.scalars(query.options(*loading).order_by(SignatureRequest.id)).all()
     days = agreement_days((request.agreement_id for request in requests), ReminderKind.SIGNATURE_PENDING)
     return [
         _occasion(signature, days[request.agreement_id])
