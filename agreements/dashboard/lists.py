@@ -58,6 +58,7 @@ ORGANISATION_LISTS = {
 #: Agreement lists: title and the condition on the agreement.
 AGREEMENT_LISTS = {
     "agreements": (_l("Agreements"), lambda today: Agreement.id.is_not(None)),
+    "in_force": (_l("Agreements in force"), in_force),
     "ending_soon": (
         _l("Agreements ending within 90 days"),
         lambda today: and_(in_force(today), Agreement.end_date <= today + ENDING_WITHIN),

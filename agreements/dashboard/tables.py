@@ -41,8 +41,8 @@ FIGURE_COLUMNS = (
     ("committed", _l("Organisations committed to the guidelines"), "committed"),
     ("open_rounds", _l("Open comment rounds"), "open_rounds"),
     ("awaiting_signature", _l("Requests awaiting signature"), "awaiting_signature"),
-    ("median_wait", _l("Median wait (days)"), None),
-    ("longest_wait", _l("Longest wait (days)"), None),
+    ("median_wait", _l("Median wait (days)"), "awaiting_signature"),
+    ("longest_wait", _l("Longest wait (days)"), "awaiting_signature"),
     ("ending_soon", _l("Ending within 90 days"), "ending_soon"),
     ("renewals_overdue", _l("Renewals overdue"), "renewals_overdue"),
 )
@@ -71,6 +71,12 @@ def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
     for table in tables:
         table.as_of = today
     return tables
+
+
+def scope_filters(scope: Scope) -> dict:
+    """The query arguments that narrow a list to the scope's chosen network or region."""
+    chosen = (("network", scope.network), ("region", scope.region))
+    return {key: value.id for key, value in chosen if value is not None}
 
 
 def _figure_table(key: str, title, first_column, rows) -> Table:
@@ -145,5 +151,9 @@ def _trend_table(scope: Scope, today: date) -> Table:
     table = Table(
         "trend", str(_l("Agreements in force, month by month")), [str(_l("Month")), str(_l("In force"))]
     )
-    table.rows = [[Cell(day.strftime("%m/%Y")), Cell(count)] for day, count in trend(scope.region_ids, today)]
+    filters = scope_filters(scope)
+    table.rows = [
+        [Cell(day.strftime("%m/%Y")), Cell(count, list_url("in_force", {"on": day.isoformat(), **filters}))]
+        for day, count in trend(scope.region_ids, today)
+    ]
     return table

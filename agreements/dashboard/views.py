@@ -5,6 +5,7 @@ network or one region. Everything here only reads.
 """
 
 from dataclasses import replace
+from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -13,7 +14,7 @@ from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.dashboard.exports import FORMATS, download, shown
 from agreements.dashboard.lists import FIGURES, listing
 from agreements.dashboard.scope import Scope, scope_for
-from agreements.dashboard.tables import dashboard_tables
+from agreements.dashboard.tables import dashboard_tables, scope_filters
 from agreements.drafting.models import AgreementStatus
 from agreements.policy import can_view_dashboard, require
 
@@ -36,12 +37,6 @@ def _clock():
     return now.astimezone(HELSINKI).date(), now
 
 
-def _filters(scope: Scope) -> dict:
-    """The query arguments that keep the current narrowing in links."""
-    chosen = (("network", scope.network), ("region", scope.region))
-    return {key: value.id for key, value in chosen if value is not None}
-
-
 @bp.get("/")
 @login_required
 def index():
@@ -50,7 +45,7 @@ def index():
     today, now = _clock()
     tables = {table.key: table for table in dashboard_tables(scope, today, now)}
     return render_template(
-        "dashboard/index.html", scope=scope, tables=tables, filters=_filters(scope), today=today
+        "dashboard/index.html", scope=scope, tables=tables, filters=scope_filters(scope), today=today
     )
 
 
@@ -62,6 +57,17 @@ def export(key: str, fmt: str):
     today, now = _clock()
     table = next((t for t in dashboard_tables(scope, today, now) if t.key == key), None)
     return download(table, fmt)
+
+
+def _day_argument(today: date) -> date:
+    """The day a list describes: ``on`` (a month's end in the trend) or today; 404 for a malformed date."""
+    text = request.args.get("on")
+    if text is None:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
 
 
 def _status_argument() -> str | None:
@@ -79,7 +85,7 @@ def listing_page(figure: str):
     if figure not in FIGURES:
         abort(404)
     today, now = _clock()
-    table = listing(figure, scope.region_ids, today, now, _status_argument())
+    table = listing(figure, scope.region_ids, _day_argument(today), now, _status_argument())
     page = max(1, request.args.get("page", 1, type=int))
     shown = replace(table, rows=table.rows[(page - 1) * LIST_PAGE_ROWS : page * LIST_PAGE_ROWS])
     return render_template(
@@ -90,8 +96,11 @@ def listing_page(figure: str):
         page=page,
         pages=max(1, -(-len(table.rows) // LIST_PAGE_ROWS)),
         figure=figure,
-        filters=_filters(scope),
-        status=request.args.get("status"),
+        filters=scope_filters(scope),
+        arguments={
+            **scope_filters(scope),
+            **{k: request.args[k] for k in ("status", "on") if k in request.args},
+        },
     )
 
 
@@ -103,7 +112,7 @@ def listing_export(figure: str, fmt: str):
     if figure not in FIGURES:
         abort(404)
     today, now = _clock()
-    return download(listing(figure, scope.region_ids, today, now, _status_argument()), fmt)
+    return download(listing(figure, scope.region_ids, _day_argument(today), now, _status_argument()), fmt)
 
 
 @bp.get("/print")

@@ -154,3 +154,13 @@ def test_text_that_a_spreadsheet_would_run_is_quoted(client, field, make_organis
     workbook = load_workbook(io.BytesIO(client.get("/dashboard/list/workshops_without.xlsx").get_data()))
     names = [row[0].value for row in workbook.active.iter_rows(min_row=3)]
     assert '\'=HYPERLINK("http://x")' in names
+
+
+def test_a_months_figure_in_the_trend_leads_to_the_agreements_in_force_that_day(client, field):
+    log_in(client, field["coordinator"])
+    last_year_end = date(date.today().year - 1, 12, 31).isoformat()
+    page = client.get(f"/dashboard/list/in_force?on={last_year_end}").get_data(as_text=True)
+    assert "Tampereen Paja" in page  # its agreement ran through the whole of last year
+    text = client.get(f"/dashboard/list/in_force.csv?on={last_year_end}").get_data().decode("utf-8-sig")
+    assert text.splitlines()[0].endswith(f"figures on {date(date.today().year - 1, 12, 31):%-d.%-m.%Y}")
+    assert client.get("/dashboard/list/in_force?on=yesterday").status_code == 404
