@@ -1,8 +1,11 @@
 """``flask demo`` commands."""
 
+import sys
+
 import click
 from flask.cli import AppGroup
 
+from agreements.demo.generate import DEFAULT_SEED, SCALES, GenerateError, GenerateReport, Progress, generate
 from agreements.demo.seed import SeedError, SeedReport, seed
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -45,3 +48,53 @@ def _login_table(report: SeedReport) -> str:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n" + "\n".join(line.rstrip() for line in lines)
+
+
+@demo_cli.command("generate")
+@click.option(
+    "--scale", type=click.Choice(list(SCALES)), default="tenth", show_default=True, help="How much."
+)
+@click.option(
+    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="The same seed gives the same data."
+)
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The generated 'today' [default: today]."
+)
+@click.option(
+    "--password", default=DEMO_PASSWORD, show_default=True, help="Password of every generated user."
+)
+def generate_command(scale: str, seed: int, today, password: str) -> None:
+    """Fill an empty database with a realistic data set: organisations, users and years of agreements."""
+    try:
+        report = generate(scale, seed, today.date() if today else None, password, ClickProgress())
+    except GenerateError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(_generate_summary(report))
+    click.echo(f"\nPassword of every generated login: {password} (for demonstrations only).")
+
+
+class ClickProgress(Progress):
+    """A progress bar and a line per finished stage, on standard error."""
+
+    def bar(self, label: str, length: int):
+        """click's progress bar, with the position and the time left."""
+        return click.progressbar(length=length, label=label, show_pos=True, show_eta=True, file=sys.stderr)
+
+    def stage(self, name: str, rows: int, seconds: float) -> None:
+        """One line per stage as it finishes."""
+        click.echo(f"{name}: {rows:,} rows in {seconds:.1f} s", err=True)
+
+
+def _generate_summary(report: GenerateReport) -> str:
+    """Rows and seconds per stage, rows per table, agreements per status and logins."""
+    lines = ["Stages:"]
+    lines += [f"  {name:<12} {rows:>10,} rows  {seconds:8.1f} s" for name, rows, seconds in report.stages]
+    rows, seconds = sum(r for _, r, _ in report.stages), sum(s for *_, s in report.stages)
+    lines.append(f"  {'total':<12} {rows:>10,} rows  {seconds:8.1f} s")
+    lines.append("Rows per table:")
+    lines += [f"  {table:<28} {count:>10,}" for table, count in sorted(report.counts.items()) if count]
+    lines.append("Agreements per status:")
+    lines += [f"  {status:<28} {count:>10,}" for status, count in report.statuses.most_common()]
+    lines.append("Logins to try:")
+    lines += [f"  {label}: {email}" for label, email in report.logins]
+    return "\n".join(lines)

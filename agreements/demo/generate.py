@@ -1,0 +1,230 @@
+"""`flask demo generate`: a realistic data set ten times the real field (or a tenth of that, or a small one
+for tests), for demonstrations and benchmarks.
+
+On a database that holds only the migrations' regions and the synced templates it creates networks,
+organisations, users with their memberships and coordinators, and four years of agreements with their
+versions, comment rounds, signature requests, reminders, notifications, sent mail and audit events in valid
+hash chains. Ids are given up front and rows go in with Core bulk inserts; the same seed and day give the
+same data. Stages: people (generate_people), plans (generate_threads, generate_plan), agreements
+(generate_story with generate_reviews, generate_signing and generate_terms).
+"""
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from agreements.accounts.models import User
+from agreements.core.timeutil import helsinki_today
+from agreements.demo.generate_audit import global_chain, save_global_head
+from agreements.demo.generate_clock import Clock, local_day
+from agreements.demo.generate_documents import placeholder_docx, placeholder_pdf, sha256
+from agreements.demo.generate_notices import Notices
+from agreements.demo.generate_people import People, PeopleBuilder, db_regions
+from agreements.demo.generate_plan import Plan
+from agreements.demo.generate_story import Story, World
+from agreements.demo.generate_threads import plan_agreements
+from agreements.demo.generate_values import TEMPLATE_KEYS
+from agreements.demo.generate_writer import RowWriter
+from agreements.demo.seed import _hash
+from agreements.drafting.models import Agreement, ReferenceCounter
+from agreements.extensions import db
+from agreements.organisations.models import Network, Organisation
+from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
+
+#: The default seed: the day the guidelines were approved.
+DEFAULT_SEED = 20190924
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much is generated."""
+
+    workshops: int
+    providers: int
+    agreements: int
+    coordinators: int
+    admins: int
+
+
+SCALES = {
+    "national": Scale(workshops=2000, providers=1000, agreements=30_000, coordinators=40, admins=6),
+    "tenth": Scale(workshops=200, providers=100, agreements=3_000, coordinators=16, admins=3),
+    "small": Scale(workshops=20, providers=10, agreements=300, coordinators=8, admins=2),
+}
+
+
+class GenerateError(RuntimeError):
+    """The database is not ready for generated data."""
+
+
+@dataclass
+class GenerateReport:
+    """What a run made: rows and seconds per stage, rows per table, agreements per status, logins to try."""
+
+    stages: list[tuple[str, int, float]] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Progress:
+    """How a run shows progress: a bar over the agreements, a line per stage. This one shows nothing."""
+
+    @contextmanager
+    def bar(self, label: str, length: int):
+        """A bar of ``length`` steps; the caller calls ``update(1)`` after each."""
+        yield self
+
+    def update(self, steps: int) -> None:
+        """Count steps made on the bar."""
+
+    def stage(self, name: str, rows: int, seconds: float) -> None:
+        """A stage has finished."""
+
+
+def generate(
+    scale: str, seed: int, today: date | None, password: str, progress: Progress | None = None
+) -> GenerateReport:
+    """Fill an empty database with the data set of ``scale``; returns a GenerateReport. Commits once."""
+    _require_empty()
+    progress = progress or Progress()
+    report, writer = GenerateReport(), RowWriter()
+    clock = Clock(today or helsinki_today())
+    notices, chain, seed_text = Notices(writer, clock), global_chain(), str(seed)
+    with _stage(report, writer, progress, "people"):
+        people = PeopleBuilder(writer, notices, chain, clock, seed_text, _hash(password)).build(SCALES[scale])
+        chain.write(writer)
+        writer.flush()
+    with _stage(report, writer, progress, "plans"):
+        plans = plan_agreements(people, SCALES[scale].agreements, clock, seed_text)
+        _number(plans, writer)
+    world = _world(seed_text, clock, writer, notices, people)
+    with _stage(report, writer, progress, "agreements"):
+        with progress.bar("Agreements", len(plans)) as bar:
+            for plan in plans:
+                Story(world, plan).write()
+                writer.flush_if_full()
+                bar.update(1)
+        writer.flush()
+    with _stage(report, writer, progress, "finish"):
+        _finish(plans, writer, chain)
+        db.session.commit()
+    report.counts = writer.counts
+    report.statuses = Counter(
+        dict(db.session.execute(select(Agreement.status, func.count()).group_by(Agreement.status)).all())
+    )
+    report.logins = _logins(people, plans)
+    return report
+
+
+@contextmanager
+def _stage(report: GenerateReport, writer: RowWriter, progress: Progress, name: str):
+    """Time a stage, count the rows it wrote and tell the progress."""
+    started, rows = time.perf_counter(), sum(writer.counts.values())
+    yield
+    report.stages.append((name, sum(writer.counts.values()) - rows, time.perf_counter() - started))
+    progress.stage(*report.stages[-1])
+
+
+def _require_empty() -> None:
+    """Refuse unless the regions and the shipped templates are there and nothing else is."""
+    if not db_regions():
+        raise GenerateError("The regions are missing: run `flask db upgrade` first.")
+    for model, what in (
+        (Agreement, "agreements"),
+        (Organisation, "organisations"),
+        (User, "users"),
+        (Network, "networks"),
+    ):
+        count = db.session.scalar(select(func.count()).select_from(model))
+        if count:
+            raise GenerateError(
+                f"The database already has {count} {what}. `flask demo generate` fills an empty database: "
+                "create a new one, run `flask db upgrade` and `flask templates sync`, then generate."
+            )
+    missing = set(TEMPLATE_KEYS) - set(db.session.scalars(select(AgreementTemplate.key)))
+    if missing:
+        raise GenerateError(
+            f"Templates {', '.join(sorted(missing))} are missing: run `flask templates sync` first."
+        )
+
+
+def _templates() -> dict[str, TemplateVersion]:
+    """The latest version of each shipped template."""
+    versions = {}
+    for key in TEMPLATE_KEYS:
+        template = db.session.scalar(select(AgreementTemplate).where(AgreementTemplate.key == key))
+        versions[key] = template.latest_version
+    return versions
+
+
+def _world(seed: str, clock: Clock, writer: RowWriter, notices: Notices, people: People) -> World:
+    """Everything the agreements' stories share: templates with their placeholder documents, settings."""
+    versions = _templates()
+    documents = {}
+    for version in versions.values():
+        for language in ("fi", "sv"):
+            docx = placeholder_docx(version.manifest, version.number, language)
+            documents[(version.id, language)] = (docx, sha256(docx))
+    paper = placeholder_pdf()
+    config = current_app.config
+    return World(
+        seed=seed,
+        clock=clock,
+        writer=writer,
+        notices=notices,
+        people=people,
+        templates={key: (v.id, v.number, v.manifest) for key, v in versions.items()},
+        documents=documents,
+        paper=(paper, sha256(paper)),
+        region_names={r.code: {"fi": r.name_fi, "sv": r.name_sv} for r in db_regions()},
+        reminder_days={kind: tuple(days) for kind, days in config["REMINDER_DAYS"].items()},
+        reminder_hour=config["REMINDER_HOUR"],
+        late_after=config["REMINDER_LATE_AFTER"],
+    )
+
+
+def _number(plans: list[Plan], writer: RowWriter) -> None:
+    """Ids and references in the order the agreements were created, numbered from 1 each year."""
+    numbers = Counter()
+    for plan in plans:
+        year = local_day(plan.created).year
+        numbers[year] += 1
+        plan.id, plan.reference = writer.new_id("agreements"), f"SOP-{year}-{numbers[year]:04d}"
+
+
+def _finish(plans: list[Plan], writer: RowWriter, chain) -> None:
+    """The reference counters, the global chain's head and (on PostgreSQL) the id sequences."""
+    last = Counter()
+    for plan in plans:
+        year, number = plan.reference.split("-")[1:]
+        last[int(year)] = max(last[int(year)], int(number))
+    for year, number in last.items():
+        counter = db.session.get(ReferenceCounter, year)
+        if counter is None:
+            db.session.add(ReferenceCounter(year=year, last_number=number))
+        else:
+            counter.last_number = max(counter.last_number, number)
+    save_global_head(chain)
+    writer.reset_sequences()
+    db.session.flush()
+
+
+def _logins(people: People, plans: list[Plan]) -> list[tuple[str, str]]:
+    """Logins worth trying: an administrator, a coordinator, the busiest workshop's editor and signatory."""
+    busiest = Counter(plan.owner.id for plan in plans).most_common(1)
+    workshop = next((org for org in people.organisations if busiest and org.id == busiest[0][0]), None)
+    logins = [("National administrator", people.admins[0].email)]
+    if people.coordinators:
+        coordinator = people.coordinators[0]
+        networks = ", ".join(n.name for n in people.networks if coordinator in n.coordinators)
+        logins.append((f"ALU coordinator ({networks})", coordinator.email))
+    if workshop:
+        logins.append((f"Editor of {workshop.name}", workshop.editors[0].email))
+        logins.append((f"Signatory of {workshop.name}", workshop.signatories[0].email))
+    return logins
