@@ -10,6 +10,7 @@ Definitions, the same everywhere (figures, drill-down lists, exports):
   has passed (or which ended within the last 90 days) and which no renewal (unless cancelled) follows.
 """
 
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -79,14 +80,19 @@ def _count_organisations(figures, region_ids) -> None:
 
 def _count_parties_in_force(figures, region_ids, today: date) -> None:
     """Distinct organisations per region party to a cooperation agreement, or a commitment, in force."""
-    organisations = func.count(func.distinct(Organisation.id))
-    query = with_template(
-        select(Organisation.region_id, Organisation.kind, IS_COMMITMENT, organisations)
-        .join(agreement_parties, agreement_parties.c.organisation_id == Organisation.id)
+    # Each (organisation, commitment or not) pair once, before the join: far less to count than every party.
+    pairs = with_template(
+        select(agreement_parties.c.organisation_id, IS_COMMITMENT.label("commitment"))
         .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
+        .where(in_force(today))
+        .distinct()
+    ).subquery()
+    query = (
+        select(Organisation.region_id, Organisation.kind, pairs.c.commitment, func.count())
+        .join(pairs, pairs.c.organisation_id == Organisation.id)
+        .where(Organisation.active, Organisation.region_id.in_(region_ids))
+        .group_by(Organisation.region_id, Organisation.kind, pairs.c.commitment)
     )
-    query = query.where(Organisation.active, Organisation.region_id.in_(region_ids), in_force(today))
-    query = query.group_by(Organisation.region_id, Organisation.kind, IS_COMMITMENT)
     for region_id, kind, is_commitment_row, count in db.session.execute(query):
         if is_commitment_row:
             figures[region_id].committed += count  # one row per kind: together, every organisation once
@@ -178,31 +184,39 @@ def month_ends(today: date, months: int = 24) -> list[date]:
 
 
 def trend(region_ids: set[int], today: date) -> list[tuple[date, int]]:
-    """Agreements in force at the end of each of the last 24 months, in one scan of the running agreements."""
+    """Agreements in force at the end of each of the last 24 months.
+
+    The running agreements are read as counts per (start, end) pair — far fewer rows than agreements, as
+    terms tend to start and end on the same days — and counted per month here.
+    """
     days = month_ends(today)
-    if not region_ids:
-        return [(day, 0) for day in days]
-    covers = [
-        func.sum(
-            case(
-                (
-                    and_(
-                        Agreement.start_date <= day,
-                        or_(Agreement.end_date.is_(None), Agreement.end_date >= day),
-                    ),
-                    1,
-                ),
-                else_=0,
-            )
-        )
-        for day in days
-    ]
     query = (
-        select(*covers)
+        select(Agreement.start_date, Agreement.end_date, func.count())
         .join(Owner, Agreement.owner_id == Owner.id)
-        .where(Owner.region_id.in_(region_ids), Agreement.status.in_(RUNNING))
+        .where(Owner.region_id.in_(region_ids), Agreement.status.in_(RUNNING), Agreement.start_date <= today)
+        .group_by(Agreement.start_date, Agreement.end_date)
     )
-    return [(day, count or 0) for day, count in zip(days, db.session.execute(query).one(), strict=True)]
+    terms = db.session.execute(query).all() if region_ids else []
+    starts = _running_totals((start, count) for start, _end, count in terms)
+    ends = _running_totals((end, count) for _start, end, count in terms if end is not None)
+    # In force on a day: started by then, less those already ended (an end is never before its start).
+    return [(day, _total_up_to(starts, day) - _total_up_to(ends, day - timedelta(days=1))) for day in days]
+
+
+def _running_totals(dated_counts) -> tuple[list[date], list[int]]:
+    """Days in order and, for each, the sum of the counts up to and including it."""
+    days, totals, running = [], [], 0
+    for day, count in sorted(dated_counts):
+        running += count
+        days.append(day)
+        totals.append(running)
+    return days, totals
+
+
+def _total_up_to(running: tuple[list[date], list[int]], day: date) -> int:
+    days, totals = running
+    position = bisect_right(days, day)
+    return totals[position - 1] if position else 0
 
 
 def commitment_documents(region_ids: set[int], limit: int | None = None) -> list[dict]:

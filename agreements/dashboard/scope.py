@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from agreements.extensions import db
 from agreements.organisations.models import Network, Region
@@ -30,10 +31,14 @@ class Scope:
 def scope_for(user, network_id: int | None = None, region_id: int | None = None) -> Scope:
     """The user's scope, narrowed to a network or a region they may see; 404 for one they may not."""
     if user.is_admin:
-        networks = list(db.session.scalars(select(Network).order_by(Network.name)))
+        networks = list(
+            db.session.scalars(select(Network).options(selectinload(Network.regions)).order_by(Network.name))
+        )
         regions = list(db.session.scalars(select(Region).order_by(Region.code)))
     else:
-        networks = sorted(user.coordinated_networks, key=lambda network: network.name)
+        ids = [network.id for network in user.coordinated_networks]
+        query = select(Network).where(Network.id.in_(ids)).options(selectinload(Network.regions))
+        networks = list(db.session.scalars(query.order_by(Network.name)))
         regions = sorted({r for n in networks for r in n.regions}, key=lambda region: region.code)
     chosen_network = _chosen(networks, network_id)
     chosen_region = _chosen(regions, region_id)
