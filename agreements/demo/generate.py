@@ -216,9 +216,10 @@ def _finish(plans: list[Plan], writer: RowWriter, chain) -> None:
 
 
 def _logins(people: People, plans: list[Plan]) -> list[tuple[str, str]]:
-    """Logins worth trying: an administrator, a coordinator, the busiest workshop's editor and signatory."""
-    busiest = Counter(plan.owner.id for plan in plans).most_common(1)
-    workshop = next((org for org in people.organisations if busiest and org.id == busiest[0][0]), None)
+    """Logins worth trying: an administrator, a coordinator, a busy workshop's editor and signatory."""
+    drafted = Counter(plan.owner.id for plan in plans)
+    workshops = sorted(people.workshops, key=lambda org: -drafted[org.id])
+    workshop = next((org for org in workshops if org.editors[0] is not org.signatories[0]), None)
     logins = [("National administrator", people.admins[0].email)]
     if people.coordinators:
         coordinator = people.coordinators[0]
