@@ -78,3 +78,11 @@ def test_an_agreement_days_set_replace_the_defaults_and_off_means_none(signed, e
         for message in run_day(day).get(editor.email, []):
             mailed.setdefault(message.subject, []).append(day)
     assert mailed == {f"Agreement ends 31.7.2027: {own.title} ({own.reference})": [date(2027, 6, 1)]}
+
+
+def test_a_claim_is_undone_with_the_job_that_rolls_back(signed, editor):
+    signed(end_date=date(2027, 7, 31))
+    assert send_reminders(at(date(2027, 7, 1))) == 1
+    db.session.rollback()  # as the scheduler does when a job fails after claiming
+    assert db.session.scalars(select(SentReminder)).all() == []
+    assert send_reminders(at(date(2027, 7, 1))) == 1  # so the next run sends it: it is not lost
