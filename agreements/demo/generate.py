@@ -30,7 +30,7 @@ from agreements.demo.generate_story import Story, World
 from agreements.demo.generate_threads import plan_agreements
 from agreements.demo.generate_values import TEMPLATE_KEYS
 from agreements.demo.generate_writer import RowWriter
-from agreements.demo.seed import _hash
+from agreements.demo.seed import password_hash_for
 from agreements.drafting.models import Agreement, ReferenceCounter
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
@@ -97,7 +97,8 @@ def generate(
     clock = Clock(today or helsinki_today())
     notices, chain, seed_text = Notices(writer, clock), global_chain(), str(seed)
     with _stage(report, writer, progress, "people"):
-        people = PeopleBuilder(writer, notices, chain, clock, seed_text, _hash(password)).build(SCALES[scale])
+        builder = PeopleBuilder(writer, notices, chain, clock, seed_text, password_hash_for(password))
+        people = builder.build(SCALES[scale])
         chain.write(writer)
         writer.flush()
     with _stage(report, writer, progress, "plans"):

@@ -40,7 +40,7 @@ def seed(password: str) -> SeedReport:
         name: _network(report, name, text, [regions[c] for c in codes]) for name, text, codes in NETWORKS
     }
     organisations = _organisations(report, regions)
-    password_hash = _hash(password)
+    password_hash = password_hash_for(password)
     for demo_user in USERS:
         _user(report, demo_user, password_hash, organisations, networks)
     db.session.commit()
@@ -88,7 +88,7 @@ def _organisations(report: SeedReport, regions: dict[str, Region]) -> dict[str, 
     return organisations
 
 
-def _hash(password: str) -> str:
+def password_hash_for(password: str) -> str:
     """Hash the shared password once: argon2 is slow on purpose."""
     probe = User()
     probe.set_password(password)
