@@ -22,6 +22,7 @@ from agreements.extensions import db
 
 #: The advisory lock key of the scheduler lease ("Sopi" in ASCII); any constant all schedulers share.
 ADVISORY_LOCK_KEY = 0x536F7069
+LOCK_PARAMETERS = {"key": ADVISORY_LOCK_KEY}
 LEASE_NAME = "scheduler"
 
 
@@ -78,7 +79,7 @@ class AdvisoryLease:
             return self.renew()
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         connection.detach()  # closing it must end the session, never return it (and the lock) to the pool
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), LOCK_PARAMETERS)
         if not got.scalar_one():
             connection.close()
             return False
@@ -98,9 +99,15 @@ class AdvisoryLease:
             return True
 
     def release(self) -> None:
-        """Close the connection, which ends its session and frees the lock."""
+        """Unlock, then close the connection.
+
+        Closing alone frees the lock only once the server has ended the session, a moment after the client
+        has moved on; a standby asking at once would still find it taken.
+        """
         with self.lock:
             if self.connection is not None:
+                with contextlib.suppress(DBAPIError):  # a dead connection holds no lock
+                    self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), LOCK_PARAMETERS)
                 self._close()
 
     def _close(self) -> None:
