@@ -81,6 +81,8 @@ class OutboxMessage(db.Model):
         CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_iff_sent_at"),
         # The delivery run's question: which queued messages are due.
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        # The outbox page, newest first: without it every look sorts every message ever queued.
+        Index("ix_outbox_messages_created", "created_at", "id"),
     )
 
 
