@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import docx
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
@@ -253,7 +254,13 @@ def completed_request(agreement: Agreement) -> SignatureRequest | None:
         )
         .order_by(SignatureRequest.closed_at.desc())
     )
-    return db.session.scalars(query).first()
+    # Every signature with its party and signer in a fixed number of statements, however many parties.
+    signatures = selectinload(SignatureRequest.signatures)
+    loading = (
+        signatures.joinedload(Signature.organisation),
+        signatures.joinedload(Signature.signatory).lazyload("*"),
+    )
+    return db.session.scalars(query.options(*loading)).first()
 
 
 @dataclass(frozen=True)
