@@ -196,6 +196,11 @@ def header_data(version, owner_id: int) -> dict:
     }
 
 
+#: A party filter with more choices than this is left out: nobody scrolls thousands of names, and the
+#: search box finds a party by name.
+PARTY_CHOICES_MAX = 300
+
+
 class AgreementFilterForm(QueryFilterForm):
     """The search and filters above the agreements list."""
 
@@ -209,7 +214,10 @@ class AgreementFilterForm(QueryFilterForm):
     def __init__(self, formdata, own_organisations: list, parties: list, templates: list[TemplateVersion]):
         super().__init__(formdata)
         self.status.choices = [("", _("All statuses")), *AgreementStatus.choices()]
-        self.party.choices = [("", _("All parties")), *(_str_choice(p) for p in parties)]
+        if len(parties) > PARTY_CHOICES_MAX:
+            del self.party
+        else:
+            self.party.choices = [("", _("All parties")), *(_str_choice(p) for p in parties)]
         self.template.choices = [
             ("", _("All templates")),
             *((str(v.template_id), v.title) for v in templates),

@@ -114,17 +114,23 @@ def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
     )
 
 
-def visible_parties(user) -> list[Organisation]:
-    """Organisations that are parties to an agreement the user may read, by name."""
+def visible_parties(user, limit: int | None = None) -> list[Organisation]:
+    """Organisations that are parties to an agreement the user may read, by name; at most ``limit``."""
     agreement_ids = select(Agreement.id).where(visible_to(user))
-    party_ids = select(agreement_parties.c.organisation_id).where(
-        agreement_parties.c.agreement_id.in_(agreement_ids)
+    # The distinct parties first, then joined: with IN, PostgreSQL walked every organisation by name and
+    # checked each against the agreements (175 ms for a coordinator at national scale; this way 35 ms).
+    party_ids = (
+        select(agreement_parties.c.organisation_id)
+        .where(agreement_parties.c.agreement_id.in_(agreement_ids))
+        .distinct()
+        .subquery()
     )
     return list(
         db.session.scalars(
             select(Organisation)
-            .where(Organisation.id.in_(party_ids))
+            .join(party_ids, party_ids.c.organisation_id == Organisation.id)
             .order_by(Organisation.name, Organisation.municipality)
+            .limit(limit)
         )
     )
 

@@ -12,7 +12,14 @@ from agreements.dashboard.exports import FORMATS, download
 from agreements.dashboard.lists import agreement_table
 from agreements.drafting import field_forms, lifecycle, operations, queries
 from agreements.drafting.blueprint import bp
-from agreements.drafting.forms import AgreementFilterForm, AgreementForm, CancelForm, StartForm, header_data
+from agreements.drafting.forms import (
+    PARTY_CHOICES_MAX,
+    AgreementFilterForm,
+    AgreementForm,
+    CancelForm,
+    StartForm,
+    header_data,
+)
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db
 from agreements.policy import (
@@ -87,7 +94,7 @@ def _filter_form() -> AgreementFilterForm:
     return AgreementFilterForm(
         request.args,
         own_organisations=queries.own_organisations(current_user),
-        parties=queries.visible_parties(current_user),
+        parties=queries.visible_parties(current_user, limit=PARTY_CHOICES_MAX + 1),  # enough to tell
         templates=queries.template_versions(),
     )
 

@@ -82,6 +82,13 @@ def test_the_newest_change_comes_first(editor_list, world):
     assert editor_list()[0] == "Tuleva, muutettu"
 
 
+def test_too_many_parties_to_choose_from_leave_the_search_to_find_one(editor_client, world, monkeypatch):
+    monkeypatch.setattr("agreements.drafting.forms.PARTY_CHOICES_MAX", 1)
+    page = editor_client.get("/agreements/").get_data(as_text=True)
+    assert 'name="party"' not in page and "Tredu (Tampere)" not in page
+    assert "Title, reference or party" in page
+
+
 @pytest.mark.parametrize(
     ("validity", "expected"),
     [
