@@ -1,35 +1,45 @@
 """Read models of accounts: the people of organisations."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.extensions import db
+
+#: Loader options for users whose memberships and networks will not be looked at: loaded on first use.
+USERS_ALONE = (lazyload(User.memberships), lazyload(User.coordinated_networks))
 
 
 def active_members(organisation_ids: Iterable[int], *roles: MembershipRole) -> list[User]:
     """Active users with a membership (in one of ``roles``, when given) in any of the organisations."""
     ids = set(organisation_ids)
-    if not ids:
-        return []
-    query = select(User).join(Membership).where(Membership.organisation_id.in_(ids), User.active)
+    return list(db.session.scalars(_members_query(ids, roles, User))) if ids else []
+
+
+def members_by_organisation(organisations, *roles: MembershipRole) -> dict[int, list[User]]:
+    """Each organisation's active members (in one of ``roles``, when given), read in one query.
+
+    ``organisations`` is ids or a query of them. The users' memberships and networks are left to load on
+    first use: the jobs that ask for many users do not look at them.
+    """
+    query = _members_query(organisations, roles, Membership.organisation_id, User).options(*USERS_ALONE)
+    members = defaultdict(list)
+    for organisation_id, user in db.session.execute(query):
+        members[organisation_id].append(user)
+    return members
+
+
+def _members_query(organisations, roles: tuple[MembershipRole, ...], *columns):
+    """``columns`` of the organisations' active members (in one of ``roles``, when given), once each."""
+    query = (
+        select(*columns)
+        .select_from(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.organisation_id.in_(organisations), User.active)
+    )
     if roles:
         query = query.where(Membership.role.in_(roles))
-    return list(db.session.scalars(query.distinct().order_by(User.id)))
-
-
-def editors_by_organisation(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
-    """Each organisation's active editors, read in one query."""
-    ids = set(organisation_ids)
-    editors = {organisation_id: [] for organisation_id in ids}
-    if ids:
-        query = (
-            select(Membership.organisation_id, User)
-            .join(User, Membership.user_id == User.id)
-            .where(Membership.organisation_id.in_(ids), Membership.role == MembershipRole.EDITOR, User.active)
-            .order_by(User.id)
-        )
-        for organisation_id, user in db.session.execute(query):
-            editors[organisation_id].append(user)
-    return editors
+    return query.distinct().order_by(User.id)

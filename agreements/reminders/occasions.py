@@ -8,9 +8,10 @@ reminded of its end (it goes on) unless notice was given.
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
-from agreements.accounts.queries import editors_by_organisation
+from agreements.accounts.models import MembershipRole
+from agreements.accounts.queries import members_by_organisation
 from agreements.accounts.tokens import external_url
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementStatus
@@ -28,18 +29,14 @@ CATCH_UP_DAYS = 31
 def agreement_occasions(now: datetime) -> list[Occasion]:
     """Every agreement date that is near, or has just passed, with the editors to remind."""
     today = now.astimezone(HELSINKI).date()
-    found = [
-        (ReminderKind.NOTICE_DEADLINE, agreement, agreement.notice_deadline)
-        for agreement in _agreements(_notice_coming(today))
-    ]
-    found += [(ReminderKind.END_OF_VALIDITY, a, a.end_date) for a in _agreements(_end_coming(today))]
-    found += [(ReminderKind.ENDED, a, a.end_date) for a in _agreements(_ended(today))]
-    editors = editors_by_organisation({agreement.owner_id for _, agreement, _ in found})
-    days = {kind: agreement_days((a.id for k, a, _ in found if k == kind), kind) for kind in ReminderKind}
-    return [
-        _occasion(kind, agreement, day, days[kind][agreement.id], editors[agreement.owner_id])
-        for kind, agreement, day in found
-    ]
+    searches = {
+        ReminderKind.NOTICE_DEADLINE: _notice_coming(today),
+        ReminderKind.END_OF_VALIDITY: _end_coming(today),
+        ReminderKind.ENDED: _ended(today),
+    }
+    found = [(kind, *pair) for kind, condition in searches.items() for pair in _agreements(condition, kind)]
+    editors = members_by_organisation({a.owner_id for _, a, _ in found}, MembershipRole.EDITOR)
+    return [_occasion(kind, agreement, days, editors[agreement.owner_id]) for kind, agreement, days in found]
 
 
 def _within(column, today: date, kind: ReminderKind):
@@ -71,15 +68,18 @@ def _ended(today: date):
     )
 
 
-def _agreements(condition) -> list[Agreement]:
-    """Agreements meeting ``condition`` that no signed renewal has taken over."""
+def _agreements(condition, kind: ReminderKind) -> list[tuple[Agreement, tuple[int, ...]]]:
+    """Agreements meeting ``condition`` that no signed renewal has taken over, with their days of ``kind``."""
     successor = aliased(Agreement)
     renewed = exists().where(successor.renewal_of_id == Agreement.id, successor.status == SIGNED)
-    query = select(Agreement).where(condition, ~renewed).options(selectinload(Agreement.parties))
-    return list(db.session.scalars(query.order_by(Agreement.id)))
+    current = and_(condition, ~renewed)
+    days = agreement_days(select(Agreement.id).where(current), kind)
+    agreements = db.session.scalars(select(Agreement).where(current).order_by(Agreement.id))
+    return [(agreement, days[agreement.id]) for agreement in agreements]
 
 
-def _occasion(kind: ReminderKind, agreement: Agreement, day: date, days, editors) -> Occasion:
+def _occasion(kind: ReminderKind, agreement: Agreement, days, editors) -> Occasion:
+    day = agreement.notice_deadline if kind == ReminderKind.NOTICE_DEADLINE else agreement.end_date
     return Occasion(
         kind=kind,
         agreement=agreement,

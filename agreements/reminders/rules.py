@@ -6,7 +6,7 @@ four times; comment deadline 3 and 1 days before; notice deadline 90, 30 and 7 d
 kind, or switch a kind off, in an AgreementReminderRule.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,17 +27,19 @@ def default_days(kind: ReminderKind) -> tuple[int, ...]:
     return tuple(current_app.config["REMINDER_DAYS"][kind.value])
 
 
-def agreement_days(agreement_ids: Iterable[int], kind: ReminderKind) -> dict[int, tuple[int, ...]]:
-    """The days in effect for each agreement: its own rule where it has one, else the default."""
-    ids = set(agreement_ids)
-    own = {}
-    if ids:
-        query = select(AgreementReminderRule).where(
-            AgreementReminderRule.kind == kind, AgreementReminderRule.agreement_id.in_(ids)
-        )
-        own = {rule.agreement_id: tuple(rule.days) for rule in db.session.scalars(query)}
+def agreement_days(agreements, kind: ReminderKind) -> dict[int, tuple[int, ...]]:
+    """The days in effect for each agreement: its own rule where it has one, else the default.
+
+    ``agreements`` is ids or a query of them; the rules are read in one query, and any agreement without
+    one of its own gets the default.
+    """
+    query = select(AgreementReminderRule.agreement_id, AgreementReminderRule.days).where(
+        AgreementReminderRule.kind == kind, AgreementReminderRule.agreement_id.in_(agreements)
+    )
     default = default_days(kind)
-    return {agreement_id: own.get(agreement_id, default) for agreement_id in ids}
+    return defaultdict(
+        lambda: default, {agreement_id: tuple(days) for agreement_id, days in db.session.execute(query)}
+    )
 
 
 def longest(kind: ReminderKind) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select
 
 from agreements.accounts.models import User
 from agreements.core.timeutil import HELSINKI
@@ -63,7 +63,7 @@ def send_due(occasions: Iterable[Occasion], now: datetime, send_summary) -> int:
     ``send_summary(user, occasions)`` mails one person the occasions whose reminders came late.
     """
     occasions = list(occasions)
-    sent_keys = _sent_keys(occasions)
+    sent_keys = _sent_keys(occasions, now)
     late = defaultdict(list)
     queued = 0
     for occasion in occasions:
@@ -97,13 +97,17 @@ def _claim_latest(occasion: Occasion, user: User, now: datetime, sent_keys: set)
     return "late" if is_late else "on_time"
 
 
-def _sent_keys(occasions: list[Occasion]) -> set[tuple[str, str, date, int]]:
-    """The keys of reminders already sent about the occasions' subjects, read in one query per 500."""
-    subjects = sorted({occasion.subject for occasion in occasions})
-    keys = set()
-    for start in range(0, len(subjects), 500):
-        query = select(
-            SentReminder.kind, SentReminder.subject, SentReminder.due_on, SentReminder.recipient_id
-        ).where(SentReminder.subject.in_(subjects[start : start + 500]))
-        keys.update(tuple(row) for row in db.session.execute(query))
-    return keys
+def _sent_keys(occasions: list[Occasion], now: datetime) -> set[tuple[str, str, date, int]]:
+    """The keys of reminders already sent of the kinds due, read in one query over each kind's due dates."""
+    windows = {}
+    for occasion in occasions:
+        for days in occasion.due(now):
+            kind, _subject, due_on = occasion.key(days)
+            earliest, latest = windows.get(kind, (due_on, due_on))
+            windows[kind] = (min(earliest, due_on), max(latest, due_on))
+    sent = [
+        and_(SentReminder.kind == kind, SentReminder.due_on.between(earliest, latest))
+        for kind, (earliest, latest) in windows.items()
+    ]
+    query = select(SentReminder.kind, SentReminder.subject, SentReminder.due_on, SentReminder.recipient_id)
+    return {tuple(row) for row in db.session.execute(query.where(or_(false(), *sent)))}

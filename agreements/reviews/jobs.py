@@ -8,7 +8,9 @@ they got. The reminder days and the sending are the reminder rules' and agreemen
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, subqueryload
 
+from agreements.accounts.queries import USERS_ALONE, members_by_organisation
 from agreements.accounts.tokens import external_url
 from agreements.core.scheduling import ScheduledJob
 from agreements.core.timeutil import utcnow
@@ -17,7 +19,7 @@ from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days, longest
 from agreements.reminders.scan import Occasion
 from agreements.reviews import notifications
-from agreements.reviews.models import Comment, CommentRound, RoundStatus
+from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundStatus
 from agreements.reviews.operations import close_expired_rounds
 from agreements.reviews.queries import answers
 
@@ -55,19 +57,35 @@ def _digest(comment_round: CommentRound, now: datetime) -> int:
 
 
 def reminder_occasions(now: datetime) -> list[Occasion]:
-    """Every open round whose deadline is near enough for a reminder, with the invitees yet to answer."""
+    """Every open round whose deadline is near enough for a reminder, with the invitees yet to answer.
+
+    The rounds, their invitations and comments and the invited organisations' members are read in a fixed
+    handful of queries, however many rounds there are.
+    """
     reach = timedelta(days=longest(ReminderKind.COMMENT_DEADLINE))
-    query = select(CommentRound).where(
+    due = select(CommentRound.id).where(
         CommentRound.status == RoundStatus.OPEN,
         CommentRound.deadline > now,
         CommentRound.deadline <= now + reach,
     )
+    invited = select(RoundInvitation.organisation_id).where(RoundInvitation.round_id.in_(due))
+    members = members_by_organisation(invited)
+    loading = (
+        joinedload(CommentRound.agreement),
+        subqueryload(CommentRound.invitations).options(
+            joinedload(RoundInvitation.organisation), joinedload(RoundInvitation.user).options(*USERS_ALONE)
+        ),
+        subqueryload(CommentRound.comments),
+    )
+    query = select(CommentRound).where(CommentRound.id.in_(due)).options(*loading)
     rounds = db.session.scalars(query.order_by(CommentRound.id)).all()
-    days = agreement_days((r.agreement_id for r in rounds), ReminderKind.COMMENT_DEADLINE)
-    return [_occasion(comment_round, days[comment_round.agreement_id]) for comment_round in rounds]
+    days = agreement_days(
+        select(CommentRound.agreement_id).where(CommentRound.id.in_(due)), ReminderKind.COMMENT_DEADLINE
+    )
+    return [_occasion(comment_round, days[comment_round.agreement_id], members) for comment_round in rounds]
 
 
-def _occasion(comment_round: CommentRound, days: tuple[int, ...]) -> Occasion:
+def _occasion(comment_round: CommentRound, days: tuple[int, ...], members: dict) -> Occasion:
     unanswered = [answer.invitation for answer in answers(comment_round) if not answer.answered]
     return Occasion(
         kind=ReminderKind.COMMENT_DEADLINE,
@@ -75,7 +93,7 @@ def _occasion(comment_round: CommentRound, days: tuple[int, ...]) -> Occasion:
         subject=f"round:{comment_round.id}",
         anchor=comment_round.deadline,
         days=days,
-        recipients=notifications.invitation_recipients(unanswered),
+        recipients=notifications.invitation_recipients(unanswered, members),
         send=lambda recipients: notifications.notify_deadline(comment_round, recipients),
         link=external_url("reviews.detail", round_id=comment_round.id),
     )

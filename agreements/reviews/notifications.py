@@ -15,11 +15,17 @@ from agreements.notifications.operations import notify
 from agreements.reviews.models import Comment, CommentRound
 
 
-def invitation_recipients(invitations) -> list[User]:
-    """Active users behind invitations: people invited personally and members of invited organisations."""
+def invitation_recipients(invitations, members: dict[int, list[User]] | None = None) -> list[User]:
+    """Active users behind invitations: people invited personally and members of invited organisations.
+
+    ``members`` are the organisations' active members when already read (members_by_organisation).
+    """
     people = [i.user for i in invitations if i.user is not None and i.user.active]
-    organisations = (i.organisation_id for i in invitations if i.organisation_id is not None)
-    return _unique([*people, *active_members(organisations)])
+    organisations = {i.organisation_id for i in invitations if i.organisation_id is not None}
+    if members is None:
+        return _unique([*people, *active_members(organisations)])
+    staff = _unique([user for organisation_id in organisations for user in members.get(organisation_id, ())])
+    return _unique([*people, *sorted(staff, key=lambda user: user.id)])
 
 
 def drafter_recipients(comment_round: CommentRound) -> list[User]:

@@ -7,8 +7,9 @@ rules' and agreements/reminders/scan.py's; this module says which signatures are
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
+from agreements.accounts.queries import USERS_ALONE
 from agreements.accounts.tokens import external_url
 from agreements.extensions import db
 from agreements.reminders.models import ReminderKind
@@ -21,15 +22,16 @@ from agreements.signatures.operations import awaiting
 
 def reminder_occasions(now: datetime) -> list[Occasion]:
     """Every signature whose signatory's turn has come and who has not signed."""
-    query = select(SignatureRequest).where(
-        SignatureRequest.status == RequestStatus.PENDING, SignatureRequest.sent_at <= now
-    )
+    pending = (SignatureRequest.status == RequestStatus.PENDING, SignatureRequest.sent_at <= now)
+    query = select(SignatureRequest).where(*pending)
     loading = (
         joinedload(SignatureRequest.agreement),
-        selectinload(SignatureRequest.signatures).joinedload(Signature.signatory),
+        subqueryload(SignatureRequest.signatures).joinedload(Signature.signatory).options(*USERS_ALONE),
     )
     requests = db.session.scalars(query.options(*loading).order_by(SignatureRequest.id)).all()
-    days = agreement_days((request.agreement_id for request in requests), ReminderKind.SIGNATURE_PENDING)
+    days = agreement_days(
+        select(SignatureRequest.agreement_id).where(*pending), ReminderKind.SIGNATURE_PENDING
+    )
     return [
         _occasion(signature, days[request.agreement_id])
         for request in requests

@@ -14,6 +14,25 @@ from agreements.reviews.models import RoundVisibility
 WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
 
 
+def open_plain_round(
+    agreement, opened_by, deadline, organisations, visibility=RoundVisibility.ALL_INVITEES, **kwargs
+):
+    """Open a round on the agreement's first version, with no background, questions or sections."""
+    return operations.open_round(
+        agreement,
+        agreement.versions[0],
+        opened_by,
+        deadline,
+        contact_person=None,
+        background="",
+        questions="",
+        sections=(),
+        visibility=visibility,
+        organisations=organisations,
+        **kwargs,
+    )
+
+
 @pytest.fixture
 def workshop(make_organisation):
     return make_organisation(kind=WORKSHOP, name="Tampereen Työpaja")

@@ -16,6 +16,7 @@ from agreements.reviews import operations
 from agreements.reviews.models import Resolution, RoundVisibility
 from tests.conftest import log_in
 from tests.drafting.conftest import form_values
+from tests.reviews.conftest import open_plain_round
 
 REFUSED = "A version can answer only comments made in this agreement's comment rounds"
 FIELDSET = "Comments this version answers"
@@ -86,18 +87,7 @@ def test_answering_comments_alone_makes_no_version(comment_round, agreement, com
 def foreign_comment(make_agreement, workshop, drafter, provider, commenter):
     """A comment in a round of another agreement of the same workshop."""
     other = make_agreement(owner=workshop, providers=[provider], created_by=drafter)
-    other_round = operations.open_round(
-        other,
-        other.versions[0],
-        drafter,
-        utcnow() + timedelta(days=14),
-        contact_person=drafter,
-        background="",
-        questions="",
-        sections=(),
-        visibility=RoundVisibility.ALL_INVITEES,
-        organisations=[provider],
-    )
+    other_round = open_plain_round(other, drafter, utcnow() + timedelta(days=14), [provider])
     return operations.add_comment(other_round, commenter, "Toisen sopimuksen kommentti.")
 
 

@@ -11,6 +11,7 @@ from agreements.extensions import db
 from agreements.reviews import operations as review_operations
 from agreements.reviews.models import RoundVisibility
 from agreements.signatures import operations
+from tests.reviews.conftest import open_plain_round
 
 
 def detail(client, agreement) -> str:
@@ -95,17 +96,8 @@ def test_history_shows_descriptions_never_the_events_details(
 def test_comments_in_a_private_round_stay_out_of_other_readers_history(
     client, login, agreement, drafter, provider, provider_signatory, make_network, make_user
 ):
-    comment_round = review_operations.open_round(
-        agreement,
-        agreement.versions[0],
-        drafter,
-        utcnow() + timedelta(days=14),
-        contact_person=drafter,
-        background="",
-        questions="",
-        sections=(),
-        visibility=RoundVisibility.DRAFTER_ONLY,
-        organisations=[provider],
+    comment_round = open_plain_round(
+        agreement, drafter, utcnow() + timedelta(days=14), [provider], RoundVisibility.DRAFTER_ONLY
     )
     review_operations.add_comment(comment_round, provider_signatory, "Luottamuksellinen huomio")
     db.session.commit()
