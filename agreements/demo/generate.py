@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from agreements.accounts.models import User
 from agreements.core.timeutil import helsinki_today
@@ -90,7 +90,7 @@ class Progress:
 def generate(
     scale: str, seed: int, today: date | None, password: str, progress: Progress | None = None
 ) -> GenerateReport:
-    """Fill an empty database with the data set of ``scale``; returns a GenerateReport. Commits once."""
+    """Fill an empty database with the data set of ``scale``; returns a GenerateReport. One commit."""
     _require_empty()
     progress = progress or Progress()
     report, writer = GenerateReport(), RowWriter()
@@ -114,6 +114,9 @@ def generate(
         writer.flush()
     with _stage(report, writer, progress, "finish"):
         _finish(plans, writer, chain)
+        db.session.commit()
+        # Fresh planner statistics: without them the database plans for the empty tables it last saw.
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
     report.counts = writer.counts
     report.statuses = Counter(

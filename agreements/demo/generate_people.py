@@ -16,15 +16,12 @@ from agreements.demo.generate_clock import Clock, days, seeded
 from agreements.demo.generate_names import (
     FIRST_NAMES,
     LAST_NAMES,
-    MUNICIPALITIES,
     NAME_WORDS,
-    NETWORKS,
-    POPULATION,
     PROVIDER_PREFIXES,
-    SWEDISH_SHARE,
     WORKSHOP_PREFIXES,
 )
 from agreements.demo.generate_notices import Notices
+from agreements.demo.generate_places import MUNICIPALITIES, NETWORKS, POPULATION, SWEDISH_SHARE
 from agreements.demo.generate_writer import RowWriter
 from agreements.demo.seed import business_ids
 from agreements.extensions import db

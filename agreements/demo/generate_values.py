@@ -5,7 +5,7 @@ import copy
 from random import Random
 
 from agreements.demo.generate_clock import local_day
-from agreements.demo.generate_names import STREETS
+from agreements.demo.generate_places import STREETS
 from agreements.demo.generate_texts import (
     ACTIVITIES,
     ADDITIONAL_COMMITMENTS,
