@@ -18,8 +18,7 @@ from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.notifications.models import Notification
 from agreements.organisations.models import OrganisationKind
-from agreements.reviews.models import RoundVisibility
-from agreements.reviews.operations import add_comment, open_round
+from agreements.reviews.operations import add_comment
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningOrder
 from agreements.templates_lib.models import TemplateSource
@@ -27,6 +26,7 @@ from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import pdf_available
 from config import TestingConfig
 from tests.conftest import PASSWORD, log_in
+from tests.reviews.conftest import open_plain_round
 from tests.signatures.conftest import pdf_bytes
 from tests.support.template_package import manifest, package
 
@@ -271,18 +271,7 @@ def world(make_organisation, make_user, make_network, make_agreement):
     template_version = add_template_version(*package(manifest("matrix_template")), TemplateSource.SHIPPED)[0]
     db.session.commit()
     agreement = make_agreement(owner=workshop, providers=[provider], template_version=template_version)
-    comment_round = open_round(
-        agreement,
-        agreement.versions[0],
-        users[EDITOR],
-        utcnow() + timedelta(days=7),
-        contact_person=None,
-        background="",
-        questions="",
-        sections=(),
-        visibility=RoundVisibility.ALL_INVITEES,
-        organisations=[provider],
-    )
+    comment_round = open_plain_round(agreement, users[EDITOR], utcnow() + timedelta(days=7), [provider])
     comment = add_comment(comment_round, users[PROVIDER], "A comment by P.")
     db.session.commit()
     workshop_signatory = make_user(organisation=workshop, role=MembershipRole.SIGNATORY)
@@ -355,27 +344,50 @@ def _url(app, endpoint: str, url_values: dict) -> str:
         return url_for(endpoint, **{name: url_values[names.get(name, name)] for name in rule.arguments})
 
 
-@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
-def test_route_answers_each_role_as_the_matrix_says(app, world, endpoint, method):
+def _answers(clients: dict, url: str, method: str) -> dict[str, int]:
+    """The status each role's client gets for ``url``."""
+    return {
+        role: (client.get(url) if method == "GET" else client.post(url, data={})).status_code
+        for role, client in clients.items()
+    }
+
+
+def test_every_page_answers_each_role_as_the_matrix_says(app, world):
+    """GETs change nothing that decides access, so they share one world and one logged-in client per role."""
+    users, url_values = world
+    clients = {role: _client_as(app, users.get(role)) for role in ROLES}
+    wrong = {}
+    for endpoint, method in sorted(key for key in MATRIX if key[1] == "GET"):
+        url = _url(app, endpoint, url_values)
+        got, expected = _answers(clients, url, method), MATRIX[(endpoint, method)]
+        if got != expected:
+            wrong[f"{method} {url}"] = {
+                role: (expected[role], got[role]) for role in ROLES if got[role] != expected[role]
+            }
+    assert not wrong, f"role: (expected, got) per page: {wrong}"
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(key for key in MATRIX if key[1] != "GET"))
+def test_form_answers_each_role_as_the_matrix_says(app, world, endpoint, method):
+    """A POST may change the objects, so each gets a fresh world; roles in ROLES order, admin last."""
     users, url_values = world
     url = _url(app, endpoint, url_values)
-    got = {}
-    for role in ROLES:
-        client = _client_as(app, users.get(role))
-        response = client.get(url) if method == "GET" else client.post(url, data={})
-        got[role] = response.status_code
-    assert got == MATRIX[(endpoint, method)], f"{method} {url}"
+    clients = {role: _client_as(app, users.get(role)) for role in ROLES}
+    assert _answers(clients, url, method) == MATRIX[(endpoint, method)], f"{method} {url}"
 
 
 #: Endpoints whose URL takes an object id, read from the app's own URL map.
 ID_ROUTES = {rule.endpoint for rule in create_app(TestingConfig).url_map.iter_rules() if "_id>" in rule.rule}
 
 
-@pytest.mark.parametrize(("endpoint", "method"), sorted(k for k in MATRIX if k[0] in ID_ROUTES))
-def test_a_missing_object_is_404_even_for_an_administrator(app, world, endpoint, method):
+def test_a_missing_object_is_404_even_for_an_administrator(app, world):
+    """Nothing exists under the missing ids, so every route is asked on the same world."""
     users, url_values = world
-    client = _client_as(app, users[ADMIN])
+    client = {ADMIN: _client_as(app, users[ADMIN])}
     missing = {name: (999_999 if name.endswith("_id") else value) for name, value in url_values.items()}
-    url = _url(app, endpoint, missing)
-    response = client.get(url) if method == "GET" else client.post(url, data={})
-    assert response.status_code == 404
+    answers_by_url = {
+        f"{method} {url}": _answers(client, url, method)[ADMIN]
+        for endpoint, method in sorted(key for key in MATRIX if key[0] in ID_ROUTES)
+        for url in [_url(app, endpoint, missing)]
+    }
+    assert {key: status for key, status in answers_by_url.items() if status != 404} == {}
