@@ -113,6 +113,12 @@ class BaseConfig:
     #: How often a standby scheduler asks whether the lease has become free.
     SCHEDULER_STANDBY_POLL = float(os.environ.get("SCHEDULER_STANDBY_POLL", 10))
 
+    #: The dashboard's tables are reused this long at most while no change has been recorded; 0: never.
+    DASHBOARD_CACHE_SECONDS = float(os.environ.get("DASHBOARD_CACHE_SECONDS", 300))
+    #: The dashboard shows the scheduler's count of every region (made each minute when something changed)
+    #: while it is at most this old; an older one, or none, and the page counts for itself.
+    DASHBOARD_SNAPSHOT_MAX_AGE = float(os.environ.get("DASHBOARD_SNAPSHOT_MAX_AGE", 600))
+
     PAGE_SIZE = 25
     #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
@@ -144,6 +150,9 @@ class TestingConfig(BaseConfig):
     #: A LibreOffice start per request sent would add minutes to the suite; the tests of the stored PDF
     #: switch it on for themselves.
     SIGNATURE_PDF = False
+    #: Emptied tables hand out the same audit ids again, so a cached dashboard could outlive its data;
+    #: the cache's own test switches it on.
+    DASHBOARD_CACHE_SECONDS = 0
 
 
 class ProductionConfig(BaseConfig):

@@ -4,6 +4,7 @@ from agreements.accounts.models import Membership, User, coordinator_networks
 from agreements.core.audit import AuditChainHead, AuditEvent
 from agreements.core.lease import SchedulerLease
 from agreements.core.mail import OutboxMessage
+from agreements.dashboard.models import DashboardSnapshot
 from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.notifications.models import Notification, NotificationPreference
 from agreements.organisations.models import Network, Organisation, Region, network_regions
@@ -21,6 +22,7 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "CommentRound",
+    "DashboardSnapshot",
     "Membership",
     "Network",
     "Notification",

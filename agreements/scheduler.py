@@ -34,6 +34,7 @@ JOB_MODULES = (
     "agreements.reviews.jobs",
     "agreements.reminders.jobs",
     "agreements.notifications.jobs",
+    "agreements.dashboard.jobs",
     "agreements.core.jobs",
 )
 

@@ -1,8 +1,10 @@
 """The figures of one region, or of a network or the whole scope as the sum of its regions."""
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from statistics import median
+
+from agreements.drafting.models import AgreementStatus
 
 
 @dataclass
@@ -50,6 +52,17 @@ class Figures:
             ending_soon=self.ending_soon + other.ending_soon,
             renewals_overdue=self.renewals_overdue + other.renewals_overdue,
         )
+
+
+def figures_to_json(figures: Figures) -> dict:
+    """The figures as JSON values, statuses by their value."""
+    return {**asdict(figures), "by_status": {status.value: n for status, n in figures.by_status.items()}}
+
+
+def figures_from_json(data: dict) -> Figures:
+    """Figures as figures_to_json wrote them."""
+    by_status = Counter({AgreementStatus(status): n for status, n in data["by_status"].items()})
+    return Figures(**{**data, "by_status": by_status})
 
 
 def total(figures) -> Figures:

@@ -1,18 +1,21 @@
 """The lists behind the dashboard's figures (the drill-down), as tables: organisations with their latest
 activity, agreements, comment rounds and signature requests of the scope's regions."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import subqueryload
 
 from agreements.dashboard.queries import (
     ENDING_WITHIN,
-    IS_COMMITMENT,
     in_force,
+    is_commitment,
     renewal_overdue,
-    with_template,
 )
 from agreements.dashboard.tables import Cell, Table
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
@@ -26,12 +29,12 @@ WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
 
 def _party_in_force(today: date, commitment: bool):
     """SQL condition: the organisation is party to a cooperation agreement (or commitment) in force."""
-    query = with_template(
-        select(agreement_parties.c.organisation_id).join(
-            Agreement, Agreement.id == agreement_parties.c.agreement_id
-        )
-    ).where(agreement_parties.c.organisation_id == Organisation.id, in_force(today))
-    return exists(query.where(IS_COMMITMENT if commitment else ~IS_COMMITMENT))
+    query = (
+        select(agreement_parties.c.organisation_id)
+        .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
+        .where(agreement_parties.c.organisation_id == Organisation.id, in_force(today))
+    )
+    return exists(query.where(is_commitment() if commitment else ~is_commitment()))
 
 
 #: Organisation lists: title and the condition on the organisation.
@@ -66,28 +69,66 @@ AGREEMENT_LISTS = {
     "renewals_overdue": (_l("Renewals overdue"), renewal_overdue),
 }
 
-FIGURES = {*ORGANISATION_LISTS, *AGREEMENT_LISTS, "open_rounds", "awaiting_signature"}
+
+@dataclass(frozen=True)
+class ListSource:
+    """What a list reads, its title and columns, and how each row it reads is shown."""
+
+    key: str
+    title: str
+    columns: list
+    query: Select
+    row: Callable[..., list[Cell]]
+
+
+class RowPagination(SelectPagination):
+    """One page of a query that selects several things, as whole rows (Flask-SQLAlchemy keeps the first)."""
+
+    def _query_items(self) -> list:
+        page = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(page))
 
 
 def listing(
-    figure: str, region_ids: set[int], today: date, now: datetime, status: str | None = None
-) -> Table:
-    """The list behind ``figure`` in the regions, describing ``today``; 404 for an unknown figure."""
-    if figure in ORGANISATION_LISTS:
-        table = _organisations(figure, region_ids, today)
-    elif figure in AGREEMENT_LISTS:
-        table = _agreements(figure, region_ids, today, status)
-    elif figure == "open_rounds":
-        table = _rounds(region_ids)
-    elif figure == "awaiting_signature":
-        table = _requests(region_ids, now)
+    figure: str,
+    region_ids: set[int],
+    today: date,
+    now: datetime,
+    status: str | None = None,
+    page: int | None = None,
+    per_page: int = 100,
+) -> tuple[Table, RowPagination | None]:
+    """The list behind ``figure`` in the regions, describing ``today``; 404 for an unknown figure.
+
+    With ``page``, only that page's rows are read, and its pagination comes with them; without, every row.
+    """
+    source = _source(figure, region_ids, today, now, status)
+    table = Table(source.key, str(source.title), [str(c) for c in source.columns], as_of=today)
+    pagination = None
+    if page is None:
+        rows = db.session.execute(source.query)
     else:
-        abort(404)
-    table.as_of = today
-    return table
+        pagination = RowPagination(
+            select=source.query, session=db.session(), page=page, per_page=per_page, error_out=False
+        )
+        rows = pagination.items
+    table.rows = [source.row(*row) for row in rows]
+    return table, pagination
 
 
-def _organisations(figure: str, region_ids: set[int], today: date) -> Table:
+def _source(figure: str, region_ids: set[int], today: date, now: datetime, status: str | None) -> ListSource:
+    if figure in ORGANISATION_LISTS:
+        return _organisations(figure, region_ids, today)
+    if figure in AGREEMENT_LISTS:
+        return _agreements(figure, region_ids, today, status)
+    if figure == "open_rounds":
+        return _rounds(region_ids)
+    if figure == "awaiting_signature":
+        return _requests(region_ids, now)
+    abort(404)
+
+
+def _organisations(figure: str, region_ids: set[int], today: date) -> ListSource:
     title, condition = ORGANISATION_LISTS[figure]
     latest = (
         select(func.max(Agreement.updated_at))
@@ -101,18 +142,17 @@ def _organisations(figure: str, region_ids: set[int], today: date) -> Table:
         .order_by(Organisation.name, Organisation.id)
     )
     columns = [_l("Organisation"), _l("Kind"), _l("Municipality"), _l("Latest activity")]
-    table = Table(figure, str(title), [str(c) for c in columns], as_of=today)
-    for organisation, activity in db.session.execute(query):
-        link = url_for("organisations.detail", organisation_id=organisation.id)
-        table.rows.append(
-            [
-                Cell(organisation.name, link),
-                Cell(organisation.kind.title),
-                Cell(organisation.municipality),
-                Cell(activity),
-            ]
-        )
-    return table
+    return ListSource(figure, title, columns, query, _organisation_row)
+
+
+def _organisation_row(organisation: Organisation, activity: datetime | None) -> list[Cell]:
+    link = url_for("organisations.detail", organisation_id=organisation.id)
+    return [
+        Cell(organisation.name, link),
+        Cell(organisation.kind.title),
+        Cell(organisation.municipality),
+        Cell(activity),
+    ]
 
 
 def _owned(region_ids: set[int]):
@@ -120,77 +160,79 @@ def _owned(region_ids: set[int]):
     return Agreement.owner_id.in_(owner)
 
 
-def _agreements(figure: str, region_ids: set[int], today: date, status: str | None) -> Table:
+def _agreements(figure: str, region_ids: set[int], today: date, status: str | None) -> ListSource:
     title, condition = AGREEMENT_LISTS[figure]
     query = select(Agreement).where(_owned(region_ids), condition(today))
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
-    agreements = db.session.scalars(query.order_by(Agreement.end_date, Agreement.id))
-    return agreement_table(figure, title, agreements, today)
+    query = query.options(WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
+    return ListSource(figure, title, AGREEMENT_COLUMNS, query, _agreement_row)
+
+
+#: Loads the parties of every agreement read in one statement, however many agreements (an export: all).
+WITH_PARTIES = subqueryload(Agreement.parties)
+AGREEMENT_COLUMNS = [
+    _l("Reference"),
+    _l("Title"),
+    _l("Parties"),
+    _l("Status"),
+    _l("Start"),
+    _l("End"),
+    _l("Notice deadline"),
+]
 
 
 def agreement_table(key: str, title, agreements, as_of: date) -> Table:
     """Agreements as a table: reference (linked), title, parties, status, dates and notice deadline."""
-    columns = [
-        _l("Reference"),
-        _l("Title"),
-        _l("Parties"),
-        _l("Status"),
-        _l("Start"),
-        _l("End"),
-        _l("Notice deadline"),
+    columns = [str(c) for c in AGREEMENT_COLUMNS]
+    return Table(key, str(title), columns, [_agreement_row(a) for a in agreements], as_of=as_of)
+
+
+def _agreement_row(agreement: Agreement) -> list[Cell]:
+    link = url_for("agreements.detail", agreement_id=agreement.id)
+    return [
+        Cell(agreement.reference, link),
+        Cell(agreement.title),
+        Cell(", ".join(party.name for party in agreement.parties)),
+        Cell(agreement.status.title),
+        Cell(agreement.start_date),
+        Cell(agreement.end_date),
+        Cell(agreement.notice_deadline),
     ]
-    table = Table(key, str(title), [str(c) for c in columns], as_of=as_of)
-    for agreement in agreements:
-        link = url_for("agreements.detail", agreement_id=agreement.id)
-        table.rows.append(
-            [
-                Cell(agreement.reference, link),
-                Cell(agreement.title),
-                Cell(", ".join(party.name for party in agreement.parties)),
-                Cell(agreement.status.title),
-                Cell(agreement.start_date),
-                Cell(agreement.end_date),
-                Cell(agreement.notice_deadline),
-            ]
-        )
-    return table
 
 
-def _rounds(region_ids: set[int]) -> Table:
+def _rounds(region_ids: set[int]) -> ListSource:
     query = (
         select(CommentRound, Agreement)
         .join(Agreement, Agreement.id == CommentRound.agreement_id)
         .where(CommentRound.status == RoundStatus.OPEN, _owned(region_ids))
-        .order_by(CommentRound.deadline)
+        .order_by(CommentRound.deadline, CommentRound.id)
     )
     columns = [_l("Agreement"), _l("Title"), _l("Deadline")]
-    table = Table("open_rounds", str(_l("Open comment rounds")), [str(c) for c in columns])
-    for comment_round, agreement in db.session.execute(query):
-        link = url_for("reviews.detail", round_id=comment_round.id)
-        table.rows.append(
-            [Cell(agreement.reference, link), Cell(agreement.title), Cell(comment_round.deadline)]
-        )
-    return table
+    return ListSource("open_rounds", _l("Open comment rounds"), columns, query, _round_row)
 
 
-def _requests(region_ids: set[int], now: datetime) -> Table:
+def _round_row(comment_round: CommentRound, agreement: Agreement) -> list[Cell]:
+    link = url_for("reviews.detail", round_id=comment_round.id)
+    return [Cell(agreement.reference, link), Cell(agreement.title), Cell(comment_round.deadline)]
+
+
+def _requests(region_ids: set[int], now: datetime) -> ListSource:
     query = (
         select(SignatureRequest.id, SignatureRequest.sent_at, Agreement)
         .join(Agreement, Agreement.id == SignatureRequest.agreement_id)
         .where(SignatureRequest.status == RequestStatus.PENDING, _owned(region_ids))
-        .order_by(SignatureRequest.sent_at)
+        .order_by(SignatureRequest.sent_at, SignatureRequest.id)
     )
     columns = [_l("Agreement"), _l("Title"), _l("Sent"), _l("Days waiting")]
-    table = Table("awaiting_signature", str(_l("Requests awaiting signature")), [str(c) for c in columns])
-    for request_id, sent_at, agreement in db.session.execute(query):
+
+    def row(request_id: int, sent_at: datetime, agreement: Agreement) -> list[Cell]:
         link = url_for("signatures.request_detail", request_id=request_id)
-        table.rows.append(
-            [
-                Cell(agreement.reference, link),
-                Cell(agreement.title),
-                Cell(sent_at),
-                Cell((now - sent_at).days),
-            ]
-        )
-    return table
+        return [
+            Cell(agreement.reference, link),
+            Cell(agreement.title),
+            Cell(sent_at),
+            Cell((now - sent_at).days),
+        ]
+
+    return ListSource("awaiting_signature", _l("Requests awaiting signature"), columns, query, row)

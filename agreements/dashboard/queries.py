@@ -10,10 +10,12 @@ Definitions, the same everywhere (figures, drill-down lists, exports):
   has passed (or which ended within the last 90 days) and which no renewal (unless cancelled) follows.
 """
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from agreements.dashboard.figures import Figures
@@ -43,14 +45,23 @@ def in_force(day: date):
     )
 
 
-def with_template(query):
-    """``query`` joined to each agreement's template, whose kind tells commitments from agreements."""
-    return query.join(TemplateVersion, TemplateVersion.id == Agreement.template_version_id).join(
-        AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id
+def _rows(query):
+    """The rows of a read-only query, fetched at once and without the ORM's per-row work (columns only)."""
+    return db.session.connection().execute(query).all()
+
+
+def is_commitment():
+    """SQL condition: the agreement is a commitment.
+
+    The commitment template's few versions are read first, so the database plans with literal ids and its
+    statistics of them; from a subquery it guessed a third of all agreements and scanned every one.
+    """
+    versions = db.session.scalars(
+        select(TemplateVersion.id)
+        .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+        .where(AgreementTemplate.kind == TemplateKind.COMMITMENT)
     )
-
-
-IS_COMMITMENT = AgreementTemplate.kind == TemplateKind.COMMITMENT
+    return Agreement.template_version_id.in_(versions.all())
 
 
 def region_figures(region_ids: set[int], today: date, now: datetime) -> dict[int, Figures]:
@@ -63,7 +74,6 @@ def region_figures(region_ids: set[int], today: date, now: datetime) -> dict[int
     _count_agreements(figures, region_ids, today)
     _count_open_rounds(figures, region_ids)
     _collect_waiting(figures, region_ids, now)
-    _count_overdue(figures, region_ids, today)
     return figures
 
 
@@ -74,26 +84,27 @@ def _count_organisations(figures, region_ids) -> None:
         .where(Organisation.region_id.in_(region_ids))
         .group_by(Organisation.region_id)
     )
-    for region_id, count in db.session.execute(query):
+    for region_id, count in _rows(query):
         figures[region_id].workshops = count
 
 
 def _count_parties_in_force(figures, region_ids, today: date) -> None:
     """Distinct organisations per region party to a cooperation agreement, or a commitment, in force."""
     # Each (organisation, commitment or not) pair once, before the join: far less to count than every party.
-    pairs = with_template(
-        select(agreement_parties.c.organisation_id, IS_COMMITMENT.label("commitment"))
+    pairs = (
+        select(agreement_parties.c.organisation_id, is_commitment().label("commitment"))
         .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
         .where(in_force(today))
         .distinct()
-    ).subquery()
+        .subquery()
+    )
     query = (
         select(Organisation.region_id, Organisation.kind, pairs.c.commitment, func.count())
         .join(pairs, pairs.c.organisation_id == Organisation.id)
         .where(Organisation.active, Organisation.region_id.in_(region_ids))
         .group_by(Organisation.region_id, Organisation.kind, pairs.c.commitment)
     )
-    for region_id, kind, is_commitment_row, count in db.session.execute(query):
+    for region_id, kind, is_commitment_row, count in _rows(query):
         if is_commitment_row:
             figures[region_id].committed += count  # one row per kind: together, every organisation once
         elif kind == OrganisationKind.WORKSHOP:
@@ -112,16 +123,18 @@ def _owned_in(region_ids):
 
 
 def _count_agreements(figures, region_ids, today: date) -> None:
-    """Agreements per region and status, and those in force that end within 90 days."""
+    """Agreements per region and status; those in force that end within 90 days; renewals overdue."""
     ending = case((and_(in_force(today), Agreement.end_date <= today + ENDING_WITHIN), 1), else_=0)
+    overdue = case((renewal_overdue(today), 1), else_=0)
     query = (
         _owned_in(region_ids)
-        .add_columns(Agreement.status, func.count(), func.sum(ending))
+        .add_columns(Agreement.status, func.count(), func.sum(ending), func.sum(overdue))
         .group_by(Owner.region_id, Agreement.status)
     )
-    for region_id, status, count, ending_soon in db.session.execute(query):
+    for region_id, status, count, ending_soon, renewals_overdue in _rows(query):
         figures[region_id].by_status[status] = count
         figures[region_id].ending_soon += ending_soon or 0
+        figures[region_id].renewals_overdue += renewals_overdue or 0
 
 
 def _count_open_rounds(figures, region_ids) -> None:
@@ -132,7 +145,7 @@ def _count_open_rounds(figures, region_ids) -> None:
         .where(CommentRound.status == RoundStatus.OPEN)
         .group_by(Owner.region_id)
     )
-    for region_id, count in db.session.execute(query):
+    for region_id, count in _rows(query):
         figures[region_id].open_rounds = count
 
 
@@ -144,37 +157,31 @@ def _collect_waiting(figures, region_ids, now: datetime) -> None:
         .join(SignatureRequest, SignatureRequest.agreement_id == Agreement.id)
         .where(SignatureRequest.status == RequestStatus.PENDING)
     )
-    for region_id, sent_at in db.session.execute(query):
+    for region_id, sent_at in _rows(query):
         figures[region_id].waiting_days.append((now - sent_at).days)
 
 
 def renewal_overdue(today: date):
     """SQL condition: the agreement's renewal is overdue on ``today`` (see the module's definitions)."""
     successor = aliased(Agreement)
-    renewed = exists().where(
-        successor.renewal_of_id == Agreement.id, successor.status != AgreementStatus.CANCELLED
+    # NOT IN a small set, not NOT EXISTS: the set is built once, and the check also works inside a CASE.
+    renewed = select(successor.renewal_of_id).where(
+        successor.renewal_of_id.is_not(None), successor.status != AgreementStatus.CANCELLED
     )
     return and_(
         Agreement.status == AgreementStatus.SIGNED,
         Agreement.auto_renew.is_(False),
         Agreement.notice_deadline < today,
         Agreement.end_date >= today - OVERDUE_AFTER_END,
-        ~renewed,
+        Agreement.id.not_in(renewed),
     )
 
 
-def _count_overdue(figures, region_ids, today: date) -> None:
-    query = (
-        _owned_in(region_ids)
-        .add_columns(func.count())
-        .where(renewal_overdue(today))
-        .group_by(Owner.region_id)
-    )
-    for region_id, count in db.session.execute(query):
-        figures[region_id].renewals_overdue = count
+#: The trend's length in months.
+MONTHS = 24
 
 
-def month_ends(today: date, months: int = 24) -> list[date]:
+def month_ends(today: date, months: int = MONTHS) -> list[date]:
     """The last day of each of the ``months`` months up to this one; this month's is ``today``."""
     ends, first = [today], today.replace(day=1)
     for _ in range(months - 1):
@@ -184,39 +191,38 @@ def month_ends(today: date, months: int = 24) -> list[date]:
 
 
 def trend(region_ids: set[int], today: date) -> list[tuple[date, int]]:
-    """Agreements in force at the end of each of the last 24 months.
+    """Agreements in force at the end of each of the last 24 months, in all the regions together."""
+    counts = _in_force_by_month(region_ids, today, by_region=False).get(None, [0] * MONTHS)
+    return list(zip(month_ends(today), counts, strict=True))
+
+
+def trend_by_region(region_ids: set[int], today: date) -> dict[int, list[int]]:
+    """Each region's agreements in force at the end of each of the last 24 months."""
+    return _in_force_by_month(region_ids, today, by_region=True)
+
+
+def _in_force_by_month(region_ids: set[int], today: date, by_region: bool) -> dict[int | None, list[int]]:
+    """Counts in force at each month end, per region or (under None) for all of them.
 
     The running agreements are read as counts per (start, end) pair — far fewer rows than agreements, as
-    terms tend to start and end on the same days — and counted per month here.
+    terms tend to start and end on the same days. Each pair is in force on a run of consecutive month ends,
+    so it adds its count where the run begins and takes it away after it ends; a running sum gives the months.
     """
     days = month_ends(today)
+    regions = (Owner.region_id,) if by_region else ()
     query = (
-        select(Agreement.start_date, Agreement.end_date, func.count())
+        select(*regions, Agreement.start_date, Agreement.end_date, func.count())
         .join(Owner, Agreement.owner_id == Owner.id)
         .where(Owner.region_id.in_(region_ids), Agreement.status.in_(RUNNING), Agreement.start_date <= today)
-        .group_by(Agreement.start_date, Agreement.end_date)
+        .group_by(*regions, Agreement.start_date, Agreement.end_date)
     )
-    terms = db.session.execute(query).all() if region_ids else []
-    starts = _running_totals((start, count) for start, _end, count in terms)
-    ends = _running_totals((end, count) for _start, end, count in terms if end is not None)
-    # In force on a day: started by then, less those already ended (an end is never before its start).
-    return [(day, _total_up_to(starts, day) - _total_up_to(ends, day - timedelta(days=1))) for day in days]
-
-
-def _running_totals(dated_counts) -> tuple[list[date], list[int]]:
-    """Days in order and, for each, the sum of the counts up to and including it."""
-    days, totals, running = [], [], 0
-    for day, count in sorted(dated_counts):
-        running += count
-        days.append(day)
-        totals.append(running)
-    return days, totals
-
-
-def _total_up_to(running: tuple[list[date], list[int]], day: date) -> int:
-    days, totals = running
-    position = bisect_right(days, day)
-    return totals[position - 1] if position else 0
+    changes = defaultdict(lambda: [0] * (len(days) + 1))
+    for *region, start, end, count in _rows(query) if region_ids else ():
+        series = changes[region[0] if region else None]
+        # A term between two month ends adds and takes away at the same month: in force on none.
+        series[bisect_left(days, start)] += count
+        series[bisect_right(days, end) if end else len(days)] -= count
+    return {key: list(accumulate(series[:-1])) for key, series in changes.items()}
 
 
 def commitment_documents(region_ids: set[int], limit: int | None = None) -> list[dict]:
@@ -229,26 +235,23 @@ def commitment_documents(region_ids: set[int], limit: int | None = None) -> list
     )
     answered = (SignatureStatus.PENDING, SignatureStatus.SIGNED, SignatureStatus.DECLINED)
     counted = [func.sum(case((Signature.status == s, 1), else_=0)).label(s.value) for s in answered]
-    query = with_template(
-        _owned_in(region_ids).add_columns(
-            Agreement.id, Agreement.reference, Agreement.title, Agreement.status
-        )
-    )
     query = (
-        query.add_columns(*counted)
+        _owned_in(region_ids)
+        .add_columns(Agreement.id, Agreement.reference, Agreement.title, Agreement.status, *counted)
         .outerjoin(SignatureRequest, SignatureRequest.id == latest)
         .outerjoin(Signature, and_(Signature.request_id == SignatureRequest.id, Signature.status != VOIDED))
-        .where(IS_COMMITMENT)
+        .where(is_commitment())
         .group_by(Owner.region_id, Agreement.id, Agreement.reference, Agreement.title, Agreement.status)
         .order_by(Agreement.id.desc())
         .limit(limit)
     )
-    return [_document(row) for row in db.session.execute(query)]
+    return [_document(row) for row in _rows(query)]
 
 
 def _document(row) -> dict:
     pending, signed, declined = (row.pending or 0, row.signed or 0, row.declined or 0)
     return {
+        "region_id": row.region_id,
         "id": row.id,
         "reference": row.reference,
         "title": row.title,

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
+from agreements.dashboard.cache import cached, latest_change
+from agreements.dashboard.counts import Counts, counts_for, usable_snapshot
 from agreements.dashboard.figures import Figures, total
-from agreements.dashboard.queries import commitment_documents, region_figures, trend
 from agreements.dashboard.scope import Scope
 from agreements.drafting.models import AgreementStatus
 
@@ -30,6 +31,8 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     as_of: date | None = None
+    #: When the scheduler last found the figures current, for tables made from its count.
+    checked_at: datetime | None = None
 
 
 #: The figure columns of the network and region tables: (attribute, title, drill-down list or None).
@@ -49,8 +52,16 @@ FIGURE_COLUMNS = (
 
 
 def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
-    """Every table of the dashboard for ``scope`` on ``today``."""
-    by_region = region_figures(scope.region_ids, today, now)
+    """Every table of the dashboard for ``scope`` on ``today``; shared, so callers must not change them."""
+    snapshot = usable_snapshot(today, now)
+    source = ("snapshot", snapshot.id, snapshot.checked_at) if snapshot else ("now", latest_change())
+    return cached(
+        scope, today, source, lambda: _build_tables(scope, today, counts_for(scope, today, now, snapshot))
+    )
+
+
+def _build_tables(scope: Scope, today: date, counts: Counts) -> list[Table]:
+    by_region = counts.by_region
     network_rows = [
         (
             network.name,
@@ -65,11 +76,11 @@ def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
         _figure_table("networks", _l("By network"), _l("Network"), network_rows),
         _figure_table("regions", _l("By region"), _l("Region"), region_rows),
         _status_table(region_rows, everything),
-        _commitments_table(scope),
-        _trend_table(scope, today),
+        _commitments_table(counts.commitments),
+        _trend_table(scope, counts.trend),
     ]
     for table in tables:
-        table.as_of = today
+        table.as_of, table.checked_at = today, counts.checked_at
     return tables
 
 
@@ -123,7 +134,7 @@ def _status_link(status: AgreementStatus, filters: dict) -> str:
     return list_url("agreements", {"status": status.value, **filters})
 
 
-def _commitments_table(scope: Scope) -> Table:
+def _commitments_table(documents: list[dict]) -> Table:
     columns = [
         _l("Reference"),
         _l("Commitment"),
@@ -134,7 +145,7 @@ def _commitments_table(scope: Scope) -> Table:
         _l("Pending"),
     ]
     table = Table("commitments", str(_l("Commitments to the guidelines")), [str(c) for c in columns])
-    for document in commitment_documents(scope.region_ids):
+    for document in documents:
         link = url_for("agreements.detail", agreement_id=document["id"])
         table.rows.append(
             [
@@ -147,13 +158,13 @@ def _commitments_table(scope: Scope) -> Table:
     return table
 
 
-def _trend_table(scope: Scope, today: date) -> Table:
+def _trend_table(scope: Scope, months: list[tuple[date, int]]) -> Table:
     table = Table(
         "trend", str(_l("Agreements in force, month by month")), [str(_l("Month")), str(_l("In force"))]
     )
     filters = scope_filters(scope)
     table.rows = [
         [Cell(day.strftime("%m/%Y")), Cell(count, list_url("in_force", {"on": day.isoformat(), **filters}))]
-        for day, count in trend(scope.region_ids, today)
+        for day, count in months
     ]
     return table

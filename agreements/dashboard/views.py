@@ -4,7 +4,6 @@ Coordinators see their networks' regions, administrators the whole country; both
 network or one region. Everything here only reads.
 """
 
-from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -12,7 +11,7 @@ from flask_login import current_user, login_required
 
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.dashboard.exports import FORMATS, download, shown
-from agreements.dashboard.lists import FIGURES, listing
+from agreements.dashboard.lists import listing
 from agreements.dashboard.scope import Scope, scope_for
 from agreements.dashboard.tables import dashboard_tables, scope_filters
 from agreements.drafting.models import AgreementStatus
@@ -82,19 +81,16 @@ def _status_argument() -> str | None:
 def listing_page(figure: str):
     """The list behind a figure, e.g. the workshops of a region without an agreement in force."""
     scope = _scope()
-    if figure not in FIGURES:
-        abort(404)
     today, now = _clock()
-    table = listing(figure, scope.region_ids, _day_argument(today), now, _status_argument())
     page = max(1, request.args.get("page", 1, type=int))
-    shown = replace(table, rows=table.rows[(page - 1) * LIST_PAGE_ROWS : page * LIST_PAGE_ROWS])
+    table, pagination = listing(
+        figure, scope.region_ids, _day_argument(today), now, _status_argument(), page, LIST_PAGE_ROWS
+    )
     return render_template(
         "dashboard/listing.html",
         scope=scope,
-        table=shown,
-        total=len(table.rows),
-        page=page,
-        pages=max(1, -(-len(table.rows) // LIST_PAGE_ROWS)),
+        table=table,
+        pagination=pagination,
         figure=figure,
         filters=scope_filters(scope),
         arguments={
@@ -109,10 +105,9 @@ def listing_page(figure: str):
 def listing_export(figure: str, fmt: str):
     """The list behind a figure as CSV or XLSX."""
     scope = _scope()
-    if figure not in FIGURES:
-        abort(404)
     today, now = _clock()
-    return download(listing(figure, scope.region_ids, _day_argument(today), now, _status_argument()), fmt)
+    table, _pagination = listing(figure, scope.region_ids, _day_argument(today), now, _status_argument())
+    return download(table, fmt)
 
 
 @bp.get("/print")

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from agreements.core.timeutil import HELSINKI
-from agreements.dashboard.queries import region_figures, trend
+from agreements.dashboard.queries import region_figures, trend, trend_by_region
 from agreements.demo.seed import business_ids
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
 from agreements.extensions import db
@@ -41,7 +41,9 @@ agreements = st.lists(
             "kind": st.sampled_from(KINDS),
             "status": st.sampled_from([s.value for s in AgreementStatus]),
             "start": st.integers(-900, 200),
-            "length": st.one_of(st.none(), st.integers(0, 1200)),
+            "length": st.one_of(
+                st.none(), st.integers(0, 40), st.integers(0, 1200)
+            ),  # short: between month ends
             "auto_renew": st.booleans(),
             "notice_months": st.integers(0, 6),
             "round": st.sampled_from([None, "open", "closed"]),
@@ -77,6 +79,11 @@ def test_every_figure_equals_a_recount(templates, drawn_organisations, drawn_agr
     assert [count for _day, count in months] == [
         sum(_in_force(s, day) for s in specs) for day, _count in months
     ]
+    by_region = trend_by_region({r.id for r in regions.values()}, TODAY)
+    for code, region in regions.items():
+        ours = [s for s in specs if s["owner_org"]["code"] == code]
+        expected = [sum(_in_force(s, day) for s in ours) for day, _count in months]
+        assert by_region.get(region.id, [0] * len(months)) == expected, code
 
 
 def _clear():

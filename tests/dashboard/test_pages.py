@@ -8,42 +8,28 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
 
-from agreements.accounts.models import MembershipRole
-from agreements.drafting.models import AgreementStatus
+from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from tests.conftest import log_in
 
 
-@pytest.fixture
-def field(make_organisation, make_network, make_user, make_agreement, templates):
-    """Two networks (Pirkanmaa, Uusimaa), a workshop with a signed agreement in each and one without."""
-    home = make_network(name="ALU Pirkanmaa", region_codes=("06",))
-    away = make_network(name="ALU Uusimaa", region_codes=("01",))
-    signed_here = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name="Tampereen Paja")
-    idle_here = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name="Oriveden Paja")
-    provider = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06", name="Tredu")
-    away_workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="01", name="Helsingin Paja")
-    today = date.today()
-    for owner in (signed_here, away_workshop):
-        make_agreement(
-            owner=owner,
-            providers=[provider],
-            status=AgreementStatus.SIGNED,
-            template_version=templates["bilateral"],
-            start_date=date(today.year - 1, 1, 1),
-            end_date=date(today.year + 1, 12, 31),
-        )
-    coordinator = make_user(networks=[home])
-    member = make_user(organisation=signed_here, role=MembershipRole.EDITOR)
-    return {"home": home, "away": away, "coordinator": coordinator, "member": member, "idle": idle_here}
-
-
-def test_a_coordinator_sees_their_networks_figures_only(client, field):
+def test_a_coordinator_sees_neither_figures_nor_lists_of_another_network(client, field):
     log_in(client, field["coordinator"])
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "ALU Pirkanmaa" in page and "ALU Uusimaa" not in page and "Uusimaa" not in page
-    assert client.get(f"/dashboard/?network={field['away'].id}").status_code == 404
+    away, away_region = field["away"].id, field["away"].regions[0].id
+    for path in (
+        f"/dashboard/?network={away}",
+        f"/dashboard/?region={away_region}",
+        f"/dashboard/export/regions.csv?network={away}",
+        f"/dashboard/list/workshops_without?region={away_region}",
+        f"/dashboard/list/agreements.xlsx?network={away}",
+    ):
+        assert client.get(path).status_code == 404, path
+    listed = client.get("/dashboard/list/workshops").get_data(as_text=True)
+    assert "Oriveden Paja" in listed and "Helsingin Paja" not in listed
 
 
 def test_the_drill_down_lists_workshops_without_an_agreement(client, field):
@@ -164,3 +150,40 @@ def test_a_months_figure_in_the_trend_leads_to_the_agreements_in_force_that_day(
     text = client.get(f"/dashboard/list/in_force.csv?on={last_year_end}").get_data().decode("utf-8-sig")
     assert text.splitlines()[0].endswith(f"figures on {date(date.today().year - 1, 12, 31):%-d.%-m.%Y}")
     assert client.get("/dashboard/list/in_force?on=yesterday").status_code == 404
+
+
+def test_a_long_list_comes_a_page_at_a_time_in_as_many_statements_however_long(
+    client, field, make_organisation, make_agreement, templates, monkeypatch
+):
+    monkeypatch.setattr("agreements.dashboard.views.LIST_PAGE_ROWS", 2)
+    log_in(client, field["coordinator"])
+    workshop = field["idle"]
+
+    def add_drafts(count: int) -> None:
+        for _number in range(count):
+            providers = [make_organisation(kind=OrganisationKind.PROVIDER, region_code="06")]
+            make_agreement(owner=workshop, providers=providers, template_version=templates["bilateral"])
+
+    def statements_of(path: str) -> tuple[int, str]:
+        count = [0]
+
+        def tally(*_args):
+            count[0] += 1
+
+        event.listen(db.engine, "before_cursor_execute", tally)
+        try:
+            page = client.get(path).get_data(as_text=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", tally)
+        return count[0], page
+
+    add_drafts(2)
+    few, page = statements_of("/dashboard/list/agreements?status=draft")
+    assert "2 rows" in page and 'aria-label="Page 2"' not in page
+    add_drafts(4)
+    many, page = statements_of("/dashboard/list/agreements?status=draft")
+    assert many == few
+    assert "6 rows" in page and page.count("<tr>") == 1 + 2  # the header and this page's two rows
+    assert 'aria-label="Page 3"' in page
+    _count, last = statements_of("/dashboard/list/agreements?status=draft&page=3")
+    assert last.count("<tr>") == 1 + 2 and "Tampereen Paja" not in last

@@ -1,0 +1,52 @@
+"""The dashboard's cache: a second look reuses the figures, and any recorded change shows at once."""
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import update
+
+from agreements.dashboard import cache
+from agreements.extensions import db
+from agreements.organisations.models import Organisation
+from agreements.organisations.operations import deactivate_organisation
+from tests.conftest import log_in
+
+
+@pytest.fixture
+def cache_on(app):
+    """The cache as in production, emptied before and after."""
+    app.config["DASHBOARD_CACHE_SECONDS"] = 300
+    cache.clear()
+    yield
+    cache.clear()
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0
+
+
+def workshops_in_region(client) -> str:
+    """The "Workshops" figure of the region row in the exported region table."""
+    text = client.get("/dashboard/export/regions.csv").get_data().decode("utf-8-sig")
+    header, region = list(csv.reader(io.StringIO(text), delimiter=";"))[1:3]
+    return dict(zip(header, region, strict=True))["Workshops"]
+
+
+def test_a_recorded_change_shows_at_once_and_an_unrecorded_one_only_with_it(client, field, cache_on):
+    log_in(client, field["coordinator"])
+    assert workshops_in_region(client) == "2"
+
+    # Changed behind the application's back: no audit event, so the cached figure stays.
+    db.session.execute(update(Organisation).where(Organisation.id == field["idle"].id).values(active=False))
+    db.session.commit()
+    assert workshops_in_region(client) == "2"
+
+    deactivate_organisation(field["member"].memberships[0].organisation)  # records an audit event
+    db.session.commit()
+    assert workshops_in_region(client) == "0"
+
+
+def test_switched_off_every_look_reads_the_database(client, field):
+    log_in(client, field["coordinator"])
+    assert workshops_in_region(client) == "2"
+    db.session.execute(update(Organisation).where(Organisation.id == field["idle"].id).values(active=False))
+    db.session.commit()
+    assert workshops_in_region(client) == "1"
