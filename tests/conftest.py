@@ -4,6 +4,7 @@ The suite runs on a SQLite file by default and on PostgreSQL when TEST_DATABASE_
 is built by the real migrations, so the tests also prove they run on that database.
 """
 
+import contextlib
 import contextvars
 import itertools
 import os
@@ -14,7 +15,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import event, inspect, select
 
 from agreements import create_app
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
@@ -198,6 +199,21 @@ def make_network():
         return network
 
     return make
+
+
+@contextlib.contextmanager
+def counted_statements():
+    """Count the SQL statements run inside the block: the yielded list's length, one entry per statement."""
+    statements = []
+
+    def tally(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", tally)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", tally)
 
 
 def log_in(client, user, password: str = PASSWORD):

@@ -28,11 +28,12 @@ def latest_change() -> int | None:
     return db.session.scalar(select(func.max(AuditEvent.id)))
 
 
-def cached(scope, today, source, build: Callable[[], list]) -> list:
-    """The tables ``build`` makes for ``scope`` on ``today`` from ``source``, from the cache when it has them.
+def cached(scope, today, source: Callable[[], tuple], build: Callable[[], list]) -> list:
+    """The tables ``build`` makes for ``scope`` on ``today``, from the cache when it has them.
 
-    ``source`` says what the figures are counted from: the scheduler's count (its id) or the data as it is
-    now (the latest audit event), so a new count or a recorded change makes new tables.
+    ``source()`` says what the figures are counted from: the scheduler's count (its id) or the data as it is
+    now (the latest audit event), so a new count or a recorded change makes new tables. It is asked only
+    when the cache is on.
     """
     seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
     if not seconds:
@@ -42,7 +43,7 @@ def cached(scope, today, source, build: Callable[[], list]) -> list:
         tuple(region.id for region in scope.regions),
         today,
         str(get_locale()),
-        source,
+        source(),
     )
     entries = _entries(seconds)
     with _lock:

@@ -8,11 +8,11 @@ running — they count for themselves.
 
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
-from agreements.core.audit import AuditEvent
 from agreements.core.scheduling import ScheduledJob
 from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.dashboard.cache import latest_change
 from agreements.dashboard.counts import latest_snapshot
 from agreements.dashboard.figures import figures_to_json
 from agreements.dashboard.models import DashboardSnapshot
@@ -25,7 +25,7 @@ def refresh(now: datetime | None = None) -> int:
     """Count every region's figures again if something changed; returns 1 when it counted, else 0."""
     now = now or utcnow()
     today = now.astimezone(HELSINKI).date()
-    head = db.session.scalar(select(func.max(AuditEvent.id)))
+    head = latest_change()
     last = latest_snapshot()
     if last is not None and last.day == today and last.audit_head == head:
         last.checked_at = now

@@ -54,7 +54,10 @@ FIGURE_COLUMNS = (
 def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
     """Every table of the dashboard for ``scope`` on ``today``; shared, so callers must not change them."""
     snapshot = usable_snapshot(today, now)
-    source = ("snapshot", snapshot.id, snapshot.checked_at) if snapshot else ("now", latest_change())
+
+    def source() -> tuple:
+        return ("snapshot", snapshot.id, snapshot.checked_at) if snapshot else ("now", latest_change())
+
     return cached(
         scope, today, source, lambda: _build_tables(scope, today, counts_for(scope, today, now, snapshot))
     )

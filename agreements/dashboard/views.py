@@ -86,17 +86,15 @@ def listing_page(figure: str):
     table, pagination = listing(
         figure, scope.region_ids, _day_argument(today), now, _status_argument(), page, LIST_PAGE_ROWS
     )
+    filters = scope_filters(scope)
     return render_template(
         "dashboard/listing.html",
         scope=scope,
         table=table,
         pagination=pagination,
         figure=figure,
-        filters=scope_filters(scope),
-        arguments={
-            **scope_filters(scope),
-            **{k: request.args[k] for k in ("status", "on") if k in request.args},
-        },
+        filters=filters,
+        arguments={**filters, **{k: request.args[k] for k in ("status", "on") if k in request.args}},
     )
 
 

@@ -22,9 +22,9 @@ from agreements.accounts.models import User
 from agreements.core.timeutil import helsinki_today
 from agreements.demo.generate_audit import global_chain, save_global_head
 from agreements.demo.generate_clock import Clock, local_day
-from agreements.demo.generate_documents import placeholder_docx, placeholder_pdf, sha256
+from agreements.demo.generate_documents import placeholder_docx, placeholder_pdf
 from agreements.demo.generate_notices import Notices
-from agreements.demo.generate_people import People, PeopleBuilder, db_regions
+from agreements.demo.generate_people import People, PeopleBuilder
 from agreements.demo.generate_plan import Plan
 from agreements.demo.generate_story import Story, World
 from agreements.demo.generate_threads import plan_agreements
@@ -34,7 +34,10 @@ from agreements.demo.seed import password_hash_for
 from agreements.drafting.models import Agreement, ReferenceCounter
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
+from agreements.organisations.queries import all_regions
+from agreements.signatures.operations import sha256
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
+from agreements.templates_lib.queries import latest_versions
 
 #: The default seed: the day the guidelines were approved.
 DEFAULT_SEED = 20190924
@@ -103,7 +106,7 @@ def generate(
         writer.flush()
     with _stage(report, writer, progress, "plans"):
         plans = plan_agreements(people, SCALES[scale].agreements, clock, seed_text)
-        _number(plans, writer)
+        last_numbers = _number(plans, writer)
     world = _world(seed_text, clock, writer, notices, people)
     with _stage(report, writer, progress, "agreements"):
         with progress.bar("Agreements", len(plans)) as bar:
@@ -113,7 +116,7 @@ def generate(
                 bar.update(1)
         writer.flush()
     with _stage(report, writer, progress, "finish"):
-        _finish(plans, writer, chain)
+        _finish(last_numbers, writer, chain)
         db.session.commit()
         # Fresh planner statistics: without them the database plans for the empty tables it last saw.
         db.session.execute(text("ANALYZE"))
@@ -137,7 +140,7 @@ def _stage(report: GenerateReport, writer: RowWriter, progress: Progress, name: 
 
 def _require_empty() -> None:
     """Refuse unless the regions and the shipped templates are there and nothing else is."""
-    if not db_regions():
+    if not all_regions():
         raise GenerateError("The regions are missing: run `flask db upgrade` first.")
     for model, what in (
         (Agreement, "agreements"),
@@ -160,11 +163,8 @@ def _require_empty() -> None:
 
 def _templates() -> dict[str, TemplateVersion]:
     """The latest version of each shipped template."""
-    versions = {}
-    for key in TEMPLATE_KEYS:
-        template = db.session.scalar(select(AgreementTemplate).where(AgreementTemplate.key == key))
-        versions[key] = template.latest_version
-    return versions
+    shipped = latest_versions().where(AgreementTemplate.key.in_(TEMPLATE_KEYS))
+    return {version.template.key: version for version in db.session.scalars(shipped)}
 
 
 def _world(seed: str, clock: Clock, writer: RowWriter, notices: Notices, people: People) -> World:
@@ -183,32 +183,30 @@ def _world(seed: str, clock: Clock, writer: RowWriter, notices: Notices, people:
         writer=writer,
         notices=notices,
         people=people,
-        templates={key: (v.id, v.number, v.manifest) for key, v in versions.items()},
+        templates={key: (v.id, v.manifest) for key, v in versions.items()},
         documents=documents,
         paper=(paper, sha256(paper)),
-        region_names={r.code: {"fi": r.name_fi, "sv": r.name_sv} for r in db_regions()},
+        region_names={r.code: {"fi": r.name_fi, "sv": r.name_sv} for r in all_regions()},
         reminder_days={kind: tuple(days) for kind, days in config["REMINDER_DAYS"].items()},
         reminder_hour=config["REMINDER_HOUR"],
         late_after=config["REMINDER_LATE_AFTER"],
     )
 
 
-def _number(plans: list[Plan], writer: RowWriter) -> None:
-    """Ids and references in the order the agreements were created, numbered from 1 each year."""
+def _number(plans: list[Plan], writer: RowWriter) -> Counter:
+    """Ids and references in the order the agreements were created, numbered from 1 each year; returns
+    each year's last number."""
     numbers = Counter()
     for plan in plans:
         year = local_day(plan.created).year
         numbers[year] += 1
         plan.id, plan.reference = writer.new_id("agreements"), f"SOP-{year}-{numbers[year]:04d}"
+    return numbers
 
 
-def _finish(plans: list[Plan], writer: RowWriter, chain) -> None:
+def _finish(last_numbers: Counter, writer: RowWriter, chain) -> None:
     """The reference counters, the global chain's head and (on PostgreSQL) the id sequences."""
-    last = Counter()
-    for plan in plans:
-        year, number = plan.reference.split("-")[1:]
-        last[int(year)] = max(last[int(year)], int(number))
-    for year, number in last.items():
+    for year, number in last_numbers.items():
         counter = db.session.get(ReferenceCounter, year)
         if counter is None:
             db.session.add(ReferenceCounter(year=year, last_number=number))

@@ -5,8 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
-from sqlalchemy import select, update
-
 from agreements.core.audit import GLOBAL_CHAIN, AuditChainHead, event_hash
 from agreements.demo.generate_writer import RowWriter
 from agreements.extensions import db
@@ -67,9 +65,8 @@ def global_chain() -> Chain:
 
 def save_global_head(chain: Chain) -> None:
     """Record where the global chain now ends."""
-    exists = db.session.scalar(select(AuditChainHead.chain).where(AuditChainHead.chain == GLOBAL_CHAIN))
-    values = {"seq": chain.seq, "hash": chain.last_hash}
-    if exists:
-        db.session.execute(update(AuditChainHead).where(AuditChainHead.chain == GLOBAL_CHAIN).values(values))
+    head = db.session.get(AuditChainHead, GLOBAL_CHAIN)  # global_chain() read it: no second query
+    if head is not None:
+        head.seq, head.hash = chain.seq, chain.last_hash
     elif chain.seq:
-        db.session.execute(AuditChainHead.__table__.insert().values(chain=GLOBAL_CHAIN, **values))
+        db.session.add(AuditChainHead(chain=GLOBAL_CHAIN, seq=chain.seq, hash=chain.last_hash))

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from random import Random
 
 from agreements.core.timeutil import HELSINKI
@@ -28,6 +29,11 @@ def seeded(*parts) -> Random:
     return Random(":".join(str(part) for part in parts))  # noqa: S311 - demo data, not secrets
 
 
+def weighted(rng: Random, table):
+    """A value drawn from ``table``'s (value, weight) pairs."""
+    return rng.choices(*zip(*table, strict=True))[0]
+
+
 def days(count: float) -> timedelta:
     """A span of ``count`` days."""
     return timedelta(days=count)
@@ -39,19 +45,20 @@ class Clock:
 
     today: date
 
-    @property
+    @cached_property
     def now(self) -> datetime:
         """The generated present: early on ``today``, before office hours and reminders."""
         return at(self.today, NOW_HOUR)
 
-    @property
+    @cached_property
     def start(self) -> datetime:
         """Where the history begins, four years before ``today``."""
         return at(add_months(self.today, -12 * HISTORY_YEARS), 9)
 
     def office_time(self, rng: Random, day: date) -> datetime:
         """A moment in office hours on ``day``, or on the Monday after when ``day`` is a weekend."""
-        day += timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+        if day.weekday() >= 5:
+            day += timedelta(days=7 - day.weekday())
         return at(day, rng.randint(8, 15), rng.randint(0, 59), rng.randint(0, 59))
 
     def later(self, rng: Random, moment: datetime, low: float, high: float) -> datetime:

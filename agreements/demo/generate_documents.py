@@ -2,7 +2,6 @@
 shared by every generated signature request of it, and one scanned "paper" copy. Made once, never per row;
 their SHA-256 hashes are real, and the same bytes come out on every run."""
 
-import hashlib
 import io
 import zipfile
 from xml.sax.saxutils import escape
@@ -46,11 +45,6 @@ _PARTS = {
         '<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>'
     ),
 }
-
-
-def sha256(data: bytes) -> str:
-    """The hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _paragraph(text: str, style: str | None = None) -> str:

@@ -198,6 +198,10 @@ class Notices:
     def mail(self, rng: Random, person, template: str, when: datetime, params: dict, caused_by=None) -> None:
         """A mail to ``person`` queued at ``when`` and sent a moment later."""
         subject, body = self._text(template, person.locale, {**params, "name": person.name})
+        self._queue(rng, person, subject, body, when, caused_by)
+
+    def _queue(self, rng: Random, person, subject: str, body: str, when: datetime, caused_by) -> None:
+        """The outbox row of a mail already written."""
         sent = min(when + timedelta(seconds=rng.randint(5, 120)), max(when, self.clock.now))
         self.writer.add(
             "outbox_messages",
@@ -247,7 +251,7 @@ class Notices:
                 "mailed_at": when,
             },
         )
-        self.mail(rng, person, template, when, params, caused_by)
+        self._queue(rng, person, subject, body, when, caused_by)
 
     def reminder(self, kind: str, agreement_id: int, subject: str, person, due, sent: datetime, folded: bool):
         """Record that a reminder was sent (or folded into another) under its unique key."""

@@ -9,10 +9,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from agreements.demo.generate_audit import Chain
-from agreements.demo.generate_clock import Clock, days, seeded
+from agreements.demo.generate_clock import Clock, days, seeded, weighted
 from agreements.demo.generate_names import (
     FIRST_NAMES,
     LAST_NAMES,
@@ -24,8 +22,7 @@ from agreements.demo.generate_notices import Notices
 from agreements.demo.generate_places import MUNICIPALITIES, NETWORKS, POPULATION, SWEDISH_SHARE
 from agreements.demo.generate_writer import RowWriter
 from agreements.demo.seed import business_ids
-from agreements.extensions import db
-from agreements.organisations.models import Region
+from agreements.organisations.queries import all_regions
 
 EMAIL_DOMAIN = "demo.sopimuspolku.fi"
 #: Roles of an organisation's members by how many people it has; "editor+signatory" is one person with both.
@@ -49,7 +46,8 @@ class Person:
     email: str
     locale: str
     created: datetime
-    can_sign: bool = True
+    #: Has accepted the invitation; a pending one cannot log in or act yet.
+    accepted: bool = True
 
 
 @dataclass(eq=False)
@@ -112,6 +110,11 @@ def existing(persons: list[Person], when: datetime) -> list[Person]:
     return [person for person in persons if person.created <= when]
 
 
+def unique(persons) -> list[Person]:
+    """Each person once, in the order first met."""
+    return list({person.id: person for person in persons}.values())
+
+
 def shares(total: int, weights: dict[str, float]) -> dict[str, int]:
     """``total`` split by ``weights`` into whole numbers that add up (largest remainders)."""
     whole = sum(weights.values())
@@ -137,7 +140,7 @@ class PeopleBuilder:
         self.rng = seeded(seed, "people")
         self.password = password
         self.people = People()
-        self.regions = {region.code: region.id for region in db_regions()}
+        self.regions = {region.code: region.id for region in all_regions()}
         self._emails: set[str] = set()
         self._org_names: set[tuple[str, str]] = set()
         self._business_ids = business_ids()
@@ -221,7 +224,7 @@ class PeopleBuilder:
         self.chain.add(person.created, "user.invite", "users", person.id, actor, {"email": person.email})
         params = {"inviter": inviter.name if inviter else "Sopimuspolku", "link": self.notices.links("login")}
         self.notices.mail(self.rng, person, "invitation", person.created, params, caused_by=actor)
-        if person.can_sign:
+        if person.accepted:
             accepted = person.created + days(self.rng.uniform(0.01, 2))
             self.chain.add(accepted, "account.invitation_accepted", "users", person.id, person.id)
 
@@ -298,7 +301,7 @@ class PeopleBuilder:
 
     def _members(self, org: Org, created: datetime) -> None:
         """The organisation's people: the first two from the start, later ones possibly during the history."""
-        size = self.rng.choices(*zip(*PEOPLE_PER_ORGANISATION, strict=True))[0]
+        size = weighted(self.rng, PEOPLE_PER_ORGANISATION)
         for position, roles in enumerate(ROLE_SETS[size]):
             joined = created + days(self.rng.uniform(0, 5))
             late = position >= 2 and self.rng.random() < LATE_JOINER_SHARE
@@ -329,7 +332,7 @@ class PeopleBuilder:
         )
         if role == "editor":
             org.editors.append(person)
-        elif role == "signatory" and person.can_sign:
+        elif role == "signatory" and person.accepted:
             org.signatories.append(person)
 
     def _coordinators(self, count: int) -> None:
@@ -348,8 +351,3 @@ class PeopleBuilder:
             details = {"added": sorted(n.name for n in theirs), "removed": []}
             self.chain.add(person.created, "user.coordinator_networks", "users", person.id, admin.id, details)
             self.people.coordinators.append(person)
-
-
-def db_regions() -> list[Region]:
-    """The regions the first migration created."""
-    return list(db.session.scalars(select(Region)))

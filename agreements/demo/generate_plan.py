@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from random import Random
 
-from agreements.demo.generate_clock import Clock, at, days, local_day
+from agreements.demo.generate_clock import Clock, at, days, local_day, weighted
 from agreements.demo.generate_people import Org
-from agreements.reminders.dates import add_months, end_after_notice, term_months
+from agreements.reminders.dates import add_months, end_after_notice, next_term, term_months
 
 MAX_VERSIONS = 4
 #: How many times a draft is edited before it goes out, and how often.
@@ -72,32 +72,21 @@ class Plan:
     cancelled_at: datetime | None = None
     notice: tuple[date, Org] | None = None
     terminated_at: datetime | None = None
+    #: The end the agreement has now: its planned end, moved by automatic renewals or a notice.
     final_end: date | None = None
     #: (previous end, new end, when) of each automatic renewal.
     extensions: list[tuple[date, date, datetime]] = field(default_factory=list)
     renewal: "Plan | None" = None
-    renewal_started: datetime | None = None
     id: int = 0
     reference: str = ""
+
+    def __post_init__(self):
+        self.final_end = self.end
 
     @property
     def language(self) -> str:
         """Agreements are written in the drafting workshop's language."""
         return self.owner.language
-
-    @property
-    def status(self) -> str:
-        """The status the agreement has now."""
-        if self.cancelled_at:
-            return "cancelled"
-        if self.terminated_at:
-            return "terminated"
-        if self.signed_at:
-            return "signed"
-        if any(kind == "round" and detail.closed is None for _, kind, detail in self.steps):
-            return "commenting"
-        requests = [detail for _, kind, detail in self.steps if kind == "request"]
-        return "awaiting_signatures" if requests and requests[-1].outcome == "pending" else "draft"
 
 
 def first_of_next_month(day: date, months: int = 1) -> date:
@@ -140,7 +129,7 @@ class Lifecycle:
     def _drafting(self, moment: datetime, round_kinds: list[bool]) -> datetime | None:
         """Edits and comment rounds before sending; None when the draft is still being worked on now."""
         rng, clock = self.rng, self.clock
-        for _ in range(rng.choices(*zip(*EDITS, strict=True))[0]):
+        for _ in range(weighted(rng, EDITS)):
             moment = moment and self._save(clock.later(rng, moment, 1, 10), "edit")
         for wide in round_kinds:
             moment = moment and self._round(moment, wide)
@@ -245,7 +234,6 @@ class Lifecycle:
     def _after_signing(self) -> list[Plan]:
         """Notice, automatic renewal, renewal by a new agreement and an annex, as far as they have come."""
         plan, rng = self.plan, self.rng
-        plan.final_end = plan.end
         notice_on = self._notice_day() if rng.random() < TERMINATE_SHARE else None
         if plan.auto_renew and plan.end:
             self._extend(notice_on or self.clock.today)
@@ -261,9 +249,9 @@ class Lifecycle:
     def _notice_day(self) -> date | None:
         """A day notice is given: two months after signing at the earliest, before the end and today."""
         earliest = local_day(self.plan.signed_at) + days(60)
-        latest = min(self.plan.end or self.clock.today, self.clock.today - days(1))
-        if self.plan.auto_renew:
-            latest = self.clock.today - days(1)
+        latest = self.clock.today - days(1)
+        if self.plan.end and not self.plan.auto_renew:
+            latest = min(self.plan.end, latest)
         if earliest >= latest:
             return None
         return earliest + days(self.rng.randint(0, (latest - earliest).days))
@@ -299,8 +287,7 @@ class Lifecycle:
         created = max(created, plan.signed_at + days(1))
         if created > clock.now:
             return None
-        start = plan.end + days(1)
-        end = add_months(start, term_months(plan.start, plan.end)) - days(1)
+        start, end = next_term(plan.start, plan.end)
         renewal = Plan(
             plan.key,
             plan.owner,
@@ -313,7 +300,7 @@ class Lifecycle:
             plan.network,
             plan,
         )
-        plan.renewal, plan.renewal_started = renewal, created
+        plan.renewal = renewal
         return renewal
 
     def _annex(self) -> Plan | None:

@@ -4,9 +4,9 @@ reminders, the digest, closing, resolutions and the shared summary — as the re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from agreements.demo.generate_clock import days, local_day
+from agreements.demo.generate_clock import days, local_day, weighted
 from agreements.demo.generate_notices import moment_text
-from agreements.demo.generate_people import Person, existing
+from agreements.demo.generate_people import Person, existing, unique
 from agreements.demo.generate_plan import RoundPlan
 from agreements.demo.generate_texts import BACKGROUNDS, COMMENTS, QUESTIONS, REASONINGS, REPLIES
 
@@ -64,7 +64,7 @@ class RoundWriter:
         self.closed_by: Person | None = None
         #: Comments are made before the round closes and before now.
         self.until = min(round_plan.closed or self.now, self.now, round_plan.deadline)
-        keys = [section["key"] for section in story.manifest["sections"]]
+        keys = self.section_keys = [section["key"] for section in story.manifest["sections"]]
         #: The sections views are asked on; empty means every section.
         self.sections = [] if self.rng.random() < 0.6 else self.rng.sample(keys, min(len(keys), 2))
 
@@ -100,8 +100,7 @@ class RoundWriter:
     def _invitees(self, when: datetime, invitations: list[Invitation] | None = None) -> list[Person]:
         """Everyone behind the invitations (all of the round's by default) who had joined by ``when``."""
         chosen = self.invitations if invitations is None else invitations
-        people = {p.id: p for i in chosen for p in i.members(when) if p.created <= when}
-        return list(people.values())
+        return unique(p for i in chosen for p in i.members(when) if p.created <= when)
 
     def _invitations(self) -> list[Invitation]:
         """Providers that are parties and a few others nearby; a network round asks every organisation."""
@@ -148,10 +147,10 @@ class RoundWriter:
     def _comment(self, invitation: Invitation) -> None:
         """A comment from a member of an invited organisation, or from an invited person."""
         created = self._moment(self.plan.opened)
-        authors = [p for p in invitation.members(created) if p.can_sign]
+        authors = [p for p in invitation.members(created) if p.accepted]
         if not authors:
             return
-        chosen = self.sections or [section["key"] for section in self.story.manifest["sections"]]
+        chosen = self.sections or self.section_keys
         section = None if self.rng.random() < 0.3 else self.rng.choice(chosen)
         org_id = invitation.org.id if invitation.org else None
         draft = Draft(
@@ -167,7 +166,7 @@ class RoundWriter:
     def _no_comments(self, invitation: Invitation) -> None:
         """An invited organisation's editor answers that it has no comments."""
         when = self._moment(self.plan.opened)
-        people = [p for p in existing(invitation.org.editors, when) if p.can_sign]
+        people = [p for p in existing(invitation.org.editors, when) if p.accepted]
         if people:
             invitation.no_comments, invitation.no_comments_by = when, self.rng.choice(people)
             details = {"organisation": invitation.org.id}
@@ -216,20 +215,18 @@ class RoundWriter:
     def _reminders(self) -> None:
         """The deadline reminders sent to invitees who had not answered."""
         kind, subject = "comment_deadline", f"round:{self.id}"
+        deadline = moment_text(self.plan.deadline)
         for count in self.world.reminder_days[kind]:
             due = self.plan.deadline - days(count)
             sent = due + timedelta(minutes=self.rng.randint(0, 29))
             if sent > self.now or (self.plan.closed and self.plan.closed <= sent) or due <= self.plan.opened:
                 continue
-            waiting = [i for i in self.invitations if not self._answered(i, due)]
-            for person in self._invitees(due, waiting):
+            waiting = self._invitees(due, [i for i in self.invitations if not self._answered(i, due)])
+            for person in waiting:
                 self.world.notices.reminder(
                     f"{kind}_{count}d", self.story.plan.id, subject, person, local_day(due), sent, False
                 )
-            deadline = moment_text(self.plan.deadline)
-            self._notify(
-                self._invitees(due, waiting), "comment_reminders", "round_deadline", sent, deadline=deadline
-            )
+            self._notify(waiting, "comment_reminders", "round_deadline", sent, deadline=deadline)
 
     def _close_and_resolve(self) -> datetime | None:
         """Close the round (by the deadline job or by hand), resolve the comments; returns when the summary
@@ -259,7 +256,7 @@ class RoundWriter:
         when = self.world.clock.between(self.rng, closed, last)
         if when > self.now:
             return
-        resolution = self.rng.choices(*zip(*RESOLUTIONS, strict=True))[0]
+        resolution = weighted(self.rng, RESOLUTIONS)
         comment.resolved, comment.resolution = when, resolution
         comment.resolver = self.story.editor(self.story.plan.owner, when)
         self.story.event(
@@ -269,15 +266,14 @@ class RoundWriter:
     def _share(self, when: datetime, actor) -> datetime:
         """Share the final summary report with the invitees and the drafters."""
         self.story.event(when, "comment_round.share_summary", "comment_rounds", self.id, actor)
-        people = {p.id: p for p in [*self._invitees(when), *self.story.drafters(when)]}
-        self._notify(list(people.values()), "comment_activity", "round_summary", when, actor)
+        people = unique([*self._invitees(when), *self.story.drafters(when)])
+        self._notify(people, "comment_activity", "round_summary", when, actor)
         return when
 
     def _digest(self) -> datetime | None:
         """The drafters' digest of new comments, once after the last one; returns how far it reached."""
-        theirs = [
-            c for c in self.comments if c.author.id not in {p.id for p in self.story.plan.owner.editors}
-        ]
+        drafters = {p.id for p in self.story.plan.owner.editors}
+        theirs = [c for c in self.comments if c.author.id not in drafters]
         if not theirs:
             return None
         when = min(

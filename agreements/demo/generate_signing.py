@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from agreements.demo.generate_clock import days, local_day
 from agreements.demo.generate_names import IP_PREFIXES, USER_AGENTS
 from agreements.demo.generate_notices import moment_text
-from agreements.demo.generate_people import Person
+from agreements.demo.generate_people import Person, unique
 from agreements.demo.generate_plan import RequestPlan
 from agreements.demo.generate_texts import DECLINE_REASONS, SEND_MESSAGES, WITHDRAW_REASONS
 from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
@@ -225,10 +225,8 @@ class RequestWriter:
         last = self.signatories[plan.signed.index(plan.ended)]
         story.event(plan.ended, "signature_request.completed", "signature_requests", self.id, last)
         story.transition(plan.ended, "signed", "mark_signed", last)
-        people = {p.id: p for p in [*story.drafters(plan.ended), *self.signatories]}
-        story.notify(
-            list(people.values()), "signature_activity", "agreement_signed", plan.ended, self._link(), last.id
-        )
+        people = unique([*story.drafters(plan.ended), *self.signatories])
+        story.notify(people, "signature_activity", "agreement_signed", plan.ended, self._link(), last.id)
         return last
 
     def _rows(self, closed_by: Person | None) -> None:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from agreements.demo.generate_audit import Chain, new_agreement_chain, write_agreement_chain
 from agreements.demo.generate_clock import Clock, seeded
 from agreements.demo.generate_notices import Notices
-from agreements.demo.generate_people import Org, People, Person, existing
+from agreements.demo.generate_people import Org, People, Person, existing, unique
 from agreements.demo.generate_plan import Plan
 from agreements.demo.generate_reviews import RoundWriter
 from agreements.demo.generate_signing import RequestWriter
@@ -51,7 +51,7 @@ class Story:
         self.world, self.plan = world, plan
         self.rng = seeded(world.seed, "story", plan.id)
         self.chain: Chain = new_agreement_chain(plan.id)
-        self.template_version_id, self.template_number, self.manifest = world.templates[plan.key]
+        self.template_version_id, self.manifest = world.templates[plan.key]
         self.drafter = self.editor(plan.owner, plan.created)
         self.status = "draft"
         self.updated = plan.created
@@ -76,8 +76,7 @@ class Story:
 
     def party_editors(self, when: datetime) -> list[Person]:
         """Every party's editors, who hear of renewals and notice."""
-        people = {p.id: p for org in self.plan.parties for p in existing(org.editors, when)}
-        return list(people.values())
+        return unique(p for org in self.plan.parties for p in existing(org.editors, when))
 
     # Recording --------------------------------------------------------------------------------------
 
@@ -181,7 +180,7 @@ class Story:
     def _agreement(self) -> None:
         """The agreement row in its final state, and its parties."""
         plan, writer = self.plan, self.world.writer
-        end = plan.final_end if plan.signed_at else plan.end
+        end = plan.final_end
         if plan.renewal is not None and plan.signed_at:
             self.world.renewed_values[plan.id] = self.values
         given_on, given_by = plan.notice or (None, None)

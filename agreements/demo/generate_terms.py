@@ -12,15 +12,11 @@ from agreements.demo.generate_clock import at, days, local_day
 from agreements.demo.generate_notices import date_text
 from agreements.demo.generate_texts import NOTICE_REASONS
 from agreements.reminders.dates import notice_deadline
+from agreements.reminders.models import ReminderKind
 from agreements.reminders.occasions import CATCH_UP_DAYS
 
 #: The ends of time, for a watch that nothing starts or stops.
 _DAWN, _NEVER = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-TEMPLATES = {
-    "notice_deadline": "reminder_notice_deadline",
-    "end_of_validity": "reminder_end_of_validity",
-    "ended_without_renewal": "reminder_ended_without_renewal",
-}
 
 
 class TermWriter:
@@ -47,12 +43,11 @@ class TermWriter:
                 previous=date_text(previous),
                 end=date_text(new),
             )
-        if plan.renewal_started:
-            actor = story.editor(plan.owner, plan.renewal_started)
+        if plan.renewal is not None:
+            started = plan.renewal.created
+            actor = story.editor(plan.owner, started)
             details = {"renewal": plan.renewal.reference}
-            story.event(
-                plan.renewal_started, "agreement.renewal_started", "agreements", plan.id, actor, details
-            )
+            story.event(started, "agreement.renewal_started", "agreements", plan.id, actor, details)
         if plan.terminated_at:
             self._terminate()
         self._reminders()
@@ -129,7 +124,7 @@ class TermWriter:
     def _remind_while(self, kind: str, day: date, end: date, watched_from: datetime, watched_until: datetime):
         """Every reminder of ``kind`` about ``day`` that fell due while the agreement was watched."""
         anchor = at(day, self.world.reminder_hour)
-        before = kind != "ended_without_renewal"
+        before = ReminderKind(kind).counts_before
         due_list = []
         for count in self.world.reminder_days[kind]:
             due = anchor - days(count) if before else anchor + days(count)
@@ -147,11 +142,11 @@ class TermWriter:
             folded = fire > due and ((due, fire, count) != latest or fire - due > self.world.late_after)
             self._send(kind, (count, day, end), due, fire, folded, watched_until)
 
-    @staticmethod
-    def _in_window(kind: str, day: date, fire: datetime) -> bool:
+    def _in_window(self, kind: str, day: date, fire: datetime) -> bool:
         """Whether the scheduler's scan still looks at the day when the reminder would go."""
-        if kind == "ended_without_renewal":
-            return local_day(fire) <= day + timedelta(days=1 + CATCH_UP_DAYS)
+        if kind == ReminderKind.ENDED:  # looked back at for as long as its last reminder, and a month more
+            reach = max(self.world.reminder_days[kind]) + CATCH_UP_DAYS
+            return local_day(fire) <= day + timedelta(days=reach)
         return local_day(fire) <= day
 
     def _send(self, kind: str, about: tuple, due: datetime, fire: datetime, folded: bool, until: datetime):
@@ -177,7 +172,7 @@ class TermWriter:
             story.notify(
                 recipients,
                 "renewal",
-                TEMPLATES[kind],
+                f"reminder_{kind}",
                 sent,
                 self._link(),
                 date=date_text(day),

@@ -4,7 +4,7 @@ workshops' cooperation with providers, each followed through its renewals and an
 from datetime import timedelta
 from random import Random
 
-from agreements.demo.generate_clock import Clock, days, local_day, seeded
+from agreements.demo.generate_clock import Clock, days, local_day, seeded, weighted
 from agreements.demo.generate_people import Org, People
 from agreements.demo.generate_plan import Lifecycle, Plan, first_of_next_month
 from agreements.reminders.dates import add_months
@@ -65,7 +65,7 @@ def _term(rng: Random, created) -> tuple:
     start = first_of_next_month(local_day(created), rng.randint(1, 2))
     if rng.random() < OPEN_ENDED_SHARE:
         return start, None, rng.choice(NOTICE_MONTHS), False
-    months = rng.choices(*zip(*TERMS, strict=True))[0]
+    months = weighted(rng, TERMS)
     end = add_months(start, months) - timedelta(days=1)
     return start, end, rng.choice(NOTICE_MONTHS), rng.random() < AUTO_RENEW_SHARE
 
@@ -78,7 +78,7 @@ def _cooperation(rng: Random, workshop: Org, providers: list[Org], created) -> P
 
 def _providers(rng: Random, people: People, workshop: Org) -> list[Org]:
     """One to three providers, mostly from the workshop's own region, else from its network or anywhere."""
-    count = rng.choices(*zip(*PROVIDER_COUNTS, strict=True))[0]
+    count = weighted(rng, PROVIDER_COUNTS)
     network = people.regional_network(workshop)
     nearby = people.in_region(workshop.region_code, "provider")
     if not nearby or rng.random() < 0.15:

@@ -8,7 +8,7 @@ what happened.
 from collections.abc import Iterable
 
 from agreements.accounts.models import MembershipRole, User
-from agreements.accounts.queries import active_members
+from agreements.accounts.queries import active_members, members_by_organisation
 from agreements.accounts.tokens import external_url
 from agreements.notifications.models import NotificationKind
 from agreements.notifications.operations import notify
@@ -18,13 +18,13 @@ from agreements.reviews.models import Comment, CommentRound
 def invitation_recipients(invitations, members: dict[int, list[User]] | None = None) -> list[User]:
     """Active users behind invitations: people invited personally and members of invited organisations.
 
-    ``members`` are the organisations' active members when already read (members_by_organisation).
+    ``members`` are the organisations' active members (members_by_organisation), read here when not given.
     """
     people = [i.user for i in invitations if i.user is not None and i.user.active]
     organisations = {i.organisation_id for i in invitations if i.organisation_id is not None}
     if members is None:
-        return _unique([*people, *active_members(organisations)])
-    staff = _unique([user for organisation_id in organisations for user in members.get(organisation_id, ())])
+        members = members_by_organisation(organisations) if organisations else {}
+    staff = (user for organisation_id in organisations for user in members.get(organisation_id, ()))
     return _unique([*people, *sorted(staff, key=lambda user: user.id)])
 
 

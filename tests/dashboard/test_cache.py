@@ -1,8 +1,5 @@
 """The dashboard's cache: a second look reuses the figures, and any recorded change shows at once."""
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import update
 
@@ -11,6 +8,7 @@ from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.organisations.operations import deactivate_organisation
 from tests.conftest import log_in
+from tests.dashboard.conftest import workshops_in_region
 
 
 @pytest.fixture
@@ -21,13 +19,6 @@ def cache_on(app):
     yield
     cache.clear()
     app.config["DASHBOARD_CACHE_SECONDS"] = 0
-
-
-def workshops_in_region(client) -> str:
-    """The "Workshops" figure of the region row in the exported region table."""
-    text = client.get("/dashboard/export/regions.csv").get_data().decode("utf-8-sig")
-    header, region = list(csv.reader(io.StringIO(text), delimiter=";"))[1:3]
-    return dict(zip(header, region, strict=True))["Workshops"]
 
 
 def test_a_recorded_change_shows_at_once_and_an_unrecorded_one_only_with_it(client, field, cache_on):

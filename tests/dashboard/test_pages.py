@@ -8,11 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
-from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
-from tests.conftest import log_in
+from tests.conftest import counted_statements, log_in
 
 
 def test_a_coordinator_sees_neither_figures_nor_lists_of_another_network(client, field):
@@ -165,17 +163,9 @@ def test_a_long_list_comes_a_page_at_a_time_in_as_many_statements_however_long(
             make_agreement(owner=workshop, providers=providers, template_version=templates["bilateral"])
 
     def statements_of(path: str) -> tuple[int, str]:
-        count = [0]
-
-        def tally(*_args):
-            count[0] += 1
-
-        event.listen(db.engine, "before_cursor_execute", tally)
-        try:
+        with counted_statements() as statements:
             page = client.get(path).get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", tally)
-        return count[0], page
+        return len(statements), page
 
     add_drafts(2)
     few, page = statements_of("/dashboard/list/agreements?status=draft")

@@ -13,17 +13,9 @@ from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.organisations.operations import deactivate_organisation
 from tests.conftest import log_in
+from tests.dashboard.conftest import exported, workshops_in_region
 
 TABLES = ("networks", "regions", "statuses", "commitments", "trend")
-
-
-def exported(client, key: str) -> str:
-    return client.get(f"/dashboard/export/{key}.csv").get_data().decode("utf-8-sig")
-
-
-def workshops_in_region(client) -> str:
-    header, region = [line.split(";") for line in exported(client, "regions").splitlines()[1:3]]
-    return dict(zip(header, region, strict=True))["Workshops"]
 
 
 def test_a_count_is_made_again_only_after_a_recorded_change(field):

@@ -4,13 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from agreements.accounts.models import Membership, MembershipRole
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
-from tests.conftest import log_in
+from tests.conftest import counted_statements, log_in
 from tests.drafting.conftest import PROVIDER, WORKSHOP
 
 TODAY = helsinki_today()
@@ -218,13 +217,8 @@ def test_the_list_loads_parties_and_templates_in_a_fixed_number_of_queries(
             make_agreement(owner=workshop, providers=providers, template_version=version)
 
     def queries_for_list():
-        statements = []
-        count = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with counted_statements() as statements:
             response = editor_client.get("/agreements/")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
         assert response.status_code == 200
         return len(statements)
 

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.accounts.tokens import TokenPurpose, make_token
@@ -24,7 +24,7 @@ from agreements.reviews import operations as reviews
 from agreements.reviews.models import RoundVisibility
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningOrder
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, counted_statements, log_in
 
 WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
 BASE_URL = "http://127.0.0.1:5000"
@@ -328,16 +328,8 @@ def test_the_page_needs_a_login(client):
 def test_the_feed_takes_the_same_few_queries_however_many_deadlines(client, parties, make_agreement):
     def statements() -> int:
         """How many SQL statements fetching the feed takes."""
-        executed = []
-
-        def listener(*args):
-            executed.append(args)
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counted_statements() as executed:
             events = read_feed(client, parties.user)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(events), len(executed)
 
     def add_deadlines():

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole
 from agreements.drafting.models import AgreementStatus
@@ -12,6 +12,7 @@ from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import ReminderKind, SentReminder
 from agreements.signatures import operations as signatures
 from agreements.signatures.models import SigningOrder
+from tests.conftest import counted_statements
 from tests.reminders.conftest import at
 from tests.reviews.conftest import open_plain_round
 
@@ -46,18 +47,9 @@ def rescan_statements(now: datetime) -> int:
     """Send what is due at ``now``, then count the statements of a second run, which only scans."""
     assert send_reminders(now) > 0
     db.session.commit()
-    count = 0
-
-    def counted(*_):
-        nonlocal count
-        count += 1
-
-    event.listen(db.engine, "before_cursor_execute", counted)
-    try:
+    with counted_statements() as statements:
         assert send_reminders(now) == 0
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counted)
-    return count
+    return len(statements)
 
 
 def test_the_scan_runs_as_many_statements_for_five_times_the_occasions(
