@@ -82,8 +82,14 @@ class RequestWriter:
         """A party's signature, its audit event, and the news to the drafters or the next signatory."""
         when, person, org = self.plan.signed[position], self.signatories[position], self.orgs[position]
         if self.paper[position]:
-            size = len(self.world.paper[0])
-            details = {"organisation": org.id, "signatory": person.id, "method": "paper", "size": size}
+            pdf, pdf_sha256 = self.world.paper
+            details = {
+                "organisation": org.id,
+                "signatory": person.id,
+                "method": "paper",
+                "paper_sha256": pdf_sha256,
+                "size": len(pdf),
+            }
             self.story.event(
                 when, "signature.paper", "signatures", self.ids[position], self.story.drafter, details
             )

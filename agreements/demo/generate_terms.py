@@ -65,7 +65,7 @@ class TermWriter:
         plan, story = self.plan, self.story
         given_on, given_by = plan.notice
         when = plan.terminated_at
-        actor = story.rng.choice(given_by.editors) if given_by.editors else story.drafter
+        actor = story.editor(given_by, when) if given_by.editors else story.drafter
         previous = self._end_before_notice()
         details = {
             "given_by": given_by.name,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from agreements import ROOT
 from agreements.accounts.models import Membership, User
-from agreements.core.audit import verify_chains
+from agreements.core.audit import AuditEvent, verify_chains
 from agreements.demo.generate import GenerateError, generate
 from agreements.demo.generate_clock import Clock
 from agreements.drafting.models import Agreement, AgreementVersion
@@ -20,7 +20,7 @@ from agreements.reminders.jobs import send_reminders
 from agreements.reminders.renewal import renew_automatically
 from agreements.reviews.jobs import close_expired_rounds, send_comment_digests
 from agreements.reviews.models import CommentRound, RoundStatus
-from agreements.signatures.models import RequestStatus, SignatureRequest, SignatureStatus
+from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
 from agreements.templates_lib.operations import sync_shipped_templates
 from tests.conftest import PASSWORD, _empty_tables
 
@@ -164,6 +164,17 @@ def test_renewals_are_linked_to_the_agreement_they_renew(generated):
         assert renewal.owner_id == original.owner_id
         assert {p.id for p in renewal.parties} == {p.id for p in original.parties}
         assert renewal.start_date == original.latest_version.end_date + timedelta(days=1)
+
+
+def test_events_are_by_people_who_had_joined_and_record_what_the_operations_record(generated):
+    joined_later = select(AuditEvent).join(User, User.id == AuditEvent.actor_id)
+    assert db.session.scalars(joined_later.where(User.created_at > AuditEvent.created_at)).all() == []
+    paper = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "signature.paper")).all()
+    assert paper
+    for event in paper:
+        signature = db.session.get(Signature, event.object_id)
+        assert event.details["paper_sha256"] == signature.paper_sha256
+        assert event.details["size"] == len(signature.paper_pdf)
 
 
 def test_audit_chains_are_intact(generated):
