@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from agreements import extensions
+from agreements import extensions, scheduler
 from config import DevelopmentConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    scheduler.init_app(app)
     return app
 
 
@@ -56,13 +57,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from agreements.accounts.admin import bp as users_admin_bp
+    from agreements.accounts.admin.views import bp as users_admin_bp
     from agreements.accounts.views import bp as accounts_bp
     from agreements.core.mail_views import bp as mail_bp
-    from agreements.core.views import bp as core_bp
     from agreements.dashboard.views import bp as dashboard_bp
     from agreements.drafting import document_views, views  # noqa: F401 - attach their routes to the blueprint
     from agreements.drafting.blueprint import bp as agreements_bp
+    from agreements.home.views import bp as home_bp
     from agreements.notifications.views import bp as notifications_bp
     from agreements.organisations.views import bp as organisations_bp
     from agreements.reminders.calendar_views import bp as calendar_bp
@@ -76,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.templates_lib.views import bp as templates_admin_bp
 
     blueprints = (
-        core_bp,
+        home_bp,
         accounts_bp,
         users_admin_bp,
         organisations_bp,

@@ -6,7 +6,6 @@ work that fell due while no scheduler ran is caught up; jobs are idempotent, so 
 """
 
 import contextlib
-import importlib
 import logging
 import signal
 import threading
@@ -21,7 +20,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from agreements.core.lease import Lease, lease_for
-from agreements.core.scheduling import ScheduledJob
+from agreements.core.scheduling import ScheduledJob, collect, register_job_modules
 from agreements.core.timeutil import HELSINKI
 from agreements.extensions import db
 
@@ -29,8 +28,9 @@ log = logging.getLogger(__name__)
 
 #: The modules whose ``SCHEDULE`` the scheduler runs, in the order ``run-once`` runs them: rounds close before
 #: reminders are looked for, and mail delivery comes last, so that a run-once delivers what the others queued.
-#: (Signature reminders are sent by agreements.reminders.jobs, from agreements.signatures.jobs's occasions.)
+#: Their REMINDERS and DEADLINES are collected in the same order (signatures' have no SCHEDULE of their own).
 JOB_MODULES = (
+    "agreements.signatures.jobs",
     "agreements.reviews.jobs",
     "agreements.reminders.jobs",
     "agreements.notifications.jobs",
@@ -41,9 +41,14 @@ JOB_MODULES = (
 scheduler_cli = AppGroup("scheduler", help="The scheduler process that runs the due work.")
 
 
+def init_app(app: Flask) -> None:
+    """Hand the jobs modules to the app, so the domains' jobs, reminders and deadlines can be collected."""
+    register_job_modules(app, JOB_MODULES)
+
+
 def scheduled_jobs() -> list[ScheduledJob]:
     """Every job of every module in JOB_MODULES, in order."""
-    return [job for name in JOB_MODULES for job in importlib.import_module(name).SCHEDULE]
+    return collect("SCHEDULE")
 
 
 def build_scheduler(config, jobs: list[ScheduledJob], run_job: Callable, heartbeat: Callable):

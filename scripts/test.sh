@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need and run all of them:
-#   ruff (lint and format), the whole pytest suite on SQLite including the Playwright browser tests and
+#   ruff (lint and format), lint-imports (the tiers between packages), the whole pytest suite on SQLite including the Playwright browser tests and
 #   the migration round trip, and side by side with it the suite on a fresh PostgreSQL database.
 # Every stage runs even when an earlier one fails; the exit status is non-zero when any failed.
 # With CI=true an unusable PostgreSQL or Chromium is a failure; elsewhere those parts are skipped with a warning.
@@ -66,7 +66,7 @@ ensure_libreoffice() {
 }
 
 lint() {
-    "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
+    "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check . && "$VENV/bin/lint-imports"
 }
 
 postgres_stage() {
@@ -99,7 +99,7 @@ ensure_chromium
 ensure_libreoffice
 compile_translations
 
-stage "Lint and format check (ruff)" lint
+stage "Lint, format and tier check (ruff, lint-imports)" lint
 # The SQLite and PostgreSQL runs share nothing, so they run side by side, one per core; the PostgreSQL
 # run's output is shown after the SQLite run's, and its failures count the same.
 PG_LOG=$(mktemp)

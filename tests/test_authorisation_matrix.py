@@ -77,8 +77,8 @@ PDF_STATUS = 200 if pdf_available() else 503
 #: one; and a third, signed by both (P electronically, W on paper): its certificate and paper copy.
 MATRIX = {
     ("static", "GET"): answers(200, anonymous=200),
-    ("core.home", "GET"): EVERYONE_LOGGED_IN,
-    ("core.set_language", "POST"): answers(302, anonymous=302),
+    ("home.index", "GET"): EVERYONE_LOGGED_IN,
+    ("accounts.set_language", "POST"): answers(302, anonymous=302),
     ("accounts.login", "GET"): PUBLIC_FORM,
     ("accounts.login", "POST"): PUBLIC_FORM,
     ("accounts.logout", "POST"): answers(302),

@@ -2,7 +2,7 @@
 
 import math
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
@@ -16,13 +16,34 @@ from agreements.accounts.forms import (
     NewPasswordForm,
     ProfileForm,
 )
-from agreements.accounts.models import User
+from agreements.accounts.models import UILanguage, User
 from agreements.accounts.tokens import TokenError, TokenPurpose, user_for_token
 from agreements.core.urls import next_url
 from agreements.core.web import render_error
-from agreements.extensions import db, limiter
+from agreements.extensions import db, limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user whose id and password fingerprint match the session's; otherwise nobody."""
+    user_id, _sep, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.password_fingerprint() == fingerprint else None
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language; remembered on the account, or in the session before login."""
+    locale = request.form.get("locale", "")
+    if locale in {language.value for language in UILanguage}:  # `str in Enum` raises on Python 3.11
+        if current_user.is_authenticated:
+            current_user.locale = UILanguage(locale)
+            db.session.commit()
+        else:
+            session["locale"] = locale
+    return redirect(next_url())
 
 
 def _ip_limit() -> str:
@@ -86,7 +107,7 @@ def unusable_link(error: TokenError):
 def login():
     """Log in with e-mail and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next"))
     error = None
     if form.validate_on_submit():
@@ -166,7 +187,7 @@ def _set_password_page(user: User, set_password, heading: str, intro: str, done:
         operations.record_login(user)
         db.session.commit()
         flash(done, "success")
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     return render_template("accounts/set_password.html", form=form, user=user, heading=heading, intro=intro)
 
 

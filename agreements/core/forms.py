@@ -1,6 +1,9 @@
 """Form helpers shared by the domains."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SearchField, SelectField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def strip(value):
@@ -26,3 +29,25 @@ class QueryFilterForm(FlaskForm):
         """Field values that passed validation; a value that is not one of the choices is left out."""
         self.validate()
         return {name: field.data for name, field in self._fields.items() if not field.errors}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ConfirmForm(FlaskForm):
+    """The confirmation step of a destructive action: only the CSRF token."""
+
+
+class OutboxFilterForm(QueryFilterForm):
+    """The outbox list's address search and status filter, read from the query string."""
+
+    q = SearchField(_l("Recipient address"), filters=[strip])
+    status = SelectField(_l("Status"), default="")
+
+    def __init__(self, *args, status_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", _l("All statuses")), *status_choices]

@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, defer, mapped_column
 
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
@@ -217,6 +217,21 @@ def deliver_after_request(exc) -> None:
     if exc is None and queued and current_app.config["MAIL_TRANSPORT"] == "files":
         db.session.rollback()  # whatever the view did not commit is not sent
         deliver_queued()
+
+
+def outbox_query(address: str | None = None, status: str | None = None):
+    """Outbox messages without their bodies, newest first; those whose address contains ``address`` and
+    whose status is ``status`` when given."""
+    query = (
+        select(OutboxMessage)
+        .options(defer(OutboxMessage.body_text))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    )
+    if address:
+        query = query.where(OutboxMessage.to_address.icontains(address, autoescape=True))
+    if status:
+        query = query.where(OutboxMessage.status == MailStatus(status))
+    return query
 
 
 def retry_message(message: OutboxMessage, actor) -> None:

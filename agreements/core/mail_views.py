@@ -5,51 +5,16 @@ Neither page shows a message's body: bodies carry password-reset and invitation 
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import defer
-from wtforms import SearchField, SelectField
 
-from agreements.core.forms import QueryFilterForm, strip
-from agreements.core.mail import MailStatus, OutboxMessage, retry_message
+from agreements.core.access import can_manage_mail, load_or_404, require
+from agreements.core.forms import ConfirmForm, OutboxFilterForm
+from agreements.core.mail import MailStatus, OutboxMessage, outbox_query, retry_message
 from agreements.core.urls import next_url
 from agreements.core.web import paginate
 from agreements.extensions import db
-from agreements.organisations.forms import ConfirmForm
-from agreements.policy import can_manage_mail, load_or_404, require
 
 bp = Blueprint("mail", __name__)
-
-
-class OutboxFilterForm(QueryFilterForm):
-    """The outbox list's address search and status filter, read from the query string."""
-
-    q = SearchField(_l("Recipient address"), filters=[strip])
-    status = SelectField(_l("Status"), default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.status.choices = [("", _l("All statuses")), *MailStatus.choices()]
-
-
-def _messages():
-    """Outbox messages without their bodies, newest first."""
-    return (
-        select(OutboxMessage)
-        .options(defer(OutboxMessage.body_text))
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    )
-
-
-def _outbox_query(filters: dict):
-    """The messages whose address contains the search text and whose status is the one chosen."""
-    query = _messages()
-    if filters.get("q"):
-        query = query.where(OutboxMessage.to_address.icontains(filters["q"], autoescape=True))
-    if filters.get("status"):
-        query = query.where(OutboxMessage.status == MailStatus(filters["status"]))
-    return query
 
 
 @bp.get("/admin/mail/")
@@ -57,13 +22,13 @@ def _outbox_query(filters: dict):
 def outbox():
     """List outbox messages with their delivery state, an address search, a status filter and pages."""
     require(can_manage_mail)
-    form = OutboxFilterForm(formdata=request.args)
+    form = OutboxFilterForm(formdata=request.args, status_choices=MailStatus.choices())
     filters = form.valid_data()
     return render_template(
         "core/mail_outbox.html",
         form=form,
         filtered=bool(filters.get("q") or filters.get("status")),
-        pagination=paginate(_outbox_query(filters)),
+        pagination=paginate(outbox_query(filters.get("q"), filters.get("status"))),
         confirm_form=ConfirmForm(),
         MailStatus=MailStatus,
     )
@@ -84,5 +49,5 @@ def retry(message_id: int):
 @login_required
 def mine():
     """List the mail the user's own actions caused, with its delivery state."""
-    query = _messages().where(OutboxMessage.caused_by_id == current_user.id)
+    query = outbox_query().where(OutboxMessage.caused_by_id == current_user.id)
     return render_template("core/mail_mine.html", pagination=paginate(query), MailStatus=MailStatus)

@@ -20,4 +20,4 @@ def is_safe_local_path(target: str | None) -> bool:
 def next_url(default: str | None = None) -> str:
     """The ``next`` parameter when it is a local path, otherwise ``default`` or the home page."""
     target = (request.values.get("next") or "").strip()
-    return target if is_safe_local_path(target) else default or url_for("core.home")
+    return target if is_safe_local_path(target) else default or url_for("home.index")

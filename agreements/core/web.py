@@ -1,4 +1,4 @@
-"""Request-wide wiring: locale, login loading, error pages, template helpers, security headers."""
+"""Request-wide wiring: locale, login settings, error pages, template helpers, security headers."""
 
 import io
 from urllib.parse import urlencode
@@ -53,7 +53,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(_load_user)
 
     for code in ERROR_TEXTS:
         app.register_error_handler(code, render_error)
@@ -65,32 +64,11 @@ def init_app(app: Flask) -> None:
         format_datetime(value, "d.M.yyyy HH.mm") if value else ""
     )
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["page_url"] = page_url
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.teardown_request(deliver_after_request)
-
-
-def nav_items() -> list[tuple[str, str]]:
-    """Navigation links (endpoint, label) for the current user's roles."""
-    items = [
-        ("core.home", _l("Home")),
-        ("agreements.index", _l("Agreements")),
-        ("reviews.index", _l("Comment rounds")),
-        ("signatures.verify", _l("Verify a document")),
-    ]
-    if current_user.is_admin or current_user.is_coordinator:
-        items.insert(1, ("dashboard.index", _l("Dashboard")))
-        items.append(("organisations.index", _l("Organisations")))
-        items.append(("organisations.networks", _l("Networks")))
-    if current_user.is_admin:
-        items.append(("users_admin.index", _l("Users")))
-        items.append(("users_admin.invitations", _l("Invitations")))
-        items.append(("templates_admin.index", _l("Templates")))
-        items.append(("mail.outbox", _l("Mail")))
-    return items
 
 
 #: Pages beyond this are empty anyway; a larger number would overflow the database's OFFSET.
@@ -112,15 +90,6 @@ def page_url(endpoint: str, page: int) -> str:
     args = request.args.copy()
     args["page"] = str(page)
     return f"{url_for(endpoint, **request.view_args)}?{urlencode(list(args.items(multi=True)))}"
-
-
-def _load_user(session_id: str):
-    """The user whose id and password fingerprint match the session's; otherwise nobody."""
-    from agreements.accounts.models import User
-
-    user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.password_fingerprint() == fingerprint else None
 
 
 def render_error(error, message: str | None = None):

@@ -11,14 +11,15 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import subqueryload
 
+from agreements.core.tables import Cell, Table
 from agreements.dashboard.queries import (
     ENDING_WITHIN,
     in_force,
     is_commitment,
     renewal_overdue,
 )
-from agreements.dashboard.tables import Cell, Table
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
+from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.reviews.models import CommentRound, RoundStatus
@@ -166,39 +167,11 @@ def _agreements(figure: str, region_ids: set[int], today: date, status: str | No
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
     query = query.options(WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
-    return ListSource(figure, title, AGREEMENT_COLUMNS, query, _agreement_row)
+    return ListSource(figure, title, AGREEMENT_COLUMNS, query, agreement_row)
 
 
 #: Loads the parties of every agreement read in one statement, however many agreements (an export: all).
 WITH_PARTIES = subqueryload(Agreement.parties)
-AGREEMENT_COLUMNS = [
-    _l("Reference"),
-    _l("Title"),
-    _l("Parties"),
-    _l("Status"),
-    _l("Start"),
-    _l("End"),
-    _l("Notice deadline"),
-]
-
-
-def agreement_table(key: str, title, agreements, as_of: date) -> Table:
-    """Agreements as a table: reference (linked), title, parties, status, dates and notice deadline."""
-    columns = [str(c) for c in AGREEMENT_COLUMNS]
-    return Table(key, str(title), columns, [_agreement_row(a) for a in agreements], as_of=as_of)
-
-
-def _agreement_row(agreement: Agreement) -> list[Cell]:
-    link = url_for("agreements.detail", agreement_id=agreement.id)
-    return [
-        Cell(agreement.reference, link),
-        Cell(agreement.title),
-        Cell(", ".join(party.name for party in agreement.parties)),
-        Cell(agreement.status.title),
-        Cell(agreement.start_date),
-        Cell(agreement.end_date),
-        Cell(agreement.notice_deadline),
-    ]
 
 
 def _rounds(region_ids: set[int]) -> ListSource:

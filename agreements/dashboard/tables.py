@@ -1,39 +1,17 @@
 """The dashboard as tables: the page shows them, the exports write them, the print view prints them — so a
 figure is the same wherever it is read. A cell may link to the list behind it (the drill-down)."""
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 
+from agreements.core.tables import Cell, Table
 from agreements.dashboard.cache import cached, latest_change
 from agreements.dashboard.counts import Counts, counts_for, usable_snapshot
 from agreements.dashboard.figures import Figures, total
 from agreements.dashboard.scope import Scope
 from agreements.drafting.models import AgreementStatus
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A value and, when it has one, the link to the list it counts."""
-
-    value: object
-    link: str | None = None
-
-
-@dataclass
-class Table:
-    """A titled table of figures describing the day ``as_of``."""
-
-    key: str
-    title: str
-    columns: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
-    as_of: date | None = None
-    #: When the scheduler last found the figures current, for tables made from its count.
-    checked_at: datetime | None = None
-
 
 #: The figure columns of the network and region tables: (attribute, title, drill-down list or None).
 FIGURE_COLUMNS = (

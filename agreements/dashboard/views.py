@@ -9,13 +9,14 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from agreements.core.access import require
+from agreements.core.exports import FORMATS, download, shown
 from agreements.core.timeutil import HELSINKI, utcnow
-from agreements.dashboard.exports import FORMATS, download, shown
 from agreements.dashboard.lists import listing
+from agreements.dashboard.policy import can_view_dashboard
 from agreements.dashboard.scope import Scope, scope_for
 from agreements.dashboard.tables import dashboard_tables, scope_filters
 from agreements.drafting.models import AgreementStatus
-from agreements.policy import can_view_dashboard, require
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from agreements.demo.generate import DEFAULT_SEED, SCALES, GenerateError, GenerateReport, Progress, generate
+from agreements.demo.scales import DEFAULT_SEED, SCALES, GenerateError, GenerateReport, Progress
 from agreements.demo.seed import SeedError, SeedReport, seed
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -65,6 +65,8 @@ def _login_table(report: SeedReport) -> str:
 )
 def generate_command(scale: str, seed: int, today, password: str) -> None:
     """Fill an empty database with a realistic data set: organisations, users and years of agreements."""
+    from agreements.demo.generate import generate  # thousands of lines that only this command needs
+
     try:
         report = generate(scale, seed, today.date() if today else None, password, ClickProgress())
     except GenerateError as error:

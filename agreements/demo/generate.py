@@ -12,7 +12,6 @@ same data. Stages: people (generate_people), plans (generate_threads, generate_p
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -30,6 +29,7 @@ from agreements.demo.generate_story import Story, World
 from agreements.demo.generate_threads import plan_agreements
 from agreements.demo.generate_values import TEMPLATE_KEYS
 from agreements.demo.generate_writer import RowWriter
+from agreements.demo.scales import SCALES, GenerateError, GenerateReport, Progress
 from agreements.demo.seed import password_hash_for
 from agreements.drafting.models import Agreement, ReferenceCounter
 from agreements.extensions import db
@@ -38,56 +38,6 @@ from agreements.organisations.queries import all_regions
 from agreements.signatures.operations import sha256
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
 from agreements.templates_lib.queries import latest_versions
-
-#: The default seed: the day the guidelines were approved.
-DEFAULT_SEED = 20190924
-
-
-@dataclass(frozen=True)
-class Scale:
-    """How much is generated."""
-
-    workshops: int
-    providers: int
-    agreements: int
-    coordinators: int
-    admins: int
-
-
-SCALES = {
-    "national": Scale(workshops=2000, providers=1000, agreements=30_000, coordinators=40, admins=6),
-    "tenth": Scale(workshops=200, providers=100, agreements=3_000, coordinators=16, admins=3),
-    "small": Scale(workshops=20, providers=10, agreements=300, coordinators=8, admins=2),
-}
-
-
-class GenerateError(RuntimeError):
-    """The database is not ready for generated data."""
-
-
-@dataclass
-class GenerateReport:
-    """What a run made: rows and seconds per stage, rows per table, agreements per status, logins to try."""
-
-    stages: list[tuple[str, int, float]] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-    statuses: Counter = field(default_factory=Counter)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-
-
-class Progress:
-    """How a run shows progress: a bar over the agreements, a line per stage. This one shows nothing."""
-
-    @contextmanager
-    def bar(self, label: str, length: int):
-        """A bar of ``length`` steps; the caller calls ``update(1)`` after each."""
-        yield self
-
-    def update(self, steps: int) -> None:
-        """Count steps made on the bar."""
-
-    def stage(self, name: str, rows: int, seconds: float) -> None:
-        """A stage has finished."""
 
 
 def generate(

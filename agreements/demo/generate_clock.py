@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from random import Random
 
+from agreements.core.dates import add_months
 from agreements.core.timeutil import HELSINKI
-from agreements.reminders.dates import add_months
 
 #: How many years of history are generated.
 HISTORY_YEARS = 4

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from random import Random
 
+from agreements.core.dates import add_months, end_after_notice, next_term, term_months
 from agreements.demo.generate_clock import Clock, at, days, local_day, weighted
 from agreements.demo.generate_people import Org
-from agreements.reminders.dates import add_months, end_after_notice, next_term, term_months
 
 MAX_VERSIONS = 4
 #: How many times a draft is edited before it goes out, and how often.

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from agreements.core.dates import notice_deadline
 from agreements.demo.generate_audit import Chain, new_agreement_chain, write_agreement_chain
 from agreements.demo.generate_clock import Clock, seeded
 from agreements.demo.generate_notices import Notices
@@ -17,7 +18,6 @@ from agreements.demo.generate_terms import TermWriter
 from agreements.demo.generate_texts import ANSWER_NOTES
 from agreements.demo.generate_values import change_note, initial_values, revised, title
 from agreements.demo.generate_writer import RowWriter
-from agreements.reminders.dates import notice_deadline
 
 RENEWAL_NOTE = _l("Renewal of %(reference)s")
 

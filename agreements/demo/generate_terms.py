@@ -8,10 +8,10 @@ nothing it has not sent; reminders that fell due before the agreement could be w
 
 from datetime import UTC, date, datetime, timedelta
 
+from agreements.core.dates import notice_deadline
 from agreements.demo.generate_clock import at, days, local_day
 from agreements.demo.generate_notices import date_text
 from agreements.demo.generate_texts import NOTICE_REASONS
-from agreements.reminders.dates import notice_deadline
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.occasions import CATCH_UP_DAYS
 

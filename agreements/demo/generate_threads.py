@@ -4,10 +4,10 @@ workshops' cooperation with providers, each followed through its renewals and an
 from datetime import timedelta
 from random import Random
 
+from agreements.core.dates import add_months
 from agreements.demo.generate_clock import Clock, days, local_day, seeded, weighted
 from agreements.demo.generate_people import Org, People
 from agreements.demo.generate_plan import Lifecycle, Plan, first_of_next_month
-from agreements.reminders.dates import add_months
 
 #: Term lengths of fixed-term agreements in months, and how often each is chosen.
 TERMS = ((12, 0.4), (24, 0.35), (36, 0.25))

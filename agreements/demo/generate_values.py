@@ -4,6 +4,7 @@ later version changes them."""
 import copy
 from random import Random
 
+from agreements.core.dates import add_months
 from agreements.demo.generate_clock import local_day
 from agreements.demo.generate_places import STREETS
 from agreements.demo.generate_texts import (
@@ -19,7 +20,6 @@ from agreements.demo.generate_texts import (
     RATE_DESCRIPTIONS,
     TITLES,
 )
-from agreements.reminders.dates import add_months
 
 #: The templates `flask templates sync` ships, which generated agreements are made on.
 TEMPLATE_KEYS = ("cooperation", "compensation_annex", "commitment")

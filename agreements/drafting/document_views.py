@@ -3,14 +3,15 @@
 from flask import abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
+from agreements.core.access import load_or_404
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting import diff
 from agreements.drafting.blueprint import bp
 from agreements.drafting.documents import MEDIA_TYPES, document_filename, version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementVersion
+from agreements.drafting.policy import can_view_agreement
 from agreements.drafting.queries import answered_comments, answered_counts, version_snapshot
-from agreements.policy import can_view_agreement, load_or_404
 from agreements.templates_lib.rendering import PdfUnavailable, document_sections, pdf_available
 
 bp.add_app_template_global(pdf_available, "pdf_available")
@@ -37,7 +38,7 @@ def preview(agreement_id: int):
         version_document(version), agreement.template_version.manifest, agreement.language.value
     )
     return render_template(
-        "agreements/document_preview.html", agreement=agreement, version=version, sections=sections
+        "drafting/document_preview.html", agreement=agreement, version=version, sections=sections
     )
 
 
@@ -65,9 +66,7 @@ def download_pdf(agreement_id: int, number: int):
         data = version_pdf(version)
     except PdfUnavailable as error:
         current_app.logger.warning("PDF of %s v%s not produced: %s", agreement.reference, number, error)
-        page = render_template(
-            "agreements/document_pdf_unavailable.html", agreement=agreement, version=version
-        )
+        page = render_template("drafting/document_pdf_unavailable.html", agreement=agreement, version=version)
         return page, 503
     return send_document(agreement, version, data, "pdf")
 
@@ -80,7 +79,7 @@ def history(agreement_id: int):
     if not agreement.versions:
         abort(404)
     return render_template(
-        "agreements/document_history.html",
+        "drafting/document_history.html",
         agreement=agreement,
         versions=agreement.versions[::-1],
         answered_counts=answered_counts(agreement.versions, current_user),
@@ -105,7 +104,7 @@ def compare(agreement_id: int):
     answered = answered_comments(newer, current_user, manifest, language)
     changed = {group["key"] for group in groups} & {section["key"] for section in manifest["sections"]}
     return render_template(
-        "agreements/document_compare.html",
+        "drafting/document_compare.html",
         agreement=agreement,
         old=old,
         new=new,

@@ -18,12 +18,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from agreements.core.forms import QueryFilterForm, int_or_none, strip
+from agreements.core.forms import MultiCheckboxField, QueryFilterForm, int_or_none, strip
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
 from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters
-from agreements.organisations.forms import MultiCheckboxField
 from agreements.organisations.models import Language, Organisation
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 

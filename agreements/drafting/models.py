@@ -16,11 +16,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from agreements.core.dates import notice_deadline
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation
-from agreements.reminders.dates import notice_deadline
 from agreements.templates_lib.models import TemplateVersion
 
 

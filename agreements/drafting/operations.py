@@ -19,9 +19,9 @@ from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, ReferenceCounter
+from agreements.drafting.signals import agreement_cancelled, agreement_edited
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation, OrganisationKind
-from agreements.signatures.operations import void_for_edit
 from agreements.templates_lib.fields import is_valid_stored, label
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
@@ -175,8 +175,7 @@ def save_version(
     answered = _checked_answered_comments(agreement, answered_comments)
     if _same_content(latest, header, all_parties, checked_values):
         return None
-    if agreement.status == AgreementStatus.AWAITING_SIGNATURES:
-        void_for_edit(agreement, actor)
+    agreement_edited.send(agreement, actor=actor)
     version = _add_version(agreement, header, all_parties, checked_values, change_note, actor, answered)
     record(
         "agreement.save",
@@ -189,6 +188,13 @@ def save_version(
         actor=actor,
     )
     return version
+
+
+def cancel_agreement(agreement: Agreement, actor, reason: str = "") -> None:
+    """Cancel a draft or an agreement out for comments; the packages above close what it had open."""
+    lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
+    agreement_cancelled.send(agreement, actor=actor)
+    lifecycle.cancel_draft(agreement, actor, reason)
 
 
 def _checked_answered_comments(agreement: Agreement, comments) -> list:

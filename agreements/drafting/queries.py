@@ -6,20 +6,21 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
+from agreements.core.signals import values_from
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
+from agreements.drafting.signals import readable_comment_ids
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
-from agreements.policy import coordinated_region_ids
-from agreements.reviews.queries import visible_comments
-from agreements.reviews.sections import section_titles
-from agreements.templates_lib.fields import label
+from agreements.organisations.policy import coordinated_region_ids
+from agreements.templates_lib.fields import label, section_titles
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
+from agreements.templates_lib.signals import version_usage
 
 #: Whether an agreement's dates cover today, as offered in the list's validity filter.
 VALIDITY_CHOICES = {
@@ -228,8 +229,8 @@ def conflicting_changes(base: dict, latest: dict, mine: dict, manifest: dict, la
 
 def _readable_comment_ids(comments, user) -> set[int]:
     """Ids of those ``comments`` the user may read in their rounds (private rounds hide others' threads)."""
-    rounds = {comment.round for comment in comments}
-    return {comment.id for comment_round in rounds for comment in visible_comments(comment_round, user)}
+    found = values_from(readable_comment_ids, None, comments=comments, user=user) if comments else []
+    return set().union(*found)
 
 
 def answered_comments(versions: list[AgreementVersion], user, manifest: dict, language: str) -> list[dict]:
@@ -257,3 +258,10 @@ def answered_counts(versions: list[AgreementVersion], user) -> dict[int, int]:
         version.number: sum(1 for comment in version.answered_comments if comment.id in readable)
         for version in versions
     }
+
+
+@version_usage.connect
+def agreements_by_template_version(_sender) -> dict[int, int]:
+    """How many agreements were drafted on each template version."""
+    query = select(Agreement.template_version_id, func.count()).group_by(Agreement.template_version_id)
+    return dict(db.session.execute(query).all())

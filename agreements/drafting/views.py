@@ -6,11 +6,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from agreements.core.access import load_or_404, require
+from agreements.core.exports import FORMATS, download
 from agreements.core.i18n import ui_language
+from agreements.core.signals import values_from
 from agreements.core.timeutil import helsinki_today
-from agreements.dashboard.exports import FORMATS, download
-from agreements.dashboard.lists import agreement_table
-from agreements.drafting import field_forms, lifecycle, operations, queries
+from agreements.drafting import field_forms, lifecycle, operations, queries, signals
 from agreements.drafting.blueprint import bp
 from agreements.drafting.forms import (
     PARTY_CHOICES_MAX,
@@ -21,19 +22,16 @@ from agreements.drafting.forms import (
     header_data,
 )
 from agreements.drafting.models import Agreement, AgreementStatus
-from agreements.extensions import db
-from agreements.policy import (
+from agreements.drafting.policy import (
     can_create_agreement,
     can_edit_agreement,
     can_manage_agreement,
     can_view_agreement,
     drafting_workshops,
-    load_or_404,
-    require,
 )
-from agreements.reviews.operations import close_rounds_of_cancelled
-from agreements.reviews.queries import answerable_comments
-from agreements.reviews.sections import section_titles
+from agreements.drafting.tables import agreement_table
+from agreements.extensions import db
+from agreements.templates_lib.fields import section_titles
 
 #: Badge colours of the statuses; the badge always carries the status in words too.
 STATUS_BADGES = {
@@ -65,7 +63,7 @@ def index():
         error_out=False,
     )
     return render_template(
-        "agreements/index.html",
+        "drafting/index.html",
         form=form,
         pagination=pagination,
         validity={agreement.id: queries.validity_of(agreement, today) for agreement in pagination.items},
@@ -108,7 +106,7 @@ def create():
         request.values, queries.template_versions(only_active=True), drafting_workshops(current_user)
     )
     if "template_version_id" not in request.values or not start.validate():
-        return render_template("agreements/start.html", form=start)
+        return render_template("drafting/start.html", form=start)
     template_version, language, owner = start.chosen()
     kind = template_version.template.kind
     form = AgreementForm(kind=kind, candidates=queries.party_candidates(kind, owner))
@@ -136,7 +134,7 @@ def create():
             flash(_("Agreement %(reference)s created as a draft.", reference=agreement.reference), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template(
-        "agreements/form.html",
+        "drafting/form.html",
         form=form,
         values=values,
         manifest=manifest,
@@ -177,7 +175,7 @@ def detail(agreement_id: int):
     latest = agreement.latest_version
     manifest = agreement.template_version.manifest
     return render_template(
-        "agreements/detail.html",
+        "drafting/detail.html",
         agreement=agreement,
         latest=latest,
         author=queries.version_author(latest),
@@ -207,7 +205,7 @@ def edit(agreement_id: int):
     choices = {
         "kind": kind,
         "candidates": queries.party_candidates(kind, agreement.owner, agreement.parties),
-        "answerable": answerable_comments(agreement),
+        "answerable": [c for found in values_from(signals.answerable_comments, agreement) for c in found],
     }
     manifest = agreement.template_version.manifest
     if request.method == "POST":
@@ -230,7 +228,7 @@ def edit(agreement_id: int):
 def _form_page(agreement: Agreement, form: AgreementForm, values, conflict: dict | None = None) -> str:
     manifest = agreement.template_version.manifest
     return render_template(
-        "agreements/form.html",
+        "drafting/form.html",
         form=form,
         values=values,
         manifest=manifest,
@@ -290,9 +288,8 @@ def cancel(agreement_id: int):
     lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
     form = CancelForm()
     if form.validate_on_submit():
-        close_rounds_of_cancelled(agreement, current_user)
-        lifecycle.cancel_draft(agreement, current_user, form.reason.data or "")
+        operations.cancel_agreement(agreement, current_user, form.reason.data or "")
         db.session.commit()
         flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")
         return redirect(url_for(".detail", agreement_id=agreement.id))
-    return render_template("agreements/cancel.html", agreement=agreement, form=form)
+    return render_template("drafting/cancel.html", agreement=agreement, form=form)

@@ -7,13 +7,14 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from agreements.core.access import load_or_404
 from agreements.core.urls import is_safe_local_path
 from agreements.core.web import paginate
 from agreements.extensions import db
 from agreements.notifications import operations, queries
 from agreements.notifications.forms import preferences_form
 from agreements.notifications.models import Notification
-from agreements.policy import can_view_notification, load_or_404
+from agreements.notifications.policy import can_view_notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -4,11 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from agreements.core.forms import QueryFilterForm, int_or_none, strip
+from agreements.core.forms import MultiCheckboxField, QueryFilterForm, int_or_none, strip
 from agreements.organisations import business_id
 from agreements.organisations.models import Language, Network, OrganisationKind, Region
 from agreements.organisations.queries import STATUSES, OrganisationFilters, existing_name_keys, name_key
@@ -86,13 +85,6 @@ class OrganisationForm(FlaskForm):
         }
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """A multiple choice shown as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class NetworkForm(FlaskForm):
     """Create or edit a regional network."""
 
@@ -162,7 +154,3 @@ class ImportForm(FlaskForm):
     """Upload a CSV file of organisations."""
 
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to upload."))])
-
-
-class ConfirmForm(FlaskForm):
-    """The confirmation step of a destructive action: only the CSRF token."""

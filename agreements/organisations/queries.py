@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
-from agreements.accounts.models import Membership, User, coordinator_networks
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind, Region, network_regions
-from agreements.policy import coordinated_region_ids
+from agreements.organisations.policy import coordinated_region_ids
 
 #: Values of the status filter on the organisation list.
 STATUSES = ("active", "inactive", "all")
@@ -83,28 +82,9 @@ def networks_covering(region_id: int) -> list[Network]:
     )
 
 
-def organisation_members(organisation: Organisation) -> list[Membership]:
-    """The organisation's memberships with their users, sorted by name."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .join(Membership.user)
-            .where(Membership.organisation_id == organisation.id)
-            .order_by(User.name, Membership.role)
-        )
-    )
-
-
-def network_coordinators(network: Network) -> list[User]:
-    """Users assigned as coordinators of ``network``."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(coordinator_networks, coordinator_networks.c.user_id == User.id)
-            .where(coordinator_networks.c.network_id == network.id)
-            .order_by(User.name)
-        )
-    )
+def organisation_members(organisation: Organisation) -> list:
+    """The organisation's memberships, sorted by the member's name and then role."""
+    return sorted(organisation.memberships, key=lambda m: (m.user.name, m.role.value))
 
 
 def organisation_counts_by_network(network_ids: list[int]) -> dict[int, dict[OrganisationKind, int]]:

@@ -5,19 +5,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from agreements.core.access import can_administer, load_or_404, require
+from agreements.core.forms import ConfirmForm
 from agreements.core.web import paginate
 from agreements.extensions import db
 from agreements.organisations import csv_import, operations, queries
 from agreements.organisations.forms import (
-    ConfirmForm,
     ImportForm,
     NetworkForm,
     OrganisationFilterForm,
     OrganisationForm,
 )
 from agreements.organisations.models import Network, Organisation, OrganisationKind
-from agreements.policy import (
-    can_administer,
+from agreements.organisations.policy import (
     can_edit_network,
     can_edit_organisation,
     can_list_networks,
@@ -25,8 +25,6 @@ from agreements.policy import (
     can_view_network,
     can_view_organisation,
     can_view_organisation_members,
-    load_or_404,
-    require,
 )
 
 bp = Blueprint("organisations", __name__)
@@ -188,7 +186,7 @@ def network_detail(network_id: int):
     return render_template(
         "organisations/network_detail.html",
         network=network,
-        coordinators=queries.network_coordinators(network),
+        coordinators=network.coordinators,
         counts=queries.organisation_counts_by_network([network.id])[network.id],
         kinds=OrganisationKind,
         can_edit=can_edit_network(current_user, network),
@@ -247,5 +245,5 @@ def network_delete(network_id: int):
         "organisations/network_delete.html",
         form=form,
         network=network,
-        coordinators=queries.network_coordinators(network),
+        coordinators=network.coordinators,
     )

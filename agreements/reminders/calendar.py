@@ -8,25 +8,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from agreements.accounts.models import MembershipRole, User
+from agreements.accounts.models import User
 from agreements.accounts.tokens import external_url
 from agreements.core.audit import record
+from agreements.core.dates import notice_deadline
+from agreements.core.scheduling import collect
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
 from agreements.extensions import db
-from agreements.reminders.dates import notice_deadline
-from agreements.reviews.models import CommentRound, RoundStatus
-from agreements.reviews.queries import is_invited, rounds_for
-from agreements.signatures.jobs import turn_started
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
-from agreements.signatures.operations import whose_turn
 
 FEED_SALT = "calendar-feed"
 #: The right-hand side of every event's UID, e.g. ``round-12-deadline@sopimuspolku``.
@@ -111,80 +107,10 @@ def feed(user: User, now: datetime) -> bytes:
 
 
 def feed_events(user: User, now: datetime) -> list[FeedEvent]:
-    """Every event of the user's feed; those that ended more than a year before ``now`` are left out."""
+    """Every event of the user's feed, from each domain's ``DEADLINES``; those that ended more than a year
+    before ``now`` are left out."""
     since = now - HISTORY
-    since_day = since.astimezone(HELSINKI).date()
-    return [
-        *_round_events(user, since),
-        *_signature_events(user, since_day),
-        *_agreement_events(user, since_day),
-    ]
-
-
-def _round_events(user: User, since: datetime) -> list[FeedEvent]:
-    """Deadlines of open rounds the user is invited to, or drafts as an editor of the owner workshop."""
-    query = (
-        rounds_for(user)
-        .where(CommentRound.status == RoundStatus.OPEN, CommentRound.deadline >= since)
-        .options(selectinload(CommentRound.invitations))
-    )
-    editor_of = user.organisation_ids(MembershipRole.EDITOR)
-    return [
-        FeedEvent(
-            uid=f"round-{comment_round.id}-deadline",
-            start=comment_round.deadline,
-            summary=_("Comment deadline: %(agreement)s", agreement=str(comment_round.agreement)),
-            description=_(
-                "Comments are due by %(deadline)s (Finnish time).",
-                deadline=format_datetime(comment_round.deadline, DATETIME_FORMAT),
-            ),
-            url=external_url("reviews.detail", round_id=comment_round.id),
-        )
-        for comment_round in db.session.scalars(query)
-        if comment_round.agreement.owner_id in editor_of or is_invited(user, comment_round)
-    ]
-
-
-def _signatures_asked(user: User) -> list[Signature]:
-    """The user's pending signatures whose turn it is, with their requests and agreements loaded at once."""
-    request = contains_eager(Signature.request)
-    query = (
-        select(Signature)
-        .join(Signature.request)
-        .where(
-            Signature.signatory_id == user.id,
-            Signature.status == SignatureStatus.PENDING,
-            SignatureRequest.status == RequestStatus.PENDING,
-        )
-        .options(
-            request.selectinload(SignatureRequest.signatures),
-            request.selectinload(SignatureRequest.agreement),
-            joinedload(Signature.organisation),
-        )
-        .order_by(SignatureRequest.sent_at, Signature.id)
-    )
-    return [signature for signature in db.session.scalars(query) if whose_turn(signature)]
-
-
-def _signature_events(user: User, since_day: date) -> list[FeedEvent]:
-    """An all-day event for each signature asked of the user, on the day their turn began."""
-    events = []
-    for signature in _signatures_asked(user):
-        day = turn_started(signature).astimezone(HELSINKI).date()
-        if day < since_day:
-            continue
-        events.append(
-            FeedEvent(
-                uid=f"signature-{signature.id}",
-                start=day,
-                summary=_("Sign: %(agreement)s", agreement=str(signature.request.agreement)),
-                description=_(
-                    "Your signature is asked for %(organisation)s.", organisation=signature.organisation.name
-                ),
-                url=external_url("signatures.sign", signature_id=signature.id),
-            )
-        )
-    return events
+    return [event for deadlines in collect("DEADLINES") for event in deadlines(user, since)]
 
 
 def _dated_agreements(user: User, since_day: date) -> list[Agreement]:
@@ -207,9 +133,10 @@ def _dated_agreements(user: User, since_day: date) -> list[Agreement]:
     return list(db.session.scalars(query))
 
 
-def _agreement_events(user: User, since_day: date) -> list[FeedEvent]:
+def agreement_deadlines(user: User, since: datetime) -> list[FeedEvent]:
     """The end date of each of the user's signed and terminated agreements, and a signed one's notice
     deadline."""
+    since_day = since.astimezone(HELSINKI).date()
     events = []
     for agreement in _dated_agreements(user, since_day):
         url = external_url("agreements.detail", agreement_id=agreement.id)

@@ -4,9 +4,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from agreements.core.forms import ConfirmForm
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
-from agreements.organisations.forms import ConfirmForm
 from agreements.reminders import calendar
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -30,7 +30,7 @@ def feed(token: str):
 @login_required
 def page():
     """Explain the calendar feed and show the user's address with a copy button."""
-    return render_template("calendar/page.html", feed_url=calendar.feed_url(current_user))
+    return render_template("reminders/calendar.html", feed_url=calendar.feed_url(current_user))
 
 
 @bp.route("/renew", methods=["GET", "POST"])
@@ -43,4 +43,4 @@ def renew():
         db.session.commit()
         flash(_("Your calendar address has been renewed. The old address no longer works."), "success")
         return redirect(url_for(".page"))
-    return render_template("calendar/renew.html", form=form)
+    return render_template("reminders/calendar_renew.html", form=form)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from agreements.core.audit import record
+from agreements.core.dates import add_months, end_after_notice, term_months
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
 from agreements.drafting import lifecycle
@@ -21,7 +22,6 @@ from agreements.drafting.operations import create_agreement
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.reminders import notifications
-from agreements.reminders.dates import add_months, end_after_notice, term_months
 
 #: Statuses of a renewal that is still under way or done; a cancelled one does not count.
 LIVE_RENEWAL = frozenset(lifecycle.TRANSITIONS) - {AgreementStatus.CANCELLED}

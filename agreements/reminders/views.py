@@ -7,15 +7,16 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from agreements.core.access import load_or_404
+from agreements.core.dates import end_after_notice
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
-from agreements.policy import can_give_notice, can_renew, can_set_reminders, load_or_404
 from agreements.reminders import renewal, rules
-from agreements.reminders.dates import end_after_notice
 from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
 from agreements.reminders.models import ReminderKind
+from agreements.reminders.policy import can_give_notice, can_renew, can_set_reminders
 
 bp = Blueprint("reminders", __name__, url_prefix="/agreements")
 

@@ -10,13 +10,12 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from agreements.accounts.models import User
-from agreements.core.forms import int_or_none, strip
+from agreements.core.forms import MultiCheckboxField, int_or_none, strip
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.forms import organisation_choice
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
-from agreements.organisations.forms import MultiCheckboxField
 from agreements.organisations.models import Network, Organisation
 from agreements.reviews.models import Resolution, RoundVisibility
 from agreements.templates_lib.fields import label

@@ -19,11 +19,10 @@ from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days, longest
 from agreements.reminders.scan import Occasion
 from agreements.reviews import notifications
+from agreements.reviews.calendar import round_deadlines
 from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundStatus
 from agreements.reviews.operations import close_expired_rounds
 from agreements.reviews.queries import answers
-
-__all__ = ["close_expired_rounds", "reminder_occasions", "send_comment_digests"]
 
 
 def send_comment_digests(now: datetime | None = None) -> int:
@@ -103,3 +102,7 @@ SCHEDULE = [
     ScheduledJob("reviews.close_expired_rounds", close_expired_rounds, "interval", {"minutes": 5}),
     ScheduledJob("reviews.send_comment_digests", send_comment_digests, "interval", {"hours": 1}),
 ]
+
+#: What may need reminding, and the deadlines in users' calendar feeds: open rounds' deadlines.
+REMINDERS = [reminder_occasions]
+DEADLINES = [round_deadlines]

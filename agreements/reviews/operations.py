@@ -15,7 +15,7 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import utcnow
-from agreements.drafting import lifecycle
+from agreements.drafting import lifecycle, signals
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
@@ -345,10 +345,11 @@ def close_round(comment_round: CommentRound, by: User, now: datetime | None = No
     _close(comment_round, by, now or utcnow(), "by hand")
 
 
-def close_rounds_of_cancelled(agreement: Agreement, by: User | None, now: datetime | None = None) -> None:
+@signals.agreement_cancelled.connect
+def close_rounds_of_cancelled(agreement: Agreement, actor: User | None, now: datetime | None = None) -> None:
     """Close the open rounds of an agreement being cancelled: no more comments, and no summary to share."""
     for comment_round in _open_rounds(agreement):
-        _mark_closed(comment_round, by, now or utcnow(), "agreement cancelled")
+        _mark_closed(comment_round, actor, now or utcnow(), "agreement cancelled")
 
 
 def close_expired_rounds(now: datetime | None = None) -> list[CommentRound]:

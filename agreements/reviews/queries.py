@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from agreements.accounts.models import Membership, User
+from agreements.drafting import signals
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
@@ -99,6 +100,7 @@ def _answers_for(comment: Comment, invitation: RoundInvitation) -> bool:
     return comment.author_id == invitation.user_id
 
 
+@signals.answerable_comments.connect
 def answerable_comments(agreement: Agreement) -> list[Comment]:
     """Comments the agreement's next version may answer: the live comments (not replies) of all its rounds,
     by round, then section (the whole document first, then the manifest's order), then id."""
@@ -177,3 +179,10 @@ def open_requests(user: User, now: datetime) -> list[CommentRound]:
         CommentRound.deadline > now,
     )
     return list(db.session.scalars(query.order_by(CommentRound.deadline)))
+
+
+@signals.readable_comment_ids.connect
+def readable_comment_ids(_sender, comments, user) -> set[int]:
+    """Ids of those ``comments`` the user may read in their rounds (private rounds hide others' threads)."""
+    rounds = {comment.round for comment in comments}
+    return {comment.id for comment_round in rounds for comment in visible_comments(comment_round, user)}

@@ -1,20 +1,9 @@
-"""Comments arranged by the document's sections: section titles in a language, grouping in document order."""
+"""Comments arranged by the document's sections, in document order."""
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from agreements.reviews.models import Comment, CommentRound
-from agreements.templates_lib.fields import label
-
-
-def section_titles(manifest: dict, language: str) -> dict[str | None, str]:
-    """Section key → title in ``language``, in document order, the whole document (key None) first."""
-    with force_locale(language):
-        whole = _("The document as a whole")
-    return {
-        None: whole,
-        **{section["key"]: label(section["title"], language) for section in manifest["sections"]},
-    }
+from agreements.templates_lib.fields import section_titles
 
 
 def grouped_by_section(

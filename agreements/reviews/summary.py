@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from agreements.accounts.models import User
 from agreements.reviews import queries
 from agreements.reviews.models import Comment, CommentRound
-from agreements.reviews.sections import section_titles
+from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.rendering import word_text
 
 

@@ -3,12 +3,13 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
+from agreements.core.access import load_or_404
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting.documents import MEDIA_TYPES
-from agreements.policy import can_view_summary, load_or_404
 from agreements.reviews.blueprint import bp
 from agreements.reviews.models import CommentRound
+from agreements.reviews.policy import can_view_summary
 from agreements.reviews.summary import build_summary, summary_docx, summary_filename
 
 

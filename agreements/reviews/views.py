@@ -9,27 +9,28 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agreements.accounts.models import User
+from agreements.core.access import load_or_404
 from agreements.core.errors import OperationRefused
+from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
 from agreements.core.web import paginate
 from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import version_document
 from agreements.drafting.models import Agreement
+from agreements.drafting.policy import can_manage_agreement
 from agreements.extensions import db
-from agreements.organisations.forms import ConfirmForm
-from agreements.policy import (
-    can_manage_agreement,
+from agreements.reviews import operations, queries, sections
+from agreements.reviews.blueprint import bp
+from agreements.reviews.forms import CommentForm, OpenRoundForm, ResolveForm
+from agreements.reviews.models import Comment, CommentRound
+from agreements.reviews.policy import (
     can_manage_round,
     can_open_round,
     can_view_comment,
     can_view_round,
     can_view_summary,
-    load_or_404,
 )
-from agreements.reviews import operations, queries, sections
-from agreements.reviews.blueprint import bp
-from agreements.reviews.forms import CommentForm, OpenRoundForm, ResolveForm
-from agreements.reviews.models import Comment, CommentRound
+from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.rendering import document_sections
 
 bp.add_app_template_filter(sections.comment_by, "comment_by")
@@ -122,7 +123,7 @@ def _round_page(comment_round: CommentRound, failed: dict | None = None, status:
         unresolved=len(queries.unresolved_comments(comment_round)),
         no_comments_choices=operations.no_comments_choices(comment_round, current_user),
         summary_visible=can_view_summary(current_user, comment_round),
-        titles=sections.section_titles(agreement.template_version.manifest, ui_language()),
+        titles=section_titles(agreement.template_version.manifest, ui_language()),
         failed=failed or {},
     )
     return page, status
@@ -244,7 +245,7 @@ def resolve(comment_id: int):
                 _("Every comment has a resolution: the summary report was shared with the invitees."), "info"
             )
         return _back_to(comment)
-    titles = sections.section_titles(comment.round.agreement.template_version.manifest, ui_language())
+    titles = section_titles(comment.round.agreement.template_version.manifest, ui_language())
     return render_template("reviews/resolve.html", comment=comment, form=form, titles=titles)
 
 

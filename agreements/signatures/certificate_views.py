@@ -11,15 +11,17 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
 
+from agreements.core.access import load_or_404
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting.documents import MEDIA_TYPES
 from agreements.drafting.models import Agreement
-from agreements.policy import can_view_agreement, can_view_signature_request, load_or_404
+from agreements.drafting.policy import can_view_agreement
 from agreements.signatures import certificate as certificates
 from agreements.signatures import history as histories
 from agreements.signatures.blueprint import bp
 from agreements.signatures.models import RequestStatus, SignatureRequest
+from agreements.signatures.policy import can_view_signature_request
 from agreements.templates_lib.rendering import PdfUnavailable
 
 #: How many of the latest events the agreement's page lists; the history page lists them all.

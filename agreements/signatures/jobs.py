@@ -16,8 +16,9 @@ from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days
 from agreements.reminders.scan import Occasion
 from agreements.signatures import notifications
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SigningOrder
-from agreements.signatures.operations import awaiting
+from agreements.signatures.calendar import signature_turns
+from agreements.signatures.models import RequestStatus, Signature, SignatureRequest
+from agreements.signatures.queries import awaiting, turn_started
 
 
 def reminder_occasions(now: datetime) -> list[Occasion]:
@@ -53,11 +54,9 @@ def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
     )
 
 
-def turn_started(signature: Signature) -> datetime:
-    """When the signature became the signatory's to give: on sending, or when the party before signed."""
-    request = signature.request
-    if request.order == SigningOrder.SEQUENTIAL:
-        earlier = [s.signed_at for s in request.signatures if s.position < signature.position and s.signed_at]
-        if earlier:
-            return max(earlier)
-    return request.sent_at
+# END
+
+
+#: What may need reminding, and the deadlines in users' calendar feeds: signatures whose turn has come.
+REMINDERS = [reminder_occasions]
+DEADLINES = [signature_turns]

@@ -17,7 +17,7 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import utcnow
-from agreements.drafting import lifecycle
+from agreements.drafting import lifecycle, signals
 from agreements.drafting.documents import version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db
@@ -32,6 +32,7 @@ from agreements.signatures.models import (
     SignatureStatus,
     SigningOrder,
 )
+from agreements.signatures.queries import awaiting, pending_request, whose_turn
 from agreements.signatures.uploads import check_pdf
 from agreements.templates_lib.rendering import PdfUnavailable
 
@@ -149,34 +150,6 @@ def send_for_signature(
     record("signature_request.send", request, details, actor=sent_by)
     notifications.notify_turn(request, awaiting(request), sent_by)
     return request
-
-
-def awaiting(request: SignatureRequest) -> list[Signature]:
-    """The pending signatures whose turn it is: all of them in parallel, the first in a sequence."""
-    pending = [s for s in request.signatures if s.status == SignatureStatus.PENDING]
-    if request.order == SigningOrder.SEQUENTIAL:
-        return pending[:1]
-    return pending
-
-
-def signatures_awaiting(user: User) -> list[Signature]:
-    """The user's signatures that are asked for now, the oldest request first."""
-    query = (
-        db.select(Signature)
-        .join(SignatureRequest)
-        .where(
-            Signature.signatory_id == user.id,
-            Signature.status == SignatureStatus.PENDING,
-            SignatureRequest.status == RequestStatus.PENDING,
-        )
-        .order_by(SignatureRequest.sent_at)
-    )
-    return [signature for signature in db.session.scalars(query) if whose_turn(signature)]
-
-
-def whose_turn(signature: Signature) -> bool:
-    """True when the signature may be given now."""
-    return signature.request.is_pending and signature in awaiting(signature.request)
 
 
 def _require_turn(signature: Signature) -> None:
@@ -331,25 +304,17 @@ def withdraw(request: SignatureRequest, by: User, reason: str, now: datetime | N
     notifications.notify_withdrawn(request, by)
 
 
+@signals.agreement_edited.connect
 def void_for_edit(
-    agreement: Agreement, by: User | None, now: datetime | None = None
+    agreement: Agreement, actor: User | None, now: datetime | None = None
 ) -> SignatureRequest | None:
     """End the pending request of an agreement being edited: every signature on it is void."""
-    request = pending_request(agreement)
+    request = pending_request(agreement) if agreement.status == AgreementStatus.AWAITING_SIGNATURES else None
     if request is None:
         return None
-    _end(request, RequestStatus.VOIDED, by, now or utcnow(), "edited after sending", void_signed=True)
-    notifications.notify_withdrawn(request, by)
+    _end(request, RequestStatus.VOIDED, actor, now or utcnow(), "edited after sending", void_signed=True)
+    notifications.notify_withdrawn(request, actor)
     return request
-
-
-def pending_request(agreement: Agreement) -> SignatureRequest | None:
-    """The agreement's request that is waiting for signatures, if any."""
-    return db.session.scalar(
-        db.select(SignatureRequest).where(
-            SignatureRequest.agreement_id == agreement.id, SignatureRequest.status == RequestStatus.PENDING
-        )
-    )
 
 
 def _end(

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.operations import invite_user
 from agreements.accounts.queries import active_members
+from agreements.core.access import load_or_404
 from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
@@ -15,19 +16,10 @@ from agreements.drafting import lifecycle
 from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
 from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.policy import can_manage_agreement, can_view_agreement
 from agreements.extensions import db, limiter
 from agreements.organisations.models import Organisation
-from agreements.policy import (
-    can_manage_agreement,
-    can_manage_signature_request,
-    can_send_for_signature,
-    can_sign,
-    can_view_agreement,
-    can_view_signature,
-    can_view_signature_request,
-    load_or_404,
-)
-from agreements.signatures import operations
+from agreements.signatures import operations, queries
 from agreements.signatures.blueprint import bp
 from agreements.signatures.consent import CONSENT_VERSION, consent_text
 from agreements.signatures.forms import (
@@ -45,6 +37,13 @@ from agreements.signatures.models import (
     SignatureRequest,
     SignatureStatus,
     SigningOrder,
+)
+from agreements.signatures.policy import (
+    can_manage_signature_request,
+    can_send_for_signature,
+    can_sign,
+    can_view_signature,
+    can_view_signature_request,
 )
 from agreements.signatures.uploads import MAX_PAPER_BYTES, InvalidUpload
 from agreements.templates_lib.rendering import document_sections
@@ -128,7 +127,7 @@ def _send_page(agreement: Agreement, form: SendForm, refusal: str | None = None)
 def request_detail(request_id: int):
     """Show a request: the frozen documents and their hashes, each party's signature, and what to do next."""
     signature_request = load_or_404(SignatureRequest, request_id, can_view_signature_request)
-    awaiting = operations.awaiting(signature_request) if signature_request.is_pending else []
+    awaiting = queries.awaiting(signature_request) if signature_request.is_pending else []
     return render_template(
         "signatures/request.html",
         signature_request=signature_request,
@@ -160,7 +159,7 @@ def _signatory_of(signature_id: int) -> Signature:
 
 def why_not_now(signature: Signature) -> str | None:
     """Why the signature cannot be given or declined now, or None when it can."""
-    if operations.whose_turn(signature):
+    if queries.whose_turn(signature):
         return None
     if signature.status == SignatureStatus.SIGNED:
         return _("This party signed on %(when)s.", when=_helsinki(signature.signed_at))

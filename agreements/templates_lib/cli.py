@@ -5,10 +5,12 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from agreements import ROOT
 from agreements.extensions import db
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.operations import sync_shipped_templates
+
+#: The templates shipped with the service, in the repository beside the package.
+SHIPPED_FOLDER = Path(__file__).resolve().parents[2] / "agreement_templates"
 
 templates_cli = AppGroup("templates", help="The agreement template library.")
 
@@ -17,7 +19,7 @@ templates_cli = AppGroup("templates", help="The agreement template library.")
 @click.option(
     "--folder",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=ROOT / "agreement_templates",
+    default=SHIPPED_FOLDER,
     show_default=True,
     help="Folder with one sub-folder (manifest.json, fi.docx, sv.docx) per template.",
 )

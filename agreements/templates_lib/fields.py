@@ -1,4 +1,5 @@
-"""Field types of a template manifest: how values are stored, shown in documents, and sampled for tests.
+"""Field types of a template manifest: how values are stored, shown in documents, and sampled for tests;
+and its section titles in a language.
 
 Stored values are JSON-friendly: text as str, dates as ISO strings, money as a decimal string, choices by
 their value, yes/no as bool, and list-of-rows fields as lists of dicts of the same.
@@ -8,6 +9,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 FIELD_TYPES = ("text", "long_text", "date", "integer", "money", "choice", "boolean", "rows")
 _LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
@@ -113,3 +116,13 @@ def sample_value(field: dict):
     if field["type"] == "rows":
         return [{column["key"]: sample_value(column) for column in field["columns"]} for _ in range(2)]
     return samples[field["type"]]
+
+
+def section_titles(manifest: dict, language: str) -> dict[str | None, str]:
+    """Section key → title in ``language``, in document order, the whole document (key None) first."""
+    with force_locale(language):
+        whole = _("The document as a whole")
+    return {
+        None: whole,
+        **{section["key"]: label(section["title"], language) for section in manifest["sections"]},
+    }

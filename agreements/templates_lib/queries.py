@@ -1,14 +1,16 @@
 """Read-only queries of the template administration; the .docx columns are never loaded for lists."""
 
+from collections import Counter
 from typing import NamedTuple
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import contains_eager, defer
 
 from agreements.accounts.models import User
-from agreements.drafting.models import Agreement
+from agreements.core.signals import values_from
 from agreements.extensions import db
 from agreements.templates_lib.models import AgreementTemplate, TemplateVersion
+from agreements.templates_lib.signals import version_usage
 
 WITHOUT_DOCUMENTS = (defer(TemplateVersion.docx_fi), defer(TemplateVersion.docx_sv))
 
@@ -25,14 +27,12 @@ class VersionRow(NamedTuple):
     agreements: int
 
 
-def _agreement_counts(group_column):
-    """Number of agreements per ``group_column`` of their template version."""
-    return (
-        select(group_column.label("key"), func.count(Agreement.id).label("agreements"))
-        .join(Agreement, Agreement.template_version_id == TemplateVersion.id)
-        .group_by(group_column)
-        .subquery()
-    )
+def usage_by_version() -> Counter:
+    """How many agreements were drafted on each template version, as the packages that draft them count."""
+    usage = Counter()
+    for counts in values_from(version_usage, None):
+        usage.update(counts)
+    return usage
 
 
 def latest_versions() -> Select:
@@ -60,25 +60,25 @@ def title_order(version: TemplateVersion) -> tuple[str, str]:
 
 def template_rows() -> list[TemplateRow]:
     """Every template with its latest version and how many agreements use any of its versions, by title."""
-    usage = _agreement_counts(TemplateVersion.template_id)
-    query = (
-        latest_versions()
-        .add_columns(func.coalesce(usage.c.agreements, 0))
-        .outerjoin(usage, usage.c.key == TemplateVersion.template_id)
-    )
-    rows = [TemplateRow(version.template, version, count) for version, count in db.session.execute(query)]
+    usage, templates = usage_by_version(), Counter()
+    for version_id, template_id in db.session.execute(
+        select(TemplateVersion.id, TemplateVersion.template_id)
+    ):
+        templates[template_id] += usage[version_id]
+    rows = [
+        TemplateRow(v.template, v, templates[v.template_id]) for v in db.session.scalars(latest_versions())
+    ]
     return sorted(rows, key=lambda row: title_order(row.latest))
 
 
 def version_rows(template: AgreementTemplate) -> list[VersionRow]:
     """The template's versions, newest first, with the uploader's name and the agreements drafted on each."""
-    usage = _agreement_counts(TemplateVersion.id)
+    usage = usage_by_version()
     query = (
-        select(TemplateVersion, User.name, func.coalesce(usage.c.agreements, 0))
+        select(TemplateVersion, User.name)
         .outerjoin(User, User.id == TemplateVersion.created_by_id)
-        .outerjoin(usage, usage.c.key == TemplateVersion.id)
         .where(TemplateVersion.template_id == template.id)
         .order_by(TemplateVersion.number.desc())
         .options(*WITHOUT_DOCUMENTS)
     )
-    return [VersionRow(*row) for row in db.session.execute(query)]
+    return [VersionRow(version, name, usage[version.id]) for version, name in db.session.execute(query)]

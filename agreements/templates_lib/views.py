@@ -8,16 +8,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from agreements.core.access import can_administer, load_or_404, require
+from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
 from agreements.extensions import db
-from agreements.organisations.forms import ConfirmForm
-from agreements.policy import can_administer, can_manage_template, load_or_404, require
 from agreements.templates_lib import queries
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.fields import format_date, format_money
 from agreements.templates_lib.forms import TemplateUploadForm
 from agreements.templates_lib.models import AgreementTemplate, TemplateSource, TemplateVersion
 from agreements.templates_lib.operations import add_template_version, set_template_active
+from agreements.templates_lib.policy import can_manage_template
 
 bp = Blueprint("templates_admin", __name__, url_prefix="/admin/templates")
 
@@ -55,7 +56,7 @@ def shown_default(version: TemplateVersion, field: dict) -> str:
 def index():
     """List every template with its latest version, status and the number of agreements using it."""
     require(can_administer)
-    return render_template("templates_admin/index.html", rows=queries.template_rows())
+    return render_template("templates_lib/index.html", rows=queries.template_rows())
 
 
 @bp.get("/<int:template_id>")
@@ -69,7 +70,7 @@ def detail(template_id: int):
     if shown is None:
         abort(404)
     return render_template(
-        "templates_admin/detail.html",
+        "templates_lib/detail.html",
         template=template,
         versions=versions,
         shown=shown,
@@ -91,7 +92,7 @@ def _confirm_active(template: AgreementTemplate, active: bool):
         else:
             flash(_("%(title)s can no longer be chosen for new agreements.", title=title), "success")
         return redirect(url_for(".detail", template_id=template.id))
-    return render_template("templates_admin/confirm_status.html", form=form, template=template, active=active)
+    return render_template("templates_lib/confirm_status.html", form=form, template=template, active=active)
 
 
 @bp.route("/<int:template_id>/deactivate", methods=["GET", "POST"])
@@ -153,7 +154,7 @@ def upload():
             form.show_rejection(rejected)
         else:
             return _uploaded(version, created)
-    return render_template("templates_admin/upload.html", form=form)
+    return render_template("templates_lib/upload.html", form=form)
 
 
 def _uploaded(version: TemplateVersion, created: bool):

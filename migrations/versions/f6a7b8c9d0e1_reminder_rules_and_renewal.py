@@ -9,7 +9,7 @@ Create Date: 2026-11-23 09:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from agreements.reminders.dates import notice_deadline
+from agreements.core.dates import notice_deadline
 
 # revision identifiers, used by Alembic.
 revision = "f6a7b8c9d0e1"

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
+from agreements.core.dates import notice_deadline
 from agreements.core.timeutil import HELSINKI
 from agreements.dashboard.queries import region_figures, trend, trend_by_region
 from agreements.demo.seed import business_ids
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind, Region
-from agreements.reminders.dates import notice_deadline
 from agreements.reviews.models import CommentRound, RoundStatus, RoundVisibility
 from agreements.signatures.models import RequestStatus, SignatureRequest, SigningOrder
 

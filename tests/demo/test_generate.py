@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from agreements import ROOT
 from agreements.accounts.models import Membership, User
 from agreements.core.audit import AuditEvent, verify_chains
+from agreements.core.dates import notice_deadline
 from agreements.demo.generate import GenerateError, generate
 from agreements.demo.generate_clock import Clock
 from agreements.drafting.models import Agreement, AgreementVersion
 from agreements.drafting.operations import check_values
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
-from agreements.reminders.dates import notice_deadline
 from agreements.reminders.jobs import send_reminders
 from agreements.reminders.renewal import renew_automatically
 from agreements.reviews.jobs import close_expired_rounds, send_comment_digests

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from agreements.core.tables import Table
 from agreements.core.web import send_download
-from agreements.dashboard.tables import Table
 
 
 def stamp(table: Table) -> str:

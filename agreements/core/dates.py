@@ -1,4 +1,4 @@
-"""The dates an agreement's reminders and renewal turn on: notice deadline, term length, the next term."""
+"""Calendar arithmetic of agreement terms: notice deadline, term length, next term, end after notice."""
 
 from datetime import date, timedelta
 

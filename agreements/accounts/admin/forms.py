@@ -6,7 +6,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, EmailField, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from agreements.accounts.admin_operations import email_taken
+from agreements.accounts.admin.operations import email_taken
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
 from agreements.core.forms import QueryFilterForm, strip
 from agreements.core.models import TitledEnum

@@ -1,46 +1,54 @@
-"""The home page for each role and the language switcher."""
+"""The home page for each role, and the navigation that leads from it to every domain."""
 
-from flask import Blueprint, redirect, render_template, request, session
+from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from agreements.accounts.models import UILanguage, User
+from agreements.accounts.models import User
 from agreements.core.timeutil import utcnow
-from agreements.core.urls import next_url
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
 from agreements.organisations.queries import organisation_counts_by_network
 from agreements.reviews.queries import open_requests
-from agreements.signatures.operations import signatures_awaiting
+from agreements.signatures.queries import signatures_awaiting
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
+
+
+@bp.app_template_global()
+def nav_items() -> list[tuple[str, str]]:
+    """Navigation links (endpoint, label) for the current user's roles."""
+    items = [
+        ("home.index", _l("Home")),
+        ("agreements.index", _l("Agreements")),
+        ("reviews.index", _l("Comment rounds")),
+        ("signatures.verify", _l("Verify a document")),
+    ]
+    if current_user.is_admin or current_user.is_coordinator:
+        items.insert(1, ("dashboard.index", _l("Dashboard")))
+        items.append(("organisations.index", _l("Organisations")))
+        items.append(("organisations.networks", _l("Networks")))
+    if current_user.is_admin:
+        items.append(("users_admin.index", _l("Users")))
+        items.append(("users_admin.invitations", _l("Invitations")))
+        items.append(("templates_admin.index", _l("Templates")))
+        items.append(("mail.outbox", _l("Mail")))
+    return items
 
 
 @bp.get("/")
 @login_required
-def home():
+def index():
     """Show the home page that fits the user's role."""
     return render_template(
-        "core/home.html",
+        "home/index.html",
         admin_counts=_admin_counts() if current_user.is_admin else None,
         coordinator_networks=_coordinator_networks() if current_user.is_coordinator else None,
         memberships=sorted(current_user.memberships, key=lambda m: m.organisation.name),
         comment_requests=open_requests(current_user, utcnow()),
         signatures_awaiting=signatures_awaiting(current_user),
     )
-
-
-@bp.post("/language")
-def set_language():
-    """Switch the interface language; remembered on the account, or in the session before login."""
-    locale = request.form.get("locale", "")
-    if locale in {language.value for language in UILanguage}:  # `str in Enum` raises on Python 3.11
-        if current_user.is_authenticated:
-            current_user.locale = UILanguage(locale)
-            db.session.commit()
-        else:
-            session["locale"] = locale
-    return redirect(next_url())
 
 
 def _admin_counts() -> dict:

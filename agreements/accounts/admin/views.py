@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from agreements.accounts import admin_operations as ops
-from agreements.accounts.admin_forms import (
+from agreements.accounts.admin import operations as ops
+from agreements.accounts.admin.forms import (
     ADMIN_ROLE,
     COORDINATOR_ROLE,
     InviteForm,
@@ -20,14 +20,15 @@ from agreements.accounts.admin_forms import (
 )
 from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.accounts.operations import invite_user, send_invitation
+from agreements.accounts.policy import can_edit_user
+from agreements.core.access import can_administer, load_or_404, require
 from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
+from agreements.core.forms import ConfirmForm
 from agreements.core.urls import next_url
 from agreements.core.web import paginate
 from agreements.extensions import db
-from agreements.organisations.forms import ConfirmForm
 from agreements.organisations.models import Network, Organisation
-from agreements.policy import can_administer, can_edit_user, load_or_404, require
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
 
@@ -93,7 +94,7 @@ def index():
     form = UserFilterForm(formdata=request.args)
     filters = form.values()
     return render_template(
-        "users_admin/index.html",
+        "accounts/admin/index.html",
         form=form,
         filtered=any(filters.values()),
         pagination=paginate(_user_query(filters)),
@@ -127,7 +128,7 @@ def invite():
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for(".detail", user_id=user.id))
-    return render_template("users_admin/invite.html", form=form)
+    return render_template("accounts/admin/invite.html", form=form)
 
 
 @bp.get("/invitations")
@@ -144,7 +145,10 @@ def invitations():
     inviter_ids = {user.invited_by_id for user in pagination.items} - {None}
     inviters = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(inviter_ids))).all())
     return render_template(
-        "users_admin/invitations.html", pagination=pagination, inviters=inviters, confirm_form=ConfirmForm()
+        "accounts/admin/invitations.html",
+        pagination=pagination,
+        inviters=inviters,
+        confirm_form=ConfirmForm(),
     )
 
 
@@ -168,7 +172,7 @@ def _audit_trail(user: User) -> list:
 def _render_detail(user: User, membership_form=None, networks_form=None):
     memberships = sorted(user.memberships, key=lambda m: (m.organisation.name, m.role.title))
     return render_template(
-        "users_admin/detail.html",
+        "accounts/admin/detail.html",
         user=user,
         state=UserState.of(user),
         inviter=db.session.get(User, user.invited_by_id) if user.invited_by_id else None,
@@ -216,7 +220,7 @@ def edit(user_id: int):
         if _commit_or_flash(ops.update_user, user, actor, *values):
             flash(_("The user's details were saved."), "success")
             return _to_detail(user)
-    return render_template("users_admin/edit.html", form=form, user=user)
+    return render_template("accounts/admin/edit.html", form=form, user=user)
 
 
 @bp.post("/<int:user_id>/memberships")
@@ -271,7 +275,7 @@ def _confirm_then(user: User, operation: tuple, done: str, **texts):
         if _commit_or_flash(*operation):
             flash(done, "success")
         return _to_detail(user)
-    return render_template("users_admin/confirm.html", form=form, user=user, **texts)
+    return render_template("accounts/admin/confirm.html", form=form, user=user, **texts)
 
 
 @bp.post("/<int:user_id>/networks")

@@ -1,0 +1,1 @@
+"""National administrators manage users: accounts, memberships, coordinated networks and invitations."""

@@ -1,0 +1,26 @@
+"""Tables of values that a page shows, an export writes and a print view prints, so a figure reads the same
+wherever it is read. A cell may link to the list or page behind it."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value and, when it has one, the link to the list it counts."""
+
+    value: object
+    link: str | None = None
+
+
+@dataclass
+class Table:
+    """A titled table of figures describing the day ``as_of``."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    as_of: date | None = None
+    #: When the scheduler last found the figures current, for tables made from its count.
+    checked_at: datetime | None = None

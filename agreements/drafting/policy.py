@@ -1,0 +1,50 @@
+"""Who may draft, read, edit and cancel agreements."""
+
+from agreements.accounts.models import MembershipRole
+from agreements.drafting import lifecycle
+from agreements.drafting.lifecycle import EDITABLE
+from agreements.drafting.models import AgreementStatus
+from agreements.organisations.models import OrganisationKind
+from agreements.organisations.policy import coordinated_region_ids
+
+
+def drafting_workshops(user) -> list:
+    """Active workshops in which the user is an editor, i.e. for which they may draft agreements."""
+    workshops = {
+        m.organisation
+        for m in user.memberships
+        if m.role == MembershipRole.EDITOR
+        and m.organisation.kind == OrganisationKind.WORKSHOP
+        and m.organisation.active
+    }
+    return sorted(workshops, key=lambda organisation: organisation.name)
+
+
+def can_create_agreement(user) -> bool:
+    """Editors of an active workshop draft new agreements."""
+    return user.is_authenticated and bool(drafting_workshops(user))
+
+
+def can_view_agreement(user, agreement) -> bool:
+    """Members of any party, coordinators of a party's region, and administrators read an agreement."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    organisation_ids, region_ids = user.organisation_ids(), coordinated_region_ids(user)
+    return any(party.id in organisation_ids or party.region_id in region_ids for party in agreement.parties)
+
+
+def can_manage_agreement(user, agreement) -> bool:
+    """Editors of the owner workshop act on the agreement; its status decides which actions succeed."""
+    return user.is_authenticated and agreement.owner_id in user.organisation_ids(MembershipRole.EDITOR)
+
+
+def can_edit_agreement(user, agreement) -> bool:
+    """Editors of the owner workshop edit the agreement while it is a draft or out for comments."""
+    return can_manage_agreement(user, agreement) and agreement.status in EDITABLE
+
+
+def can_cancel(user, agreement) -> bool:
+    """Editors of the owner workshop cancel an agreement while it is a draft or out for comments."""
+    return can_manage_agreement(user, agreement) and lifecycle.can_move(agreement, AgreementStatus.CANCELLED)

@@ -1,0 +1,1 @@
+"""App tier: the home page, which gathers what every domain has waiting for the user."""

@@ -1,0 +1,30 @@
+"""The package layout the README describes: the tiers hold, and web workers stay light."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_web_worker_does_not_import_the_demo_data_generator():
+    """Only `flask demo generate` needs the generator's thousands of lines; the app never loads them."""
+    code = (
+        "import sys\n"
+        "from agreements import create_app\n"
+        "from config import TestingConfig\n"
+        "create_app(TestingConfig)\n"
+        "loaded = sorted(name for name in sys.modules if name.startswith('agreements.demo.generate'))\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_tier_contracts_hold():
+    """lint-imports checks the contracts in pyproject.toml: each package imports only those below it."""
+    result = subprocess.run(
+        [Path(sys.executable).with_name("lint-imports")], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
