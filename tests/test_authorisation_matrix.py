@@ -137,12 +137,12 @@ MATRIX = {
     ("users_admin.deactivate", "GET"): for_roles((ADMIN,)),
     ("users_admin.deactivate", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.reactivate", "GET"): for_roles((ADMIN,)),
-    ("users_admin.reactivate", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.reactivate", "POST"): for_roles((ADMIN,), ok=409),  # the user is active: nothing to do
     ("users_admin.add_membership", "POST"): for_roles((ADMIN,)),  # no organisation chosen: form again
     ("users_admin.remove_membership", "GET"): for_roles((ADMIN,)),
     ("users_admin.remove_membership", "POST"): for_roles((ADMIN,), ok=302),
     ("users_admin.coordinator_networks", "POST"): for_roles((ADMIN,), ok=302),
-    ("users_admin.resend_invitation", "POST"): for_roles((ADMIN,), ok=302),
+    ("users_admin.resend_invitation", "POST"): for_roles((ADMIN,), ok=409),  # the password is already set
     ("mail.outbox", "GET"): admin_only(),
     ("mail.retry", "POST"): for_roles((ADMIN,), ok=409),  # the world's mail is queued, not failed: no retry
     ("mail.mine", "GET"): EVERYONE_LOGGED_IN,

@@ -71,7 +71,8 @@ def invite_user(
     """Create a user without a password, optionally with a membership, and queue the invitation mail."""
     email = User.normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise OperationRefused(_("An account with the e-mail address %(email)s already exists.", email=email))
+        message = _("An account with the e-mail address %(email)s already exists.", email=email)
+        raise OperationRefused(message, "email")
     user = User(email=email, name=name.strip(), locale=UILanguage(locale))
     if organisation is not None and role is not None:
         user.memberships.append(Membership(organisation=organisation, role=MembershipRole(role)))

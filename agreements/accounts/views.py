@@ -18,6 +18,7 @@ from agreements.accounts.forms import (
 )
 from agreements.accounts.models import UILanguage, User
 from agreements.accounts.tokens import TokenError, TokenPurpose, user_for_token
+from agreements.core.actions import in_transaction
 from agreements.core.urls import next_url
 from agreements.core.web import render_error
 from agreements.extensions import db, limiter, login_manager
@@ -34,13 +35,13 @@ def load_user(session_id: str) -> User | None:
 
 
 @bp.post("/language")
+@in_transaction
 def set_language():
     """Switch the interface language; remembered on the account, or in the session before login."""
     locale = request.form.get("locale", "")
     if locale in {language.value for language in UILanguage}:  # `str in Enum` raises on Python 3.11
         if current_user.is_authenticated:
             current_user.locale = UILanguage(locale)
-            db.session.commit()
         else:
             session["locale"] = locale
     return redirect(next_url())
@@ -104,6 +105,7 @@ def unusable_link(error: TokenError):
 
 @bp.route("/login", methods=["GET", "POST"])
 @_throttled(count_when=_failed)
+@in_transaction
 def login():
     """Log in with e-mail and password."""
     if current_user.is_authenticated:
@@ -115,25 +117,25 @@ def login():
         if user is not None:
             login_user(user, remember=form.remember.data)
             operations.record_login(user)
-            db.session.commit()
             return redirect(next_url())
-        db.session.commit()  # keeps the audit event of the failed attempt
+        # The page answers 200, so the audit event of the failed attempt is committed with it.
         error = _("The e-mail address or password is not correct, or the account is not in use.")
     return render_template("accounts/login.html", form=form, error=error)
 
 
 @bp.post("/logout")
 @login_required
+@in_transaction
 def logout():
     """Log out and return to the login page."""
     operations.record_logout(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "success")
     return redirect(url_for(".login"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@in_transaction
 def accept_invitation(token):
     """Accept an invitation by choosing a password."""
     user = user_for_token(token, TokenPurpose.INVITATION)
@@ -148,12 +150,12 @@ def accept_invitation(token):
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @_throttled(count_when=_accepted)
+@in_transaction
 def forgot_password():
     """Ask for a password reset link by e-mail."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         operations.request_password_reset(form.email.data)
-        db.session.commit()
         flash(
             _(
                 "If the address is registered in the service, a link for choosing a new password has been "
@@ -166,6 +168,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@in_transaction
 def reset_password(token):
     """Choose a new password through a reset link."""
     user = user_for_token(token, TokenPurpose.PASSWORD_RESET)
@@ -185,7 +188,6 @@ def _set_password_page(user: User, set_password, heading: str, intro: str, done:
         set_password(user, form.password.data)
         login_user(user)
         operations.record_login(user)
-        db.session.commit()
         flash(done, "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/set_password.html", form=form, user=user, heading=heading, intro=intro)
@@ -193,12 +195,12 @@ def _set_password_page(user: User, set_password, heading: str, intro: str, done:
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def profile():
     """Show and change the user's own name and language."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         operations.update_profile(current_user, form.name.data, form.locale.data)
-        db.session.commit()
         flash(_("Your details have been saved."), "success")
         return redirect(url_for(".profile"))
     return _profile_page(profile_form=form)
@@ -207,12 +209,12 @@ def profile():
 @bp.post("/account/password")
 @login_required
 @limiter.limit(_ip_limit, deduct_when=_failed)
+@in_transaction
 def change_password():
     """Change the user's password; the current one is asked first."""
     form = ChangePasswordForm(user=current_user)
     if form.validate_on_submit():
         operations.change_password(current_user, form.password.data)
-        db.session.commit()
         login_user(current_user._get_current_object())  # the session follows the new password; others end
         flash(_("Your password has been changed."), "success")
         return redirect(url_for(".profile"))

@@ -7,12 +7,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from agreements.core.access import can_manage_mail, load_or_404, require
+from agreements.core.access import can_manage_mail, require
+from agreements.core.actions import acts_on
 from agreements.core.forms import ConfirmForm, OutboxFilterForm
 from agreements.core.mail import MailStatus, OutboxMessage, outbox_query, retry_message
 from agreements.core.urls import next_url
 from agreements.core.web import paginate
-from agreements.extensions import db
 
 bp = Blueprint("mail", __name__)
 
@@ -35,12 +35,10 @@ def outbox():
 
 
 @bp.post("/admin/mail/<int:message_id>/retry")
-@login_required
-def retry(message_id: int):
+@acts_on(OutboxMessage, can_manage_mail)
+def retry(message: OutboxMessage):
     """Put a message that could not be delivered back in the queue; the next delivery run sends it."""
-    message = load_or_404(OutboxMessage, message_id, can_manage_mail)
     retry_message(message, current_user._get_current_object())
-    db.session.commit()
     flash(_("The message to %(address)s is back in the queue.", address=message.to_address), "success")
     return redirect(next_url(url_for(".outbox")))
 

@@ -1,9 +1,9 @@
 """Reading views: preview, .docx and PDF downloads, version history and the redline between versions."""
 
 from flask import abort, current_app, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from agreements.core.access import load_or_404
+from agreements.core.actions import acts_on
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting import diff
@@ -29,10 +29,9 @@ def _version_or_404(agreement: Agreement, number: int | None) -> AgreementVersio
 
 
 @bp.get("/<int:agreement_id>/preview")
-@login_required
-def preview(agreement_id: int):
+@acts_on(Agreement, can_view_agreement)
+def preview(agreement: Agreement):
     """Show a version of the filled agreement section by section (the latest unless ?version= is given)."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     version = _version_or_404(agreement, request.args.get("version", type=int))
     sections = document_sections(
         version_document(version), agreement.template_version.manifest, agreement.language.value
@@ -48,19 +47,17 @@ def send_document(agreement: Agreement, version: AgreementVersion, data: bytes, 
 
 
 @bp.get("/<int:agreement_id>/versions/<int:number>.docx")
-@login_required
-def download_docx(agreement_id: int, number: int):
+@acts_on(Agreement, can_view_agreement)
+def download_docx(agreement: Agreement, number: int):
     """Download a version of the agreement as a Word document."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     version = _version_or_404(agreement, number)
     return send_document(agreement, version, version_document(version), "docx")
 
 
 @bp.get("/<int:agreement_id>/versions/<int:number>.pdf")
-@login_required
-def download_pdf(agreement_id: int, number: int):
+@acts_on(Agreement, can_view_agreement)
+def download_pdf(agreement: Agreement, number: int):
     """Download a version of the agreement as PDF, or explain (503) that this server cannot make one."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     version = _version_or_404(agreement, number)
     try:
         data = version_pdf(version)
@@ -72,10 +69,9 @@ def download_pdf(agreement_id: int, number: int):
 
 
 @bp.get("/<int:agreement_id>/history")
-@login_required
-def history(agreement_id: int):
+@acts_on(Agreement, can_view_agreement)
+def history(agreement: Agreement):
     """List the agreement's versions, newest first, and pick two of them to compare."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     if not agreement.versions:
         abort(404)
     return render_template(
@@ -87,11 +83,10 @@ def history(agreement_id: int):
 
 
 @bp.get("/<int:agreement_id>/compare")
-@login_required
-def compare(agreement_id: int):
+@acts_on(Agreement, can_view_agreement)
+def compare(agreement: Agreement):
     """Show what changed between two versions (?from=N&to=M): changed fields, a redline of long texts and
     the comments the newer versions answer."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     latest = _version_or_404(agreement, None)
     chosen = (
         _version_or_404(agreement, request.args.get("from", max(latest.number - 1, 1), type=int)),

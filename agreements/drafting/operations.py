@@ -164,8 +164,7 @@ def save_version(
     EditConflict when ``base_version_number`` is not the latest version any more.
     """
     db.session.refresh(agreement, with_for_update=True)  # concurrent saves of one agreement queue here
-    if agreement.status not in lifecycle.EDITABLE:
-        raise NotEditable(agreement)
+    ensure_editable(agreement)
     latest = _version(agreement, agreement.current_version_number)
     if base_version_number != agreement.current_version_number:
         raise EditConflict(latest)
@@ -190,9 +189,20 @@ def save_version(
     return version
 
 
+def ensure_editable(agreement: Agreement) -> None:
+    """Refuse with the reason (NotEditable) unless the agreement's status allows editing."""
+    if agreement.status not in lifecycle.EDITABLE:
+        raise NotEditable(agreement)
+
+
+def ensure_cancellable(agreement: Agreement) -> None:
+    """Refuse with the reason unless the agreement is a draft or out for comments."""
+    lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
+
+
 def cancel_agreement(agreement: Agreement, actor, reason: str = "") -> None:
     """Cancel a draft or an agreement out for comments; the packages above close what it had open."""
-    lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
+    ensure_cancellable(agreement)
     agreement_cancelled.send(agreement, actor=actor)
     lifecycle.cancel_draft(agreement, actor, reason)
 

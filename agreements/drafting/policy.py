@@ -1,6 +1,9 @@
-"""Who may draft, read, edit and cancel agreements."""
+"""Who may draft, read, edit and cancel agreements; and the refusal of an operation by anyone else."""
+
+from flask_babel import gettext as _
 
 from agreements.accounts.models import MembershipRole
+from agreements.core.errors import OperationRefused
 from agreements.drafting import lifecycle
 from agreements.drafting.lifecycle import EDITABLE
 from agreements.drafting.models import AgreementStatus
@@ -48,3 +51,9 @@ def can_edit_agreement(user, agreement) -> bool:
 def can_cancel(user, agreement) -> bool:
     """Editors of the owner workshop cancel an agreement while it is a draft or out for comments."""
     return can_manage_agreement(user, agreement) and lifecycle.can_move(agreement, AgreementStatus.CANCELLED)
+
+
+def require_manager(user, agreement) -> None:
+    """Refuse an operation on the agreement (409) by anyone but an editor of its owner workshop."""
+    if user is None or not can_manage_agreement(user, agreement):
+        raise OperationRefused(_("Only editors of the drafting organisation can do this."))

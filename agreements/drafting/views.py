@@ -1,17 +1,21 @@
 """Drafting views: the agreements list, new agreement, an agreement's page, editing a draft, cancelling."""
 
+from functools import partial
 from urllib.parse import urlencode
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from agreements.core.access import load_or_404, require
+from agreements.core.access import require
+from agreements.core.actions import acts_on, in_transaction, refusal_shown
+from agreements.core.errors import OperationRefused
 from agreements.core.exports import FORMATS, download
 from agreements.core.i18n import ui_language
 from agreements.core.signals import values_from
 from agreements.core.timeutil import helsinki_today
-from agreements.drafting import field_forms, lifecycle, operations, queries, signals
+from agreements.core.web import paginate
+from agreements.drafting import field_forms, operations, queries, signals
 from agreements.drafting.blueprint import bp
 from agreements.drafting.forms import (
     PARTY_CHOICES_MAX,
@@ -23,6 +27,7 @@ from agreements.drafting.forms import (
 )
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.policy import (
+    can_cancel,
     can_create_agreement,
     can_edit_agreement,
     can_manage_agreement,
@@ -56,12 +61,7 @@ def index():
     """List the agreements the user may read, with search, filters and pages."""
     form = _filter_form()
     today = helsinki_today()
-    pagination = db.paginate(
-        queries.agreements_query(current_user, form.filters(), today),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    pagination = paginate(queries.agreements_query(current_user, form.filters(), today))
     return render_template(
         "drafting/index.html",
         form=form,
@@ -99,6 +99,7 @@ def _filter_form() -> AgreementFilterForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def create():
     """Draft a new agreement: choose a template, language and workshop, then fill in the form."""
     require(can_create_agreement)
@@ -116,7 +117,7 @@ def create():
         manifest, request.form if submitted else None, stored=field_forms.default_values(manifest)
     )
     if submitted and not _row_action(values) and _validate(form, values):
-        try:
+        with refusal_shown(form, show=partial(_show_refusal, form=form, values=values)):
             agreement = operations.create_agreement(
                 template_version,
                 language,
@@ -127,10 +128,6 @@ def create():
                 change_note=form.change_note.data,
                 actor=current_user,
             )
-        except operations.InvalidAgreement as refusal:
-            _show_refusal(refusal, form, values)
-        else:
-            db.session.commit()
             flash(_("Agreement %(reference)s created as a draft.", reference=agreement.reference), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template(
@@ -157,21 +154,24 @@ def _validate(form: AgreementForm, values) -> bool:
     return header_ok and values_ok
 
 
-def _show_refusal(refusal: operations.InvalidAgreement, form: AgreementForm, values) -> None:
-    """Put the problems an operation found on the fields they concern."""
+def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> None:
+    """Put the problems an operation found on the fields they concern, or above the form."""
     fields = {"parties": form.party_ids, **{name: form[name] for name in operations.HEADER_FIELDS}}
     if "answered_comment_ids" in form:
         fields["answered_comments"] = form.answered_comment_ids
     fields.update({field["key"]: bound for field, bound in values.value_fields()})
-    for key, message in refusal.errors.items():
-        fields[key].errors = [*fields[key].errors, message]
+    errors = getattr(refusal, "errors", None) or {refusal.field: refusal.message}
+    for key, message in errors.items():
+        if key in fields:
+            fields[key].errors = [*fields[key].errors, message]
+        else:
+            flash(message, "danger")
 
 
 @bp.get("/<int:agreement_id>")
-@login_required
-def detail(agreement_id: int):
+@acts_on(Agreement, can_view_agreement)
+def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     latest = agreement.latest_version
     manifest = agreement.template_version.manifest
     return render_template(
@@ -182,24 +182,15 @@ def detail(agreement_id: int):
         sections=queries.value_sections(manifest, latest.values, ui_language()),
         validity=queries.validity_of(agreement, helsinki_today()),
         can_edit=can_edit_agreement(current_user, agreement),
-        can_cancel=can_manage_agreement(current_user, agreement)
-        and lifecycle.can_move(agreement, AgreementStatus.CANCELLED),
+        can_cancel=can_cancel(current_user, agreement),
     )
 
 
-def _editable(agreement_id: int) -> Agreement:
-    """The agreement for its owner's editors (404 for others); 409 with the reason unless it is a draft."""
-    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
-    if not can_edit_agreement(current_user, agreement):
-        raise operations.NotEditable(agreement)
-    return agreement
-
-
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(agreement_id: int):
+@acts_on(Agreement, can_manage_agreement)
+def edit(agreement: Agreement):
     """Edit a draft: each save is a new version; a save after someone else's is refused, input kept."""
-    agreement = _editable(agreement_id)
+    operations.ensure_editable(agreement)
     latest = agreement.latest_version
     kind = agreement.template_version.template.kind
     choices = {
@@ -215,13 +206,11 @@ def edit(agreement_id: int):
         form = AgreementForm(**choices, data=header_data(latest, agreement.owner_id))
         values = field_forms.values_form(manifest, stored=latest.values)
     if request.method == "POST" and not _row_action(values) and _validate(form, values):
-        try:
-            return _save(agreement, form, values)
-        except operations.EditConflict as conflict:
-            page = _conflict_page(agreement, form, values, conflict)
-            return page, 409
-        except operations.InvalidAgreement as refusal:
-            _show_refusal(refusal, form, values)
+        with refusal_shown(form, show=partial(_show_refusal, form=form, values=values)):
+            try:
+                return _save(agreement, form, values)
+            except operations.EditConflict as conflict:
+                return _conflict_page(agreement, form, values, conflict), 409
     return _form_page(agreement, form, values)
 
 
@@ -252,7 +241,6 @@ def _save(agreement: Agreement, form: AgreementForm, values):
         answered_comments=form.answered_comments(),
         actor=current_user,
     )
-    db.session.commit()
     if version is None:
         flash(_("Nothing was changed, so no new version was saved."), "info")
     else:
@@ -281,15 +269,13 @@ def _conflict_page(agreement: Agreement, form: AgreementForm, values, conflict: 
 
 
 @bp.route("/<int:agreement_id>/cancel", methods=["GET", "POST"])
-@login_required
-def cancel(agreement_id: int):
+@acts_on(Agreement, can_manage_agreement)
+def cancel(agreement: Agreement):
     """Confirm and cancel an agreement that is a draft or out for comments."""
-    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
-    lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
+    operations.ensure_cancellable(agreement)
     form = CancelForm()
     if form.validate_on_submit():
         operations.cancel_agreement(agreement, current_user, form.reason.data or "")
-        db.session.commit()
         flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")
         return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template("drafting/cancel.html", agreement=agreement, form=form)

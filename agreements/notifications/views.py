@@ -7,10 +7,9 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from agreements.core.access import load_or_404
+from agreements.core.actions import acts_on, in_transaction
 from agreements.core.urls import is_safe_local_path
 from agreements.core.web import paginate
-from agreements.extensions import db
 from agreements.notifications import operations, queries
 from agreements.notifications.forms import preferences_form
 from agreements.notifications.models import Notification
@@ -36,12 +35,10 @@ def index():
 
 
 @bp.post("/<int:notification_id>/open")
-@login_required
-def open_notification(notification_id: int):
+@acts_on(Notification, can_view_notification)
+def open_notification(notification: Notification):
     """Mark a notification read and go to the page it is about (the list when it has none)."""
-    notification = load_or_404(Notification, notification_id, can_view_notification)
     operations.mark_read(notification)
-    db.session.commit()
     return redirect(same_site_path(notification.link) or url_for(".index"))
 
 
@@ -56,10 +53,10 @@ def same_site_path(link: str) -> str | None:
 
 @bp.post("/read")
 @login_required
+@in_transaction
 def mark_all_read():
     """Mark every notification of the user read."""
     count = operations.mark_all_read(current_user)
-    db.session.commit()
     if count:
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for(".index"))
@@ -67,12 +64,12 @@ def mark_all_read():
 
 @bp.route("/preferences", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def preferences():
     """Choose per kind whether notifications are mailed immediately, in a daily summary, or not at all."""
     form = preferences_form(queries.preferences(current_user))
     if form.validate_on_submit():
         operations.set_preferences(current_user, form.choices())
-        db.session.commit()
         flash(_("Your notification preferences were saved."), "success")
         return redirect(url_for(".preferences"))
     return render_template("notifications/preferences.html", form=form)

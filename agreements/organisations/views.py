@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from agreements.core.access import can_administer, load_or_404, require
+from agreements.core.access import can_administer, require
+from agreements.core.actions import acts_on, in_transaction
 from agreements.core.forms import ConfirmForm
 from agreements.core.web import paginate
-from agreements.extensions import db
 from agreements.organisations import csv_import, operations, queries
 from agreements.organisations.forms import (
     ImportForm,
@@ -44,10 +44,9 @@ def index():
 
 
 @bp.get("/organisations/<int:organisation_id>")
-@login_required
-def detail(organisation_id: int):
+@acts_on(Organisation, can_view_organisation)
+def detail(organisation: Organisation):
     """Show one organisation, the networks covering its region and, to those allowed, its members."""
-    organisation = load_or_404(Organisation, organisation_id, can_view_organisation)
     show_members = can_view_organisation_members(current_user, organisation)
     return render_template(
         "organisations/detail.html",
@@ -60,27 +59,25 @@ def detail(organisation_id: int):
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def create():
     """Create an organisation (administrators)."""
     require(can_administer)
     form = OrganisationForm(regions=queries.all_regions())
     if form.validate_on_submit():
         organisation = operations.create_organisation(form.organisation_data())
-        db.session.commit()
         flash(_("Organisation %(name)s created.", name=organisation.name), "success")
         return redirect(url_for(".detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None)
 
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(organisation_id: int):
+@acts_on(Organisation, can_edit_organisation)
+def edit(organisation: Organisation):
     """Edit an organisation (administrators)."""
-    organisation = load_or_404(Organisation, organisation_id, can_edit_organisation)
     form = OrganisationForm(regions=queries.all_regions(), organisation=organisation)
     if form.validate_on_submit():
         if operations.update_organisation(organisation, form.organisation_data()):
-            db.session.commit()
             flash(_("Changes saved."), "success")
         else:
             flash(_("Nothing was changed."), "info")
@@ -98,7 +95,6 @@ def _confirm_status_change(organisation: Organisation, activate: bool):
         else:
             operations.deactivate_organisation(organisation)
             message = _("%(name)s was deactivated.", name=organisation.name)
-        db.session.commit()
         flash(message, "success")
         return redirect(url_for(".detail", organisation_id=organisation.id))
     return render_template(
@@ -107,23 +103,22 @@ def _confirm_status_change(organisation: Organisation, activate: bool):
 
 
 @bp.route("/organisations/<int:organisation_id>/deactivate", methods=["GET", "POST"])
-@login_required
-def deactivate(organisation_id: int):
+@acts_on(Organisation, can_edit_organisation)
+def deactivate(organisation: Organisation):
     """Confirm and deactivate an organisation (administrators)."""
-    organisation = load_or_404(Organisation, organisation_id, can_edit_organisation)
     return _confirm_status_change(organisation, activate=False)
 
 
 @bp.route("/organisations/<int:organisation_id>/reactivate", methods=["GET", "POST"])
-@login_required
-def reactivate(organisation_id: int):
+@acts_on(Organisation, can_edit_organisation)
+def reactivate(organisation: Organisation):
     """Confirm and reactivate an organisation (administrators)."""
-    organisation = load_or_404(Organisation, organisation_id, can_edit_organisation)
     return _confirm_status_change(organisation, activate=True)
 
 
 @bp.route("/organisations/import", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def import_csv():
     """Import organisations from a CSV file: all rows or, if any row is bad, none (administrators)."""
     require(can_administer)
@@ -131,7 +126,6 @@ def import_csv():
     check = _check_upload(form) if form.validate_on_submit() else None
     if check is not None and check.ok:
         count = operations.import_organisations(check.organisations)
-        db.session.commit()
         flash(ngettext("%(num)s organisation imported.", "%(num)s organisations imported.", count), "success")
         return redirect(url_for(".index"))
     return render_template(
@@ -179,10 +173,9 @@ def networks():
 
 
 @bp.get("/networks/<int:network_id>")
-@login_required
-def network_detail(network_id: int):
+@acts_on(Network, can_view_network)
+def network_detail(network: Network):
     """Show a network: its regions, coordinators and organisations."""
-    network = load_or_404(Network, network_id, can_view_network)
     return render_template(
         "organisations/network_detail.html",
         network=network,
@@ -201,27 +194,25 @@ def _network_form(network: Network | None) -> NetworkForm:
 
 @bp.route("/networks/new", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def network_create():
     """Create a network and choose its regions (administrators)."""
     require(can_administer)
     form = _network_form(None)
     if form.validate_on_submit():
         network = operations.create_network(form.network_data())
-        db.session.commit()
         flash(_("Network %(name)s created.", name=network.name), "success")
         return redirect(url_for(".network_detail", network_id=network.id))
     return render_template("organisations/network_form.html", form=form, network=None)
 
 
 @bp.route("/networks/<int:network_id>/edit", methods=["GET", "POST"])
-@login_required
-def network_edit(network_id: int):
+@acts_on(Network, can_edit_network)
+def network_edit(network: Network):
     """Edit a network's name, description, regions and state (administrators)."""
-    network = load_or_404(Network, network_id, can_edit_network)
     form = _network_form(network)
     if form.validate_on_submit():
         if operations.update_network(network, form.network_data()):
-            db.session.commit()
             flash(_("Changes saved."), "success")
         else:
             flash(_("Nothing was changed."), "info")
@@ -230,15 +221,13 @@ def network_edit(network_id: int):
 
 
 @bp.route("/networks/<int:network_id>/delete", methods=["GET", "POST"])
-@login_required
-def network_delete(network_id: int):
+@acts_on(Network, can_edit_network)
+def network_delete(network: Network):
     """Confirm and delete a network that has no coordinators (administrators)."""
-    network = load_or_404(Network, network_id, can_edit_network)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = network.name
         operations.delete_network(network)
-        db.session.commit()
         flash(_("Network %(name)s deleted.", name=name), "success")
         return redirect(url_for(".networks"))
     return render_template(

@@ -4,9 +4,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from agreements.core.actions import in_transaction
 from agreements.core.forms import ConfirmForm
 from agreements.core.timeutil import utcnow
-from agreements.extensions import db
 from agreements.reminders import calendar
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -35,12 +35,12 @@ def page():
 
 @bp.route("/renew", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def renew():
     """Confirm and renew the user's feed address; the old address stops working."""
     form = ConfirmForm()
     if form.validate_on_submit():
         calendar.renew_feed_address(current_user._get_current_object())
-        db.session.commit()
         flash(_("Your calendar address has been renewed. The old address no longer works."), "success")
         return redirect(url_for(".page"))
     return render_template("reminders/calendar_renew.html", form=form)

@@ -50,11 +50,16 @@ def _term_months(agreement: Agreement) -> int:
     return term_months(signed.start_date, signed.end_date or agreement.end_date)
 
 
-def renew(agreement: Agreement, actor) -> Agreement:
-    """Create the renewal draft of a signed agreement and return it; OperationRefused says why not."""
+def ensure_renewable(agreement: Agreement) -> None:
+    """Refuse with the reason unless the agreement can be renewed now."""
     problem = renewal_problem(agreement)
     if problem:
         raise OperationRefused(problem)
+
+
+def renew(agreement: Agreement, actor) -> Agreement:
+    """Create the renewal draft of a signed agreement and return it; OperationRefused says why not."""
+    ensure_renewable(agreement)
     signed = agreement.latest_version
     template_version = agreement.template_version.template.latest_version
     start = agreement.end_date + timedelta(days=1)
@@ -112,9 +117,9 @@ def give_notice(
 ) -> None:
     """Record the notice ``given_by`` gave on ``given_on`` and end the agreement after the notice period."""
     if given_by not in agreement.parties:
-        raise OperationRefused(_("Notice can only be given by a party to the agreement."))
+        raise OperationRefused(_("Notice can only be given by a party to the agreement."), "given_by")
     if given_on > (today or helsinki_today()):
-        raise OperationRefused(_("The day notice was given cannot be in the future."))
+        raise OperationRefused(_("The day notice was given cannot be in the future."), "given_on")
     lifecycle.ensure_allowed(agreement, AgreementStatus.TERMINATED, "terminate")
     previous_end = agreement.end_date
     ends = max(end_after_notice(given_on, agreement.notice_period_months, previous_end), agreement.start_date)

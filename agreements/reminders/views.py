@@ -5,14 +5,12 @@ from datetime import timedelta
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from agreements.core.access import load_or_404
+from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.dates import end_after_notice
-from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement
-from agreements.extensions import db
 from agreements.reminders import renewal, rules
 from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
 from agreements.reminders.models import ReminderKind
@@ -26,17 +24,13 @@ def _detail(agreement: Agreement):
 
 
 @bp.route("/<int:agreement_id>/renew", methods=["GET", "POST"])
-@login_required
-def renew(agreement_id: int):
+@acts_on(Agreement, can_renew)
+def renew(agreement: Agreement):
     """Confirm and start the renewal of a signed agreement: a new draft for the next term."""
-    agreement = load_or_404(Agreement, agreement_id, can_renew)
-    problem = renewal.renewal_problem(agreement)
-    if problem:
-        raise OperationRefused(problem)
+    renewal.ensure_renewable(agreement)
     form = RenewForm()
     if form.validate_on_submit():
         draft = renewal.renew(agreement, current_user)
-        db.session.commit()
         flash(
             _(
                 "Renewal draft %(reference)s was made. Check its dates and fields, then save.",
@@ -50,21 +44,16 @@ def renew(agreement_id: int):
 
 
 @bp.route("/<int:agreement_id>/notice", methods=["GET", "POST"])
-@login_required
-def notice(agreement_id: int):
+@acts_on(Agreement, can_give_notice)
+def notice(agreement: Agreement):
     """Record that a party gave notice; the agreement ends when the notice period is over."""
-    agreement = load_or_404(Agreement, agreement_id, can_give_notice)
     form = NoticeForm(agreement)
     if not form.is_submitted():
         form.given_on.data = helsinki_today()
     if form.validate_on_submit():
         given_by = next(party for party in agreement.parties if party.id == form.given_by.data)
-        try:
+        with refusal_shown(form):
             renewal.give_notice(agreement, given_by, form.given_on.data, form.reason.data or "", current_user)
-        except OperationRefused as refusal:
-            form.given_on.errors.append(refusal.message)
-        else:
-            db.session.commit()
             flash(
                 _("Notice recorded: the agreement ends on %(date)s.", date=format_date(agreement.end_date)),
                 "success",
@@ -75,15 +64,13 @@ def notice(agreement_id: int):
 
 
 @bp.route("/<int:agreement_id>/reminders", methods=["GET", "POST"])
-@login_required
-def settings(agreement_id: int):
+@acts_on(Agreement, can_set_reminders)
+def settings(agreement: Agreement):
     """Choose, per kind, the default reminder days, the agreement's own days, or none."""
-    agreement = load_or_404(Agreement, agreement_id, can_set_reminders)
     defaults = {kind: rules.default_days(kind) for kind in ReminderKind}
     form = rules_form(defaults, rules.own_rules(agreement))
     if form.validate_on_submit():
         rules.set_rules(agreement, form.chosen(), current_user)
-        db.session.commit()
         flash(_("The reminder settings were saved."), "success")
         return _detail(agreement)
     return render_template(

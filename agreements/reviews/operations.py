@@ -11,12 +11,13 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from agreements.accounts.models import MembershipRole, User
+from agreements.accounts.models import User
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import utcnow
 from agreements.drafting import lifecycle, signals
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
+from agreements.drafting.policy import can_manage_agreement, require_manager
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
 from agreements.reviews import notifications
@@ -41,15 +42,6 @@ class RoundClosed(OperationRefused):
 
     def __init__(self):
         super().__init__(_("This comment round has closed: comments can no longer be added or changed."))
-
-
-def _drafter_editor(user: User | None, agreement: Agreement) -> bool:
-    return user is not None and agreement.owner_id in user.organisation_ids(MembershipRole.EDITOR)
-
-
-def _require_drafter_editor(user: User | None, agreement: Agreement) -> None:
-    if not _drafter_editor(user, agreement):
-        raise OperationRefused(_("Only editors of the drafting organisation can do this."))
 
 
 def _section_keys(agreement: Agreement) -> set[str]:
@@ -85,7 +77,11 @@ def _invitations(agreement, organisations, users, networks) -> list[RoundInvitat
 def _start_commenting(agreement: Agreement, actor: User) -> None:
     if agreement.status == AgreementStatus.DRAFT:
         lifecycle.open_for_comments(agreement, actor)
-    elif agreement.status != AgreementStatus.COMMENTING:
+
+
+def ensure_round_can_open(agreement: Agreement) -> None:
+    """Refuse with the reason unless the agreement is a draft or already out for comments."""
+    if agreement.status not in lifecycle.OPEN_FOR_COMMENTS:
         raise lifecycle.TransitionRefused(agreement, AgreementStatus.COMMENTING, "open_for_comments")
 
 
@@ -107,7 +103,8 @@ def open_round(
     """Open a comment round on one version of a draft and invite organisations, people and networks."""
     if version.agreement_id != agreement.id:
         raise ValueError("the version belongs to another agreement")
-    _require_drafter_editor(opened_by, agreement)
+    require_manager(opened_by, agreement)
+    ensure_round_can_open(agreement)
     now = now or utcnow()
     if deadline <= now:
         raise OperationRefused(_("The deadline must be in the future."))
@@ -165,14 +162,14 @@ def _speaks_for(author: User, comment_round: CommentRound) -> int | None:
     invited = sorted(author.organisation_ids() & invited_organisation_ids(comment_round))
     if invited:
         return invited[0]
-    if _drafter_editor(author, comment_round.agreement):
+    if can_manage_agreement(author, comment_round.agreement):
         return comment_round.agreement.owner_id
     return None
 
 
 def _check_author(author: User, comment_round: CommentRound, parent: Comment | None) -> None:
     """Invitees comment and reply; the drafter's editors only reply, in threads they can see."""
-    replying_drafter = parent is not None and _drafter_editor(author, comment_round.agreement)
+    replying_drafter = parent is not None and can_manage_agreement(author, comment_round.agreement)
     if not replying_drafter:
         _require_invited(author, comment_round)
     if parent is not None and (
@@ -283,7 +280,7 @@ def resolve_comment(
 
     The resolution of the last unresolved comment of a closed round makes its summary final and shares it.
     """
-    _require_drafter_editor(by, comment.round.agreement)
+    require_manager(by, comment.round.agreement)
     if comment.round.summary_shared_at is not None:
         raise OperationRefused(_("The summary report has been shared: resolutions can no longer be changed."))
     if comment.withdrawn_at is not None:
@@ -337,11 +334,16 @@ def _open_rounds(agreement: Agreement) -> list[CommentRound]:
     return list(db.session.scalars(query))
 
 
-def close_round(comment_round: CommentRound, by: User, now: datetime | None = None) -> None:
-    """Close a round by hand, before or after its deadline."""
-    _require_drafter_editor(by, comment_round.agreement)
+def ensure_closable(comment_round: CommentRound) -> None:
+    """Refuse (RoundClosed) unless the round is still open."""
     if not comment_round.is_open:
         raise RoundClosed()
+
+
+def close_round(comment_round: CommentRound, by: User, now: datetime | None = None) -> None:
+    """Close a round by hand, before or after its deadline."""
+    require_manager(by, comment_round.agreement)
+    ensure_closable(comment_round)
     _close(comment_round, by, now or utcnow(), "by hand")
 
 

@@ -31,3 +31,8 @@ def can_view_summary(user, comment_round) -> bool:
 def can_view_comment(user, comment) -> bool:
     """A comment is reachable for those who see it in its round."""
     return can_view_round(user, comment.round) and comment in visible_comments(comment.round, user)
+
+
+def can_resolve_comment(user, comment) -> bool:
+    """Editors of the drafting workshop resolve the comments (not the replies) of their rounds."""
+    return comment.parent_id is None and can_manage_round(user, comment.round)

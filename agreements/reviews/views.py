@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agreements.accounts.models import User
-from agreements.core.access import load_or_404
+from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
@@ -26,6 +26,7 @@ from agreements.reviews.models import Comment, CommentRound
 from agreements.reviews.policy import (
     can_manage_round,
     can_open_round,
+    can_resolve_comment,
     can_view_comment,
     can_view_round,
     can_view_summary,
@@ -46,17 +47,10 @@ def index():
 
 
 @bp.route("/new/<int:agreement_id>", methods=["GET", "POST"])
-@login_required
-def open_round(agreement_id: int):
+@acts_on(Agreement, can_manage_agreement)
+def open_round(agreement: Agreement):
     """Open a comment round on a version of a draft: invitees, deadline, questions and visibility."""
-    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
-    if not can_open_round(current_user, agreement):
-        raise OperationRefused(
-            _(
-                "Comment rounds are opened on drafts. This agreement has the status “%(status)s”.",
-                status=agreement.status.title,
-            )
-        )
+    operations.ensure_round_can_open(agreement)
     form = OpenRoundForm(
         agreement,
         queries.contact_candidates(agreement),
@@ -66,12 +60,8 @@ def open_round(agreement_id: int):
         data={"version_number": agreement.current_version_number, "contact_person_id": current_user.id},
     )
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form):
             comment_round = _open(agreement, form)
-        except OperationRefused as refusal:
-            flash(refusal.message, "danger")
-        else:
-            db.session.commit()
             flash(_("The comment round is open and the invitations are on their way."), "success")
             return redirect(url_for(".detail", round_id=comment_round.id))
     return render_template("reviews/open.html", agreement=agreement, form=form)
@@ -94,10 +84,9 @@ def _open(agreement: Agreement, form: OpenRoundForm) -> CommentRound:
 
 
 @bp.get("/<int:round_id>")
-@login_required
-def detail(round_id: int):
+@acts_on(CommentRound, can_view_round)
+def detail(comment_round: CommentRound):
     """Show a round: its request, the document under comment section by section, and the comments."""
-    comment_round = load_or_404(CommentRound, round_id, can_view_round)
     return _round_page(comment_round)
 
 
@@ -139,10 +128,9 @@ def _threads(visible: list[Comment]) -> dict[str | None, list[Comment]]:
 
 
 @bp.post("/<int:round_id>/comments")
-@login_required
-def comment(round_id: int):
+@acts_on(CommentRound, can_view_round)
+def comment(comment_round: CommentRound):
     """Add a comment on a section or the whole document, or a reply in a thread."""
-    comment_round = load_or_404(CommentRound, round_id, can_view_round)
     slot = request.form.get("slot", "")
     form = CommentForm()
     if not form.validate_on_submit():
@@ -152,12 +140,10 @@ def comment(round_id: int):
             comment_round, current_user, form.body.data, **_target(comment_round, slot)
         )
     except OperationRefused as refusal:
-        db.session.rollback()
         failed = {"slot": slot, "body": form.body.data, "errors": [refusal.message]}
         return _round_page(comment_round, failed, 409)
-    db.session.commit()
     flash(_("Your comment was saved."), "success")
-    return redirect(url_for(".detail", round_id=round_id, _anchor=f"comment-{added.id}"))
+    return redirect(url_for(".detail", round_id=comment_round.id, _anchor=f"comment-{added.id}"))
 
 
 def _target(comment_round: CommentRound, slot: str) -> dict:
@@ -175,14 +161,12 @@ def _target(comment_round: CommentRound, slot: str) -> dict:
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_comment(comment_id: int):
+@acts_on(Comment, can_view_comment)
+def edit_comment(comment: Comment):
     """Change the text of one's own comment before the deadline."""
-    comment = load_or_404(Comment, comment_id, can_view_comment)
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         operations.edit_comment(comment, current_user, form.body.data)
-        db.session.commit()
         flash(_("Your comment was updated."), "success")
         return _back_to(comment)
     operations.require_own_live_comment(comment, current_user)
@@ -190,25 +174,22 @@ def edit_comment(comment_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
-@login_required
-def withdraw_comment(comment_id: int):
+@acts_on(Comment, can_view_comment)
+def withdraw_comment(comment: Comment):
     """Confirm and withdraw one's own comment before the deadline."""
-    comment = load_or_404(Comment, comment_id, can_view_comment)
     operations.require_own_live_comment(comment, current_user)
     form = ConfirmForm()
     if form.validate_on_submit():
         operations.withdraw_comment(comment, current_user)
-        db.session.commit()
         flash(_("Your comment was withdrawn."), "success")
         return redirect(url_for(".detail", round_id=comment.round_id))
     return render_template("reviews/withdraw_comment.html", comment=comment, form=form)
 
 
 @bp.route("/<int:round_id>/no-comments", methods=["GET", "POST"])
-@login_required
-def no_comments(round_id: int):
+@acts_on(CommentRound, can_view_round)
+def no_comments(comment_round: CommentRound):
     """Confirm that the user's invited organisation has no comments."""
-    comment_round = load_or_404(CommentRound, round_id, can_view_round)
     choices = operations.no_comments_choices(comment_round, current_user)
     chosen = request.values.get("organisation_id", type=int)
     organisation = next(
@@ -219,26 +200,21 @@ def no_comments(round_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         operations.answer_no_comments(comment_round, organisation, current_user)
-        db.session.commit()
         flash(_("Recorded: %(name)s has no comments.", name=organisation.name), "success")
-        return redirect(url_for(".detail", round_id=round_id))
+        return redirect(url_for(".detail", round_id=comment_round.id))
     return render_template(
         "reviews/no_comments.html", comment_round=comment_round, organisation=organisation, form=form
     )
 
 
 @bp.route("/comments/<int:comment_id>/resolve", methods=["GET", "POST"])
-@login_required
-def resolve(comment_id: int):
+@acts_on(Comment, can_resolve_comment)
+def resolve(comment: Comment):
     """Give a comment its resolution and reasoning."""
-    comment = load_or_404(Comment, comment_id, can_view_comment)
-    if not can_manage_round(current_user, comment.round) or comment.parent_id is not None:
-        abort(404)
     data = {"resolution": comment.resolution.value} if comment.resolution else {}
     form = ResolveForm(data={**data, "reasoning": comment.resolution_reasoning})
     if form.validate_on_submit():
         operations.resolve_comment(comment, form.resolution.data, form.reasoning.data, current_user)
-        db.session.commit()
         flash(_("The resolution was saved."), "success")
         if comment.round.summary_shared_at is not None:
             flash(
@@ -250,20 +226,15 @@ def resolve(comment_id: int):
 
 
 @bp.route("/<int:round_id>/close", methods=["GET", "POST"])
-@login_required
-def close(round_id: int):
+@acts_on(CommentRound, can_manage_round)
+def close(comment_round: CommentRound):
     """Confirm and close a round before its deadline."""
-    comment_round = load_or_404(CommentRound, round_id, can_view_round)
-    if not can_manage_round(current_user, comment_round):
-        abort(404)
-    if not comment_round.is_open:
-        raise operations.RoundClosed()
+    operations.ensure_closable(comment_round)
     form = ConfirmForm()
     if form.validate_on_submit():
         operations.close_round(comment_round, current_user)
-        db.session.commit()
         flash(_("The comment round was closed."), "success")
-        return redirect(url_for(".detail", round_id=round_id))
+        return redirect(url_for(".detail", round_id=comment_round.id))
     return render_template(
         "reviews/close.html",
         comment_round=comment_round,
@@ -273,10 +244,9 @@ def close(round_id: int):
 
 
 @bp.get("/<int:round_id>/document.docx")
-@login_required
-def document(round_id: int):
+@acts_on(CommentRound, can_view_round)
+def document(comment_round: CommentRound):
     """Download the version under comment as a Word document."""
-    comment_round = load_or_404(CommentRound, round_id, can_view_round)
     version = comment_round.version
     return send_document(comment_round.agreement, version, version_document(version), "docx")
 

@@ -3,7 +3,7 @@ agreement's history from its audit hash chain."""
 
 import hashlib
 
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
 
-from agreements.core.access import load_or_404
+from agreements.core.actions import acts_on
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting.documents import MEDIA_TYPES
@@ -20,8 +20,8 @@ from agreements.drafting.policy import can_view_agreement
 from agreements.signatures import certificate as certificates
 from agreements.signatures import history as histories
 from agreements.signatures.blueprint import bp
-from agreements.signatures.models import RequestStatus, SignatureRequest
-from agreements.signatures.policy import can_view_signature_request
+from agreements.signatures.models import SignatureRequest
+from agreements.signatures.policy import can_view_certificate
 from agreements.templates_lib.rendering import PdfUnavailable
 
 #: How many of the latest events the agreement's page lists; the history page lists them all.
@@ -52,19 +52,10 @@ class VerifyForm(FlaskForm):
             raise ValidationError(_("The file is empty."))
 
 
-def _completed_or_404(request_id: int) -> SignatureRequest:
-    """A request the user may see that every party has signed; 404 otherwise."""
-    signature_request = load_or_404(SignatureRequest, request_id, can_view_signature_request)
-    if signature_request.status != RequestStatus.COMPLETED:
-        abort(404)
-    return signature_request
-
-
 @bp.get("/requests/<int:request_id>/certificate")
-@login_required
-def certificate(request_id: int):
+@acts_on(SignatureRequest, can_view_certificate)
+def certificate(signature_request: SignatureRequest):
     """Show the certificate of completion: the parties, the signatures with their evidence and the events."""
-    signature_request = _completed_or_404(request_id)
     return render_template(
         "signatures/certificate.html",
         signature_request=signature_request,
@@ -73,10 +64,9 @@ def certificate(request_id: int):
 
 
 @bp.get("/requests/<int:request_id>/certificate.<any(pdf, docx):ext>")
-@login_required
-def certificate_file(request_id: int, ext: str):
+@acts_on(SignatureRequest, can_view_certificate)
+def certificate_file(signature_request: SignatureRequest, ext: str):
     """Download the certificate of completion as .docx, or as PDF when this server can make one (else 503)."""
-    signature_request = _completed_or_404(request_id)
     report = certificates.build_certificate(signature_request, ui_language())
     if ext == "docx":
         data = certificates.certificate_docx(report)
@@ -84,7 +74,9 @@ def certificate_file(request_id: int, ext: str):
         try:
             data = certificates.certificate_pdf(report)
         except PdfUnavailable as error:
-            current_app.logger.warning("PDF certificate of request %s not produced: %s", request_id, error)
+            current_app.logger.warning(
+                "PDF certificate of request %s not produced: %s", signature_request.id, error
+            )
             page = render_template(
                 "signatures/certificate_pdf_unavailable.html", signature_request=signature_request
             )
@@ -106,10 +98,9 @@ def verify():
 
 
 @bp.get("/history/<int:agreement_id>")
-@login_required
-def history(agreement_id: int):
+@acts_on(Agreement, can_view_agreement)
+def history(agreement: Agreement):
     """List every event of the agreement's history, newest first, and whether its hash chain is intact."""
-    agreement = load_or_404(Agreement, agreement_id, can_view_agreement)
     return render_template(
         "signatures/history.html",
         agreement=agreement,

@@ -20,6 +20,7 @@ from agreements.core.timeutil import utcnow
 from agreements.drafting import lifecycle, signals
 from agreements.drafting.documents import version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.policy import require_manager
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.signatures import notifications
@@ -43,11 +44,6 @@ INVITED_SIGNATORY = "invited"
 def sha256(data: bytes) -> str:
     """The hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
-
-
-def _require_drafter_editor(user: User, agreement: Agreement) -> None:
-    if agreement.owner_id not in user.organisation_ids(MembershipRole.EDITOR):
-        raise OperationRefused(_("Only editors of the drafting organisation can do this."))
 
 
 def is_member_signatory(user: User, organisation: Organisation) -> bool:
@@ -116,6 +112,11 @@ def _frozen_documents(agreement: Agreement) -> dict:
     }
 
 
+def ensure_sendable(agreement: Agreement) -> None:
+    """Refuse with the reason unless the agreement is a draft, which can be sent for signature."""
+    lifecycle.ensure_allowed(agreement, AgreementStatus.AWAITING_SIGNATURES, "send_for_signature")
+
+
 def send_for_signature(
     agreement: Agreement,
     sent_by: User,
@@ -125,8 +126,8 @@ def send_for_signature(
     now: datetime | None = None,
 ) -> SignatureRequest:
     """Freeze the latest version and ask a signatory of each party to sign it, in ``signatories`` order."""
-    _require_drafter_editor(sent_by, agreement)
-    lifecycle.ensure_allowed(agreement, AgreementStatus.AWAITING_SIGNATURES, "send_for_signature")
+    require_manager(sent_by, agreement)
+    ensure_sendable(agreement)
     _check_signatories(agreement, signatories)
     request = SignatureRequest(
         agreement=agreement,
@@ -152,7 +153,8 @@ def send_for_signature(
     return request
 
 
-def _require_turn(signature: Signature) -> None:
+def require_turn(signature: Signature) -> None:
+    """Refuse with the reason unless the signature may be given (or declined) now."""
     if not signature.request.is_pending or signature.status != SignatureStatus.PENDING:
         raise OperationRefused(_("This signature request is no longer open for signing."))
     if not whose_turn(signature):
@@ -184,13 +186,14 @@ def sign(
     """Sign for a party: the named signatory, a fresh password, their typed name and the accepted consent."""
     if signature.signatory_id != user.id:
         raise OperationRefused(_("Only the person asked to sign for this party can sign."))
-    _require_turn(signature)
+    require_turn(signature)
     if not user.check_password(password or ""):
-        raise OperationRefused(_("The password is not correct. Enter your password to sign."))
+        raise OperationRefused(_("The password is not correct. Enter your password to sign."), "password")
     if not _same_name(typed_name or "", user.name):
-        raise OperationRefused(_("Type your name as it is on your account: %(name)s.", name=user.name))
+        message = _("Type your name as it is on your account: %(name)s.", name=user.name)
+        raise OperationRefused(message, "typed_name")
     if not consent_given:
-        raise OperationRefused(_("Accept the terms of electronic signing to sign."))
+        raise OperationRefused(_("Accept the terms of electronic signing to sign."), "consent")
     request = signature.request
     signature.status = SignatureStatus.SIGNED
     signature.signed_at = now or utcnow()
@@ -246,8 +249,8 @@ def upload_paper_copy(
     signature: Signature, uploaded_by: User, data: bytes, now: datetime | None = None
 ) -> None:
     """Record a party's signature given on paper: a scanned signed copy uploaded by the drafter."""
-    _require_drafter_editor(uploaded_by, signature.request.agreement)
-    _require_turn(signature)
+    require_manager(uploaded_by, signature.request.agreement)
+    require_turn(signature)
     check_pdf(data)
     signature.status = SignatureStatus.SIGNED
     signature.signed_at = now or utcnow()
@@ -272,7 +275,7 @@ def decline(signature: Signature, user: User, reason: str, now: datetime | None 
     """Decline to sign, with a reason; the request ends and the agreement goes back to the drafter."""
     if signature.signatory_id != user.id:
         raise OperationRefused(_("Only the person asked to sign for this party can decline."))
-    _require_turn(signature)
+    require_turn(signature)
     reason = (reason or "").strip()
     if not reason:
         raise OperationRefused(_("Tell the drafter why you decline."))
@@ -292,11 +295,16 @@ def decline(signature: Signature, user: User, reason: str, now: datetime | None 
     notifications.notify_declined(request, signature, user)
 
 
-def withdraw(request: SignatureRequest, by: User, reason: str, now: datetime | None = None) -> None:
-    """Withdraw a pending request with a reason; pending signatures are voided and the signatories told."""
-    _require_drafter_editor(by, request.agreement)
+def ensure_withdrawable(request: SignatureRequest) -> None:
+    """Refuse with the reason unless the request is still pending."""
     if not request.is_pending:
         raise OperationRefused(_("This signature request is no longer pending."))
+
+
+def withdraw(request: SignatureRequest, by: User, reason: str, now: datetime | None = None) -> None:
+    """Withdraw a pending request with a reason; pending signatures are voided and the signatories told."""
+    require_manager(by, request.agreement)
+    ensure_withdrawable(request)
     reason = (reason or "").strip()
     if not reason:
         raise OperationRefused(_("Give the reason for withdrawing the request."))

@@ -2,6 +2,7 @@
 
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.policy import can_manage_agreement, can_view_agreement
+from agreements.signatures.models import RequestStatus
 
 
 def can_send_for_signature(user, agreement) -> bool:
@@ -31,3 +32,13 @@ def can_view_signature(user, signature) -> bool:
 def can_sign(user, signature) -> bool:
     """Only the person asked to sign for a party signs or declines for it."""
     return user.is_authenticated and signature.signatory_id == user.id
+
+
+def can_manage_signature(user, signature) -> bool:
+    """Editors of the drafting workshop record a party's signature on paper."""
+    return can_manage_signature_request(user, signature.request)
+
+
+def can_view_certificate(user, request) -> bool:
+    """The certificate of completion exists once every party has signed, for those who see the request."""
+    return request.status == RequestStatus.COMPLETED and can_view_signature_request(user, request)

@@ -3,19 +3,18 @@ withdrawing, and the frozen documents."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.operations import invite_user
 from agreements.accounts.queries import active_members
-from agreements.core.access import load_or_404
+from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
-from agreements.drafting import lifecycle
 from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
-from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.models import Agreement
 from agreements.drafting.policy import can_manage_agreement, can_view_agreement
 from agreements.extensions import db, limiter
 from agreements.organisations.models import Organisation
@@ -39,6 +38,7 @@ from agreements.signatures.models import (
     SigningOrder,
 )
 from agreements.signatures.policy import (
+    can_manage_signature,
     can_manage_signature_request,
     can_send_for_signature,
     can_sign,
@@ -65,22 +65,16 @@ def _signature_helpers() -> dict:
 
 
 @bp.route("/send/<int:agreement_id>", methods=["GET", "POST"])
-@login_required
-def send(agreement_id: int):
+@acts_on(Agreement, can_manage_agreement)
+def send(agreement: Agreement):
     """Send the latest version of a draft for signature: a signatory per party, the order and a message."""
-    agreement = load_or_404(Agreement, agreement_id, can_manage_agreement)
-    if not can_send_for_signature(current_user, agreement):
-        raise lifecycle.TransitionRefused(
-            agreement, AgreementStatus.AWAITING_SIGNATURES, "send_for_signature"
-        )
+    operations.ensure_sendable(agreement)
     form = send_form(agreement, _candidates(agreement))
     if form.validate_on_submit():
         try:
             signature_request = _send(agreement, form)
         except OperationRefused as refusal:
-            db.session.rollback()
             return _send_page(agreement, form, refusal.message), 409
-        db.session.commit()
         flash(_("The agreement was sent for signature and the signatories were told."), "success")
         return redirect(url_for(".request_detail", request_id=signature_request.id))
     return _send_page(agreement, form)
@@ -123,10 +117,9 @@ def _send_page(agreement: Agreement, form: SendForm, refusal: str | None = None)
 
 
 @bp.get("/requests/<int:request_id>")
-@login_required
-def request_detail(request_id: int):
+@acts_on(SignatureRequest, can_view_signature_request)
+def request_detail(signature_request: SignatureRequest):
     """Show a request: the frozen documents and their hashes, each party's signature, and what to do next."""
-    signature_request = load_or_404(SignatureRequest, request_id, can_view_signature_request)
     awaiting = queries.awaiting(signature_request) if signature_request.is_pending else []
     return render_template(
         "signatures/request.html",
@@ -139,22 +132,13 @@ def request_detail(request_id: int):
 
 
 @bp.get("/requests/<int:request_id>/document.<any(docx, pdf):ext>")
-@login_required
-def document(request_id: int, ext: str):
+@acts_on(SignatureRequest, can_view_signature_request)
+def document(signature_request: SignatureRequest, ext: str):
     """Download the frozen document exactly as it was sent for signature."""
-    signature_request = load_or_404(SignatureRequest, request_id, can_view_signature_request)
     data = signature_request.docx if ext == "docx" else signature_request.pdf
     if data is None:
         abort(404)
     return send_document(signature_request.agreement, signature_request.version, data, ext)
-
-
-def _signatory_of(signature_id: int) -> Signature:
-    """The signature, for the person asked to sign it; 404 for everyone else."""
-    signature = load_or_404(Signature, signature_id, can_view_signature)
-    if not can_sign(current_user, signature):
-        abort(404)
-    return signature
 
 
 def why_not_now(signature: Signature) -> str | None:
@@ -186,22 +170,21 @@ def _signing_key() -> str:
 
 
 def _failed_attempt(response) -> bool:
-    """A refused signature shows the form again (200); a signature given redirects."""
-    return response.status_code == 200
+    """A signature refused (409) or with a field missing (200) shows the form again; one given redirects."""
+    return response.status_code in (200, 409)
 
 
 @bp.route("/<int:signature_id>/sign", methods=["GET", "POST"])
-@login_required
+@acts_on(Signature, can_sign)
 @limiter.limit(_sign_limit, key_func=_signing_key, methods=["POST"], deduct_when=_failed_attempt)
-def sign(signature_id: int):
+def sign(signature: Signature):
     """Read the frozen document and sign it for a party with a fresh password, typed name and consent."""
-    signature = _signatory_of(signature_id)
     language = ui_language()
     form = SignForm(consent_text(language))
     if why_not_now(signature):
         return _sign_page(signature, None), 409 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form):
             operations.sign(
                 signature,
                 current_user,
@@ -211,11 +194,8 @@ def sign(signature_id: int):
                 language,
                 operations.Evidence(ip=request.remote_addr, user_agent=request.user_agent.string),
             )
-        except OperationRefused as refusal:
-            return _refused_signature(signature, form, refusal)
-        db.session.commit()
-        flash(_("You signed the agreement for %(name)s.", name=signature.organisation.name), "success")
-        return _after_signature(signature)
+            flash(_("You signed the agreement for %(name)s.", name=signature.organisation.name), "success")
+            return _after_signature(signature)
     return _sign_page(signature, form)
 
 
@@ -224,16 +204,6 @@ def _after_signature(signature: Signature):
     if signature.request.status == RequestStatus.COMPLETED:
         flash(_("Every party has signed: the agreement is signed."), "success")
     return redirect(url_for(".request_detail", request_id=signature.request_id))
-
-
-def _refused_signature(signature: Signature, form: SignForm, refusal: OperationRefused):
-    """The sign page again: 409 when the request closed meanwhile, else the problem on its field."""
-    db.session.rollback()
-    if why_not_now(signature):
-        return _sign_page(signature, None), 409
-    wrong = form.password if not current_user.check_password(form.password.data or "") else form.typed_name
-    wrong.errors = [*wrong.errors, refusal.message]
-    return _sign_page(signature, form)
 
 
 def _sign_page(signature: Signature, form: SignForm | None) -> str:
@@ -254,51 +224,32 @@ def _sign_page(signature: Signature, form: SignForm | None) -> str:
 
 
 @bp.route("/<int:signature_id>/decline", methods=["GET", "POST"])
-@login_required
-def decline(signature_id: int):
+@acts_on(Signature, can_sign)
+def decline(signature: Signature):
     """Decline to sign for a party, with the reason the drafter gets."""
-    signature = _signatory_of(signature_id)
-    _require_turn(signature)
+    operations.require_turn(signature)
     form = DeclineForm()
     if form.validate_on_submit():
         operations.decline(signature, current_user, form.reason.data)
-        db.session.commit()
         flash(_("You declined to sign. The drafting workshop was told your reason."), "info")
         return redirect(url_for(".request_detail", request_id=signature.request_id))
     return render_template("signatures/decline.html", signature=signature, form=form)
 
 
-def _require_turn(signature: Signature) -> None:
-    reason = why_not_now(signature)
-    if reason:
-        raise OperationRefused(reason)
-
-
-def _managed(signature_id: int) -> Signature:
-    """The signature, for the drafting workshop's editors; 404 for everyone else."""
-    signature = load_or_404(Signature, signature_id, can_view_signature)
-    if not can_manage_signature_request(current_user, signature.request):
-        abort(404)
-    return signature
-
-
 @bp.route("/<int:signature_id>/paper", methods=["GET", "POST"])
-@login_required
-def upload_paper(signature_id: int):
+@acts_on(Signature, can_manage_signature)
+def upload_paper(signature: Signature):
     """Record a party's signature on paper by uploading the scanned signed copy as PDF."""
-    signature = _managed(signature_id)
-    _require_turn(signature)
+    operations.require_turn(signature)
     form = PaperCopyForm()
     status = 200
     if form.validate_on_submit():
         try:
             operations.upload_paper_copy(signature, current_user, form.scan.data.read(MAX_PAPER_BYTES + 1))
         except InvalidUpload as refusal:
-            db.session.rollback()
             form.scan.errors = [*form.scan.errors, refusal.message]
             status = 400
         else:
-            db.session.commit()
             name = signature.organisation.name
             flash(_("The signed paper copy of %(name)s was stored.", name=name), "success")
             return _after_signature(signature)
@@ -309,10 +260,9 @@ def upload_paper(signature_id: int):
 
 
 @bp.get("/<int:signature_id>/paper.pdf")
-@login_required
-def paper_copy(signature_id: int):
+@acts_on(Signature, can_view_signature)
+def paper_copy(signature: Signature):
     """Download the scanned signed paper copy of a party."""
-    signature = load_or_404(Signature, signature_id, can_view_signature)
     if signature.paper_sha256 is None:
         abort(404)
     signature_request = signature.request
@@ -322,20 +272,15 @@ def paper_copy(signature_id: int):
 
 
 @bp.route("/requests/<int:request_id>/withdraw", methods=["GET", "POST"])
-@login_required
-def withdraw(request_id: int):
+@acts_on(SignatureRequest, can_manage_signature_request)
+def withdraw(signature_request: SignatureRequest):
     """Confirm and withdraw a pending request, with the reason the signatories get."""
-    signature_request = load_or_404(SignatureRequest, request_id, can_view_signature_request)
-    if not can_manage_signature_request(current_user, signature_request):
-        abort(404)
-    if not signature_request.is_pending:
-        raise OperationRefused(_("This signature request is no longer pending."))
+    operations.ensure_withdrawable(signature_request)
     form = WithdrawForm()
     if form.validate_on_submit():
         operations.withdraw(signature_request, current_user, form.reason.data)
-        db.session.commit()
         flash(_("The signature request was withdrawn and the signatories were told."), "success")
-        return redirect(url_for(".request_detail", request_id=request_id))
+        return redirect(url_for(".request_detail", request_id=signature_request.id))
     return render_template("signatures/withdraw.html", signature_request=signature_request, form=form)
 
 

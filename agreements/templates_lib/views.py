@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from agreements.core.access import can_administer, load_or_404, require
+from agreements.core.access import can_administer, require
+from agreements.core.actions import acts_on, in_transaction
 from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
 from agreements.extensions import db
@@ -60,10 +61,9 @@ def index():
 
 
 @bp.get("/<int:template_id>")
-@login_required
-def detail(template_id: int):
+@acts_on(AgreementTemplate, can_manage_template)
+def detail(template: AgreementTemplate):
     """Show a template's versions and the sections and fields of its latest (or a chosen) version."""
-    template = load_or_404(AgreementTemplate, template_id, can_manage_template)
     versions = queries.version_rows(template)
     number = request.args.get("version", type=int)
     shown = next((row.version for row in versions if number in (None, row.version.number)), None)
@@ -85,7 +85,6 @@ def _confirm_active(template: AgreementTemplate, active: bool):
     form = ConfirmForm()
     if form.validate_on_submit():
         set_template_active(template, active)
-        db.session.commit()
         title = str(template)
         if active:
             flash(_("%(title)s can again be chosen for new agreements.", title=title), "success")
@@ -96,26 +95,23 @@ def _confirm_active(template: AgreementTemplate, active: bool):
 
 
 @bp.route("/<int:template_id>/deactivate", methods=["GET", "POST"])
-@login_required
-def deactivate(template_id: int):
+@acts_on(AgreementTemplate, can_manage_template)
+def deactivate(template: AgreementTemplate):
     """Confirm and stop offering a template for new agreements (administrators)."""
-    template = load_or_404(AgreementTemplate, template_id, can_manage_template)
     return _confirm_active(template, active=False)
 
 
 @bp.route("/<int:template_id>/activate", methods=["GET", "POST"])
-@login_required
-def activate(template_id: int):
+@acts_on(AgreementTemplate, can_manage_template)
+def activate(template: AgreementTemplate):
     """Confirm and offer an inactive template for new agreements again (administrators)."""
-    template = load_or_404(AgreementTemplate, template_id, can_manage_template)
     return _confirm_active(template, active=True)
 
 
 @bp.get("/versions/<int:version_id>/<any(fi, sv):language>.docx")
-@login_required
-def download_docx(version_id: int, language: str):
+@acts_on(TemplateVersion, can_manage_template)
+def download_docx(version: TemplateVersion, language: str):
     """Download the Finnish or Swedish .docx template of a version, as uploaded."""
-    version = load_or_404(TemplateVersion, version_id, can_manage_template)
     return send_file(
         io.BytesIO(version.docx(language)),
         mimetype=DOCX_MIMETYPE,
@@ -125,10 +121,9 @@ def download_docx(version_id: int, language: str):
 
 
 @bp.get("/versions/<int:version_id>/manifest.json")
-@login_required
-def download_manifest(version_id: int):
+@acts_on(TemplateVersion, can_manage_template)
+def download_manifest(version: TemplateVersion):
     """Download the manifest of a version."""
-    version = load_or_404(TemplateVersion, version_id, can_manage_template)
     content = json.dumps(version.manifest, ensure_ascii=False, indent=2).encode()
     return send_file(
         io.BytesIO(content),
@@ -140,6 +135,7 @@ def download_manifest(version_id: int):
 
 @bp.route("/upload", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def upload():
     """Upload a template package; it is checked and stored as a new version only when it is accepted."""
     require(can_administer)
@@ -160,7 +156,6 @@ def upload():
 def _uploaded(version: TemplateVersion, created: bool):
     """Commit a new version and say so, or tell that the package is already stored."""
     if created:
-        db.session.commit()
         flash(
             _("Version %(number)s of %(title)s was added.", number=version.number, title=version.title),
             "success",

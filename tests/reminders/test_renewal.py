@@ -117,7 +117,7 @@ def test_the_notice_page_keeps_the_input_and_names_the_problem(client, signed, e
         data={"given_by": provider.id, "given_on": "2099-01-01", "reason": "Säilyvä perustelu"},
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "cannot be in the future" in page and "Säilyvä perustelu" in page
+    assert response.status_code == 409 and "cannot be in the future" in page and "Säilyvä perustelu" in page
     assert agreement.status == AgreementStatus.SIGNED
 
     today = helsinki_today().isoformat()

@@ -313,7 +313,7 @@ def test_a_wrong_password_keeps_the_typed_name(client_for, send, provider_signat
         data={"password": "wrong password", "typed_name": "Riitta Rehtori", "consent": "y"},
     )
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "The password is not correct" in body and 'value="Riitta Rehtori"' in body
     assert "wrong password" not in body
     assert signature.status == SignatureStatus.PENDING
@@ -326,7 +326,7 @@ def test_a_name_other_than_the_account_s_is_refused_on_its_field(client_for, sen
         data={"password": PASSWORD, "typed_name": "Rauha Rehtori", "consent": "y"},
     )
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Type your name as it is on your account: Riitta Rehtori." in body
     assert 'value="Rauha Rehtori"' in body and 'id="typed_name-error"' in body
     assert signature.status == SignatureStatus.PENDING
@@ -348,7 +348,7 @@ def test_repeated_wrong_passwords_are_stopped(client_for, send, provider_signato
     client = client_for(provider_signatory)
     wrong = {"password": "guess", "typed_name": "Riitta Rehtori", "consent": "y"}
     statuses = [client.post(f"/signatures/{signature.id}/sign", data=wrong).status_code for _i in range(6)]
-    assert statuses == [200] * 5 + [429]
+    assert statuses == [409] * 5 + [429]
 
 
 def test_only_the_named_signatory_reaches_the_signing_page(client_for, send, drafter, workshop_signatory):

@@ -23,10 +23,10 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
 def update_user(user: User, actor: User, name: str, email: str, locale: UILanguage, is_admin: bool) -> None:
     """Change a user's name, e-mail, interface language and administrator flag."""
     if user.id == actor.id and not is_admin:
-        raise OperationRefused(_("You cannot remove your own administrator rights."))
+        raise OperationRefused(_("You cannot remove your own administrator rights."), "is_admin")
     email = User.normalise_email(email)
     if email_taken(email, except_user=user):
-        raise OperationRefused(_("Another user already has this e-mail address."))
+        raise OperationRefused(_("Another user already has this e-mail address."), "email")
     new_values = {"name": name.strip(), "email": email, "locale": UILanguage(locale), "is_admin": is_admin}
     changes = {
         field: [str(getattr(user, field)), str(value)]
@@ -43,7 +43,7 @@ def update_user(user: User, actor: User, name: str, email: str, locale: UILangua
 def add_membership(user: User, organisation: Organisation, role: MembershipRole) -> Membership:
     """Give a user a role in an organisation; the same role twice is refused."""
     if any(m.organisation_id == organisation.id and m.role == role for m in user.memberships):
-        raise OperationRefused(_("The user already has this role in this organisation."))
+        raise OperationRefused(_("The user already has this role in this organisation."), "role")
     membership = Membership(organisation=organisation, role=role)
     user.memberships.append(membership)
     db.session.flush()

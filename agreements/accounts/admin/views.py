@@ -22,8 +22,8 @@ from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.accounts.operations import invite_user, send_invitation
 from agreements.accounts.policy import can_edit_user
 from agreements.core.access import can_administer, load_or_404, require
+from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.audit import AuditEvent
-from agreements.core.errors import OperationRefused
 from agreements.core.forms import ConfirmForm
 from agreements.core.urls import next_url
 from agreements.core.web import paginate
@@ -104,6 +104,7 @@ def index():
 
 @bp.route("/invite", methods=["GET", "POST"])
 @login_required
+@in_transaction
 def invite():
     """Invite a new user by e-mail, optionally into an organisation with a role."""
     require(can_administer)
@@ -112,7 +113,7 @@ def invite():
         organisation = (
             db.session.get(Organisation, form.organisation.data) if form.organisation.data else None
         )
-        try:
+        with refusal_shown(form):
             user = invite_user(
                 form.email.data,
                 form.name.data,
@@ -121,11 +122,6 @@ def invite():
                 organisation=organisation,
                 role=MembershipRole(form.role.data) if form.role.data else None,
             )
-        except OperationRefused as refusal:
-            db.session.rollback()
-            form.email.errors.append(refusal.message)
-        else:
-            db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for(".detail", user_id=user.id))
     return render_template("accounts/admin/invite.html", form=form)
@@ -150,10 +146,6 @@ def invitations():
         inviters=inviters,
         confirm_form=ConfirmForm(),
     )
-
-
-def _load_user(user_id: int) -> User:
-    return load_or_404(User, user_id, can_edit_user)
 
 
 def _audit_trail(user: User) -> list:
@@ -186,22 +178,10 @@ def _render_detail(user: User, membership_form=None, networks_form=None):
 
 
 @bp.get("/<int:user_id>")
-@login_required
-def detail(user_id: int):
+@acts_on(User, can_edit_user)
+def detail(user: User):
     """Show a user: account, state, memberships, coordinated networks and audit trail."""
-    return _render_detail(_load_user(user_id))
-
-
-def _commit_or_flash(operation, *args) -> bool:
-    """Run an operation and commit; when it is refused, roll back and show why."""
-    try:
-        operation(*args)
-    except OperationRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "danger")
-        return False
-    db.session.commit()
-    return True
+    return _render_detail(user)
 
 
 def _to_detail(user: User):
@@ -209,31 +189,31 @@ def _to_detail(user: User):
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(user_id: int):
+@acts_on(User, can_edit_user)
+def edit(user: User):
     """Edit a user's name, e-mail, interface language and administrator flag."""
-    user = _load_user(user_id)
     actor = current_user._get_current_object()
     form = UserEditForm(user=user, actor=actor)
     if form.validate_on_submit():
-        values = (form.name.data, form.email.data, form.locale.data, form.is_admin.data)
-        if _commit_or_flash(ops.update_user, user, actor, *values):
+        with refusal_shown(form):
+            values = (form.name.data, form.email.data, form.locale.data, form.is_admin.data)
+            ops.update_user(user, actor, *values)
             flash(_("The user's details were saved."), "success")
             return _to_detail(user)
     return render_template("accounts/admin/edit.html", form=form, user=user)
 
 
 @bp.post("/<int:user_id>/memberships")
-@login_required
-def add_membership(user_id: int):
+@acts_on(User, can_edit_user)
+def add_membership(user: User):
     """Give the user a role in an organisation."""
-    user = _load_user(user_id)
     form = MembershipForm(user=user)
     if not form.validate_on_submit():
         return _render_detail(user, membership_form=form)
     organisation = db.session.get(Organisation, form.organisation.data)
     role = MembershipRole(form.role.data)
-    if _commit_or_flash(ops.add_membership, user, organisation, role):
+    with refusal_shown(form):
+        ops.add_membership(user, organisation, role)
         flash(
             _(
                 "Role %(role)s in %(organisation)s given to %(name)s.",
@@ -243,14 +223,14 @@ def add_membership(user_id: int):
             ),
             "success",
         )
-    return _to_detail(user)
+        return _to_detail(user)
+    return _render_detail(user, membership_form=form)
 
 
 @bp.route("/<int:user_id>/memberships/<int:membership_id>/remove", methods=["GET", "POST"])
-@login_required
-def remove_membership(user_id: int, membership_id: int):
+@acts_on(User, can_edit_user, arg="user_id")
+def remove_membership(user: User, membership_id: int):
     """Confirm, then take a role in an organisation away from the user."""
-    user = _load_user(user_id)
     membership = load_or_404(Membership, membership_id, lambda _actor, m: m.user_id == user.id)
     question = _(
         "Remove the role %(role)s of %(name)s in %(organisation)s?",
@@ -272,31 +252,30 @@ def _confirm_then(user: User, operation: tuple, done: str, **texts):
     """Show a confirmation page on GET; on POST run ``operation`` (function, *args) and return to the user."""
     form = ConfirmForm()
     if form.validate_on_submit():
-        if _commit_or_flash(*operation):
-            flash(done, "success")
+        function, *arguments = operation
+        function(*arguments)
+        flash(done, "success")
         return _to_detail(user)
     return render_template("accounts/admin/confirm.html", form=form, user=user, **texts)
 
 
 @bp.post("/<int:user_id>/networks")
-@login_required
-def coordinator_networks(user_id: int):
+@acts_on(User, can_edit_user)
+def coordinator_networks(user: User):
     """Save the networks the user coordinates."""
-    user = _load_user(user_id)
     form = NetworksForm(user=user)
     if not form.validate_on_submit():
         return _render_detail(user, networks_form=form)
     networks = db.session.scalars(select(Network).where(Network.id.in_(form.networks.data))).all()
-    if _commit_or_flash(ops.set_coordinator_networks, user, list(networks)):
-        flash(_("The coordinated networks were saved."), "success")
+    ops.set_coordinator_networks(user, list(networks))
+    flash(_("The coordinated networks were saved."), "success")
     return _to_detail(user)
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
-@login_required
-def deactivate(user_id: int):
+@acts_on(User, can_edit_user)
+def deactivate(user: User):
     """Confirm, then deactivate the user so they can no longer log in."""
-    user = _load_user(user_id)
     return _confirm_then(
         user,
         (ops.deactivate_user, user, current_user._get_current_object()),
@@ -313,10 +292,9 @@ def deactivate(user_id: int):
 
 
 @bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
-@login_required
-def reactivate(user_id: int):
+@acts_on(User, can_edit_user)
+def reactivate(user: User):
     """Confirm, then reactivate a deactivated user."""
-    user = _load_user(user_id)
     return _confirm_then(
         user,
         (ops.reactivate_user, user),
@@ -328,10 +306,9 @@ def reactivate(user_id: int):
 
 
 @bp.post("/<int:user_id>/resend-invitation")
-@login_required
-def resend_invitation(user_id: int):
+@acts_on(User, can_edit_user)
+def resend_invitation(user: User):
     """Send a pending invitation again with a fresh link."""
-    user = _load_user(user_id)
-    if _commit_or_flash(send_invitation, user, current_user._get_current_object()):
-        flash(_("The invitation was sent again to %(email)s.", email=user.email), "success")
+    send_invitation(user, current_user._get_current_object())
+    flash(_("The invitation was sent again to %(email)s.", email=user.email), "success")
     return redirect(next_url(url_for(".detail", user_id=user.id)))
