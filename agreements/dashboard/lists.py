@@ -12,12 +12,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import subqueryload
 
 from agreements.core.tables import Cell, Table
-from agreements.dashboard.queries import (
-    ENDING_WITHIN,
-    in_force,
-    is_commitment,
-    renewal_overdue,
-)
+from agreements.dashboard.queries import ends_soon, is_commitment, renewal_overdue
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
 from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row
 from agreements.extensions import db
@@ -33,7 +28,7 @@ def _party_in_force(today: date, commitment: bool):
     query = (
         select(agreement_parties.c.organisation_id)
         .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
-        .where(agreement_parties.c.organisation_id == Organisation.id, in_force(today))
+        .where(agreement_parties.c.organisation_id == Organisation.id, Agreement.in_force_on(today))
     )
     return exists(query.where(is_commitment() if commitment else ~is_commitment()))
 
@@ -62,11 +57,8 @@ ORGANISATION_LISTS = {
 #: Agreement lists: title and the condition on the agreement.
 AGREEMENT_LISTS = {
     "agreements": (_l("Agreements"), lambda today: Agreement.id.is_not(None)),
-    "in_force": (_l("Agreements in force"), in_force),
-    "ending_soon": (
-        _l("Agreements ending within 90 days"),
-        lambda today: and_(in_force(today), Agreement.end_date <= today + ENDING_WITHIN),
-    ),
+    "in_force": (_l("Agreements in force"), Agreement.in_force_on),
+    "ending_soon": (_l("Agreements ending within 90 days"), ends_soon),
     "renewals_overdue": (_l("Renewals overdue"), renewal_overdue),
 }
 

@@ -1,8 +1,10 @@
 """The dashboard's read model: per region figures in a fixed handful of grouped queries, whatever the size.
 
 Definitions, the same everywhere (figures, drill-down lists, exports):
-- an agreement is **in force** on a day when it is signed or terminated (given notice, still running) and the
-  day is between its start and end dates (an open-ended one has no end);
+- an agreement is **in force** on a day as ``Agreement.in_force_on`` says, the one definition the agreement
+  list, its filter and the agreement pages share (agreements/drafting/models.py): it is signed or terminated
+  (given notice, still running) and the day is between its start and end dates (an open-ended one has no
+  end); a draft never is;
 - a **cooperation agreement** is one on a bilateral or annex template; a **commitment** is one on the
   commitment template (the commitment to the national guidelines of 24.9.2019);
 - an agreement belongs to the region of its drafting workshop; an organisation to its own region;
@@ -15,7 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from agreements.dashboard.figures import Figures
@@ -26,23 +28,12 @@ from agreements.reviews.models import CommentRound, RoundStatus
 from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 
-#: Statuses in which an agreement's dates decide whether it is in force.
-RUNNING = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 #: "Ending soon" looks this far ahead; a renewal counts as overdue this long after the end.
 ENDING_WITHIN = timedelta(days=90)
 OVERDUE_AFTER_END = timedelta(days=90)
 VOIDED = SignatureStatus.VOIDED
 
 Owner = aliased(Organisation, name="owner")
-
-
-def in_force(day: date):
-    """SQL condition: the agreement is in force on ``day``."""
-    return and_(
-        Agreement.status.in_(RUNNING),
-        Agreement.start_date <= day,
-        or_(Agreement.end_date.is_(None), Agreement.end_date >= day),
-    )
 
 
 def _rows(query):
@@ -94,7 +85,7 @@ def _count_parties_in_force(figures, region_ids, today: date) -> None:
     pairs = (
         select(agreement_parties.c.organisation_id, is_commitment().label("commitment"))
         .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
-        .where(in_force(today))
+        .where(Agreement.in_force_on(today))
         .distinct()
         .subquery()
     )
@@ -124,7 +115,7 @@ def _owned_in(region_ids):
 
 def _count_agreements(figures, region_ids, today: date) -> None:
     """Agreements per region and status; those in force that end within 90 days; renewals overdue."""
-    ending = case((and_(in_force(today), Agreement.end_date <= today + ENDING_WITHIN), 1), else_=0)
+    ending = case((ends_soon(today), 1), else_=0)
     overdue = case((renewal_overdue(today), 1), else_=0)
     query = (
         _owned_in(region_ids)
@@ -159,6 +150,11 @@ def _collect_waiting(figures, region_ids, now: datetime) -> None:
     )
     for region_id, sent_at in _rows(query):
         figures[region_id].waiting_days.append((now - sent_at).days)
+
+
+def ends_soon(today: date):
+    """SQL condition: the agreement is in force on ``today`` and ends within 90 days."""
+    return and_(Agreement.in_force_on(today), Agreement.end_date <= today + ENDING_WITHIN)
 
 
 def renewal_overdue(today: date):
@@ -204,8 +200,9 @@ def trend_by_region(region_ids: set[int], today: date) -> dict[int, list[int]]:
 def _in_force_by_month(region_ids: set[int], today: date, by_region: bool) -> dict[int | None, list[int]]:
     """Counts in force at each month end, per region or (under None) for all of them.
 
-    The running agreements are read as counts per (start, end) pair — far fewer rows than agreements, as
-    terms tend to start and end on the same days. Each pair is in force on a run of consecutive month ends,
+    The agreements with a validity (``Agreement.has_validity``) are read as counts per (start, end) pair — far
+    fewer rows than agreements, as terms tend to start and end on the same days. Each pair is in force (its
+    dates compared as ``Agreement.in_force_on`` compares them) on a run of consecutive month ends,
     so it adds its count where the run begins and takes it away after it ends; a running sum gives the months.
     """
     days = month_ends(today)
@@ -213,7 +210,7 @@ def _in_force_by_month(region_ids: set[int], today: date, by_region: bool) -> di
     query = (
         select(*regions, Agreement.start_date, Agreement.end_date, func.count())
         .join(Owner, Agreement.owner_id == Owner.id)
-        .where(Owner.region_id.in_(region_ids), Agreement.status.in_(RUNNING), Agreement.start_date <= today)
+        .where(Owner.region_id.in_(region_ids), Agreement.has_validity, Agreement.start_date <= today)
         .group_by(*regions, Agreement.start_date, Agreement.end_date)
     )
     changes = defaultdict(lambda: [0] * (len(days) + 1))

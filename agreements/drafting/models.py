@@ -1,4 +1,14 @@
-"""Agreement, its parties and its immutable versions."""
+"""Agreement, its parties and its immutable versions; and what an agreement's validity is on a day.
+
+Validity, the one definition every page, list, filter, figure and feed uses (``Agreement.validity_on``):
+- only a **signed** agreement, or a **terminated** one (notice given; it runs to its end date), has a
+  validity. A draft, one out for comments or awaiting signatures, a cancelled and a superseded agreement
+  are never upcoming, in force or expired, whatever their dates;
+- such an agreement is **upcoming** before its start date, **in force** from its start date to its end date,
+  both included (an open-ended one, without an end date, stays in force), and **expired** after its end date;
+- **open-ended** describes the terms alone, in any status: the agreement has no end date.
+The day is a calendar day in Helsinki (``helsinki_today()``) unless a page asks about another one.
+"""
 
 from datetime import date, datetime
 
@@ -12,8 +22,12 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    and_,
+    case,
     event,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from agreements.core.dates import notice_deadline
@@ -44,6 +58,12 @@ class AgreementStatus(TitledEnum):
             cls.TERMINATED: _l("Terminated"),
             cls.SUPERSEDED: _l("Superseded"),
         }
+
+
+#: Statuses in which an agreement has a validity: its dates say whether it is upcoming, in force or expired.
+VALIDITY_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
+#: What ``Agreement.validity_on`` answers for an agreement that has a validity.
+UPCOMING, IN_FORCE, EXPIRED = "upcoming", "in_force", "expired"
 
 
 agreement_parties = Table(
@@ -112,6 +132,65 @@ class Agreement(TimestampMixin, db.Model):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("notice_period_months >= 0", name="notice_not_negative"),
     )
+
+    @hybrid_property
+    def has_validity(self) -> bool:
+        """Signed or terminated: the agreement's dates decide whether it is upcoming, in force or expired."""
+        return self.status in VALIDITY_STATUSES
+
+    @has_validity.inplace.expression
+    @classmethod
+    def _has_validity_expression(cls):
+        return cls.status.in_(VALIDITY_STATUSES)
+
+    @hybrid_property
+    def open_ended(self) -> bool:
+        """The terms have no end date (in any status)."""
+        return self.end_date is None
+
+    @open_ended.inplace.expression
+    @classmethod
+    def _open_ended_expression(cls):
+        return cls.end_date.is_(None)
+
+    @hybrid_method
+    def validity_on(self, day: date) -> str | None:
+        """UPCOMING, IN_FORCE or EXPIRED on ``day``; None for an agreement without a validity (see above)."""
+        if not self.has_validity:
+            return None
+        if day < self.start_date:
+            return UPCOMING
+        if self.end_date is not None and self.end_date < day:
+            return EXPIRED
+        return IN_FORCE
+
+    @validity_on.inplace.expression
+    @classmethod
+    def _validity_on_expression(cls, day: date):
+        return case(
+            *((cls.validity_is(validity, day), validity) for validity in (UPCOMING, IN_FORCE, EXPIRED))
+        )
+
+    @hybrid_method
+    def validity_is(self, validity: str, day: date) -> bool:
+        """Whether the agreement is ``validity`` (UPCOMING, IN_FORCE or EXPIRED) on ``day``."""
+        return self.validity_on(day) == validity
+
+    @validity_is.inplace.expression
+    @classmethod
+    def _validity_is_expression(cls, validity: str, day: date):
+        # validity_on in SQL, one condition each, so that a query filtering on one keeps plain comparisons
+        # of the indexed columns (a CASE in WHERE would read every row).
+        return {
+            UPCOMING: and_(cls.has_validity, cls.start_date > day),
+            IN_FORCE: and_(cls.has_validity, cls.start_date <= day, or_(cls.open_ended, cls.end_date >= day)),
+            EXPIRED: and_(cls.has_validity, cls.end_date < day),
+        }[validity]
+
+    @hybrid_method
+    def in_force_on(self, day: date) -> bool:
+        """Whether the agreement is in force on ``day``: signed or terminated, the day within its dates."""
+        return self.validity_is(IN_FORCE, day)
 
     @property
     def latest_version(self) -> "AgreementVersion | None":

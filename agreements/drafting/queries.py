@@ -6,13 +6,21 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from agreements.core.signals import values_from
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
-from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, agreement_parties
+from agreements.drafting.models import (
+    EXPIRED,
+    IN_FORCE,
+    UPCOMING,
+    Agreement,
+    AgreementStatus,
+    AgreementVersion,
+    agreement_parties,
+)
 from agreements.drafting.signals import readable_comment_ids
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
@@ -22,11 +30,12 @@ from agreements.templates_lib.models import AgreementTemplate, TemplateKind, Tem
 from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
 from agreements.templates_lib.signals import version_usage
 
-#: Whether an agreement's dates cover today, as offered in the list's validity filter.
+#: The list's validity filter: what ``Agreement.validity_on`` answers, and open-ended terms (see the
+#: definitions in agreements/drafting/models.py; a draft is never upcoming, in force or expired).
 VALIDITY_CHOICES = {
-    "upcoming": _l("Upcoming"),
-    "in_force": _l("In force"),
-    "expired": _l("Expired"),
+    UPCOMING: _l("Upcoming"),
+    IN_FORCE: _l("In force"),
+    EXPIRED: _l("Expired"),
     "open_ended": _l("Open-ended"),
 }
 
@@ -66,25 +75,10 @@ def visible_to(user) -> ColumnElement:
 
 
 def validity_condition(validity: str, today: date) -> ColumnElement:
-    """Agreements whose dates make them upcoming, in force, expired or open-ended on ``today``."""
-    conditions = {
-        "upcoming": Agreement.start_date > today,
-        "in_force": and_(
-            Agreement.start_date <= today, or_(Agreement.end_date.is_(None), Agreement.end_date >= today)
-        ),
-        "expired": Agreement.end_date < today,
-        "open_ended": Agreement.end_date.is_(None),
-    }
-    return conditions[validity]
-
-
-def validity_of(agreement: Agreement, today: date) -> str:
-    """ "upcoming", "in_force" or "expired" for the agreement's dates on ``today``."""
-    if agreement.start_date > today:
-        return "upcoming"
-    if agreement.end_date is not None and agreement.end_date < today:
-        return "expired"
-    return "in_force"
+    """Agreements upcoming, in force or expired on ``today``, or open-ended: a VALIDITY_CHOICES key."""
+    if validity == "open_ended":
+        return Agreement.open_ended
+    return Agreement.validity_is(validity, today)
 
 
 def agreements_query(user, filters: AgreementFilters, today: date) -> Select:

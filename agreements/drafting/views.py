@@ -66,7 +66,7 @@ def index():
         "drafting/index.html",
         form=form,
         pagination=pagination,
-        validity={agreement.id: queries.validity_of(agreement, today) for agreement in pagination.items},
+        validity={agreement.id: agreement.validity_on(today) for agreement in pagination.items},
         can_create=can_create_agreement(current_user),
         export_urls=_export_urls(),
     )
@@ -180,7 +180,7 @@ def detail(agreement: Agreement):
         latest=latest,
         author=queries.version_author(latest),
         sections=queries.value_sections(manifest, latest.values, ui_language()),
-        validity=queries.validity_of(agreement, helsinki_today()),
+        validity=agreement.validity_on(helsinki_today()),
         can_edit=can_edit_agreement(current_user, agreement),
         can_cancel=can_cancel(current_user, agreement),
     )

@@ -29,8 +29,6 @@ FEED_SALT = "calendar-feed"
 UID_DOMAIN = "sopimuspolku"
 #: Events that ended longer ago than this are left out of the feed.
 HISTORY = timedelta(days=365)
-#: Agreements whose end date is in the feed; a signed one's notice deadline too.
-DATED_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 DATETIME_FORMAT = "d.M.yyyy HH.mm"
 DATE_FORMAT = "d.M.yyyy"
 
@@ -114,8 +112,8 @@ def feed_events(user: User, now: datetime) -> list[FeedEvent]:
 
 
 def _dated_agreements(user: User, since_day: date) -> list[Agreement]:
-    """Signed and terminated agreements to which one of the user's organisations is a party, ending from
-    ``since_day`` on."""
+    """Agreements with a validity (signed or terminated, ``Agreement.has_validity``) to which one of the
+    user's organisations is a party, ending from ``since_day`` on."""
     organisation_ids = user.organisation_ids()
     as_party = select(agreement_parties.c.agreement_id).where(
         agreement_parties.c.organisation_id.in_(organisation_ids)
@@ -123,7 +121,7 @@ def _dated_agreements(user: User, since_day: date) -> list[Agreement]:
     query = (
         select(Agreement)
         .where(
-            Agreement.status.in_(DATED_STATUSES),
+            Agreement.has_validity,
             Agreement.end_date >= since_day,
             or_(Agreement.id.in_(as_party), Agreement.owner_id.in_(organisation_ids)),
         )

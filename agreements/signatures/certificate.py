@@ -15,7 +15,7 @@ from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement, AgreementStatus
-from agreements.drafting.queries import VALIDITY_CHOICES, validity_of
+from agreements.drafting.queries import VALIDITY_CHOICES
 from agreements.extensions import db
 from agreements.signatures.history import HistoryEntry, Moment, chain_events, history_entries, moment_of
 from agreements.signatures.models import RequestStatus, Signature, SignatureMethod, SignatureRequest
@@ -278,7 +278,7 @@ def signed_agreement(agreement: Agreement) -> SignedAgreement | None:
     if agreement.status not in SIGNED_STATUSES:
         return None
     if agreement.status == AgreementStatus.SIGNED:
-        state = str(VALIDITY_CHOICES[validity_of(agreement, helsinki_today())])
+        state = str(VALIDITY_CHOICES[agreement.validity_on(helsinki_today())])
     else:
         state = agreement.status.title
     return SignedAgreement(state, completed_request(agreement))

@@ -7,13 +7,16 @@ import pytest
 
 from agreements.accounts.models import Membership, MembershipRole
 from agreements.core.timeutil import helsinki_today
-from agreements.drafting.models import AgreementStatus
+from agreements.drafting.models import VALIDITY_STATUSES, AgreementStatus
 from agreements.extensions import db
 from tests.conftest import counted_statements, log_in
 from tests.drafting.conftest import PROVIDER, WORKSHOP
 
 TODAY = helsinki_today()
 DAY = timedelta(days=1)
+SIGNED = AgreementStatus.SIGNED
+#: Statuses in which an agreement has no validity: never upcoming, in force or expired, whatever its dates.
+WITHOUT_VALIDITY = [status for status in AgreementStatus if status not in VALIDITY_STATUSES]
 
 
 def titles_on(response) -> list[str]:
@@ -23,7 +26,9 @@ def titles_on(response) -> list[str]:
 
 @pytest.fixture
 def world(make_organisation, make_agreement, template_version, make_template_version, workshop, provider):
-    """Agreements of ``workshop`` and of a workshop in Uusimaa, with various statuses, dates and templates."""
+    """Agreements of ``workshop`` and of a workshop in Uusimaa, with various statuses, dates and templates.
+
+    "Voimassa oleva" is a draft whose dates cover today: being a draft, it is not in force."""
     helsinki = make_organisation(
         kind=WORKSHOP, region_code="01", name="Helsingin Paja", municipality="Helsinki"
     )
@@ -39,13 +44,18 @@ def world(make_organisation, make_agreement, template_version, make_template_ver
 
     return {
         "current": agreement("Voimassa oleva", start_date=TODAY - 30 * DAY, end_date=TODAY + 30 * DAY),
-        "upcoming": agreement("Tuleva", start_date=TODAY + DAY, end_date=TODAY + 400 * DAY),
-        "expired": agreement(
-            "Päättynyt", status=AgreementStatus.SIGNED, start_date=TODAY - 400 * DAY, end_date=TODAY - DAY
+        "upcoming": agreement("Tuleva", status=SIGNED, start_date=TODAY + DAY, end_date=TODAY + 400 * DAY),
+        "expired": agreement("Päättynyt", status=SIGNED, start_date=TODAY - 400 * DAY, end_date=TODAY - DAY),
+        "open": agreement(
+            "Toistaiseksi", status=SIGNED, start_date=TODAY - 10 * DAY, end_date=None, version=commitment
         ),
-        "open": agreement("Toistaiseksi", start_date=TODAY - 10 * DAY, end_date=None, version=commitment),
         "helsinki": agreement(
-            "Helsingin sopimus", owner=helsinki, providers=(stadin,), start_date=TODAY, end_date=TODAY
+            "Helsingin sopimus",
+            owner=helsinki,
+            providers=(stadin,),
+            status=SIGNED,
+            start_date=TODAY,
+            end_date=TODAY,
         ),
     }
 
@@ -92,7 +102,7 @@ def test_too_many_parties_to_choose_from_leave_the_search_to_find_one(editor_cli
     ("validity", "expected"),
     [
         ("upcoming", ["Tuleva"]),
-        ("in_force", ["Toistaiseksi", "Voimassa oleva"]),
+        ("in_force", ["Toistaiseksi"]),  # not the draft "Voimassa oleva", though its dates cover today
         ("expired", ["Päättynyt"]),
         ("open_ended", ["Toistaiseksi"]),
     ],
@@ -108,7 +118,8 @@ def test_an_agreement_ending_today_is_still_in_force(client, make_user, world):
 
 
 def test_filter_by_status(editor_list):
-    assert editor_list(status="signed") == ["Päättynyt"]
+    assert sorted(editor_list(status="signed")) == ["Päättynyt", "Toistaiseksi", "Tuleva"]
+    assert editor_list(status="draft") == ["Voimassa oleva"]
 
 
 def test_filter_by_template(editor_list, world):
@@ -167,10 +178,11 @@ def test_pages(app, editor_list, monkeypatch):
     assert not set(first) & set(second)
 
 
-def test_pages_keep_the_filters(app, editor_client, world, monkeypatch):
+def test_pages_keep_the_filters(app, client, make_user, world, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
-    page = editor_client.get("/agreements/?validity=in_force").get_data(as_text=True)
-    assert "validity=in_force" in page and "page=2" in page
+    log_in(client, make_user(admin=True))  # an administrator sees two agreements in force
+    page = client.get("/agreements/?validity=in_force").get_data(as_text=True)
+    assert "validity=in_force&amp;page=2" in page or "page=2&amp;validity=in_force" in page
 
 
 def test_a_member_of_several_organisations_filters_by_organisation(editor, editor_client, provider, world):
@@ -199,10 +211,31 @@ def test_the_list_shows_status_and_validity_in_words(editor_client, world):
     assert "from " in row_of(page, "Toistaiseksi") and "open-ended" in row_of(page, "Toistaiseksi")
 
 
-def test_a_draft_is_not_called_in_force(editor_client, world):
-    draft = row_of(editor_client.get("/agreements/").get_data(as_text=True), "Voimassa oleva")
-    assert "Draft" in draft
-    assert "In force" not in draft
+@pytest.mark.parametrize("status", WITHOUT_VALIDITY)
+def test_an_agreement_neither_signed_nor_terminated_is_never_in_force(
+    editor_client, editor_list, world, status
+):
+    world["current"].status = status  # its dates cover today
+    db.session.commit()
+    assert editor_list(validity="in_force") == ["Toistaiseksi"]
+    row = row_of(editor_client.get("/agreements/").get_data(as_text=True), "Voimassa oleva")
+    assert f">{status.title}</span>" in row
+    assert '<span class="small">' not in row  # no validity in words: not "In force"
+    detail = editor_client.get(f"/agreements/{world['current'].id}").get_data(as_text=True)
+    assert "(In force)" not in detail
+
+
+@pytest.mark.parametrize("status", VALIDITY_STATUSES)
+def test_a_signed_or_terminated_agreement_is_in_force_between_its_dates(
+    editor_client, editor_list, world, status
+):
+    world["current"].status = status
+    db.session.commit()
+    assert sorted(editor_list(validity="in_force")) == ["Toistaiseksi", "Voimassa oleva"]
+    row = row_of(editor_client.get("/agreements/").get_data(as_text=True), "Voimassa oleva")
+    assert f">{status.title}</span>" in row and '<span class="small">In force</span>' in row
+    detail = editor_client.get(f"/agreements/{world['current'].id}").get_data(as_text=True)
+    assert "(In force)" in detail
 
 
 def test_the_list_loads_parties_and_templates_in_a_fixed_number_of_queries(
