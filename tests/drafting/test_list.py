@@ -178,6 +178,12 @@ def test_pages(app, editor_list, monkeypatch):
     assert not set(first) & set(second)
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "2147483648", "0", "-5", "x"])
+def test_a_page_number_out_of_range_is_a_page_not_an_error(editor_client, world, page):
+    response = editor_client.get(f"/agreements/?page={page}")
+    assert response.status_code == 200
+
+
 def test_pages_keep_the_filters(app, client, make_user, world, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     log_in(client, make_user(admin=True))  # an administrator sees two agreements in force
