@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Conflict, HTTPException
 
@@ -75,14 +76,25 @@ def init_app(app: Flask) -> None:
 LAST_PAGE = 2**31 - 1
 
 
-def paginate(query):
-    """One page of ``query``: the page number from the address, the configured page size."""
-    return db.paginate(
-        query,
-        page=min(request.args.get("page", 1, type=int), LAST_PAGE),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+class RowPagination(SelectPagination):
+    """One page of a query that selects several things, as whole rows (Flask-SQLAlchemy keeps the first)."""
+
+    def _query_items(self) -> list:
+        page = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(page))
+
+
+def paginate(query, per_page: int | None = None, whole_rows: bool = False) -> SelectPagination:
+    """One page of ``query``, every list's: the page number from the address (any number answers a page),
+    the configured page size unless ``per_page``; its items whole rows when ``whole_rows``."""
+    arguments = {
+        "page": min(request.args.get("page", 1, type=int), LAST_PAGE),
+        "per_page": per_page or current_app.config["PAGE_SIZE"],
+        "error_out": False,
+    }
+    if whole_rows:
+        return RowPagination(select=query, session=db.session(), **arguments)
+    return db.paginate(query, **arguments)
 
 
 def page_url(endpoint: str, page: int) -> str:

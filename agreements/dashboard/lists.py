@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import subqueryload
 
 from agreements.core.tables import Cell, Table
+from agreements.core.web import paginate
 from agreements.dashboard.queries import ends_soon, is_commitment, renewal_overdue
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
 from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row
@@ -74,36 +75,26 @@ class ListSource:
     row: Callable[..., list[Cell]]
 
 
-class RowPagination(SelectPagination):
-    """One page of a query that selects several things, as whole rows (Flask-SQLAlchemy keeps the first)."""
-
-    def _query_items(self) -> list:
-        page = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return list(self._query_args["session"].execute(page))
-
-
 def listing(
     figure: str,
     region_ids: set[int],
     today: date,
     now: datetime,
     status: str | None = None,
-    page: int | None = None,
-    per_page: int = 100,
-) -> tuple[Table, RowPagination | None]:
+    per_page: int | None = None,
+) -> tuple[Table, SelectPagination | None]:
     """The list behind ``figure`` in the regions, describing ``today``; 404 for an unknown figure.
 
-    With ``page``, only that page's rows are read, and its pagination comes with them; without, every row.
+    With ``per_page``, only the requested page's rows are read, and its pagination comes with them; without,
+    every row.
     """
     source = _source(figure, region_ids, today, now, status)
     table = Table(source.key, str(source.title), [str(c) for c in source.columns], as_of=today)
     pagination = None
-    if page is None:
+    if per_page is None:
         rows = db.session.execute(source.query)
     else:
-        pagination = RowPagination(
-            select=source.query, session=db.session(), page=page, per_page=per_page, error_out=False
-        )
+        pagination = paginate(source.query, per_page, whole_rows=True)
         rows = pagination.items
     table.rows = [source.row(*row) for row in rows]
     return table, pagination

@@ -83,9 +83,8 @@ def listing_page(figure: str):
     """The list behind a figure, e.g. the workshops of a region without an agreement in force."""
     scope = _scope()
     today, now = _clock()
-    page = max(1, request.args.get("page", 1, type=int))
     table, pagination = listing(
-        figure, scope.region_ids, _day_argument(today), now, _status_argument(), page, LIST_PAGE_ROWS
+        figure, scope.region_ids, _day_argument(today), now, _status_argument(), LIST_PAGE_ROWS
     )
     filters = scope_filters(scope)
     return render_template(

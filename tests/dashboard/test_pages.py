@@ -37,6 +37,13 @@ def test_the_drill_down_lists_workshops_without_an_agreement(client, field):
     assert client.get("/dashboard/list/nonsense").status_code == 404
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "0", "x"])
+def test_a_list_page_out_of_range_is_a_page_not_an_error(client, field, page):
+    log_in(client, field["coordinator"])
+    response = client.get(f"/dashboard/list/workshops?page={page}")
+    assert response.status_code == 200
+
+
 def test_exports_hold_the_same_figures_as_the_page(client, field):
     log_in(client, field["coordinator"])
     response = client.get("/dashboard/export/regions.csv")
