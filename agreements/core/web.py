@@ -1,7 +1,7 @@
 """Request-wide wiring: locale, login settings, error pages, template helpers, security headers."""
 
 import io
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import (
     Flask,
@@ -23,6 +23,7 @@ from werkzeug.exceptions import Conflict, HTTPException
 
 from agreements.core.errors import OperationRefused
 from agreements.core.mail import deliver_after_request
+from agreements.core.urls import is_safe_local_path
 from agreements.extensions import db, login_manager
 
 #: Titles and explanations of the error pages, by status code.
@@ -110,7 +111,19 @@ def render_error(error, message: str | None = None):
     if code == 500:
         db.session.rollback()
     title, explanation = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    return render_template("errors/error.html", code=code, title=title, message=message or explanation), code
+    page = render_template(
+        "errors/error.html", code=code, title=title, message=message or explanation, back=_previous_page()
+    )
+    return page, code
+
+
+def _previous_page() -> str | None:
+    """The page of this site the user came from, as a local path, for the error page's link back."""
+    came_from = urlsplit(request.referrer or "")
+    if (came_from.scheme, came_from.netloc) != urlsplit(request.host_url)[:2]:
+        return None
+    path = urlunsplit(("", "", came_from.path, came_from.query, ""))
+    return path if is_safe_local_path(path) else None
 
 
 def _operation_refused(error: OperationRefused):

@@ -115,3 +115,12 @@ def test_the_loader_answers_404_for_missing_and_forbidden_alike(action_app, logi
     assert admin_client.get(f"/t/network/{network.id}").get_data(as_text=True) == "Eteläinen"
     assert admin_client.get(f"/t/network/{network.id + 1000}").status_code == 404
     assert admin_client.get("/t/network/99999999999999999999").status_code == 404
+
+
+def test_the_refusal_page_links_back_to_the_page_of_this_site_the_user_came_from(action_app):
+    client = action_app.test_client()
+    came_from = client.post("/t/refuse/Ylä", headers={"Referer": "http://localhost/agreements/7?tab=x"})
+    assert 'href="/agreements/7?tab=x"' in came_from.get_data(as_text=True)
+    elsewhere = client.post("/t/refuse/Ala", headers={"Referer": "https://evil.example/agreements/7"})
+    assert "evil.example" not in elsewhere.get_data(as_text=True)
+    assert 'href="/agreements/7"' not in elsewhere.get_data(as_text=True)
