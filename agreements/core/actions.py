@@ -8,14 +8,15 @@
 Both run the view in one transaction: its changes are committed once when it answers below 400 and rolled
 back otherwise. A refused operation (``OperationRefused`` or a subclass) that the view lets through is rolled
 back and answered 409 with its reason (``agreements.core.web``); a view with a form shows the reason on the
-form instead, inside ``with refusal_shown(form):``, which keeps the user's input and makes the answer 409.
+form instead, inside ``with refusal_shown(form):``, which keeps the user's input and makes the answer 409
+(or the refusal's own ``status_code``, e.g. 400 for a file that is not acceptable).
 """
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial, wraps
 
-from flask import flash, g, make_response
+from flask import flash, g, make_response, session
 from flask_login import login_required
 
 from agreements.core.access import load_or_404
@@ -28,21 +29,31 @@ def in_transaction(view: Callable) -> Callable:
 
     @wraps(view)
     def run(*args, **kwargs):
-        g.refused = False
+        g.refused = None
         try:
             response = make_response(view(*args, **kwargs))
         except BaseException:
             db.session.rollback()
             raise
         if g.refused:
-            response.status_code = 409
+            response.status_code = g.refused
         if response.status_code < 400:
-            db.session.commit()
+            _commit()
         else:
             db.session.rollback()
         return response
 
     return run
+
+
+def _commit() -> None:
+    """Commit; if that fails, the messages the view flashed about its success go with it."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        session.pop("_flashes", None)
+        raise
 
 
 def acts_on(model, permission: Callable[..., bool], arg: str | None = None) -> Callable:
@@ -76,7 +87,7 @@ def refusal_shown(form, show: Callable[[OperationRefused], None] | None = None) 
     except OperationRefused as refusal:
         db.session.rollback()
         (show or partial(_show_on, form))(refusal)
-        g.refused = True
+        g.refused = refusal.status_code
 
 
 def _show_on(form, refusal: OperationRefused) -> None:

@@ -272,10 +272,12 @@ def _conflict_page(agreement: Agreement, form: AgreementForm, values, conflict: 
 @acts_on(Agreement, can_manage_agreement)
 def cancel(agreement: Agreement):
     """Confirm and cancel an agreement that is a draft or out for comments."""
-    operations.ensure_cancellable(agreement)
     form = CancelForm()
+    if not form.is_submitted():
+        operations.ensure_cancellable(agreement)
     if form.validate_on_submit():
-        operations.cancel_agreement(agreement, current_user, form.reason.data or "")
-        flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")
-        return redirect(url_for(".detail", agreement_id=agreement.id))
+        with refusal_shown(form):
+            operations.cancel_agreement(agreement, current_user, form.reason.data or "")
+            flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")
+            return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template("drafting/cancel.html", agreement=agreement, form=form)

@@ -34,5 +34,9 @@ def can_view_comment(user, comment) -> bool:
 
 
 def can_resolve_comment(user, comment) -> bool:
-    """Editors of the drafting workshop resolve the comments (not the replies) of their rounds."""
-    return comment.parent_id is None and can_manage_round(user, comment.round)
+    """Editors of the drafting workshop resolve the live comments (not the replies) of their rounds."""
+    return (
+        comment.parent_id is None
+        and can_manage_round(user, comment.round)
+        and can_view_comment(user, comment)
+    )

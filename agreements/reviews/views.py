@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 
 from agreements.accounts.models import User
 from agreements.core.actions import acts_on, refusal_shown
-from agreements.core.errors import OperationRefused
 from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
 from agreements.core.web import paginate
@@ -90,7 +89,7 @@ def detail(comment_round: CommentRound):
     return _round_page(comment_round)
 
 
-def _round_page(comment_round: CommentRound, failed: dict | None = None, status: int = 200):
+def _round_page(comment_round: CommentRound, failed: dict | None = None):
     """The round page; ``failed`` holds a comment that could not be saved (its slot, text and problem)."""
     version = comment_round.version
     agreement = comment_round.agreement
@@ -115,7 +114,7 @@ def _round_page(comment_round: CommentRound, failed: dict | None = None, status:
         titles=section_titles(agreement.template_version.manifest, ui_language()),
         failed=failed or {},
     )
-    return page, status
+    return page
 
 
 def _threads(visible: list[Comment]) -> dict[str | None, list[Comment]]:
@@ -135,15 +134,14 @@ def comment(comment_round: CommentRound):
     form = CommentForm()
     if not form.validate_on_submit():
         return _round_page(comment_round, {"slot": slot, "body": form.body.data, "errors": form.body.errors})
-    try:
+    failed = {"slot": slot, "body": form.body.data, "errors": []}
+    with refusal_shown(form, show=lambda refusal: failed["errors"].append(refusal.message)):
         added = operations.add_comment(
             comment_round, current_user, form.body.data, **_target(comment_round, slot)
         )
-    except OperationRefused as refusal:
-        failed = {"slot": slot, "body": form.body.data, "errors": [refusal.message]}
-        return _round_page(comment_round, failed, 409)
-    flash(_("Your comment was saved."), "success")
-    return redirect(url_for(".detail", round_id=comment_round.id, _anchor=f"comment-{added.id}"))
+        flash(_("Your comment was saved."), "success")
+        return redirect(url_for(".detail", round_id=comment_round.id, _anchor=f"comment-{added.id}"))
+    return _round_page(comment_round, failed)
 
 
 def _target(comment_round: CommentRound, slot: str) -> dict:
@@ -153,7 +151,7 @@ def _target(comment_round: CommentRound, slot: str) -> dict:
         return {}
     if kind == "section" and value:
         return {"section_key": value}
-    if kind == "reply" and value.isdigit():
+    if kind == "reply" and value.isdecimal() and len(value) < 10:  # within the ids a row can have
         parent = db.session.get(Comment, int(value))
         if parent is not None and parent.round_id == comment_round.id:
             return {"parent": parent}
@@ -166,10 +164,12 @@ def edit_comment(comment: Comment):
     """Change the text of one's own comment before the deadline."""
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
-        operations.edit_comment(comment, current_user, form.body.data)
-        flash(_("Your comment was updated."), "success")
-        return _back_to(comment)
-    operations.require_own_live_comment(comment, current_user)
+        with refusal_shown(form):
+            operations.edit_comment(comment, current_user, form.body.data)
+            flash(_("Your comment was updated."), "success")
+            return _back_to(comment)
+    elif not form.is_submitted():
+        operations.require_own_live_comment(comment, current_user)
     return render_template("reviews/edit_comment.html", comment=comment, form=form)
 
 
@@ -214,13 +214,15 @@ def resolve(comment: Comment):
     data = {"resolution": comment.resolution.value} if comment.resolution else {}
     form = ResolveForm(data={**data, "reasoning": comment.resolution_reasoning})
     if form.validate_on_submit():
-        operations.resolve_comment(comment, form.resolution.data, form.reasoning.data, current_user)
-        flash(_("The resolution was saved."), "success")
-        if comment.round.summary_shared_at is not None:
-            flash(
-                _("Every comment has a resolution: the summary report was shared with the invitees."), "info"
-            )
-        return _back_to(comment)
+        with refusal_shown(form):
+            operations.resolve_comment(comment, form.resolution.data, form.reasoning.data, current_user)
+            flash(_("The resolution was saved."), "success")
+            if comment.round.summary_shared_at is not None:
+                flash(
+                    _("Every comment has a resolution: the summary report was shared with the invitees."),
+                    "info",
+                )
+            return _back_to(comment)
     titles = section_titles(comment.round.agreement.template_version.manifest, ui_language())
     return render_template("reviews/resolve.html", comment=comment, form=form, titles=titles)
 

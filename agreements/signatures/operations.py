@@ -33,7 +33,7 @@ from agreements.signatures.models import (
     SignatureStatus,
     SigningOrder,
 )
-from agreements.signatures.queries import awaiting, pending_request, whose_turn
+from agreements.signatures.queries import awaiting, pending_request, why_not_now
 from agreements.signatures.uploads import check_pdf
 from agreements.templates_lib.rendering import PdfUnavailable
 
@@ -155,10 +155,9 @@ def send_for_signature(
 
 def require_turn(signature: Signature) -> None:
     """Refuse with the reason unless the signature may be given (or declined) now."""
-    if not signature.request.is_pending or signature.status != SignatureStatus.PENDING:
-        raise OperationRefused(_("This signature request is no longer open for signing."))
-    if not whose_turn(signature):
-        raise OperationRefused(_("The parties sign in order, and it is not yet this party's turn."))
+    reason = why_not_now(signature)
+    if reason:
+        raise OperationRefused(reason)
 
 
 @dataclass(frozen=True)

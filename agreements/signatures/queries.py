@@ -2,6 +2,9 @@
 
 from datetime import datetime
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
 from agreements.accounts.models import User
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
@@ -59,3 +62,23 @@ def turn_started(signature: Signature) -> datetime:
         if earlier:
             return max(earlier)
     return request.sent_at
+
+
+def why_not_now(signature: Signature) -> str | None:
+    """Why the signature cannot be given or declined now, or None when it can."""
+    if whose_turn(signature):
+        return None
+    if signature.status == SignatureStatus.SIGNED:
+        return _("This party signed on %(when)s.", when=_helsinki(signature.signed_at))
+    if signature.status == SignatureStatus.DECLINED:
+        return _("The signatory declined to sign on %(when)s.", when=_helsinki(signature.declined_at))
+    if not signature.request.is_pending:
+        return _(
+            "This signature request is no longer open for signing: %(status)s.",
+            status=signature.request.status.title,
+        )
+    return _("The parties sign in order, and it is not yet this party's turn.")
+
+
+def _helsinki(value) -> str:
+    return format_datetime(value, "d.M.yyyy HH.mm")

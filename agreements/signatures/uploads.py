@@ -13,7 +13,10 @@ MAX_PAPER_BYTES = 10 * 1024 * 1024
 
 
 class InvalidUpload(OperationRefused):
-    """An upload that is not an acceptable PDF; the message says why."""
+    """An upload that is not an acceptable PDF; the message says why, on the form's file field."""
+
+    status_code = 400
+    field = "scan"
 
 
 def check_pdf(data: bytes) -> int:

@@ -9,7 +9,6 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.operations import invite_user
 from agreements.accounts.queries import active_members
 from agreements.core.actions import acts_on, refusal_shown
-from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting.document_views import send_document
@@ -34,7 +33,6 @@ from agreements.signatures.models import (
     RequestStatus,
     Signature,
     SignatureRequest,
-    SignatureStatus,
     SigningOrder,
 )
 from agreements.signatures.policy import (
@@ -45,7 +43,7 @@ from agreements.signatures.policy import (
     can_view_signature,
     can_view_signature_request,
 )
-from agreements.signatures.uploads import MAX_PAPER_BYTES, InvalidUpload
+from agreements.signatures.uploads import MAX_PAPER_BYTES
 from agreements.templates_lib.rendering import document_sections
 
 #: Badge colours of request and signature statuses; the badge always carries the status in words too.
@@ -70,14 +68,13 @@ def send(agreement: Agreement):
     """Send the latest version of a draft for signature: a signatory per party, the order and a message."""
     operations.ensure_sendable(agreement)
     form = send_form(agreement, _candidates(agreement))
+    refused = []
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form, show=lambda refusal: refused.append(refusal.message)):
             signature_request = _send(agreement, form)
-        except OperationRefused as refusal:
-            return _send_page(agreement, form, refusal.message), 409
-        flash(_("The agreement was sent for signature and the signatories were told."), "success")
-        return redirect(url_for(".request_detail", request_id=signature_request.id))
-    return _send_page(agreement, form)
+            flash(_("The agreement was sent for signature and the signatories were told."), "success")
+            return redirect(url_for(".request_detail", request_id=signature_request.id))
+    return _send_page(agreement, form, refused[0] if refused else None)
 
 
 def _candidates(agreement: Agreement) -> dict[int, list[User]]:
@@ -141,26 +138,6 @@ def document(signature_request: SignatureRequest, ext: str):
     return send_document(signature_request.agreement, signature_request.version, data, ext)
 
 
-def why_not_now(signature: Signature) -> str | None:
-    """Why the signature cannot be given or declined now, or None when it can."""
-    if queries.whose_turn(signature):
-        return None
-    if signature.status == SignatureStatus.SIGNED:
-        return _("This party signed on %(when)s.", when=_helsinki(signature.signed_at))
-    if signature.status == SignatureStatus.DECLINED:
-        return _("The signatory declined to sign on %(when)s.", when=_helsinki(signature.declined_at))
-    if not signature.request.is_pending:
-        return _(
-            "This signature request is no longer open for signing: %(status)s.",
-            status=signature.request.status.title,
-        )
-    return _("The parties sign in order, and it is not yet your turn. You will get an e-mail when it is.")
-
-
-def _helsinki(value) -> str:
-    return current_app.jinja_env.filters["datetime"](value)
-
-
 def _sign_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"]
 
@@ -181,7 +158,7 @@ def sign(signature: Signature):
     """Read the frozen document and sign it for a party with a fresh password, typed name and consent."""
     language = ui_language()
     form = SignForm(consent_text(language))
-    if why_not_now(signature):
+    if queries.why_not_now(signature):
         return _sign_page(signature, None), 409 if request.method == "POST" else 200
     if form.validate_on_submit():
         with refusal_shown(form):
@@ -218,7 +195,7 @@ def _sign_page(signature: Signature, form: SignForm | None) -> str:
             signature_request.docx, agreement.template_version.manifest, agreement.language.value
         ),
         form=form,
-        blocked=why_not_now(signature),
+        blocked=queries.why_not_now(signature),
         consent_version=CONSENT_VERSION,
     )
 
@@ -227,12 +204,14 @@ def _sign_page(signature: Signature, form: SignForm | None) -> str:
 @acts_on(Signature, can_sign)
 def decline(signature: Signature):
     """Decline to sign for a party, with the reason the drafter gets."""
-    operations.require_turn(signature)
     form = DeclineForm()
+    if not form.is_submitted():  # a POST is checked by the operation, which keeps the reason typed
+        operations.require_turn(signature)
     if form.validate_on_submit():
-        operations.decline(signature, current_user, form.reason.data)
-        flash(_("You declined to sign. The drafting workshop was told your reason."), "info")
-        return redirect(url_for(".request_detail", request_id=signature.request_id))
+        with refusal_shown(form):
+            operations.decline(signature, current_user, form.reason.data)
+            flash(_("You declined to sign. The drafting workshop was told your reason."), "info")
+            return redirect(url_for(".request_detail", request_id=signature.request_id))
     return render_template("signatures/decline.html", signature=signature, form=form)
 
 
@@ -240,23 +219,18 @@ def decline(signature: Signature):
 @acts_on(Signature, can_manage_signature)
 def upload_paper(signature: Signature):
     """Record a party's signature on paper by uploading the scanned signed copy as PDF."""
-    operations.require_turn(signature)
     form = PaperCopyForm()
-    status = 200
+    if not form.is_submitted():
+        operations.require_turn(signature)
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form):
             operations.upload_paper_copy(signature, current_user, form.scan.data.read(MAX_PAPER_BYTES + 1))
-        except InvalidUpload as refusal:
-            form.scan.errors = [*form.scan.errors, refusal.message]
-            status = 400
-        else:
             name = signature.organisation.name
             flash(_("The signed paper copy of %(name)s was stored.", name=name), "success")
             return _after_signature(signature)
-    page = render_template(
+    return render_template(
         "signatures/paper.html", signature=signature, form=form, max_mb=MAX_PAPER_BYTES // (1024 * 1024)
     )
-    return page, status
 
 
 @bp.get("/<int:signature_id>/paper.pdf")
@@ -275,12 +249,14 @@ def paper_copy(signature: Signature):
 @acts_on(SignatureRequest, can_manage_signature_request)
 def withdraw(signature_request: SignatureRequest):
     """Confirm and withdraw a pending request, with the reason the signatories get."""
-    operations.ensure_withdrawable(signature_request)
     form = WithdrawForm()
+    if not form.is_submitted():
+        operations.ensure_withdrawable(signature_request)
     if form.validate_on_submit():
-        operations.withdraw(signature_request, current_user, form.reason.data)
-        flash(_("The signature request was withdrawn and the signatories were told."), "success")
-        return redirect(url_for(".request_detail", request_id=signature_request.id))
+        with refusal_shown(form):
+            operations.withdraw(signature_request, current_user, form.reason.data)
+            flash(_("The signature request was withdrawn and the signatories were told."), "success")
+            return redirect(url_for(".request_detail", request_id=signature_request.id))
     return render_template("signatures/withdraw.html", signature_request=signature_request, form=form)
 
 

@@ -229,6 +229,14 @@ def test_invitees_cannot_resolve_or_close(commenter_client, comment_round, comme
     assert comment_round.is_open
 
 
+def test_a_withdrawn_comment_has_no_resolve_page(drafter_client, comment_round, commenter):
+    comment = operations.add_comment(comment_round, commenter, "Peruttava.")
+    operations.withdraw_comment(comment, commenter)
+    db.session.commit()
+    assert drafter_client.get(f"/rounds/comments/{comment.id}/resolve").status_code == 404
+    assert drafter_client.post(f"/rounds/comments/{comment.id}/resolve").status_code == 404
+
+
 def test_in_a_private_round_invitees_do_not_see_each_other(
     commenter_client, open_round, provider, other_provider, other_commenter
 ):

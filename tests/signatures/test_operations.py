@@ -73,7 +73,7 @@ def test_the_agreement_is_signed_when_every_party_has_signed(send, sign):
 def test_nobody_signs_twice(send, sign):
     request = send()
     sign(request.signatures[0])
-    with pytest.raises(OperationRefused, match="no longer open for signing"):
+    with pytest.raises(OperationRefused, match="This party signed on"):
         sign(request.signatures[0])
 
 

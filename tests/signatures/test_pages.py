@@ -14,6 +14,7 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.core.mail import OutboxMessage
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
+from agreements.signatures import operations
 from agreements.signatures.consent import CONSENT_VERSION, consent_text
 from agreements.signatures.models import (
     RequestStatus,
@@ -368,7 +369,7 @@ def test_in_a_sequence_the_later_signatory_waits_for_their_turn(
     later = request.signatures[1]
     client = client_for(workshop_signatory)
     waiting = page(client, f"/signatures/{later.id}/sign")
-    assert "not yet your turn" in waiting and 'name="password"' not in waiting
+    assert "not yet this party's turn" in waiting and 'name="password"' not in waiting
     data = {"password": PASSWORD, "typed_name": workshop_signatory.name, "consent": "y"}
     assert client.post(f"/signatures/{later.id}/sign", data=data).status_code == 409
     sign(request.signatures[0])
@@ -405,6 +406,21 @@ def test_the_signatory_declines_with_a_reason(client_for, send, provider_signato
     assert request.agreement.status == AgreementStatus.DRAFT
     assert "Hinta puuttuu." in page(client, f"/signatures/requests/{request.id}")
     assert page(client, f"/signatures/{signature.id}/decline", 409)
+
+
+def test_a_decline_refused_because_the_request_ended_meanwhile_keeps_the_reason(
+    client_for, send, provider_signatory, drafter
+):
+    request = send()
+    signature = request.signatures[0]
+    client = client_for(provider_signatory)
+    assert "Why do you decline?" in page(client, f"/signatures/{signature.id}/decline")
+    operations.withdraw(request, drafter, "Väärä versio.")
+    db.session.commit()
+    response = client.post(f"/signatures/{signature.id}/decline", data={"reason": "Hinta puuttuu."})
+    assert response.status_code == 409
+    assert "no longer open for signing" in text(response) and "Hinta puuttuu." in text(response)
+    assert not signature.decline_reason
 
 
 def test_only_the_signatory_declines(client_for, send, drafter):
