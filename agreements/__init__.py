@@ -1,11 +1,12 @@
 """Sopimuspolku: cooperation agreements between youth workshops and vocational education providers."""
 
+import importlib
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from agreements import extensions, scheduler
+from agreements import extensions
 from config import DevelopmentConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +32,20 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
-    scheduler.init_app(app)
+    _connect_receivers()
+    _register_job_modules(app)
     return app
+
+
+#: Modules whose receivers answer the lower packages' signals (agreements/*/signals.py); a receiver connects
+#: when its module is imported, so every process imports them here, whatever else it loads.
+RECEIVER_MODULES = (
+    "agreements.accounts.queries",  # organisations: members and coordinators
+    "agreements.drafting.queries",  # templates_lib: agreements per template version
+    "agreements.reviews.operations",  # drafting: a cancelled agreement's rounds close
+    "agreements.reviews.queries",  # drafting: answerable and readable comments
+    "agreements.signatures.operations",  # drafting: an edit voids the pending request
+)
 
 
 def _psycopg_url(url: str) -> str:
@@ -106,3 +119,14 @@ def _register_cli(app: Flask) -> None:
 
     for group in (audit_cli, demo_cli, mail_cli, reminders_cli, reviews_cli, scheduler_cli, templates_cli):
         app.cli.add_command(group)
+
+
+def _connect_receivers() -> None:
+    for name in RECEIVER_MODULES:
+        importlib.import_module(name)
+
+
+def _register_job_modules(app: Flask) -> None:
+    from agreements import scheduler
+
+    scheduler.init_app(app)

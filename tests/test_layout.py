@@ -28,3 +28,21 @@ def test_the_tier_contracts_hold():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_every_signal_of_a_lower_package_has_its_receiver(app):
+    """A signal nobody answers would silently skip the higher package's part (e.g. voiding signatures)."""
+    from agreements.drafting import signals as drafting
+    from agreements.organisations import signals as organisations
+    from agreements.templates_lib import signals as templates_lib
+
+    signals = [
+        drafting.agreement_edited,
+        drafting.agreement_cancelled,
+        drafting.answerable_comments,
+        drafting.readable_comment_ids,
+        organisations.organisation_members,
+        organisations.network_coordinators,
+        templates_lib.version_usage,
+    ]
+    assert [signal.name for signal in signals if len(signal.receivers) != 1] == []

@@ -143,9 +143,3 @@ class Membership(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "organisation_id", "role", name="uq_memberships_user_org_role"),
     )
-
-
-# The people of an organisation and a network, read from their pages. Defined here because accounts build
-# on organisations, not the other way round; viewonly, since memberships and assignments change from the user.
-Organisation.memberships = relationship(Membership, viewonly=True)
-Network.coordinators = relationship(User, secondary=coordinator_networks, viewonly=True, order_by=User.name)

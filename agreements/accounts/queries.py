@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.accounts.models import Membership, MembershipRole, User, coordinator_networks
 from agreements.extensions import db
+from agreements.organisations.signals import network_coordinators, organisation_members
 
 #: Loader options for users whose memberships and networks will not be looked at: loaded on first use.
 USERS_ALONE = (lazyload(User.memberships), lazyload(User.coordinated_networks))
@@ -43,3 +44,27 @@ def _members_query(organisations, roles: tuple[MembershipRole, ...], *columns):
     if roles:
         query = query.where(Membership.role.in_(roles))
     return query.distinct().order_by(User.id)
+
+
+@organisation_members.connect
+def memberships_of(organisation) -> list[Membership]:
+    """The organisation's memberships with their users, sorted by name and then role."""
+    query = (
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.organisation_id == organisation.id)
+        .order_by(User.name, Membership.role)
+    )
+    return list(db.session.scalars(query))
+
+
+@network_coordinators.connect
+def coordinators_of(network) -> list[User]:
+    """Users assigned as coordinators of ``network``, by name."""
+    query = (
+        select(User)
+        .join(coordinator_networks, coordinator_networks.c.user_id == User.id)
+        .where(coordinator_networks.c.network_id == network.id)
+        .order_by(User.name)
+    )
+    return list(db.session.scalars(query))

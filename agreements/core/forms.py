@@ -1,4 +1,4 @@
-"""Form helpers shared by the domains."""
+"""Forms and form helpers shared by the domains, and the outbox filter of core's own mail pages."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

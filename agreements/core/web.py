@@ -21,6 +21,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Conflict, HTTPException
 
+from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
 from agreements.core.mail import deliver_after_request
 from agreements.core.urls import is_safe_local_path
@@ -74,7 +75,7 @@ def init_app(app: Flask) -> None:
 
 
 #: Pages beyond this are empty anyway; a larger number would overflow the database's OFFSET.
-LAST_PAGE = 2**31 - 1
+LAST_PAGE = MAX_ID
 
 
 class RowPagination(SelectPagination):

@@ -8,6 +8,7 @@ from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
+from agreements.organisations.queries import network_coordinators
 
 
 def _plain(value):
@@ -101,7 +102,7 @@ def update_network(network: Network, data: dict) -> dict:
 
 def delete_network(network: Network) -> None:
     """Delete a network that has no coordinators; its organisations are untouched."""
-    if network.coordinators:
+    if network_coordinators(network):
         raise OperationRefused(
             _("The network has coordinators. Remove their coordinator assignment before deleting it.")
         )

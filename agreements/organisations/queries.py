@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
+from agreements.core.signals import values_from
 from agreements.extensions import db
+from agreements.organisations import signals
 from agreements.organisations.models import Network, Organisation, OrganisationKind, Region, network_regions
 from agreements.organisations.policy import coordinated_region_ids
 
@@ -83,8 +85,13 @@ def networks_covering(region_id: int) -> list[Network]:
 
 
 def organisation_members(organisation: Organisation) -> list:
-    """The organisation's memberships, sorted by the member's name and then role."""
-    return sorted(organisation.memberships, key=lambda m: (m.user.name, m.role.value))
+    """The organisation's memberships, by the member's name and then role (as accounts answer)."""
+    return [m for found in values_from(signals.organisation_members, organisation) for m in found]
+
+
+def network_coordinators(network: Network) -> list:
+    """The users who coordinate ``network``, by name (as accounts answer)."""
+    return [user for found in values_from(signals.network_coordinators, network) for user in found]
 
 
 def organisation_counts_by_network(network_ids: list[int]) -> dict[int, dict[OrganisationKind, int]]:

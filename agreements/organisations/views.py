@@ -179,7 +179,7 @@ def network_detail(network: Network):
     return render_template(
         "organisations/network_detail.html",
         network=network,
-        coordinators=network.coordinators,
+        coordinators=queries.network_coordinators(network),
         counts=queries.organisation_counts_by_network([network.id])[network.id],
         kinds=OrganisationKind,
         can_edit=can_edit_network(current_user, network),
@@ -234,5 +234,5 @@ def network_delete(network: Network):
         "organisations/network_delete.html",
         form=form,
         network=network,
-        coordinators=network.coordinators,
+        coordinators=queries.network_coordinators(network),
     )

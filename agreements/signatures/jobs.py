@@ -54,9 +54,6 @@ def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
     )
 
 
-# END
-
-
 #: What may need reminding, and the deadlines in users' calendar feeds: signatures whose turn has come.
 REMINDERS = [reminder_occasions]
 DEADLINES = [signature_turns]

@@ -82,3 +82,13 @@ def why_not_now(signature: Signature) -> str | None:
 
 def _helsinki(value) -> str:
     return format_datetime(value, "d.M.yyyy HH.mm")
+
+
+def agreement_requests(agreement: Agreement) -> list[SignatureRequest]:
+    """The agreement's signature requests, newest first."""
+    query = (
+        db.select(SignatureRequest)
+        .where(SignatureRequest.agreement_id == agreement.id)
+        .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
+    )
+    return list(db.session.scalars(query))

@@ -15,7 +15,7 @@ from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
 from agreements.drafting.models import Agreement
 from agreements.drafting.policy import can_manage_agreement, can_view_agreement
-from agreements.extensions import db, limiter
+from agreements.extensions import limiter
 from agreements.organisations.models import Organisation
 from agreements.signatures import operations, queries
 from agreements.signatures.blueprint import bp
@@ -275,9 +275,4 @@ def may_send_for_signature(agreement: Agreement) -> bool:
 @bp.app_template_global()
 def visible_signature_requests(agreement: Agreement) -> list[SignatureRequest]:
     """The agreement's signature requests, newest first, if the current user may see them."""
-    query = (
-        db.select(SignatureRequest)
-        .where(SignatureRequest.agreement_id == agreement.id)
-        .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
-    )
-    return [r for r in db.session.scalars(query) if can_view_signature_request(current_user, r)]
+    return [r for r in queries.agreement_requests(agreement) if can_view_signature_request(current_user, r)]

@@ -154,7 +154,7 @@ def upload():
 
 
 def _uploaded(version: TemplateVersion, created: bool):
-    """Commit a new version and say so, or tell that the package is already stored."""
+    """Say that the new version was stored, or that the package already was."""
     if created:
         flash(
             _("Version %(number)s of %(title)s was added.", number=version.number, title=version.title),

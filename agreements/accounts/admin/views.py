@@ -4,13 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from agreements.accounts.admin import operations as ops
+from agreements.accounts.admin import queries
 from agreements.accounts.admin.forms import (
-    ADMIN_ROLE,
-    COORDINATOR_ROLE,
     InviteForm,
     MembershipForm,
     NetworksForm,
@@ -23,7 +21,6 @@ from agreements.accounts.operations import invite_user, send_invitation
 from agreements.accounts.policy import can_edit_user
 from agreements.core.access import can_administer, load_or_404, require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
-from agreements.core.audit import AuditEvent
 from agreements.core.forms import ConfirmForm
 from agreements.core.urls import next_url
 from agreements.core.web import paginate
@@ -55,36 +52,6 @@ AUDIT_ACTION_TITLES = {
     "account.profile_update": _l("Own details edited"),
 }
 
-_STATE_CONDITIONS = {
-    UserState.ACTIVE: and_(User.active, User.password_hash.is_not(None)),
-    UserState.PENDING: and_(User.active, User.password_hash.is_(None)),
-    UserState.DEACTIVATED: ~User.active,
-}
-
-
-def _user_query(filters: dict):
-    """Users matching the list's search text, organisation, role and state, by name."""
-    query = select(User).order_by(User.name, User.id)
-    if filters["q"]:
-        text = filters["q"]
-        query = query.where(
-            or_(User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True))
-        )
-    membership_conditions = []
-    if filters["organisation"]:
-        membership_conditions.append(Membership.organisation_id == filters["organisation"])
-    if filters["role"] == ADMIN_ROLE:
-        query = query.where(User.is_admin)
-    elif filters["role"] == COORDINATOR_ROLE:
-        query = query.where(User.coordinated_networks.any())
-    elif filters["role"]:
-        membership_conditions.append(Membership.role == MembershipRole(filters["role"]))
-    if membership_conditions:
-        query = query.where(User.memberships.any(and_(*membership_conditions)))
-    if filters["state"]:
-        query = query.where(_STATE_CONDITIONS[UserState(filters["state"])])
-    return query
-
 
 @bp.get("/")
 @login_required
@@ -97,7 +64,7 @@ def index():
         "accounts/admin/index.html",
         form=form,
         filtered=any(filters.values()),
-        pagination=paginate(_user_query(filters)),
+        pagination=paginate(queries.user_query(filters)),
         UserState=UserState,
     )
 
@@ -132,33 +99,14 @@ def invite():
 def invitations():
     """List invitations not yet accepted, with a button to send each again."""
     require(can_administer)
-    query = (
-        select(User)
-        .where(_STATE_CONDITIONS[UserState.PENDING])
-        .order_by(User.invited_at.desc().nulls_last(), User.id.desc())
-    )
-    pagination = paginate(query)
-    inviter_ids = {user.invited_by_id for user in pagination.items} - {None}
-    inviters = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(inviter_ids))).all())
+    pagination = paginate(queries.pending_invitations())
+    inviters = queries.inviter_names(pagination.items)
     return render_template(
         "accounts/admin/invitations.html",
         pagination=pagination,
         inviters=inviters,
         confirm_form=ConfirmForm(),
     )
-
-
-def _audit_trail(user: User) -> list:
-    """The latest events whose object is this user, with the name of whoever acted."""
-    actor = aliased(User)
-    query = (
-        select(AuditEvent, actor.name)
-        .outerjoin(actor, AuditEvent.actor_id == actor.id)
-        .where(AuditEvent.object_type == User.__tablename__, AuditEvent.object_id == user.id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(AUDIT_TRAIL_LENGTH)
-    )
-    return db.session.execute(query).all()
 
 
 def _render_detail(user: User, membership_form=None, networks_form=None):
@@ -172,7 +120,7 @@ def _render_detail(user: User, membership_form=None, networks_form=None):
         membership_form=membership_form or MembershipForm(formdata=None, user=user),
         networks_form=networks_form or NetworksForm(formdata=None, user=user),
         confirm_form=ConfirmForm(),
-        audit_trail=_audit_trail(user),
+        audit_trail=queries.audit_trail(user, AUDIT_TRAIL_LENGTH),
         action_titles=AUDIT_ACTION_TITLES,
     )
 
