@@ -19,7 +19,12 @@ from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion, ReferenceCounter
-from agreements.drafting.signals import agreement_cancelled, agreement_edited
+from agreements.drafting.signals import (
+    agreement_cancelled,
+    agreement_edited,
+    checking_answers,
+    version_added,
+)
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation, OrganisationKind
 from agreements.templates_lib.fields import is_valid_stored, label
@@ -171,11 +176,14 @@ def save_version(
     header = _checked_header(title, start_date, end_date, notice_period_months, auto_renew)
     all_parties = checked_parties(agreement.template_version.template.kind, agreement.owner, parties)
     checked_values = check_values(agreement.template_version.manifest, values)
-    answered = _checked_answered_comments(agreement, answered_comments)
+    answered = list(dict.fromkeys(answered_comments))
+    checking_answers.send(agreement, comments=answered)
     if _same_content(latest, header, all_parties, checked_values):
         return None
     agreement_edited.send(agreement, actor=actor)
-    version = _add_version(agreement, header, all_parties, checked_values, change_note, actor, answered)
+    version = _add_version(agreement, header, all_parties, checked_values, change_note, actor)
+    db.session.flush()  # the version exists before what it answers is recorded
+    version_added.send(agreement, version=version, answered_comments=answered)
     record(
         "agreement.save",
         agreement,
@@ -207,30 +215,6 @@ def cancel_agreement(agreement: Agreement, actor, reason: str = "") -> None:
     lifecycle.cancel_draft(agreement, actor, reason)
 
 
-def _checked_answered_comments(agreement: Agreement, comments) -> list:
-    """The comments without repeats, or InvalidAgreement unless each is a live comment (not a reply) made
-    in a round of this agreement."""
-    comments = list(dict.fromkeys(comments))
-    if not all(_answerable(agreement, comment) for comment in comments):
-        raise InvalidAgreement(
-            {
-                "answered_comments": _(
-                    "A version can answer only comments made in this agreement's comment rounds, "
-                    "not replies or withdrawn comments."
-                )
-            }
-        )
-    return comments
-
-
-def _answerable(agreement: Agreement, comment) -> bool:
-    return (
-        comment.round.agreement_id == agreement.id
-        and comment.parent_id is None
-        and comment.withdrawn_at is None
-    )
-
-
 def _version(agreement: Agreement, number: int) -> AgreementVersion:
     return db.session.scalar(
         select(AgreementVersion).where(
@@ -254,7 +238,6 @@ def _add_version(
     values: dict,
     change_note: str,
     actor,
-    answered_comments: list = (),
 ) -> AgreementVersion:
     """Append the next version and copy its header and parties onto the agreement."""
     number = agreement.current_version_number + 1
@@ -264,8 +247,6 @@ def _add_version(
         change_note=(change_note or "").strip()[:500],
         party_ids=[party.id for party in parties],
         values=values,
-        # given at creation: versions are immutable once flushed
-        answered_comments=list(answered_comments),
         **header,
     )
     agreement.versions.append(version)

@@ -21,7 +21,7 @@ from agreements.drafting.models import (
     AgreementVersion,
     agreement_parties,
 )
-from agreements.drafting.signals import readable_comment_ids
+from agreements.drafting.signals import version_answers
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.organisations.policy import coordinated_region_ids
@@ -221,37 +221,36 @@ def conflicting_changes(base: dict, latest: dict, mine: dict, manifest: dict, la
     ]
 
 
-def _readable_comment_ids(comments, user) -> set[int]:
-    """Ids of those ``comments`` the user may read in their rounds (private rounds hide others' threads)."""
-    found = values_from(readable_comment_ids, None, comments=comments, user=user) if comments else []
-    return set().union(*found)
+def _answers(versions: list[AgreementVersion], user) -> dict[int, list]:
+    """The comments each version answers that ``user`` may read, by version number (as reviews answer)."""
+    answers: dict[int, list] = {version.number: [] for version in versions}
+    if not versions:
+        return answers
+    for found in values_from(version_answers, versions[0].agreement, versions=versions, user=user):
+        for number, comments in found.items():
+            answers[number].extend(comments)
+    return answers
 
 
 def answered_comments(versions: list[AgreementVersion], user, manifest: dict, language: str) -> list[dict]:
     """The comments ``versions`` answer that ``user`` may read, by section: [{key, title, comments:
     [{comment, versions: [numbers]}]}], the whole document (key None) first, then the manifest's order."""
     answered: dict = {}
-    for version in versions:
-        for comment in version.answered_comments:
-            answered.setdefault(comment, []).append(version.number)
-    readable = _readable_comment_ids(answered, user)
+    for number, comments in _answers(versions, user).items():
+        for comment in comments:
+            answered.setdefault(comment, []).append(number)
     sections = {
         key: {"key": key, "title": title, "comments": []}
         for key, title in section_titles(manifest, language).items()
     }
     for comment, numbers in sorted(answered.items(), key=lambda item: (item[0].round_id, item[0].id)):
-        if comment.id in readable:
-            sections[comment.section_key]["comments"].append({"comment": comment, "versions": numbers})
+        sections[comment.section_key]["comments"].append({"comment": comment, "versions": numbers})
     return [section for section in sections.values() if section["comments"]]
 
 
 def answered_counts(versions: list[AgreementVersion], user) -> dict[int, int]:
     """How many comments each version answers that ``user`` may read, by version number."""
-    readable = _readable_comment_ids({c for version in versions for c in version.answered_comments}, user)
-    return {
-        version.number: sum(1 for comment in version.answered_comments if comment.id in readable)
-        for version in versions
-    }
+    return {number: len(comments) for number, comments in _answers(versions, user).items()}
 
 
 @version_usage.connect

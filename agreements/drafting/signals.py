@@ -1,6 +1,6 @@
 """What drafting tells the packages above it. They connect receivers; drafting imports none of them.
 
-Each is sent with the agreement as its sender, except ``readable_comment_ids`` (sender None).
+Each is sent with the agreement as its sender.
 """
 
 from blinker import Namespace
@@ -17,5 +17,13 @@ agreement_cancelled = _signals.signal("agreement-cancelled")
 #: Asks for the comments the agreement's next version may answer: each receiver returns a list of them.
 answerable_comments = _signals.signal("answerable-comments")
 
-#: Asks which of ``comments`` the ``user`` may read: each receiver returns a set of their ids.
-readable_comment_ids = _signals.signal("readable-comment-ids")
+#: Asks the packages above to refuse ``comments`` that a new version may not answer: a receiver raises
+#: InvalidAgreement (on the field "answered_comments"), else returns nothing.
+checking_answers = _signals.signal("checking-answers")
+
+#: A new ``version`` of the agreement was added, answering ``answered_comments``: a receiver records that.
+version_added = _signals.signal("version-added")
+
+#: Asks which comments each of ``versions`` answers that ``user`` may read: each receiver returns a mapping
+#: of version number to those comments.
+version_answers = _signals.signal("version-answers")

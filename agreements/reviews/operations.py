@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from agreements.accounts.models import User
 from agreements.core.audit import record
@@ -17,6 +17,7 @@ from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import utcnow
 from agreements.drafting import lifecycle, signals
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
+from agreements.drafting.operations import InvalidAgreement
 from agreements.drafting.policy import can_manage_agreement, require_manager
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
@@ -28,6 +29,7 @@ from agreements.reviews.models import (
     RoundInvitation,
     RoundStatus,
     RoundVisibility,
+    version_answered_comments,
 )
 from agreements.reviews.queries import (
     invited_organisation_ids,
@@ -362,3 +364,30 @@ def close_expired_rounds(now: datetime | None = None) -> list[CommentRound]:
     for comment_round in expired:
         _close(comment_round, None, now, "deadline")
     return expired
+
+
+@signals.checking_answers.connect
+def refuse_unanswerable(agreement: Agreement, comments) -> None:
+    """Refuse answering anything but live comments (not replies) made in the agreement's own rounds."""
+    if not all(_answerable(agreement, comment) for comment in comments):
+        message = _(
+            "A version can answer only comments made in this agreement's comment rounds, "
+            "not replies or withdrawn comments."
+        )
+        raise InvalidAgreement({"answered_comments": message})
+
+
+def _answerable(agreement: Agreement, comment: Comment) -> bool:
+    return (
+        comment.round.agreement_id == agreement.id
+        and comment.parent_id is None
+        and comment.withdrawn_at is None
+    )
+
+
+@signals.version_added.connect
+def record_answers(agreement: Agreement, version: AgreementVersion, answered_comments) -> None:
+    """Record which comments a new version answers, a row each (the version itself is never updated)."""
+    rows = [{"agreement_version_id": version.id, "comment_id": comment.id} for comment in answered_comments]
+    if rows:
+        db.session.execute(insert(version_answered_comments), rows)

@@ -1,5 +1,6 @@
 """Read models of comment rounds: who is invited, which comments a user sees, who has answered."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,14 @@ from agreements.drafting import signals
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
-from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundStatus, RoundVisibility
+from agreements.reviews.models import (
+    Comment,
+    CommentRound,
+    RoundInvitation,
+    RoundStatus,
+    RoundVisibility,
+    version_answered_comments,
+)
 
 
 def invited_organisation_ids(comment_round: CommentRound) -> set[int]:
@@ -181,8 +189,21 @@ def open_requests(user: User, now: datetime) -> list[CommentRound]:
     return list(db.session.scalars(query.order_by(CommentRound.deadline)))
 
 
-@signals.readable_comment_ids.connect
-def readable_comment_ids(_sender, comments, user) -> set[int]:
-    """Ids of those ``comments`` the user may read in their rounds (private rounds hide others' threads)."""
-    rounds = {comment.round for comment in comments}
-    return {comment.id for comment_round in rounds for comment in visible_comments(comment_round, user)}
+@signals.version_answers.connect
+def answers_readable_by(agreement: Agreement, versions, user) -> dict[int, list[Comment]]:
+    """The comments each of ``versions`` answers that ``user`` may read in their rounds, by version number."""
+    number_of = {version.id: version.number for version in versions}
+    query = (
+        select(version_answered_comments.c.agreement_version_id, Comment)
+        .join(Comment, Comment.id == version_answered_comments.c.comment_id)
+        .where(version_answered_comments.c.agreement_version_id.in_(number_of))
+        .order_by(Comment.id)
+    )
+    rows = db.session.execute(query).all()
+    rounds = {comment.round for _version_id, comment in rows}
+    readable = {comment.id for comment_round in rounds for comment in visible_comments(comment_round, user)}
+    answers = defaultdict(list)
+    for version_id, comment in rows:
+        if comment.id in readable:
+            answers[number_of[version_id]].append(comment)
+    return answers
