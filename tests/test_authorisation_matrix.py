@@ -25,9 +25,10 @@ from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import pdf_available
 from config import TestingConfig
-from tests.conftest import PASSWORD, log_in
-from tests.reviews.conftest import open_plain_round
-from tests.signatures.conftest import pdf_bytes
+from tests.support.client import log_in
+from tests.support.factories import PASSWORD
+from tests.support.review_world import open_plain_round
+from tests.support.signing import pdf_bytes
 from tests.support.template_package import manifest, package
 
 ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (

@@ -12,7 +12,7 @@ from agreements.core.audit import AuditEvent
 from agreements.core.mail import MailStatus, OutboxMessage, deliver_queued, queue_rendered
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
-from tests.core.conftest import SMTP_PASSWORD, SMTP_USER, free_port
+from tests.support.smtp import SMTP_PASSWORD, SMTP_USER, free_port
 
 MINUTE = timedelta(minutes=1)
 

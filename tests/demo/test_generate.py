@@ -22,7 +22,8 @@ from agreements.reviews.jobs import close_expired_rounds, send_comment_digests
 from agreements.reviews.models import CommentRound, RoundStatus
 from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
 from agreements.templates_lib.operations import sync_shipped_templates
-from tests.conftest import PASSWORD, _empty_tables
+from tests.support.database import empty_tables
+from tests.support.factories import PASSWORD
 
 TODAY = date(2026, 3, 10)
 #: Tables whose every column is compared between two runs (users without the salted password hash).
@@ -237,7 +238,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(app):
         generate("small", seed=seed, today=TODAY, password=PASSWORD)
         digests.append(snapshot())
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
     assert digests[0] == digests[1] != digests[2]
 

@@ -14,8 +14,8 @@ from agreements.core.timeutil import helsinki_today
 from agreements.drafting import lifecycle, operations
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
-from tests.conftest import SAMPLE_VALUES
-from tests.drafting.conftest import PROVIDER, WORKSHOP, audit_actions
+from tests.support.audit import audit_actions
+from tests.support.factories import PROVIDER, SAMPLE_VALUES, WORKSHOP
 
 HEADER = {
     "title": "Yhteistyösopimus",

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 
 from agreements.core.lease import AdvisoryLease, RowLease, SchedulerLease
 from agreements.extensions import db
-from tests.scheduler.conftest import eventually
+from tests.support.waiting import eventually
 
 
 def lease_row() -> SchedulerLease | None:

@@ -19,8 +19,8 @@ from agreements import create_app
 from agreements.core.lease import lease_for
 from agreements.extensions import db
 from config import TestingConfig
-from tests.scheduler.conftest import eventually
-from tests.test_migrations import connected, flask_db, fresh_database_url  # noqa: F401 - a fixture
+from tests.support.fresh_database import connected, flask_db, fresh_database_url  # noqa: F401 - a fixture
+from tests.support.waiting import eventually
 
 ACQUIRED = "lease acquired, running"
 STANDBY = "standby: another scheduler holds the lease"

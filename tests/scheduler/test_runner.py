@@ -12,7 +12,7 @@ from agreements.core.mail import OutboxMessage
 from agreements.core.scheduling import ScheduledJob
 from agreements.extensions import db
 from agreements.scheduler import SchedulerProcess, run_job
-from tests.scheduler.conftest import eventually
+from tests.support.waiting import eventually
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from agreements.extensions import db
 from agreements.reviews import operations as review_operations
 from agreements.reviews.models import RoundVisibility
 from agreements.signatures import operations
-from tests.reviews.conftest import open_plain_round
+from tests.support.review_world import open_plain_round
 
 
 def detail(client, agreement) -> str:

@@ -141,3 +141,31 @@ def package(manifest_dict: dict | None = None) -> tuple[bytes, dict[str, bytes]]
     manifest_dict = manifest_dict or manifest()
     documents = {language: docx_for(manifest_dict, language) for language in ("fi", "sv")}
     return json.dumps(manifest_dict).encode(), documents
+
+
+def manifest_bytes(manifest_dict: dict) -> bytes:
+    return json.dumps(manifest_dict).encode()
+
+
+def upload_data(manifest_bytes: bytes | None = None, documents: dict | None = None) -> dict:
+    """Form data of the upload page: the test package unless other bytes are given."""
+    default_manifest, default_documents = package()
+    documents = {**default_documents, **(documents or {})}
+    return {
+        "manifest": (
+            io.BytesIO(default_manifest if manifest_bytes is None else manifest_bytes),
+            "manifest.json",
+        ),
+        "document_fi": (io.BytesIO(documents["fi"]), "fi.docx"),
+        "document_sv": (io.BytesIO(documents["sv"]), "sv.docx"),
+    }
+
+
+def stored_versions() -> int:
+    """How many template versions the database holds."""
+    from sqlalchemy import func, select
+
+    from agreements.extensions import db
+    from agreements.templates_lib.models import TemplateVersion
+
+    return db.session.scalar(select(func.count()).select_from(TemplateVersion))

@@ -1,0 +1,51 @@
+"""The test client: each request in a fresh context, as on a real server, with a valid CSRF token."""
+
+import contextvars
+import re
+
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from agreements.extensions import db
+from tests.support.factories import PASSWORD
+
+_CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every form it posts, unless told not to.
+
+    Each request runs in a fresh context, as on a real server: the test's own app context (and so
+    ``g``, the login cache and the database session) is not shared with the request.
+    """
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is None:  # already isolated, e.g. following a redirect
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test sees what the request committed
+        return response
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = dict(kwargs.pop("data", None) or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """Read a token from the language switcher, which every page carries."""
+        page = super().get("/login").get_data(as_text=True)
+        match = _CSRF_INPUT.search(page)
+        if not match:
+            page = super().get("/").get_data(as_text=True)
+            match = _CSRF_INPUT.search(page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+
+def log_in(client, user, password: str = PASSWORD):
+    """Log ``user`` in through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
