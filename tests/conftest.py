@@ -1,15 +1,18 @@
-"""Shared fixtures: one migrated database per run, emptied after each test; factories; logged-in clients.
+"""Shared fixtures: one migrated database per run, each test rolled back; factories; logged-in clients.
 
 The suite runs on a SQLite file by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema
-is built by the real migrations, so the tests also prove they run on that database.
+is built by the real migrations, so the tests also prove they run on that database. How a test's data
+goes away again (rolled back, or deleted for tests marked ``committing``) is in tests/support/database.py.
 """
 
+import contextlib
+import functools
 import os
 
 import pytest
 from flask_babel import force_locale
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from agreements import create_app
 from agreements.accounts.models import MembershipRole
@@ -48,22 +51,82 @@ def app(database_url):
 
     application = create_app(Config)
     application.test_client_class = CSRFClient
+    database.install_session()
     with application.app_context():
         if inspect(db.engine).has_table("alembic_version"):
             downgrade(revision="base")
         upgrade()
+        if db.engine.dialect.name == "sqlite":
+            # Nor need SQLite's commits (those of the tests marked committing) wait for the disk.
+            event.listen(db.engine, "connect", _unsynchronised)
+            db.engine.dispose()
+        database.guard_engine(db.engine)
     return application
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(app):
-    """Give every test an English app context and leave the database as the migrations made it."""
+def _unsynchronised(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+
+@contextlib.contextmanager
+def _test_context(app):
+    """An app context reading English, as tests and their fixtures run in."""
     with app.app_context(), force_locale("en"):
-        limiter.reset()
         yield
-        db.session.rollback()
-        db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _database(request, app):
+    """Give every test an English app context and leave the database as the migrations made it.
+
+    Rolled back, unless the test is marked ``committing``: then its rows are deleted afterwards.
+    """
+    committing = request.node.get_closest_marker("committing") is not None
+    shared = "shared_transaction" in request.fixturenames
+    if database.in_shared_transaction() and (committing or not shared):
+        pytest.fail(
+            f"{request.node.nodeid} runs while its module's shared world is set up: tests that do not "
+            "use it (and committing ones) belong before those that do, or in another module",
+            pytrace=False,
+        )
+    with _test_context(app):
+        limiter.reset()
+        scope = contextlib.nullcontext() if committing else database.rolled_back(db.engine)
+        with scope:
+            yield
+            db.session.rollback()
+            db.session.remove()
+        if committing:
+            database.empty_tables()
+        elif not shared:
+            _fail_on_rows_left(request.node.nodeid)
+
+
+def _fail_on_rows_left(what: str) -> None:
+    """The safety net of rolled-back tests: nothing they did may outlive them."""
+    left = database.tables_with_rows()
+    if left:
         database.empty_tables()
+        pytest.fail(
+            f"{what} left rows in {', '.join(left)} although it was rolled back: something committed "
+            "outside the test's transaction; mark the test committing if that is what it must do",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="module")
+def shared_transaction(request, app):
+    """One transaction for the module: what its module fixtures commit, its tests share, each test
+    rolled back to a savepoint taken after them. Tests that use it must come after those that do not.
+
+    Yields a function that gives the app context (English) for a module fixture to build its world in.
+    """
+    with _test_context(app):
+        engine = db.engine
+    with database.outer_transaction(engine):
+        yield functools.partial(_test_context, app)
+    with _test_context(app):
+        _fail_on_rows_left(request.node.nodeid)
 
 
 @pytest.fixture

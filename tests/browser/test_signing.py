@@ -16,7 +16,7 @@ from agreements.organisations.models import OrganisationKind
 from tests.browser.helpers import assert_accessible, log_in, open_page
 from tests.support.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 MESSAGE = "Allekirjoitathan sopimuksen tällä viikolla."
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -252,6 +252,7 @@ def test_the_header_is_checked(template_version, workshop, provider, header, fie
 
 
 @pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
 def test_concurrent_requests_get_distinct_references(app):
     """Four requests numbering at once, the year's counter not yet created: each gets its own number."""
     barrier = threading.Barrier(4)

@@ -128,6 +128,7 @@ def test_the_digest_is_scheduled_every_morning():
 
 
 @pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
 def test_two_processes_at_once_send_one_digest(app, open_round, provider, commenter):
     """Both runs find the waiting notifications; the second waits for the first's row locks, then has none."""
     set_preferences(commenter, {KIND.COMMENT_REQUESTS: Delivery.DAILY})

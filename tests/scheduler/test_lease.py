@@ -9,6 +9,9 @@ from agreements.core.lease import AdvisoryLease, RowLease, SchedulerLease
 from agreements.extensions import db
 from tests.support.waiting import eventually
 
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
+
 
 def lease_row() -> SchedulerLease | None:
     db.session.expire_all()

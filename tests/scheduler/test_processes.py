@@ -22,6 +22,9 @@ from config import TestingConfig
 from tests.support.fresh_database import connected, flask_db, fresh_database_url  # noqa: F401 - a fixture
 from tests.support.waiting import eventually
 
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
+
 ACQUIRED = "lease acquired, running"
 STANDBY = "standby: another scheduler holds the lease"
 

@@ -14,6 +14,9 @@ from agreements.extensions import db
 from agreements.scheduler import SchedulerProcess, run_job
 from tests.support.waiting import eventually
 
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
+
 
 @pytest.fixture
 def lease():

@@ -7,6 +7,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 
 from agreements.extensions import db
+from tests.support.database import end_clean_transaction
 from tests.support.factories import PASSWORD
 
 _CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -22,6 +23,7 @@ class CSRFClient(FlaskClient):
     def open(self, *args, **kwargs):
         if _cv_app.get(None) is None:  # already isolated, e.g. following a redirect
             return super().open(*args, **kwargs)
+        end_clean_transaction(db.session())
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()  # the test sees what the request committed
         return response
