@@ -13,8 +13,8 @@ from agreements.accounts.models import Membership, MembershipRole, UILanguage, U
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
 from agreements.organisations.models import Language, Network, Organisation, OrganisationKind, Region
+from agreements.templates_lib import operations as template_operations
 from agreements.templates_lib.models import TemplateSource
-from agreements.templates_lib.operations import add_template_version
 from tests.support.template_package import manifest, package
 
 PASSWORD = "Pajasopimus-2026!"
@@ -34,6 +34,8 @@ SAMPLE_VALUES = {
 
 _counter = itertools.count(1)
 _password_hashes: dict[str, str] = {}
+#: Checksums of the packages whose check has passed once in this run (see make_template_version).
+_checked_packages: set[str] = set()
 
 
 def region(code: str = "06") -> Region:
@@ -96,10 +98,29 @@ def make_network(name=None, region_codes=("06",)) -> Network:
 
 
 def make_template_version(key="test_template", kind="bilateral", manifest_dict=None):
-    """A stored template version from the test package (every field type), or a given manifest."""
-    version, _created = add_template_version(
-        *package(manifest_dict or manifest(key, kind)), TemplateSource.SHIPPED
-    )
+    """A stored template version from the test package (every field type), or a given manifest.
+
+    It is stored by the application's own ``add_template_version``. The package check that runs first
+    (parsing and test-rendering both documents: most of the time a stored version takes) runs in full
+    the first time each package is stored in the run; after that the same bytes are known to pass.
+    Tests of the check itself upload or sync packages through the application, never through here.
+    """
+    manifest_bytes, documents = package(manifest_dict or manifest(key, kind))
+    real_check = template_operations.check_package
+
+    def check_once(checked_manifest: dict, checked_documents: dict) -> None:
+        checksum = template_operations.package_checksum(checked_manifest, checked_documents)
+        if checksum not in _checked_packages:
+            real_check(checked_manifest, checked_documents)
+            _checked_packages.add(checksum)
+
+    template_operations.check_package = check_once
+    try:
+        version, _created = template_operations.add_template_version(
+            manifest_bytes, documents, TemplateSource.SHIPPED
+        )
+    finally:
+        template_operations.check_package = real_check
     db.session.commit()
     return version
 
