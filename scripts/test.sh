@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install what the tests need and run all of them:
-#   ruff (lint and format), lint-imports (the tiers between packages), the whole pytest suite on SQLite including the Playwright browser tests and
-#   the migration round trip, and side by side with it the suite on a fresh PostgreSQL database.
-# Every stage runs even when an earlier one fails; the exit status is non-zero when any failed.
+#   ruff (lint and format), lint-imports (the tiers between packages), the whole pytest suite on SQLite
+#   including the Playwright browser tests and the migration round trip, and side by side with it the suite
+#   on a fresh PostgreSQL database.
+# Every stage runs even when an earlier one fails; the exit status is non-zero when any failed. At the end
+# a table gives each stage's wall time and the whole run's.
 # With CI=true an unusable PostgreSQL or Chromium is a failure; elsewhere those parts are skipped with a warning.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,17 +16,47 @@ IN_CI=false
 [ "${CI:-}" = true ] && IN_CI=true
 FAILED=()
 
-# Run one stage; remember a failure and carry on, so a single run reports every problem.
+# Each stage's wall time, one "label<TAB>result<TAB>seconds" line per stage; the PostgreSQL run, in a
+# subshell, writes its line here too.
+TIMES=$(mktemp)
+STARTED=$EPOCHREALTIME
+
+# Seconds since a moment taken from $EPOCHREALTIME, with one decimal.
+seconds_since() {
+    local start=${1//[!0-9]/} now=${EPOCHREALTIME//[!0-9]/}
+    local tenths=$(((now - start) / 100000))
+    printf '%d.%d' $((tenths / 10)) $((tenths % 10))
+}
+
+# Run one stage, timed; remember a failure and carry on, so a single run reports every problem.
 stage() {
-    local name=$1
-    shift
+    local label=$1 name=$2
+    shift 2
     step "$name"
-    local status=0
+    local status=0 start=$EPOCHREALTIME result=passed
     "$@" || status=$?
     if [ "$status" -ne 0 ]; then
         echo "FAILED: $name (exit status $status)" >&2
         FAILED+=("$name")
+        result=failed
     fi
+    printf '%s\t%s\t%s\n' "$label" "$result" "$(seconds_since "$start")" >>"$TIMES"
+}
+
+# The table of stage times: each pytest stage's own (serial) time, then the whole run's.
+print_times() {
+    local label result seconds
+    step "Wall time per stage (the SQLite and PostgreSQL runs overlap, one per core)"
+    printf '  %-26s %-8s %9s\n' stage result seconds
+    for label in "lint" "pytest on SQLite" "pytest on PostgreSQL"; do
+        if IFS=$'\t' read -r _ result seconds < <(grep -F "$label"$'\t' "$TIMES"); then
+            printf '  %-26s %-8s %9s\n' "$label" "$result" "$seconds"
+        else
+            printf '  %-26s %-8s %9s\n' "$label" "not run" "-"
+        fi
+    done
+    printf '  %-26s %-8s %9s\n' "total (setup included)" "" "$(seconds_since "$STARTED")"
+    rm -f "$TIMES"
 }
 
 # A problem that CI must not skip past: a failure when CI=true, a warning elsewhere.
@@ -81,7 +113,8 @@ postgres_stage() {
     trap drop_pg_test_db EXIT
     echo "Created the throwaway database $PG_TEST_DB"
     export TEST_DATABASE_URL=$url
-    stage "Tests on PostgreSQL (without the browser tests, which ran on SQLite)" run_pytest -m "not browser"
+    stage "pytest on PostgreSQL" "Tests on PostgreSQL (without the browser tests, which ran on SQLite)" \
+        run_pytest -m "not browser"
     unset TEST_DATABASE_URL
     drop_pg_test_db
 }
@@ -99,7 +132,7 @@ ensure_chromium
 ensure_libreoffice
 compile_translations
 
-stage "Lint, format and tier check (ruff, lint-imports)" lint
+stage "lint" "Lint, format and tier check (ruff, lint-imports)" lint
 # The SQLite and PostgreSQL runs share nothing, so they run side by side, one per core; the PostgreSQL
 # run's output is shown after the SQLite run's, and its failures count the same.
 PG_LOG=$(mktemp)
@@ -109,13 +142,14 @@ PG_LOG=$(mktemp)
     [ "${#FAILED[@]}" -eq 0 ]
 ) >"$PG_LOG" 2>&1 &
 PG_PID=$!
-stage "Tests on SQLite (whole suite: browser tests and migration round trip included)" run_pytest
+stage "pytest on SQLite" "Tests on SQLite (whole suite: browser tests and migration round trip included)" run_pytest
 PG_STATUS=0
 wait "$PG_PID" || PG_STATUS=$?
 cat "$PG_LOG"
 rm -f "$PG_LOG"
 [ "$PG_STATUS" -eq 0 ] || FAILED+=("Tests on PostgreSQL (see its output above)")
 
+print_times
 echo
 if [ "${#FAILED[@]}" -gt 0 ]; then
     printf 'FAILED stages:\n' >&2

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from agreements import create_app
-from agreements.accounts.models import MembershipRole
+from agreements.accounts.models import MembershipRole, User
 from agreements.core.mail import OutboxMessage
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
@@ -21,14 +21,19 @@ from agreements.organisations.models import OrganisationKind
 from agreements.reviews.operations import add_comment
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningOrder
-from agreements.templates_lib.models import TemplateSource
-from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import pdf_available
 from config import TestingConfig
-from tests.conftest import PASSWORD, log_in
-from tests.reviews.conftest import open_plain_round
-from tests.signatures.conftest import pdf_bytes
-from tests.support.template_package import manifest, package
+from tests.support.client import log_in
+from tests.support.factories import (
+    PASSWORD,
+    make_agreement,
+    make_network,
+    make_organisation,
+    make_template_version,
+    make_user,
+)
+from tests.support.review_world import open_plain_round
+from tests.support.signing import pdf_bytes
 
 ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (
     "anonymous",
@@ -251,9 +256,26 @@ def test_every_route_has_a_row_in_the_matrix(app):
     )
 
 
+@pytest.fixture(scope="module")
+def built_world(shared_transaction):
+    """One user per role around the workshop W, plus objects in another region: (user ids, URL values).
+
+    Built once; every test that uses it is rolled back to it, so a POST that changes an object changes
+    it for that test only.
+    """
+    with shared_transaction():
+        users, url_values = _world()
+        return {role: user.id for role, user in users.items()}, url_values
+
+
 @pytest.fixture
-def world(make_organisation, make_user, make_network, make_agreement):
-    """One user per role around the workshop W, plus objects in another region."""
+def world(built_world):
+    """The shared world's users (loaded in this test) and URL values."""
+    user_ids, url_values = built_world
+    return {role: db.session.get(User, user_id) for role, user_id in user_ids.items()}, url_values
+
+
+def _world():
     workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06")
     provider = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06")
     make_organisation(kind=OrganisationKind.WORKSHOP, region_code="01")
@@ -268,8 +290,7 @@ def world(make_organisation, make_user, make_network, make_agreement):
         ADMIN: make_user(admin=True),
     }
     target_user = users[EDITOR]
-    template_version = add_template_version(*package(manifest("matrix_template")), TemplateSource.SHIPPED)[0]
-    db.session.commit()
+    template_version = make_template_version(key="matrix_template")
     agreement = make_agreement(owner=workshop, providers=[provider], template_version=template_version)
     comment_round = open_plain_round(agreement, users[EDITOR], utcnow() + timedelta(days=7), [provider])
     comment = add_comment(comment_round, users[PROVIDER], "A comment by P.")
@@ -369,7 +390,8 @@ def test_every_page_answers_each_role_as_the_matrix_says(app, world):
 
 @pytest.mark.parametrize(("endpoint", "method"), sorted(key for key in MATRIX if key[1] != "GET"))
 def test_form_answers_each_role_as_the_matrix_says(app, world, endpoint, method):
-    """A POST may change the objects, so each gets a fresh world; roles in ROLES order, admin last."""
+    """A POST may change the objects, so each starts from the world as built (rolled back to it); roles in
+    ROLES order, admin last."""
     users, url_values = world
     url = _url(app, endpoint, url_values)
     clients = {role: _client_as(app, users.get(role)) for role in ROLES}

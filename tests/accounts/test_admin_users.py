@@ -8,7 +8,7 @@ from agreements.core.audit import AuditEvent
 from agreements.core.mail import OutboxMessage
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 
 def mail_to(address: str) -> list[OutboxMessage]:

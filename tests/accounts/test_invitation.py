@@ -9,7 +9,8 @@ from agreements.accounts.tokens import TokenPurpose, make_token
 from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
 from agreements.extensions import db
-from tests.accounts.conftest import is_logged_in, link_path, outbox, signed_in_past, token_of
+from tests.support.accounts import is_logged_in, signed_in_past, token_of
+from tests.support.messages import link_path, outbox
 
 
 @pytest.fixture

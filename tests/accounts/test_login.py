@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from agreements.core.audit import AuditEvent
 from agreements.extensions import db
-from tests.accounts.conftest import is_logged_in
-from tests.conftest import PASSWORD
+from tests.support.accounts import is_logged_in
+from tests.support.factories import PASSWORD
 
 GENERIC_ERROR = "The e-mail address or password is not correct"
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.core.audit import AuditEvent
 from agreements.extensions import db
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 
 from agreements.accounts.tokens import TokenPurpose
 from agreements.extensions import db
-from tests.accounts.conftest import is_logged_in, link_path, outbox, signed_in_past, token_of
-from tests.conftest import PASSWORD
+from tests.support.accounts import is_logged_in, signed_in_past, token_of
+from tests.support.factories import PASSWORD
+from tests.support.messages import link_path, outbox
 
 SENT = "If the address is registered in the service, a link for choosing a new password has been sent"
 

@@ -5,7 +5,7 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
 #: axe-core impacts that fail a page (WCAG 2.1 AA is the target; minor and moderate are reported elsewhere).
 FAILING_IMPACTS = {"serious", "critical"}

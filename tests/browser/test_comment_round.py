@@ -14,7 +14,7 @@ from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.organisations.models import OrganisationKind
 from tests.browser.helpers import assert_accessible, log_in, open_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 BACKGROUND = "Uusi sopimuspohja korvaa vuoden 2019 sopimuksen."
 QUESTIONS = "Onko paikkamäärä sopiva?"

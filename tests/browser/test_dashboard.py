@@ -11,7 +11,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.organisations.models import OrganisationKind
 from tests.browser.helpers import assert_accessible, log_in, open_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 
 def test_dashboard_and_drill_down(page, people, make_organisation, make_agreement):

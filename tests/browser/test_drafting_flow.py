@@ -17,7 +17,7 @@ from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version, read_package_folder
 from tests.browser.helpers import assert_accessible, log_in, open_page, switch_language
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 SHIPPED = sorted(
     path for path in (ROOT / "agreement_templates").glob("*") if (path / "manifest.json").is_file()

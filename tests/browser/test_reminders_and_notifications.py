@@ -13,7 +13,7 @@ from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import own_rules
 from tests.browser.helpers import assert_accessible, log_in, open_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 
 def test_reminder_settings_and_renewal(page, people, make_agreement, make_organisation):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_accessible, expect_language, log_in, open_page, switch_language
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 ROLES = ["admin", "coordinator", "workshop editor", "provider signatory"]
 

@@ -14,9 +14,9 @@ from playwright.sync_api import Locator, Page, expect
 from agreements.accounts.models import MembershipRole
 from agreements.organisations.models import OrganisationKind
 from tests.browser.helpers import assert_accessible, log_in, open_page
-from tests.conftest import PASSWORD
+from tests.support.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
 MESSAGE = "Allekirjoitathan sopimuksen tällä viikolla."
 SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import assert_accessible, log_in, open_page
 from tests.support.template_package import docx_for, manifest, package
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.committing]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 

@@ -13,6 +13,9 @@ from agreements.extensions import db
 from agreements.organisations.models import Network
 from config import TestingConfig
 
+#: The routes run in an application of their own, on its own connections, so what they commit is real.
+pytestmark = pytest.mark.committing
+
 
 class NameForm(FlaskForm):
     name = StringField()

@@ -12,7 +12,7 @@ from agreements.core.audit import AuditEvent
 from agreements.core.mail import MailStatus, OutboxMessage, deliver_queued, queue_rendered
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
-from tests.core.conftest import SMTP_PASSWORD, SMTP_USER, free_port
+from tests.support.smtp import SMTP_PASSWORD, SMTP_USER, free_port
 
 MINUTE = timedelta(minutes=1)
 
@@ -141,6 +141,7 @@ def test_a_message_leased_by_another_delivery_run_is_not_sent(app, smtp_server):
 
 
 @pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
 def test_two_delivery_runs_at_once_send_each_message_exactly_once(app, smtp_server):
     messages = [queue(f"vastaanottaja{n}@paja.fi") for n in range(20)]
     start = threading.Barrier(2)

@@ -1,7 +1,5 @@
-"""Fixtures and helpers of the dashboard tests."""
+"""Fixtures of the dashboard tests: a template of each kind and a field of networks and workshops."""
 
-import csv
-import io
 from datetime import date
 
 import pytest
@@ -42,14 +40,3 @@ def field(make_organisation, make_network, make_user, make_agreement, templates)
     coordinator = make_user(networks=[home])
     member = make_user(organisation=signed_here, role=MembershipRole.EDITOR)
     return {"home": home, "away": away, "coordinator": coordinator, "member": member, "idle": idle_here}
-
-
-def exported(client, key: str) -> str:
-    """The dashboard table ``key`` as its CSV export's text."""
-    return client.get(f"/dashboard/export/{key}.csv").get_data().decode("utf-8-sig")
-
-
-def workshops_in_region(client) -> str:
-    """The "Workshops" figure of the region row in the exported region table."""
-    header, region = list(csv.reader(io.StringIO(exported(client, "regions")), delimiter=";"))[1:3]
-    return dict(zip(header, region, strict=True))["Workshops"]

@@ -7,8 +7,8 @@ from agreements.dashboard import cache
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.organisations.operations import deactivate_organisation
-from tests.conftest import log_in
-from tests.dashboard.conftest import workshops_in_region
+from tests.support.client import log_in
+from tests.support.dashboard import workshops_in_region
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from agreements.organisations.models import OrganisationKind
-from tests.conftest import counted_statements, log_in
+from tests.support.client import log_in
+from tests.support.database import counted_statements
 
 
 def test_a_coordinator_sees_neither_figures_nor_lists_of_another_network(client, field):

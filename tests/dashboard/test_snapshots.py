@@ -12,8 +12,8 @@ from agreements.dashboard.models import DashboardSnapshot
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.organisations.operations import deactivate_organisation
-from tests.conftest import log_in
-from tests.dashboard.conftest import exported, workshops_in_region
+from tests.support.client import log_in
+from tests.support.dashboard import exported, workshops_in_region
 
 TABLES = ("networks", "regions", "statuses", "commitments", "trend")
 

@@ -22,7 +22,8 @@ from agreements.reviews.jobs import close_expired_rounds, send_comment_digests
 from agreements.reviews.models import CommentRound, RoundStatus
 from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
 from agreements.templates_lib.operations import sync_shipped_templates
-from tests.conftest import PASSWORD, _empty_tables
+from tests.support.database import empty_tables
+from tests.support.factories import PASSWORD
 
 TODAY = date(2026, 3, 10)
 #: Tables whose every column is compared between two runs (users without the salted password hash).
@@ -48,19 +49,68 @@ def synced() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def generated(app):
-    """The small data set on the day TODAY, with the test password."""
-    synced()
-    return generate("small", seed=7, today=TODAY, password=PASSWORD)
-
-
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def agreements() -> list[Agreement]:
     return list(db.session.scalars(select(Agreement).order_by(Agreement.id)))
+
+
+# Runs that generate for themselves on an empty database. They come first: the tests after them share
+# one data set, which stays in place until the module's last test.
+
+
+def test_templates_must_be_synced_first(app):
+    with pytest.raises(GenerateError, match="flask templates sync"):
+        generate("small", seed=7, today=TODAY, password=PASSWORD)
+
+
+def snapshot() -> str:
+    """A digest of the generated rows, ids included (users without their salted password hashes)."""
+    digest = hashlib.sha256()
+    for name in COMPARED:
+        columns = [c for c in db.metadata.tables[name].c if c.name != "template_version_id"]
+        digest.update(repr(db.session.execute(select(*columns).order_by(*columns[:2])).all()).encode())
+    users = select(User.id, User.email, User.name, User.created_at).order_by(User.id)
+    digest.update(repr(db.session.execute(users).all()).encode())
+    return digest.hexdigest()
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(app):
+    digests = []
+    for seed in (7, 7, 8):
+        synced()
+        generate("small", seed=seed, today=TODAY, password=PASSWORD)
+        digests.append(snapshot())
+        db.session.remove()
+        empty_tables()
+
+    assert digests[0] == digests[1] != digests[2]
+
+
+def test_the_command_generates_and_prints_a_summary(app):
+    synced()
+
+    result = app.test_cli_runner().invoke(
+        args=["demo", "generate", "--scale", "small", "--today", "2026-03-10"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Agreements per status:" in result.output
+    assert "admin-1@demo.sopimuspolku.fi" in result.output
+    assert count(Agreement) >= 300
+
+
+# One data set for the tests below: generated once, each test rolled back to it.
+
+
+@pytest.fixture(scope="module")
+def generated(shared_transaction):
+    """The small data set on the day TODAY, with the test password; shared by the module's tests."""
+    with shared_transaction():
+        synced()
+        return generate("small", seed=7, today=TODAY, password=PASSWORD)
 
 
 def test_counts_are_those_of_the_small_scale(generated):
@@ -212,47 +262,6 @@ def test_pages_answer_on_the_generated_data(generated, client, login, email):
 def test_a_database_with_agreements_is_refused(generated):
     with pytest.raises(GenerateError, match="already has"):
         generate("small", seed=7, today=TODAY, password=PASSWORD)
-
-
-def test_templates_must_be_synced_first(app):
-    with pytest.raises(GenerateError, match="flask templates sync"):
-        generate("small", seed=7, today=TODAY, password=PASSWORD)
-
-
-def snapshot() -> str:
-    """A digest of the generated rows, ids included (users without their salted password hashes)."""
-    digest = hashlib.sha256()
-    for name in COMPARED:
-        columns = [c for c in db.metadata.tables[name].c if c.name != "template_version_id"]
-        digest.update(repr(db.session.execute(select(*columns).order_by(*columns[:2])).all()).encode())
-    users = select(User.id, User.email, User.name, User.created_at).order_by(User.id)
-    digest.update(repr(db.session.execute(users).all()).encode())
-    return digest.hexdigest()
-
-
-def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(app):
-    digests = []
-    for seed in (7, 7, 8):
-        synced()
-        generate("small", seed=seed, today=TODAY, password=PASSWORD)
-        digests.append(snapshot())
-        db.session.remove()
-        _empty_tables()
-
-    assert digests[0] == digests[1] != digests[2]
-
-
-def test_the_command_generates_and_prints_a_summary(app):
-    synced()
-
-    result = app.test_cli_runner().invoke(
-        args=["demo", "generate", "--scale", "small", "--today", "2026-03-10"]
-    )
-
-    assert result.exit_code == 0, result.output
-    assert "Agreements per status:" in result.output
-    assert "admin-1@demo.sopimuspolku.fi" in result.output
-    assert count(Agreement) >= 300
 
 
 def test_the_command_refuses_a_database_with_data(app, generated):

@@ -4,8 +4,8 @@ coordinators read in their networks' regions, administrators read everything, ev
 import pytest
 
 from agreements.accounts.models import MembershipRole, UILanguage
-from tests.conftest import log_in
-from tests.drafting.conftest import WORKSHOP
+from tests.support.client import log_in
+from tests.support.factories import WORKSHOP
 
 
 @pytest.fixture

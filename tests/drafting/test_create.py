@@ -7,8 +7,10 @@ from agreements.accounts.models import MembershipRole
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
-from tests.conftest import log_in
-from tests.drafting.conftest import PROVIDER, WORKSHOP, audit_actions, form_values, start_url
+from tests.support.audit import audit_actions
+from tests.support.client import log_in
+from tests.support.factories import PROVIDER, WORKSHOP
+from tests.support.pages import form_values
 from tests.support.template_package import manifest
 
 FIELDS = {
@@ -26,6 +28,13 @@ FIELDS = {
     "field-insured": "y",
     "change_note": "Ensimmäinen luonnos",
 }
+
+
+def start_url(template_version, owner, language: str = "fi") -> str:
+    """The full new-agreement form for a template, language and drafting workshop."""
+    return (
+        f"/agreements/new?template_version_id={template_version.id}&language={language}&owner_id={owner.id}"
+    )
 
 
 def only_agreement() -> Agreement | None:

@@ -17,7 +17,7 @@ from agreements.templates_lib.fields import document_value
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
 from agreements.templates_lib.rendering import PdfUnavailable, pdf_available
-from tests.conftest import SAMPLE_VALUES
+from tests.support.factories import SAMPLE_VALUES
 from tests.support.template_package import docx_for, manifest
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -11,8 +11,9 @@ from agreements.core.audit import AuditEvent
 from agreements.drafting import lifecycle
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
-from tests.conftest import log_in
-from tests.drafting.conftest import audit_actions, form_values
+from tests.support.audit import audit_actions
+from tests.support.client import log_in
+from tests.support.pages import form_values
 
 
 def edit_url(agreement) -> str:

@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 
 from agreements.drafting import field_forms
-from tests.conftest import SAMPLE_VALUES
+from tests.support.factories import SAMPLE_VALUES
 from tests.support.template_package import manifest
 
 MANIFEST = manifest()

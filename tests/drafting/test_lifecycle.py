@@ -9,7 +9,7 @@ from agreements.core.errors import OperationRefused
 from agreements.drafting import lifecycle
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
-from tests.drafting.conftest import audit_actions
+from tests.support.audit import audit_actions
 
 S = AgreementStatus
 #: The moves DESIGN.md allows, written out apart from lifecycle.TRANSITIONS: (status, operation) -> result.

@@ -9,8 +9,9 @@ from agreements.accounts.models import Membership, MembershipRole
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import VALIDITY_STATUSES, AgreementStatus
 from agreements.extensions import db
-from tests.conftest import counted_statements, log_in
-from tests.drafting.conftest import PROVIDER, WORKSHOP
+from tests.support.client import log_in
+from tests.support.database import counted_statements
+from tests.support.factories import PROVIDER, WORKSHOP
 
 TODAY = helsinki_today()
 DAY = timedelta(days=1)

@@ -14,8 +14,8 @@ from agreements.core.timeutil import helsinki_today
 from agreements.drafting import lifecycle, operations
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
-from tests.conftest import SAMPLE_VALUES
-from tests.drafting.conftest import PROVIDER, WORKSHOP, audit_actions
+from tests.support.audit import audit_actions
+from tests.support.factories import PROVIDER, SAMPLE_VALUES, WORKSHOP
 
 HEADER = {
     "title": "Yhteistyösopimus",
@@ -252,6 +252,7 @@ def test_the_header_is_checked(template_version, workshop, provider, header, fie
 
 
 @pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
 def test_concurrent_requests_get_distinct_references(app):
     """Four requests numbering at once, the year's counter not yet created: each gets its own number."""
     barrier = threading.Barrier(4)

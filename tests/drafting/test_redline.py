@@ -15,7 +15,7 @@ from agreements.drafting.diff import (
     tokens,
     word_diff,
 )
-from tests.conftest import SAMPLE_VALUES
+from tests.support.factories import SAMPLE_VALUES
 from tests.support.template_package import manifest
 
 HEADER = {

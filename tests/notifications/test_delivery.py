@@ -7,23 +7,17 @@ from datetime import timedelta
 import pytest
 from flask import current_app
 
-from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.notifications.jobs import SCHEDULE, send_daily_digests
 from agreements.notifications.models import Delivery, NotificationKind
 from agreements.notifications.operations import notify, set_preferences
 from agreements.reviews import operations
-from tests.notifications.conftest import mails_to, notifications_of
+from tests.support.messages import mails_to, notifications_of
+from tests.support.review_world import round_url
+from tests.support.signing import helsinki
 
 KIND = NotificationKind
-
-
-def round_url(comment_round) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/rounds/{comment_round.id}"
-
-
-def helsinki(moment) -> str:
-    return moment.astimezone(HELSINKI).strftime("%-d.%-m.%Y %H.%M")
 
 
 def test_by_default_a_round_invitation_is_listed_and_mailed_at_once(open_round, provider, commenter, drafter):
@@ -134,6 +128,7 @@ def test_the_digest_is_scheduled_every_morning():
 
 
 @pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
 def test_two_processes_at_once_send_one_digest(app, open_round, provider, commenter):
     """Both runs find the waiting notifications; the second waits for the first's row locks, then has none."""
     set_preferences(commenter, {KIND.COMMENT_REQUESTS: Delivery.DAILY})

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from agreements.extensions import db
 from agreements.notifications.models import Delivery, NotificationKind, NotificationPreference
 from agreements.notifications.operations import notify, set_preferences
-from tests.notifications.conftest import notifications_of
+from tests.support.messages import notifications_of
 
 
 def page(client, url: str, status: int = 200) -> str:

@@ -1,22 +1,12 @@
 """Fixtures for the organisation and network tests: people in each role, logged in."""
 
 import pytest
-from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole, UILanguage
-from agreements.core.audit import AuditEvent
-from agreements.extensions import db
-from tests.conftest import log_in
+from tests.support.client import log_in
 
 #: Tests read the pages in English, the source language, so they do not depend on the translations.
 EN = UILanguage.EN
-
-
-def audit_events(action: str) -> list[AuditEvent]:
-    """Audit events with ``action``, oldest first."""
-    return list(
-        db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
-    )
 
 
 @pytest.fixture

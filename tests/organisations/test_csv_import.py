@@ -9,7 +9,7 @@ from agreements.extensions import db
 from agreements.organisations import csv_import
 from agreements.organisations.csv_import import ImportFileError, RowError
 from agreements.organisations.models import Language, Organisation, OrganisationKind
-from tests.organisations.conftest import audit_events
+from tests.support.audit import audit_events
 
 HEADER = "kind,name,business_id,region,municipality,language"
 GOOD_ROWS = [

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
-from tests.conftest import region
-from tests.organisations.conftest import audit_events
+from tests.support.audit import audit_events
+from tests.support.factories import region
 
 
 def region_ids(*codes: str) -> list[str]:

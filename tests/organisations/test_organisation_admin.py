@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation, OrganisationKind
-from tests.conftest import region
-from tests.organisations.conftest import audit_events
+from tests.support.audit import audit_events
+from tests.support.factories import region
 
 
 def form_data(**overrides) -> dict:

@@ -24,7 +24,9 @@ from agreements.reviews import operations as reviews
 from agreements.reviews.models import RoundVisibility
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningOrder
-from tests.conftest import PASSWORD, counted_statements, log_in
+from tests.support.client import log_in
+from tests.support.database import counted_statements
+from tests.support.factories import PASSWORD
 
 WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
 BASE_URL = "http://127.0.0.1:5000"

@@ -9,8 +9,8 @@ from agreements.extensions import db
 from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import ReminderKind, SentReminder
 from agreements.reminders.rules import set_rules
-from tests.reminders.conftest import at, run_day
-from tests.reviews.test_notifications import take_mail
+from tests.support.messages import take_mail
+from tests.support.reminders import at, run_day
 
 
 def test_the_reminder_job_run_twice_sends_once(signed, editor):

@@ -12,7 +12,7 @@ from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db
 from agreements.reminders.renewal import give_notice, renew
-from tests.conftest import log_in
+from tests.support.client import log_in
 from tests.support.template_package import _labels, manifest
 
 

@@ -12,9 +12,9 @@ from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import ReminderKind, SentReminder
 from agreements.signatures import operations as signatures
 from agreements.signatures.models import SigningOrder
-from tests.conftest import counted_statements
-from tests.reminders.conftest import at
-from tests.reviews.conftest import open_plain_round
+from tests.support.database import counted_statements
+from tests.support.reminders import at
+from tests.support.review_world import open_plain_round
 
 #: The scan's moment: a signature asked for four days ago, a comment deadline in two days, a notice
 #: deadline in a month, an end date in 30 days and an end two days ago all have a reminder due.

@@ -4,7 +4,7 @@ problem named, and saves own days or none per kind."""
 from agreements.extensions import db
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import own_rules
-from tests.conftest import log_in
+from tests.support.client import log_in
 
 DEFAULTS = {f"{kind.value}_choice": "default" for kind in ReminderKind}
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from agreements.core.audit import AuditEvent
 from agreements.extensions import db
 from agreements.reminders.renewal import give_notice
-from tests.reminders.conftest import run_day
+from tests.support.reminders import run_day
 
 
 def days_between(first: date, last: date):

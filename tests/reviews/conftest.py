@@ -1,100 +1,11 @@
-"""Fixtures for comment rounds: a draft by a workshop, invited organisations and people, an open round."""
+"""Fixtures for comment rounds: the world of tests/support/review_world.py (a draft by a workshop, invited
+organisations and people, an open round)."""
 
-from datetime import timedelta
-
-import pytest
-
-from agreements.accounts.models import MembershipRole
-from agreements.core.timeutil import utcnow
-from agreements.extensions import db
-from agreements.organisations.models import OrganisationKind
-from agreements.reviews import operations
-from agreements.reviews.models import RoundVisibility
-
-WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
-
-
-def open_plain_round(
-    agreement, opened_by, deadline, organisations, visibility=RoundVisibility.ALL_INVITEES, **kwargs
-):
-    """Open a round on the agreement's first version, with no background, questions or sections."""
-    return operations.open_round(
-        agreement,
-        agreement.versions[0],
-        opened_by,
-        deadline,
-        contact_person=None,
-        background="",
-        questions="",
-        sections=(),
-        visibility=visibility,
-        organisations=organisations,
-        **kwargs,
-    )
-
-
-@pytest.fixture
-def workshop(make_organisation):
-    return make_organisation(kind=WORKSHOP, name="Tampereen Työpaja")
-
-
-@pytest.fixture
-def drafter(make_user, workshop):
-    """An editor of the drafting workshop."""
-    return make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Eeva Editori")
-
-
-@pytest.fixture
-def agreement(make_agreement, workshop, drafter):
-    return make_agreement(owner=workshop, created_by=drafter)
-
-
-@pytest.fixture
-def provider(make_organisation):
-    return make_organisation(kind=PROVIDER, name="Tredu")
-
-
-@pytest.fixture
-def other_provider(make_organisation):
-    return make_organisation(kind=PROVIDER, name="Sataedu", region_code="04")
-
-
-@pytest.fixture
-def commenter(make_user, provider):
-    """A viewer of the invited provider: any member of an invited organisation may comment."""
-    return make_user(organisation=provider, role=MembershipRole.VIEWER, name="Kalle Kommentoija")
-
-
-@pytest.fixture
-def other_commenter(make_user, other_provider):
-    return make_user(organisation=other_provider, role=MembershipRole.EDITOR, name="Outi Oppilaitos")
-
-
-@pytest.fixture
-def open_round(agreement, drafter):
-    """Factory: a round on the agreement's first version, opened by ``drafter``, closing in two weeks."""
-
-    def make(organisations=(), visibility=RoundVisibility.ALL_INVITEES, deadline=None, **kwargs):
-        comment_round = operations.open_round(
-            agreement,
-            agreement.versions[0],
-            kwargs.pop("opened_by", drafter),
-            deadline or utcnow() + timedelta(days=14),
-            contact_person=kwargs.pop("contact_person", drafter),
-            background=kwargs.pop("background", "Uusi sopimuspohja."),
-            questions=kwargs.pop("questions", "Onko korvaus sopiva?"),
-            sections=kwargs.pop("sections", ()),
-            visibility=visibility,
-            organisations=organisations,
-            **kwargs,
-        )
-        db.session.commit()
-        return comment_round
-
-    return make
-
-
-@pytest.fixture
-def comment_round(open_round, provider, other_provider, commenter, other_commenter):
-    """An open round, visible to all invitees, to which ``provider`` and ``other_provider`` are invited."""
-    return open_round(organisations=[provider, other_provider])
+from tests.support.review_world import (  # noqa: F401 - fixtures
+    agreement,
+    comment_round,
+    commenter,
+    open_round,
+    other_commenter,
+    other_provider,
+)

@@ -10,7 +10,7 @@ from agreements.core.errors import OperationRefused
 from agreements.extensions import db
 from agreements.reviews import operations, queries
 from agreements.reviews.models import RoundVisibility
-from tests.reviews.conftest import PROVIDER
+from tests.support.factories import PROVIDER
 
 CLOSED = re.escape("This comment round has closed: comments can no longer be added or changed.")
 

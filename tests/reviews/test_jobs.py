@@ -11,14 +11,15 @@ from agreements.extensions import db
 from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import SentReminder
 from agreements.reviews import jobs, operations
-from tests.reviews.conftest import PROVIDER
-from tests.reviews.test_notifications import only_mail, round_url, take_mail
+from tests.support.factories import PROVIDER
+from tests.support.messages import only_mail, take_mail
+from tests.support.review_world import round_url
 
 # Digests of new comments
 
 
 @pytest.fixture
-def editor(make_user, workshop):
+def second_editor(make_user, workshop):
     """A second editor of the drafting workshop."""
     return make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Toinen Editori")
 
@@ -30,7 +31,7 @@ def contact(make_user, workshop):
 
 
 @pytest.fixture
-def digest_round(open_round, provider, other_provider, commenter, other_commenter, editor, contact):
+def digest_round(open_round, provider, other_provider, commenter, other_commenter, second_editor, contact):
     """An open round with both providers invited, a contact person and an empty outbox."""
     comment_round = open_round(organisations=[provider, other_provider], contact_person=contact)
     take_mail()
@@ -61,13 +62,13 @@ def positions(body: str, *texts: str) -> list[int]:
 
 
 def test_one_digest_per_drafter_groups_the_new_comments_by_section(
-    discussion, digest_round, drafter, editor, contact, agreement
+    discussion, digest_round, drafter, second_editor, contact, agreement
 ):
     assert jobs.send_comment_digests(soon()) == 3
     messages = take_mail()
-    assert set(messages) == {drafter.email, editor.email, contact.email}
+    assert set(messages) == {drafter.email, second_editor.email, contact.email}
 
-    digest = only_mail(messages, editor)
+    digest = only_mail(messages, second_editor)
     assert digest.subject == f"4 new comments on {agreement.reference}"
     body = digest.body_text
     assert f"4 new comments have been made in the comment round on “{agreement.title}” (version 1):" in body
@@ -101,7 +102,7 @@ def test_the_digest_is_in_the_recipients_language(discussion, contact):
 
 
 def test_a_digest_is_sent_once_and_the_next_has_only_later_comments(
-    discussion, digest_round, other_commenter, drafter, editor, contact, agreement
+    discussion, digest_round, other_commenter, drafter, second_editor, contact, agreement
 ):
     first_run = soon()
     jobs.send_comment_digests(first_run)
@@ -113,7 +114,7 @@ def test_a_digest_is_sent_once_and_the_next_has_only_later_comments(
     operations.add_comment(digest_round, other_commenter, "Vielä yksi asia.", "details", now=later)
     assert jobs.send_comment_digests(later + timedelta(minutes=1)) == 3
     messages = take_mail()
-    assert set(messages) == {drafter.email, editor.email, contact.email}
+    assert set(messages) == {drafter.email, second_editor.email, contact.email}
     digest = only_mail(messages, drafter)
     assert digest.subject == f"A new comment on {agreement.reference}"
     assert "Vielä yksi asia." in digest.body_text
@@ -130,7 +131,7 @@ def test_a_comment_made_after_the_run_waits_for_the_next(digest_round, commenter
 
 
 def test_no_digest_for_a_withdrawn_comment_or_the_drafters_reply_alone(
-    digest_round, commenter, drafter, editor, contact
+    digest_round, commenter, drafter, second_editor, contact
 ):
     comment = operations.add_comment(digest_round, commenter, "Ensimmäinen.")
     jobs.send_comment_digests(soon())
@@ -142,8 +143,8 @@ def test_no_digest_for_a_withdrawn_comment_or_the_drafters_reply_alone(
     operations.add_comment(digest_round, drafter, "Kiitos.", parent=comment, now=later)
     assert jobs.send_comment_digests(later + timedelta(minutes=1)) == 2
     messages = take_mail()
-    assert set(messages) == {editor.email, contact.email}
-    assert "Peruttu." not in only_mail(messages, editor).body_text
+    assert set(messages) == {second_editor.email, contact.email}
+    assert "Peruttu." not in only_mail(messages, second_editor).body_text
 
 
 # Deadline reminders

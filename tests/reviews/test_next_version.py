@@ -14,9 +14,9 @@ from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.reviews import operations
 from agreements.reviews.models import Resolution, RoundVisibility
-from tests.conftest import log_in
-from tests.drafting.conftest import form_values
-from tests.reviews.conftest import open_plain_round
+from tests.support.client import log_in
+from tests.support.pages import form_values
+from tests.support.review_world import open_plain_round
 
 REFUSED = "A version can answer only comments made in this agreement's comment rounds"
 FIELDSET = "Comments this version answers"

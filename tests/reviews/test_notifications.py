@@ -1,42 +1,16 @@
 """Comment round mail in the outbox: the invitation to comment, the round closing and the summary report."""
 
 import pytest
-from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import delete, select
 
 from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.core import mail
 from agreements.core.errors import OperationRefused
-from agreements.core.timeutil import HELSINKI
-from agreements.extensions import db
 from agreements.reviews import operations
 from agreements.reviews.models import Resolution
-
-
-def take_mail() -> dict[str, list[mail.OutboxMessage]]:
-    """The queued messages by recipient address, taken out of the outbox so a test sees only what follows."""
-    db.session.flush()
-    messages = list(db.session.scalars(select(mail.OutboxMessage).order_by(mail.OutboxMessage.id)))
-    db.session.execute(delete(mail.OutboxMessage))
-    by_address: dict[str, list[mail.OutboxMessage]] = {}
-    for message in messages:
-        by_address.setdefault(message.to_address, []).append(message)
-    return by_address
-
-
-def only_mail(messages: dict[str, list[mail.OutboxMessage]], user) -> mail.OutboxMessage:
-    """The one message queued to ``user``."""
-    (message,) = messages[user.email]
-    return message
-
-
-def round_url(comment_round, page: str = "") -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/rounds/{comment_round.id}{page}"
-
-
-def helsinki(moment) -> str:
-    return moment.astimezone(HELSINKI).strftime("%-d.%-m.%Y %H.%M")
+from tests.support.messages import only_mail, take_mail
+from tests.support.review_world import round_url
+from tests.support.signing import helsinki
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.reviews.models import RoundStatus, RoundVisibility
 from agreements.reviews.queries import is_invited
-from tests.reviews.conftest import PROVIDER
+from tests.support.factories import PROVIDER
 
 
 def invited_names(comment_round) -> set[str]:

@@ -9,7 +9,7 @@ from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.extensions import db
 from agreements.reviews import operations
 from agreements.reviews.models import CommentRound, Resolution, RoundStatus, RoundVisibility
-from tests.reviews.conftest import PROVIDER
+from tests.support.factories import PROVIDER
 
 
 def page(client, url: str, status: int = 200) -> str:

@@ -10,7 +10,7 @@ from agreements.drafting.models import AgreementStatus, AgreementVersion
 from agreements.extensions import db
 from agreements.reviews import operations, queries
 from agreements.reviews.models import Resolution, RoundStatus
-from tests.drafting.conftest import audit_actions
+from tests.support.audit import audit_actions
 
 COPIED = ("title", "start_date", "end_date", "notice_period_months", "auto_renew", "party_ids", "values")
 

@@ -11,7 +11,7 @@ from agreements.extensions import db
 from agreements.reviews import operations, queries
 from agreements.reviews.models import Resolution, RoundVisibility
 from agreements.reviews.summary import build_summary
-from tests.conftest import log_in
+from tests.support.client import log_in
 
 WHOLE = "The document as a whole"
 

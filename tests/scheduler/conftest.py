@@ -1,6 +1,5 @@
-"""Helpers for the scheduler tests: waiting for a condition, an agreement waiting for signatures."""
+"""Fixtures for the scheduler tests: an agreement waiting for signatures."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -11,15 +10,6 @@ from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
-
-
-def eventually(condition, timeout: float = 10, interval: float = 0.05):
-    """Wait until ``condition()`` is true (and return its value), or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        assert time.monotonic() < deadline, f"{condition.__name__} not true within {timeout} s"
-        time.sleep(interval)
-    return value
 
 
 @pytest.fixture

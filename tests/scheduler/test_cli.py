@@ -12,6 +12,9 @@ from agreements.extensions import db
 from agreements.reminders.models import SentReminder
 from agreements.scheduler import scheduled_jobs
 
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
+
 
 @pytest.fixture
 def flask_cli(app):

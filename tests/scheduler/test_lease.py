@@ -7,7 +7,10 @@ from sqlalchemy import select, text
 
 from agreements.core.lease import AdvisoryLease, RowLease, SchedulerLease
 from agreements.extensions import db
-from tests.scheduler.conftest import eventually
+from tests.support.waiting import eventually
+
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
 
 
 def lease_row() -> SchedulerLease | None:

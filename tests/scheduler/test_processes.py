@@ -19,8 +19,11 @@ from agreements import create_app
 from agreements.core.lease import lease_for
 from agreements.extensions import db
 from config import TestingConfig
-from tests.scheduler.conftest import eventually
-from tests.test_migrations import connected, flask_db, fresh_database_url  # noqa: F401 - a fixture
+from tests.support.fresh_database import connected, flask_db, fresh_database_url  # noqa: F401 - a fixture
+from tests.support.waiting import eventually
+
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
 
 ACQUIRED = "lease acquired, running"
 STANDBY = "standby: another scheduler holds the lease"

@@ -12,7 +12,10 @@ from agreements.core.mail import OutboxMessage
 from agreements.core.scheduling import ScheduledJob
 from agreements.extensions import db
 from agreements.scheduler import SchedulerProcess, run_job
-from tests.scheduler.conftest import eventually
+from tests.support.waiting import eventually
+
+#: The scheduler works through its own connections (the lease), threads and processes.
+pytestmark = pytest.mark.committing
 
 
 @pytest.fixture

@@ -1,34 +1,16 @@
-"""Fixtures for signatures: a draft between a workshop and a provider, a signatory of each, a sent request."""
+"""Fixtures for signatures: a signatory of each party of the draft, sending it and signing it.
 
-import io
+The workshop, the provider, the drafter and the draft between them come from tests/conftest.py.
+"""
 
 import pytest
 
 from agreements.accounts.models import MembershipRole
 from agreements.extensions import db
-from agreements.organisations.models import OrganisationKind
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
-from agreements.signatures.operations import Evidence
-
-WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
-EVIDENCE = Evidence(ip="192.0.2.10", user_agent="Mozilla/5.0 (X11; Linux x86_64) Chromium/156")
-
-
-@pytest.fixture
-def workshop(make_organisation):
-    return make_organisation(kind=WORKSHOP, name="Tampereen Työpaja")
-
-
-@pytest.fixture
-def provider(make_organisation):
-    return make_organisation(kind=PROVIDER, name="Tredu")
-
-
-@pytest.fixture
-def drafter(make_user, workshop):
-    """An editor of the drafting workshop, who sends the agreement for signature."""
-    return make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Eeva Editori")
+from tests.support.factories import PASSWORD
+from tests.support.signing import EVIDENCE
 
 
 @pytest.fixture
@@ -39,11 +21,6 @@ def workshop_signatory(make_user, workshop):
 @pytest.fixture
 def provider_signatory(make_user, provider):
     return make_user(organisation=provider, role=MembershipRole.SIGNATORY, name="Riitta Rehtori")
-
-
-@pytest.fixture
-def agreement(make_agreement, workshop, provider, drafter):
-    return make_agreement(owner=workshop, providers=[provider], created_by=drafter)
 
 
 @pytest.fixture
@@ -67,7 +44,6 @@ def send(agreement, drafter, workshop, provider, workshop_signatory, provider_si
 @pytest.fixture
 def sign():
     """Sign a signature as its signatory, with the test password, their name and consent."""
-    from tests.conftest import PASSWORD
 
     def make(signature, user=None, password=PASSWORD, typed_name=None, consent=True):
         user = user or signature.signatory
@@ -84,35 +60,3 @@ def completed(send, sign):
     for signature in request.signatures:
         sign(signature)
     return request
-
-
-def edit_agreement(agreement, drafter) -> None:
-    """Save a new version of the agreement with another title, as the drafter."""
-    from agreements.drafting.operations import save_version
-
-    latest = agreement.latest_version
-    save_version(
-        agreement,
-        latest.number,
-        title="Muutettu otsikko",
-        start_date=latest.start_date,
-        end_date=latest.end_date,
-        notice_period_months=latest.notice_period_months,
-        auto_renew=latest.auto_renew,
-        parties=agreement.parties[1:],
-        values=latest.values,
-        actor=drafter,
-    )
-    db.session.commit()
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A small real PDF with blank pages, made with pypdf."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _page in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()

@@ -16,7 +16,7 @@ from agreements.signatures import operations
 from agreements.signatures.certificate import build_certificate
 from agreements.signatures.consent import consent_sha256
 from agreements.templates_lib.rendering import pdf_available
-from tests.signatures.conftest import EVIDENCE, pdf_bytes
+from tests.support.signing import EVIDENCE, pdf_bytes
 
 
 def certificate_url(request, ext=None) -> str:

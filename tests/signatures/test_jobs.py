@@ -11,10 +11,9 @@ from agreements.reminders.jobs import send_reminders
 from agreements.reminders.models import SentReminder
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
-from tests.conftest import PASSWORD
-from tests.reviews.test_notifications import only_mail, take_mail
-from tests.signatures.conftest import EVIDENCE, edit_agreement
-from tests.signatures.test_notifications import helsinki, sign_url
+from tests.support.factories import PASSWORD
+from tests.support.messages import only_mail, take_mail
+from tests.support.signing import EVIDENCE, edit_agreement, helsinki, sign_url
 
 
 @pytest.fixture

@@ -2,37 +2,20 @@
 withdrawn request and one voided by an edit."""
 
 import pytest
-from flask import current_app
 
 from agreements.accounts.models import MembershipRole
-from agreements.core.timeutil import HELSINKI
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
-from tests.reviews.test_notifications import only_mail, take_mail
-from tests.signatures.conftest import edit_agreement, pdf_bytes
-
-
-def signatures_url(endpoint: str, **values) -> str:
-    """The absolute address of a signatures page, which must lie under BASE_URL/signatures/."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    assert path.startswith("/signatures/"), path
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-def sign_url(signature) -> str:
-    return signatures_url("signatures.sign", signature_id=signature.id)
+from tests.support.messages import only_mail, take_mail
+from tests.support.signing import edit_agreement, helsinki, pdf_bytes, sign_url, signatures_url
 
 
 def request_url(request) -> str:
     return signatures_url("signatures.request_detail", request_id=request.id)
 
 
-def helsinki(moment) -> str:
-    return moment.astimezone(HELSINKI).strftime("%-d.%-m.%Y %H.%M")
-
-
 @pytest.fixture
-def editor(make_user, workshop):
+def second_editor(make_user, workshop):
     """A second editor of the drafting workshop, who follows its requests too."""
     return make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Toinen Editori")
 
@@ -46,7 +29,7 @@ def bystanders(make_user, workshop, provider):
 
 
 @pytest.fixture
-def sent(send, editor, bystanders):
+def sent(send, second_editor, bystanders):
     """Factory: send the agreement for signature (provider first) and empty the outbox."""
 
     def make(order=SigningOrder.PARALLEL):
@@ -61,7 +44,7 @@ def sent(send, editor, bystanders):
 
 
 def test_a_parallel_request_asks_every_signatory_at_once(
-    send, editor, bystanders, provider_signatory, workshop_signatory, agreement
+    send, second_editor, bystanders, provider_signatory, workshop_signatory, agreement
 ):
     request = send()
     messages = take_mail()
@@ -99,14 +82,16 @@ def test_a_sequential_request_asks_the_next_signatory_when_the_one_before_has_si
 # A party signed, every party signed
 
 
-def test_the_drafting_workshops_editors_hear_that_a_party_signed(sent, sign, drafter, editor, agreement):
+def test_the_drafting_workshops_editors_hear_that_a_party_signed(
+    sent, sign, drafter, second_editor, agreement
+):
     request = sent()
     signature = request.signatures[0]
     sign(signature)
 
     messages = take_mail()
-    assert set(messages) == {drafter.email, editor.email}
-    signed = only_mail(messages, editor)
+    assert set(messages) == {drafter.email, second_editor.email}
+    signed = only_mail(messages, second_editor)
     assert signed.subject == f"Tredu has signed {agreement.reference}"
     assert (
         f"Riitta Rehtori signed the agreement “{agreement.title}” ({agreement.reference}) for Tredu "
@@ -115,16 +100,16 @@ def test_the_drafting_workshops_editors_hear_that_a_party_signed(sent, sign, dra
     assert request_url(request) in signed.body_text.split()
 
 
-def test_a_paper_copy_is_announced_like_a_signature(sent, drafter, editor, agreement):
+def test_a_paper_copy_is_announced_like_a_signature(sent, drafter, second_editor, agreement):
     request = sent()
     operations.upload_paper_copy(request.signatures[0], drafter, pdf_bytes())
     messages = take_mail()
-    assert set(messages) == {drafter.email, editor.email}
+    assert set(messages) == {drafter.email, second_editor.email}
     assert only_mail(messages, drafter).subject == f"Tredu has signed {agreement.reference}"
 
 
 def test_everyone_hears_once_that_every_party_signed_with_the_link_to_the_documents(
-    sent, sign, drafter, editor, provider_signatory, workshop_signatory, agreement
+    sent, sign, drafter, second_editor, provider_signatory, workshop_signatory, agreement
 ):
     request = sent()
     sign(request.signatures[0])
@@ -132,8 +117,13 @@ def test_everyone_hears_once_that_every_party_signed_with_the_link_to_the_docume
     sign(request.signatures[1])
 
     messages = take_mail()
-    assert set(messages) == {drafter.email, editor.email, provider_signatory.email, workshop_signatory.email}
-    for person in (drafter, editor, provider_signatory, workshop_signatory):
+    assert set(messages) == {
+        drafter.email,
+        second_editor.email,
+        provider_signatory.email,
+        workshop_signatory.email,
+    }
+    for person in (drafter, second_editor, provider_signatory, workshop_signatory):
         completed = only_mail(messages, person)
         assert completed.subject == f"Signed by every party: {agreement.title} ({agreement.reference})"
         assert (
@@ -147,13 +137,13 @@ def test_everyone_hears_once_that_every_party_signed_with_the_link_to_the_docume
 
 
 def test_a_decline_gives_the_drafters_the_reason_and_tells_the_other_signatory(
-    sent, drafter, editor, provider_signatory, workshop_signatory, agreement
+    sent, drafter, second_editor, provider_signatory, workshop_signatory, agreement
 ):
     request = sent()
     operations.decline(request.signatures[0], provider_signatory, "Korvaus puuttuu.")
 
     messages = take_mail()
-    assert set(messages) == {drafter.email, editor.email, workshop_signatory.email}
+    assert set(messages) == {drafter.email, second_editor.email, workshop_signatory.email}
     declined = only_mail(messages, drafter)
     assert declined.subject == f"Tredu declined to sign {agreement.reference}"
     assert "Riitta Rehtori declined to sign the agreement" in declined.body_text
@@ -168,11 +158,11 @@ def test_a_decline_gives_the_drafters_the_reason_and_tells_the_other_signatory(
 
 
 def test_a_decline_by_the_first_in_a_sequence_is_no_news_to_those_not_yet_asked(
-    sent, drafter, editor, provider_signatory
+    sent, drafter, second_editor, provider_signatory
 ):
     request = sent(order=SigningOrder.SEQUENTIAL)
     operations.decline(request.signatures[0], provider_signatory, "Korvaus puuttuu.")
-    assert set(take_mail()) == {drafter.email, editor.email}
+    assert set(take_mail()) == {drafter.email, second_editor.email}
 
 
 def test_withdrawing_tells_the_signatories_with_the_reason(

@@ -16,7 +16,7 @@ from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
 from agreements.signatures.models import RequestStatus, SignatureMethod, SignatureStatus, SigningOrder
 from agreements.signatures.uploads import MAX_PAPER_BYTES, InvalidUpload, check_pdf
 from agreements.templates_lib.rendering import pdf_available
-from tests.signatures.conftest import EVIDENCE, edit_agreement, pdf_bytes
+from tests.support.signing import EVIDENCE, edit_agreement, pdf_bytes
 
 
 def test_sending_freezes_the_latest_version_with_its_hash(send, agreement):
@@ -192,7 +192,7 @@ def test_a_person_invited_to_sign_can_be_asked_again_on_the_next_request(
     agreement, drafter, workshop, provider, workshop_signatory
 ):
     from agreements.accounts.operations import invite_user
-    from tests.conftest import PASSWORD
+    from tests.support.factories import PASSWORD
 
     invited = invite_user("rehtori@example.fi", "Iina Invitoitu", "en", drafter)
     first = operations.send_for_signature(

@@ -24,8 +24,8 @@ from agreements.signatures.models import (
     SigningOrder,
 )
 from agreements.signatures.uploads import MAX_PAPER_BYTES
-from tests.conftest import PASSWORD
-from tests.signatures.conftest import pdf_bytes
+from tests.support.factories import PASSWORD
+from tests.support.signing import pdf_bytes
 
 
 def page(client, url: str, status: int = 200) -> str:
@@ -41,7 +41,7 @@ def text(response) -> str:
 @pytest.fixture
 def client_for(app):
     """Factory: a client logged in as ``user``, reading English."""
-    from tests.conftest import log_in
+    from tests.support.client import log_in
 
     def make(user, user_agent: str | None = None):
         client = app.test_client()

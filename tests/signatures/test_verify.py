@@ -9,7 +9,7 @@ import pytest
 from agreements.extensions import db
 from agreements.signatures import operations
 from agreements.templates_lib.rendering import pdf_available
-from tests.signatures.conftest import pdf_bytes
+from tests.support.signing import pdf_bytes
 
 VERIFY = "/signatures/verify"
 needs_libreoffice = pytest.mark.skipif(

@@ -1,6 +1,7 @@
 """Small but complete template packages for tests: every field type, matching .docx files."""
 
 import copy
+import functools
 import io
 import json
 import zipfile
@@ -90,7 +91,16 @@ def manifest(key: str = "test_template", kind: str = "bilateral") -> dict:
 
 
 def docx_for(manifest_dict: dict, language: str, extra_paragraphs: tuple[str, ...] = ()) -> bytes:
-    """A .docx that uses every declared field under its section's Heading 1."""
+    """A .docx that uses every declared field under its section's Heading 1.
+
+    Made once per run for each manifest, language and extra paragraphs: the bytes are the same every time.
+    """
+    return _docx(json.dumps(manifest_dict, sort_keys=True), language, tuple(extra_paragraphs))
+
+
+@functools.cache
+def _docx(manifest_json: str, language: str, extra_paragraphs: tuple[str, ...]) -> bytes:
+    manifest_dict = json.loads(manifest_json)
     document = Document()
     document.add_paragraph("{{ agreement.title }} {{ agreement.reference }}", style="Title")
     document.add_paragraph("{%p for party in parties %}")
@@ -141,3 +151,31 @@ def package(manifest_dict: dict | None = None) -> tuple[bytes, dict[str, bytes]]
     manifest_dict = manifest_dict or manifest()
     documents = {language: docx_for(manifest_dict, language) for language in ("fi", "sv")}
     return json.dumps(manifest_dict).encode(), documents
+
+
+def manifest_bytes(manifest_dict: dict) -> bytes:
+    return json.dumps(manifest_dict).encode()
+
+
+def upload_data(manifest_bytes: bytes | None = None, documents: dict | None = None) -> dict:
+    """Form data of the upload page: the test package unless other bytes are given."""
+    default_manifest, default_documents = package()
+    documents = {**default_documents, **(documents or {})}
+    return {
+        "manifest": (
+            io.BytesIO(default_manifest if manifest_bytes is None else manifest_bytes),
+            "manifest.json",
+        ),
+        "document_fi": (io.BytesIO(documents["fi"]), "fi.docx"),
+        "document_sv": (io.BytesIO(documents["sv"]), "sv.docx"),
+    }
+
+
+def stored_versions() -> int:
+    """How many template versions the database holds."""
+    from sqlalchemy import func, select
+
+    from agreements.extensions import db
+    from agreements.templates_lib.models import TemplateVersion
+
+    return db.session.scalar(select(func.count()).select_from(TemplateVersion))

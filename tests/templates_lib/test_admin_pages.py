@@ -12,8 +12,8 @@ from agreements.core.audit import AuditEvent
 from agreements.extensions import db
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
+from tests.support.pages import page_text
 from tests.support.template_package import manifest, package
-from tests.templates_lib.conftest import page_text
 
 
 def a_second_version(template_key: str = "test_template"):

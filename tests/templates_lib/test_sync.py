@@ -8,8 +8,7 @@ from sqlalchemy import select
 from agreements import ROOT
 from agreements.extensions import db
 from agreements.templates_lib.models import AgreementTemplate, TemplateSource, TemplateVersion
-from tests.support.template_package import manifest, package
-from tests.templates_lib.conftest import stored_versions
+from tests.support.template_package import manifest, package, stored_versions
 
 SHIPPED = ROOT / "agreement_templates"
 SHIPPED_KEYS = sorted(path.parent.name for path in SHIPPED.glob("*/manifest.json"))

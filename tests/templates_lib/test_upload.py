@@ -7,9 +7,16 @@ from agreements.core.audit import AuditEvent
 from agreements.extensions import db
 from agreements.templates_lib.models import AgreementTemplate, TemplateSource, TemplateVersion
 from agreements.templates_lib.operations import add_template_version
-from tests.support.template_package import docx_for, manifest, package
+from tests.support.pages import page_text
+from tests.support.template_package import (
+    docx_for,
+    manifest,
+    manifest_bytes,
+    package,
+    stored_versions,
+    upload_data,
+)
 from tests.templates_lib import defects
-from tests.templates_lib.conftest import manifest_bytes, page_text, stored_versions, upload_data
 
 URL = "/admin/templates/upload"
 
