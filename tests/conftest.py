@@ -173,6 +173,19 @@ def make_agreement():
     return factories.make_agreement
 
 
+@pytest.fixture
+def admin(make_user):
+    """A national administrator."""
+    return make_user(admin=True, name="Anna Ylläpitäjä")
+
+
+@pytest.fixture
+def admin_client(client, admin, login):
+    """The client, logged in as ``admin``."""
+    login(client, admin)
+    return client
+
+
 # The people and the draft most tests start from: a workshop drafting with a provider.
 
 

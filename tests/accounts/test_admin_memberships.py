@@ -9,13 +9,6 @@ from agreements.extensions import db
 
 
 @pytest.fixture
-def admin_client(client, make_user, login):
-    """A client logged in as a national administrator who reads the pages in English."""
-    login(client, make_user(admin=True, name="Anton Admin", locale=UILanguage.EN))
-    return client
-
-
-@pytest.fixture
 def member(make_user, make_organisation):
     """A user who is an editor in one workshop."""
     return make_user(organisation=make_organisation(name="Kotipaja"), role=MembershipRole.EDITOR)

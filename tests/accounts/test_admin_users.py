@@ -42,7 +42,10 @@ def audit_actions(user: User) -> list[str]:
 
 @pytest.fixture
 def admin(client, make_user, login):
-    """A national administrator, logged in with ``client``; English pages keep the assertions readable."""
+    """A national administrator, logged in with ``client``; English pages keep the assertions readable.
+
+    Not the shared ``admin``: these tests read this one's name in lists and histories.
+    """
     user = make_user(admin=True, name="Ansa Admin", email="ansa@into.fi", locale=UILanguage.EN)
     login(client, user)
     return user

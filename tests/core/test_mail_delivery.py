@@ -220,6 +220,7 @@ def test_with_the_files_transport_the_request_writes_its_mail_at_once(
 
 @pytest.fixture
 def admin_client(app, make_user, login):
+    """A second client, beside ``client``, logged in as an administrator."""
     client = app.test_client()
     login(client, make_user(admin=True))
     return client

@@ -1,4 +1,5 @@
-"""Fixtures for the organisation and network tests: people in each role, logged in."""
+"""Fixtures for the organisation and network tests: people in each role, logged in (the administrator's
+client, ``admin_client``, comes from tests/conftest.py)."""
 
 import pytest
 
@@ -7,13 +8,6 @@ from tests.support.client import log_in
 
 #: Tests read the pages in English, the source language, so they do not depend on the translations.
 EN = UILanguage.EN
-
-
-@pytest.fixture
-def admin_client(client, make_user):
-    """A client logged in as a national administrator."""
-    log_in(client, make_user(admin=True, name="Anna Admin", locale=EN))
-    return client
 
 
 @pytest.fixture
