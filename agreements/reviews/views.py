@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from agreements.accounts.models import User
+from agreements.core.access import MAX_ID
 from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
@@ -151,7 +152,7 @@ def _target(comment_round: CommentRound, slot: str) -> dict:
         return {}
     if kind == "section" and value:
         return {"section_key": value}
-    if kind == "reply" and value.isdecimal() and len(value) < 10:  # within the ids a row can have
+    if kind == "reply" and value.isdecimal() and int(value) <= MAX_ID:
         parent = db.session.get(Comment, int(value))
         if parent is not None and parent.round_id == comment_round.id:
             return {"parent": parent}
