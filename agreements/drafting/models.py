@@ -15,6 +15,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     case,
     event,
     or_,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -71,6 +73,14 @@ agreement_parties = Table(
     db.metadata,
     Column("agreement_id", ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True),
     Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+    # False for an organisation invited to join a commitment that has not signed it: listed, not bound.
+    Column("bound", Boolean, nullable=False, default=True, server_default=true()),
+    # The first day the party is bound, when later than the agreement's start: the day it joined.
+    Column("joined_on", Date),
+    # The party's own last day, when it gave notice alone and the agreement goes on for the others.
+    Column("left_on", Date),
+    Column("notice_given_on", Date),
+    CheckConstraint("left_on IS NULL OR notice_given_on IS NOT NULL", name="left_after_notice"),
 )
 
 
@@ -124,6 +134,8 @@ class Agreement(TimestampMixin, db.Model):
     parties: Mapped[list[Organisation]] = relationship(
         secondary=agreement_parties, order_by=Organisation.name
     )
+    #: Each party's terms (bound, joined, left); read-only here, set through AgreementParty.
+    party_terms: Mapped[list["AgreementParty"]] = relationship(viewonly=True)
     versions: Mapped[list["AgreementVersion"]] = relationship(
         back_populates="agreement", order_by="AgreementVersion.number", cascade="all, delete-orphan"
     )
@@ -203,6 +215,51 @@ class Agreement(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+class AgreementParty(db.Model):
+    """One organisation's part in an agreement: whether it is bound, from which day, and its own end.
+
+    Every party is bound from the agreement's start to its end, except an organisation invited to join a
+    commitment, which is bound from the day it signs (``joined_on``), and a party that gave notice alone
+    while the agreement went on for the others, bound until ``left_on``. The parties relationship of
+    Agreement adds and removes these rows; this class reads and sets their terms.
+    """
+
+    __table__ = agreement_parties
+
+    agreement: Mapped[Agreement] = relationship(viewonly=True)
+    organisation: Mapped[Organisation] = relationship(viewonly=True)
+
+    @property
+    def own_start(self) -> date:
+        """The first day the party is bound by the agreement's terms."""
+        return max(self.joined_on or self.agreement.start_date, self.agreement.start_date)
+
+    @property
+    def own_end(self) -> date | None:
+        """The party's last day: its own after notice, else the agreement's (None: open-ended)."""
+        return self.left_on or self.agreement.end_date
+
+    @hybrid_method
+    def in_force_on(self, day: date) -> bool:
+        """Whether the agreement is in force for this party on ``day`` (the query joins Agreement)."""
+        return (
+            bool(self.bound)
+            and self.agreement.in_force_on(day)
+            and self.own_start <= day
+            and (self.left_on is None or day <= self.left_on)
+        )
+
+    @in_force_on.inplace.expression
+    @classmethod
+    def _in_force_on_expression(cls, day: date):
+        return and_(
+            Agreement.in_force_on(day),
+            cls.bound,
+            or_(cls.joined_on.is_(None), cls.joined_on <= day),
+            or_(cls.left_on.is_(None), cls.left_on >= day),
+        )
 
 
 class AgreementVersion(db.Model):
