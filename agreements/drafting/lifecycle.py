@@ -11,6 +11,7 @@ from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db
+from agreements.templates_lib.models import TemplateKind
 
 DRAFT = AgreementStatus.DRAFT
 COMMENTING = AgreementStatus.COMMENTING
@@ -19,6 +20,7 @@ SIGNED = AgreementStatus.SIGNED
 CANCELLED = AgreementStatus.CANCELLED
 TERMINATED = AgreementStatus.TERMINATED
 SUPERSEDED = AgreementStatus.SUPERSEDED
+COMMITMENT = TemplateKind.COMMITMENT
 
 #: The whole lifecycle: each status and the statuses it may move to.
 TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
@@ -35,6 +37,20 @@ TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
 #: in newer versions and the version under comment stays as it was; an edit after sending for signature
 #: voids the request and brings the agreement back to draft.
 EDITABLE = frozenset({DRAFT, COMMENTING, AWAITING_SIGNATURES})
+#: A signed commitment stays editable: a revised text is a new version that organisations join anew, while
+#: those who joined an earlier one stay bound by it.
+REVISABLE_WHEN_SIGNED = frozenset({SIGNED})
+
+
+def is_editable(agreement: Agreement) -> bool:
+    """Whether new versions may be saved now: a draft, out for comments or for signature, or a commitment."""
+    if agreement.status in EDITABLE:
+        return True
+    return (
+        agreement.status in REVISABLE_WHEN_SIGNED and agreement.template_version.template.kind == COMMITMENT
+    )
+
+
 #: Statuses in which comment rounds may be opened.
 OPEN_FOR_COMMENTS = frozenset({DRAFT, COMMENTING})
 

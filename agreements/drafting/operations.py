@@ -165,7 +165,7 @@ def save_version(
 
     ``answered_comments`` are the comments of the agreement's rounds that the new version answers; they
     alone do not make a new version. A save while the agreement awaits signatures voids the request and
-    its signatures. Raises NotEditable unless the status allows editing (lifecycle.EDITABLE) and
+    its signatures. Raises NotEditable unless the status allows editing (lifecycle.is_editable) and
     EditConflict when ``base_version_number`` is not the latest version any more.
     """
     db.session.refresh(agreement, with_for_update=True)  # concurrent saves of one agreement queue here
@@ -199,7 +199,7 @@ def save_version(
 
 def ensure_editable(agreement: Agreement) -> None:
     """Refuse with the reason (NotEditable) unless the agreement's status allows editing."""
-    if agreement.status not in lifecycle.EDITABLE:
+    if not lifecycle.is_editable(agreement):
         raise NotEditable(agreement)
 
 
@@ -231,6 +231,13 @@ def _same_content(version: AgreementVersion, header: dict, parties: list, values
     )
 
 
+def _kept_parties(agreement: Agreement, parties: list) -> list:
+    """The version's parties; a signed commitment keeps every organisation that joined or was invited too."""
+    if not agreement.has_validity:
+        return list(parties)
+    return list(dict.fromkeys([*parties, *agreement.parties]))
+
+
 def _add_version(
     agreement: Agreement,
     header: dict,
@@ -250,7 +257,7 @@ def _add_version(
         **header,
     )
     agreement.versions.append(version)
-    agreement.parties = list(parties)
+    agreement.parties = _kept_parties(agreement, parties)
     agreement.current_version_number = number
     for name, value in header.items():
         setattr(agreement, name, value)

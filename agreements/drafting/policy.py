@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from agreements.accounts.models import MembershipRole
 from agreements.core.errors import OperationRefused
 from agreements.drafting import lifecycle
-from agreements.drafting.lifecycle import EDITABLE
 from agreements.drafting.models import AgreementStatus
 from agreements.organisations.models import OrganisationKind
 from agreements.organisations.policy import coordinated_region_ids
@@ -44,8 +43,8 @@ def can_manage_agreement(user, agreement) -> bool:
 
 
 def can_edit_agreement(user, agreement) -> bool:
-    """Editors of the owner workshop edit the agreement while it is a draft or out for comments."""
-    return can_manage_agreement(user, agreement) and agreement.status in EDITABLE
+    """Editors of the owner workshop edit the agreement while its status allows it (see is_editable)."""
+    return can_manage_agreement(user, agreement) and lifecycle.is_editable(agreement)
 
 
 def can_cancel(user, agreement) -> bool:

@@ -119,3 +119,12 @@ def existing_name_keys(exclude_id: int | None = None) -> set[tuple[str, str]]:
     if exclude_id is not None:
         query = query.where(Organisation.id != exclude_id)
     return {name_key(name, municipality) for name, municipality in db.session.execute(query)}
+
+
+def active_organisations_in(networks=(), regions=()) -> list[Organisation]:
+    """Active organisations of the given regions and of every region the given networks cover, by id."""
+    region_ids = {region.id for network in networks for region in network.regions} | {r.id for r in regions}
+    if not region_ids:
+        return []
+    query = select(Organisation).where(Organisation.active, Organisation.region_id.in_(region_ids))
+    return list(db.session.scalars(query.order_by(Organisation.id)))

@@ -21,6 +21,7 @@ from agreements.drafting.operations import InvalidAgreement
 from agreements.drafting.policy import can_manage_agreement, require_manager
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
+from agreements.organisations.queries import active_organisations_in
 from agreements.reviews import notifications
 from agreements.reviews.models import (
     Comment,
@@ -55,18 +56,10 @@ def _check_section(agreement: Agreement, section_key: str) -> None:
         raise OperationRefused(_("The document has no section “%(section)s”.", section=section_key))
 
 
-def _network_organisations(networks: Iterable[Network]) -> list[Organisation]:
-    region_ids = {region.id for network in networks for region in network.regions}
-    if not region_ids:
-        return []
-    query = select(Organisation).where(Organisation.active, Organisation.region_id.in_(region_ids))
-    return list(db.session.scalars(query.order_by(Organisation.id)))
-
-
 def _invitations(agreement, organisations, users, networks) -> list[RoundInvitation]:
     """One invitation per organisation (chosen or in a network) and per user; never the drafter itself."""
     chosen = {
-        o.id: o for o in [*organisations, *_network_organisations(networks)] if o.id != agreement.owner_id
+        o.id: o for o in [*organisations, *active_organisations_in(networks)] if o.id != agreement.owner_id
     }
     people = {u.id: u for u in users}
     invitations = [RoundInvitation(organisation=o) for o in chosen.values()]

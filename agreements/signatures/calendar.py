@@ -11,7 +11,13 @@ from agreements.accounts.tokens import external_url
 from agreements.core.timeutil import HELSINKI
 from agreements.extensions import db
 from agreements.reminders.calendar import FeedEvent
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
+from agreements.signatures.models import (
+    RequestStatus,
+    Signature,
+    SignatureRequest,
+    SignatureStatus,
+    SigningParty,
+)
 from agreements.signatures.queries import turn_started, whose_turn
 
 
@@ -27,7 +33,7 @@ def _signatures_asked(user: User) -> list[Signature]:
             SignatureRequest.status == RequestStatus.PENDING,
         )
         .options(
-            request.selectinload(SignatureRequest.signatures),
+            request.selectinload(SignatureRequest.parties).selectinload(SigningParty.signers),
             request.selectinload(SignatureRequest.agreement),
             joinedload(Signature.organisation),
         )

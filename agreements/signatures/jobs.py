@@ -1,4 +1,5 @@
-"""Due work of signature requests: reminding a signatory whose turn it is and who has not signed.
+"""Due work of signature requests: reminding a signatory whose turn it is and who has not signed, and
+ending invitations to join a commitment whose last day to answer has passed.
 
 The reminder days (by default 3, 10, 17 and 24 days after the turn began) and the sending are the reminder
 rules' and agreements/reminders/scan.py's; this module says which signatures are waiting and for whom.
@@ -11,13 +12,15 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from agreements.accounts.queries import USERS_ALONE
 from agreements.accounts.tokens import external_url
+from agreements.core.scheduling import ScheduledJob
 from agreements.extensions import db
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days
 from agreements.reminders.scan import Occasion
 from agreements.signatures import notifications
+from agreements.signatures.accession import expire_invitations
 from agreements.signatures.calendar import signature_turns
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest
+from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SigningParty
 from agreements.signatures.queries import awaiting, turn_started
 
 
@@ -27,7 +30,10 @@ def reminder_occasions(now: datetime) -> list[Occasion]:
     query = select(SignatureRequest).where(*pending)
     loading = (
         joinedload(SignatureRequest.agreement),
-        subqueryload(SignatureRequest.signatures).joinedload(Signature.signatory).options(*USERS_ALONE),
+        subqueryload(SignatureRequest.parties)
+        .subqueryload(SigningParty.signers)
+        .joinedload(Signature.signatory)
+        .options(*USERS_ALONE),
     )
     requests = db.session.scalars(query.options(*loading).order_by(SignatureRequest.id)).all()
     days = agreement_days(
@@ -53,6 +59,8 @@ def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
         link=external_url("signatures.sign", signature_id=signature.id),
     )
 
+
+SCHEDULE = [ScheduledJob("signatures.expire_invitations", expire_invitations, "interval", {"hours": 1})]
 
 #: What may need reminding, and the deadlines in users' calendar feeds: signatures whose turn has come.
 REMINDERS = [reminder_occasions]

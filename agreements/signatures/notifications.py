@@ -1,5 +1,6 @@
 """Notices about signatures, through notify (listed in the service, mailed as each user prefers): a request
-to sign (and reminders), a party signed, every party signed, a decline, a withdrawn or voided request."""
+to sign (and reminders), a party signed or joined, every party signed, a decline, a withdrawn or voided
+request, an invitation that ended, a signer replaced."""
 
 from datetime import datetime
 
@@ -8,7 +9,7 @@ from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
 from agreements.notifications.models import NotificationKind
 from agreements.notifications.operations import notify
-from agreements.signatures.models import Signature, SignatureRequest, SigningOrder
+from agreements.signatures.models import Signature, SignatureRequest, SignerRule, SigningOrder, SigningParty
 
 
 def drafters(request: SignatureRequest) -> list[User]:
@@ -103,15 +104,82 @@ def notify_withdrawn(request: SignatureRequest, caused_by: User | None) -> None:
 
 
 def _asked(request: SignatureRequest) -> list[Signature]:
-    """The signatures already asked for: all in parallel; in a sequence, those up to the first never given.
+    """The signatures already asked for: in a sequence, of the parties up to the first that has not signed.
 
-    A later party in a sequence never heard of the request, so its ending is no news to them.
+    A later party in a sequence (or a later signer of a party signing in order) never heard of the
+    request, so its ending is no news to them.
     """
-    if request.order == SigningOrder.PARALLEL:
-        return list(request.signatures)
     asked = []
-    for signature in request.signatures:
+    for party in request.parties:
+        asked += _asked_in(party)
+        if request.order == SigningOrder.SEQUENTIAL and party.signed_at is None:
+            break
+    return asked
+
+
+def _asked_in(party: SigningParty) -> list[Signature]:
+    if not (party.rule == SignerRule.ALL and party.signers_in_order):
+        return list(party.signers)
+    asked = []
+    for signature in party.signers:
         asked.append(signature)
         if signature.signed_at is None:
             break
     return asked
+
+
+def notify_joined(request: SignatureRequest, party: SigningParty, caused_by: User | None) -> None:
+    """Tell the drafters that an organisation joined the commitment."""
+    _send(
+        drafters(request),
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_joined",
+        request,
+        caused_by,
+        party=party,
+    )
+
+
+def notify_party_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
+    """Give the drafters an organisation's decline to join and its reason; its other signers are told."""
+    _send(
+        drafters(request),
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_declined",
+        request,
+        caused_by,
+        signature=signature,
+    )
+    others = [s.signatory for s in signature.party.signers if s.id != signature.id and s.signatory.active]
+    _send(
+        others,
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_invitation_ended",
+        request,
+        caused_by,
+        party=signature.party,
+    )
+
+
+def notify_invitation_ended(party: SigningParty, caused_by: User | None) -> None:
+    """Tell a party's signers that its invitation was withdrawn, expired or closed: nothing to sign."""
+    _send(
+        [s.signatory for s in _asked_in(party) if s.signatory.active and s.signed_at is None],
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_invitation_ended",
+        party.request,
+        caused_by,
+        party=party,
+    )
+
+
+def notify_replaced(signature: Signature, previous: User, caused_by: User | None) -> None:
+    """Tell a signer who was replaced that their signature is no longer asked for."""
+    _send(
+        [previous],
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_replaced",
+        signature.request,
+        caused_by,
+        signature=signature,
+    )

@@ -1,14 +1,18 @@
 """Signing: send a frozen version for signature, sign or decline with evidence, upload a paper copy,
 withdraw a request, and void it when the agreement is edited.
 
-Sending stores the rendered document and its SHA-256 on the request, so every signatory signs the same
-bytes. The agreement becomes signed when the last party signs; a decline, a withdrawal or an edit ends the
-request and returns the agreement to draft. Every step appends an audit event to the agreement's chain.
+Sending stores the rendered document and its SHA-256 on the request, so every signer signs the same
+bytes. A party has signed when its rule is met: one of its named signers, or every one of them. In a joint
+request the agreement is signed when the last party has; a decline, a withdrawal or an edit ends the
+request and returns the agreement to draft. A commitment's request is an accession instead (accession.py):
+each organisation that signs joins for itself, and a decline ends only its own invitation. Every step
+appends an audit event to the agreement's chain.
 """
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,8 +20,8 @@ from flask_babel import gettext as _
 from agreements.accounts.models import MembershipRole, User
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
-from agreements.core.timeutil import utcnow
-from agreements.drafting import lifecycle, signals
+from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.drafting import lifecycle, parties, signals
 from agreements.drafting.documents import version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.policy import require_manager
@@ -26,19 +30,43 @@ from agreements.organisations.models import Organisation
 from agreements.signatures import notifications
 from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
 from agreements.signatures.models import (
+    PartyStatus,
     RequestStatus,
     Signature,
     SignatureMethod,
     SignatureRequest,
     SignatureStatus,
+    SignerRule,
+    SigningContact,
+    SigningMode,
     SigningOrder,
+    SigningParty,
 )
-from agreements.signatures.queries import awaiting, pending_request, why_not_now
+from agreements.signatures.queries import awaiting, party_awaiting, pending_request, why_not_now
 from agreements.signatures.uploads import check_pdf
+from agreements.templates_lib.models import TemplateKind
 from agreements.templates_lib.rendering import PdfUnavailable
 
 #: The role recorded for a signatory who was invited by e-mail rather than a member signatory.
 INVITED_SIGNATORY = "invited"
+
+
+@dataclass(frozen=True)
+class PartyChoice:
+    """Who signs for one organisation: its named signers and the rule that makes the party signed."""
+
+    organisation: Organisation
+    signers: tuple[User, ...]
+    rule: SignerRule = SignerRule.ONE
+    in_order: bool = False
+
+
+def party_choices(signatories: Iterable) -> list[PartyChoice]:
+    """PartyChoice items, accepting (organisation, user) pairs for a party with one signer."""
+    return [
+        choice if isinstance(choice, PartyChoice) else PartyChoice(choice[0], (choice[1],))
+        for choice in signatories
+    ]
 
 
 def sha256(data: bytes) -> str:
@@ -51,26 +79,55 @@ def is_member_signatory(user: User, organisation: Organisation) -> bool:
     return user.active and organisation.id in user.organisation_ids(MembershipRole.SIGNATORY)
 
 
-def _check_signatories(agreement: Agreement, signatories: list[tuple[Organisation, User]]) -> None:
-    """One signatory for each party, each an active member signatory of it or a person invited for it."""
-    chosen = [organisation.id for organisation, _user in signatories]
+def is_signing_contact(user: User, organisation: Organisation) -> bool:
+    """True when the person signed for the organisation before, as an invited signer, and was not removed."""
+    query = db.select(SigningContact.id).where(
+        SigningContact.organisation_id == organisation.id, SigningContact.user_id == user.id
+    )
+    return db.session.scalar(query) is not None
+
+
+def mode_for(agreement: Agreement) -> SigningMode:
+    """A commitment is joined organisation by organisation; every other agreement is signed jointly."""
+    if agreement.template_version.template.kind == TemplateKind.COMMITMENT:
+        return SigningMode.ACCESSION
+    return SigningMode.JOINT
+
+
+def check_choice(agreement: Agreement, choice: PartyChoice) -> None:
+    """One or more different signers for the party, each an eligible signer of it."""
+    organisation = choice.organisation
+    if not choice.signers:
+        raise OperationRefused(_("Choose who signs for %(name)s.", name=organisation.name))
+    if len({user.id for user in choice.signers}) != len(choice.signers):
+        raise OperationRefused(_("Name each signer of %(name)s once.", name=organisation.name))
+    for user in choice.signers:
+        check_signer(agreement, organisation, user)
+
+
+def check_signer(agreement: Agreement, organisation: Organisation, user: User) -> None:
+    """Refuse unless the person may be asked to sign for the organisation."""
+    if not user.active:
+        raise OperationRefused(_("%(name)s cannot sign: the account is deactivated.", name=user.name))
+    if not (
+        is_member_signatory(user, organisation)
+        or is_signing_contact(user, organisation)
+        or _invited_for_signing(user)
+        or _asked_before(user, organisation, agreement)
+    ):
+        raise OperationRefused(
+            _(
+                "%(name)s is not a signatory of %(organisation)s.",
+                name=user.name,
+                organisation=organisation.name,
+            )
+        )
+
+
+def _check_joint_parties(agreement: Agreement, choices: list[PartyChoice]) -> None:
+    chosen = [choice.organisation.id for choice in choices]
     if sorted(chosen) != sorted(party.id for party in agreement.parties):
         raise OperationRefused(_("Choose one signatory for each party."))
-    for organisation, user in signatories:
-        if not user.active:
-            raise OperationRefused(_("%(name)s cannot sign: the account is deactivated.", name=user.name))
-        if not (
-            is_member_signatory(user, organisation)
-            or _invited_for_signing(user)
-            or _asked_before(user, organisation, agreement)
-        ):
-            raise OperationRefused(
-                _(
-                    "%(name)s is not a signatory of %(organisation)s.",
-                    name=user.name,
-                    organisation=organisation.name,
-                )
-            )
 
 
 def _invited_for_signing(user: User) -> bool:
@@ -82,7 +139,7 @@ def _asked_before(user: User, organisation: Organisation, agreement: Agreement) 
     """True when an earlier request of this agreement asked the person to sign for this organisation."""
     query = (
         db.select(Signature.id)
-        .join(SignatureRequest)
+        .join(SignatureRequest, SignatureRequest.id == Signature.request_id)
         .where(
             SignatureRequest.agreement_id == agreement.id,
             Signature.organisation_id == organisation.id,
@@ -113,44 +170,110 @@ def _frozen_documents(agreement: Agreement) -> dict:
 
 
 def ensure_sendable(agreement: Agreement) -> None:
-    """Refuse with the reason unless the agreement is a draft, which can be sent for signature."""
+    """Refuse with the reason unless the agreement can be sent for signature (or opened for joining) now."""
+    if mode_for(agreement) == SigningMode.ACCESSION and agreement.status == AgreementStatus.SIGNED:
+        if pending_request(agreement) is not None:
+            raise OperationRefused(_("This commitment is open for joining already."))
+        if _version_sent(agreement):
+            raise OperationRefused(
+                _("This version was opened for joining already. Save a revised version first.")
+            )
+        return
     lifecycle.ensure_allowed(agreement, AgreementStatus.AWAITING_SIGNATURES, "send_for_signature")
+
+
+def _version_sent(agreement: Agreement) -> bool:
+    query = db.select(SignatureRequest.id).where(SignatureRequest.version_id == agreement.latest_version.id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def send_for_signature(
     agreement: Agreement,
     sent_by: User,
-    signatories: list[tuple[Organisation, User]],
-    order: SigningOrder,
+    signatories: Iterable,
+    order: SigningOrder = SigningOrder.PARALLEL,
     message: str = "",
     now: datetime | None = None,
 ) -> SignatureRequest:
-    """Freeze the latest version and ask a signatory of each party to sign it, in ``signatories`` order."""
-    require_manager(sent_by, agreement)
+    """Freeze the latest version and ask each chosen party's signers to sign it, in the order given.
+
+    ``signatories`` are PartyChoice items or (organisation, user) pairs. A commitment opens for joining:
+    the organisations chosen are its first invitees, and more can be invited while it is open.
+    """
+    mode = mode_for(agreement)
+    require_sender(sent_by, agreement, mode)
     ensure_sendable(agreement)
-    _check_signatories(agreement, signatories)
+    choices = party_choices(signatories)
+    if mode == SigningMode.JOINT:
+        _check_joint_parties(agreement, choices)
+    elif not choices:
+        raise OperationRefused(_("Invite at least one organisation to join."))
+    for choice in choices:
+        check_choice(agreement, choice)
+    now = now or utcnow()
     request = SignatureRequest(
         agreement=agreement,
         sent_by=sent_by,
-        sent_at=now or utcnow(),
+        sent_at=now,
         message=(message or "").strip(),
-        order=SigningOrder(order),
-        signatures=[
-            Signature(organisation=organisation, signatory=user, position=position)
-            for position, (organisation, user) in enumerate(signatories, start=1)
-        ],
+        mode=mode,
+        order=SigningOrder(order) if mode == SigningMode.JOINT else SigningOrder.PARALLEL,
         **_frozen_documents(agreement),
     )
     db.session.add(request)
-    lifecycle.send_for_signature(agreement, sent_by)
+    if mode == SigningMode.ACCESSION:
+        parties.open_for_joining(agreement)
+    for choice in choices:
+        add_party(request, choice, sent_by, now)
+    if agreement.status == AgreementStatus.DRAFT:
+        lifecycle.send_for_signature(agreement, sent_by)
     details = {
         "version": request.version.number,
+        "mode": mode.value,
         "docx_sha256": request.docx_sha256,
         "pdf_sha256": request.pdf_sha256,
     }
     record("signature_request.send", request, details, actor=sent_by)
     notifications.notify_turn(request, awaiting(request), sent_by)
     return request
+
+
+def require_sender(user: User, agreement: Agreement, mode: SigningMode) -> None:
+    """Editors of the drafting workshop send; a national administrator may also run a commitment's joining."""
+    if mode == SigningMode.ACCESSION and user is not None and user.is_admin:
+        return
+    require_manager(user, agreement)
+
+
+def add_party(
+    request: SignatureRequest, choice: PartyChoice, by: User | None, now: datetime, respond_by=None
+) -> SigningParty:
+    """Add a party and its named signers to the request, after the parties already on it."""
+    position = max((party.position for party in request.parties), default=0) + 1
+    party = SigningParty(
+        organisation=choice.organisation,
+        position=position,
+        rule=choice.rule if len(choice.signers) > 1 else SignerRule.ONE,
+        signers_in_order=choice.in_order and len(choice.signers) > 1,
+        invited_at=now,
+        invited_by=by,
+        respond_by=respond_by,
+    )
+    request.parties.append(party)
+    for number, user in enumerate(choice.signers, start=1):
+        party.signers.append(
+            Signature(
+                request=request,
+                organisation=choice.organisation,
+                party_position=position,
+                signatory=user,
+                position=number,
+            )
+        )
+    if request.is_accession:
+        parties.add_invited(request.agreement, choice.organisation)
+    db.session.flush()
+    return party
 
 
 def require_turn(signature: Signature) -> None:
@@ -194,6 +317,7 @@ def sign(
     if not consent_given:
         raise OperationRefused(_("Accept the terms of electronic signing to sign."), "consent")
     request = signature.request
+    before = awaiting(request)
     signature.status = SignatureStatus.SIGNED
     signature.signed_at = now or utcnow()
     signature.method = SignatureMethod.ELECTRONIC
@@ -206,13 +330,34 @@ def sign(
     signature.user_agent = (evidence.user_agent or "")[:400] or None
     db.session.flush()
     record("signature.sign", signature, _evidence_details(signature, language), actor=user)
-    _after_signature(signature, user)
+    if signature.signer_role == INVITED_SIGNATORY:
+        _remember_contact(signature)
+    _after_signature(signature, user, before)
 
 
 def _role(user: User, organisation: Organisation) -> str:
     if is_member_signatory(user, organisation):
         return MembershipRole.SIGNATORY.value
     return INVITED_SIGNATORY
+
+
+def _remember_contact(signature: Signature) -> None:
+    """Remember a person invited by e-mail who signed for an organisation as a signing contact of it."""
+    if is_signing_contact(signature.signatory, signature.organisation):
+        return
+    contact = SigningContact(
+        organisation_id=signature.organisation_id,
+        user_id=signature.signatory_id,
+        first_signature_id=signature.id,
+    )
+    db.session.add(contact)
+    db.session.flush()
+    details = {
+        "organisation": signature.organisation_id,
+        "user": signature.signatory_id,
+        "signature": signature.id,
+    }
+    record("signing_contact.add", contact, details, actor=signature.signatory)
 
 
 def _evidence_details(signature: Signature, language: str) -> dict:
@@ -231,26 +376,69 @@ def _evidence_details(signature: Signature, language: str) -> dict:
     }
 
 
-def _after_signature(signature: Signature, actor: User) -> None:
-    """Complete the request after the last signature; otherwise tell the drafter and whoever is next."""
+def _after_signature(signature: Signature, actor: User, before: list[Signature]) -> None:
+    """Sign the party when its rule is met; complete, join or pass the turn on; tell who needs to know.
+
+    ``before`` are the signatures that could be given before this one was: whoever is new is asked now.
+    """
+    party = signature.party
+    if _rule_met(party):
+        _party_signed(party, signature.signed_at)
     request = signature.request
-    if all(s.status == SignatureStatus.SIGNED for s in request.signatures):
+    if party.status != PartyStatus.SIGNED:
+        notifications.notify_turn(request, [s for s in party_awaiting(party) if s not in before], actor)
+        return
+    if request.is_accession:
+        parties.join(request.agreement, party.organisation, _day(signature.signed_at), actor)
+        notifications.notify_joined(request, party, actor)
+    elif all(p.status == PartyStatus.SIGNED for p in request.parties):
         _close(request, RequestStatus.COMPLETED, actor, signature.signed_at)
         lifecycle.mark_signed(request.agreement, actor)
         notifications.notify_completed(request, actor)
         return
-    notifications.notify_signed(request, signature, actor)
-    if request.order == SigningOrder.SEQUENTIAL:
-        notifications.notify_turn(request, awaiting(request), actor)
+    else:
+        notifications.notify_signed(request, signature, actor)
+    notifications.notify_turn(request, [s for s in awaiting(request) if s not in before], actor)
+
+
+def _day(moment: datetime) -> date:
+    """The Helsinki calendar day of a moment."""
+    return moment.astimezone(HELSINKI).date()
+
+
+def _rule_met(party: SigningParty) -> bool:
+    signed = [s.status == SignatureStatus.SIGNED for s in party.signers]
+    return any(signed) if party.rule == SignerRule.ONE else all(signed)
+
+
+def _party_signed(party: SigningParty, when: datetime) -> None:
+    """Record that the party has signed; with one signer needed, the others are no longer asked."""
+    party.status = PartyStatus.SIGNED
+    party.signed_at = when
+    _void_pending(party, when)
+    db.session.flush()
+    details = {
+        "organisation": party.organisation_id,
+        "signers": [s.signatory_id for s in party.signers if s.signed_at],
+    }
+    record("signing_party.signed", party, details)
+
+
+def _void_pending(party: SigningParty, now: datetime) -> None:
+    for signer in party.signers:
+        if signer.status == SignatureStatus.PENDING:
+            signer.status = SignatureStatus.VOIDED
+            signer.voided_at = now
 
 
 def upload_paper_copy(
     signature: Signature, uploaded_by: User, data: bytes, now: datetime | None = None
 ) -> None:
-    """Record a party's signature given on paper: a scanned signed copy uploaded by the drafter."""
-    require_manager(uploaded_by, signature.request.agreement)
+    """Record a signer's signature given on paper: a scanned signed copy uploaded by the drafter."""
+    require_sender(uploaded_by, signature.request.agreement, signature.request.mode)
     require_turn(signature)
     check_pdf(data)
+    before = awaiting(signature.request)
     signature.status = SignatureStatus.SIGNED
     signature.signed_at = now or utcnow()
     signature.method = SignatureMethod.PAPER
@@ -267,11 +455,11 @@ def upload_paper_copy(
         "size": len(data),
     }
     record("signature.paper", signature, details, actor=uploaded_by)
-    _after_signature(signature, uploaded_by)
+    _after_signature(signature, uploaded_by, before)
 
 
 def decline(signature: Signature, user: User, reason: str, now: datetime | None = None) -> None:
-    """Decline to sign, with a reason; the request ends and the agreement goes back to the drafter."""
+    """Decline to sign for a party, with a reason: a joint request ends, an accession only for the party."""
     if signature.signatory_id != user.id:
         raise OperationRefused(_("Only the person asked to sign for this party can decline."))
     require_turn(signature)
@@ -290,8 +478,25 @@ def decline(signature: Signature, user: User, reason: str, now: datetime | None 
         actor=user,
     )
     request = signature.request
+    end_party(signature.party, PartyStatus.DECLINED, user, now, reason)
+    if request.is_accession:
+        notifications.notify_party_declined(request, signature, user)
+        return
     _end(request, RequestStatus.DECLINED, user, now, reason)
     notifications.notify_declined(request, signature, user)
+
+
+def end_party(
+    party: SigningParty, status: PartyStatus, by: User | None, now: datetime, reason: str = ""
+) -> None:
+    """End a party's part unsigned (declined, withdrawn, expired or void); its unsigned signers are void."""
+    party.status = status
+    party.ended_at = now
+    party.end_reason = reason
+    _void_pending(party, now)
+    db.session.flush()
+    details = {"organisation": party.organisation_id, **({"reason": reason} if reason else {})}
+    record(f"signing_party.{status.value}", party, details, actor=by)
 
 
 def ensure_withdrawable(request: SignatureRequest) -> None:
@@ -304,6 +509,8 @@ def withdraw(request: SignatureRequest, by: User, reason: str, now: datetime | N
     """Withdraw a pending request with a reason; pending signatures are voided and the signatories told."""
     require_manager(by, request.agreement)
     ensure_withdrawable(request)
+    if request.is_accession:
+        raise OperationRefused(_("Close the joining instead: the organisations that joined stay committed."))
     reason = (reason or "").strip()
     if not reason:
         raise OperationRefused(_("Give the reason for withdrawing the request."))
@@ -315,13 +522,29 @@ def withdraw(request: SignatureRequest, by: User, reason: str, now: datetime | N
 def void_for_edit(
     agreement: Agreement, actor: User | None, now: datetime | None = None
 ) -> SignatureRequest | None:
-    """End the pending request of an agreement being edited: every signature on it is void."""
-    request = pending_request(agreement) if agreement.status == AgreementStatus.AWAITING_SIGNATURES else None
+    """End the pending request of an agreement being edited: a joint one is void, an accession closes."""
+    request = pending_request(agreement)
     if request is None:
         return None
-    _end(request, RequestStatus.VOIDED, actor, now or utcnow(), "edited after sending", void_signed=True)
+    now = now or utcnow()
+    if request.is_accession:
+        close_accession_now(request, actor, now, "edited after sending")
+        return request
+    _end(request, RequestStatus.VOIDED, actor, now, "edited after sending", void_signed=True)
     notifications.notify_withdrawn(request, actor)
     return request
+
+
+def close_accession_now(request: SignatureRequest, by: User | None, now: datetime, reason: str) -> None:
+    """Close an accession: nobody new may sign; the organisations that joined stay bound."""
+    unanswered = [party for party in request.parties if party.is_pending]
+    for party in unanswered:
+        end_party(party, PartyStatus.WITHDRAWN, by, now, reason)
+    _close(request, RequestStatus.CLOSED, by, now, reason)
+    if request.agreement.status == AgreementStatus.AWAITING_SIGNATURES:
+        lifecycle.return_to_draft(request.agreement, by, reason="nobody joined before the joining closed")
+    for party in unanswered:
+        notifications.notify_invitation_ended(party, by)
 
 
 def _end(
@@ -338,6 +561,9 @@ def _end(
         if signature.status in voidable:
             signature.status = SignatureStatus.VOIDED
             signature.voided_at = now
+    for party in request.parties:
+        if party.is_pending or (void_signed and party.status == PartyStatus.SIGNED):
+            party.status, party.ended_at = PartyStatus.VOIDED, now
     _close(request, status, by, now, reason)
     lifecycle.return_to_draft(request.agreement, by, reason=f"signature request {status.value}")
 

@@ -206,6 +206,8 @@ def test_flask_reminders_send_says_how_many_it_queued(app, sent):
     runner = app.test_cli_runner()
     assert "Queued 0 reminder(s)." in runner.invoke(args=["reminders", "send"]).output
     request.sent_at = utcnow() - timedelta(days=3, minutes=1)
+    for party in request.parties:  # each party's turn began when it was invited, on sending
+        party.invited_at = request.sent_at
     db.session.commit()
     assert "Queued 2 reminder(s)." in runner.invoke(args=["reminders", "send"]).output
     assert "Queued 0 reminder(s)." in runner.invoke(args=["reminders", "send"]).output
