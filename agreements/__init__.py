@@ -84,7 +84,11 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.reviews import summary_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews import views as review_views  # noqa: F401 - attaches its routes to the blueprint
     from agreements.reviews.blueprint import bp as reviews_bp
-    from agreements.signatures import certificate_views  # noqa: F401 - attaches its routes to the blueprint
+    from agreements.signatures import (  # noqa: F401 - attach their routes
+        accession_views,
+        certificate_views,
+        signer_views,
+    )
     from agreements.signatures import views as signature_views  # noqa: F401 - attaches its routes
     from agreements.signatures.blueprint import bp as signatures_bp
     from agreements.templates_lib.views import bp as templates_admin_bp

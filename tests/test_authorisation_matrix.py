@@ -206,6 +206,17 @@ MATRIX = {
     ("signatures.verify", "GET"): EVERYONE_LOGGED_IN,
     ("signatures.verify", "POST"): EVERYONE_LOGGED_IN,  # no file: the form again
     ("signatures.history", "GET"): for_roles(AGREEMENT_READERS),
+    # the pending signature of P on the second agreement: its drafter replaces or reminds the signer
+    ("signatures.replace_signer", "GET"): for_roles((EDITOR,)),
+    ("signatures.replace_signer", "POST"): for_roles((EDITOR,)),  # nobody chosen: the form again
+    ("signatures.remind", "POST"): for_roles((EDITOR,), ok=302),
+    # W's commitment open for joining, P invited: its drafter and national administrators run the joining
+    ("signatures.invite", "GET"): for_roles((EDITOR, ADMIN)),
+    ("signatures.invite", "POST"): for_roles((EDITOR, ADMIN)),  # nobody chosen: the form again
+    ("signatures.close", "GET"): for_roles((EDITOR, ADMIN)),
+    ("signatures.close", "POST"): for_roles((EDITOR, ADMIN), ok=302, **{ADMIN: 409}),  # closed by the editor
+    ("signatures.withdraw_invitation", "GET"): for_roles((EDITOR, ADMIN)),
+    ("signatures.withdraw_invitation", "POST"): for_roles((EDITOR, ADMIN), ok=302, **{ADMIN: 409}),
     ("notifications.index", "GET"): EVERYONE_LOGGED_IN,
     ("notifications.mark_all_read", "POST"): answers(302),
     ("notifications.preferences", "GET"): EVERYONE_LOGGED_IN,
@@ -235,6 +246,8 @@ OTHER_OBJECTS = {
     "signatures.paper_copy": {"signature_id": "paper_signature_id"},
     "signatures.certificate": {"request_id": "signed_request_id"},
     "signatures.certificate_file": {"request_id": "signed_request_id"},
+    "signatures.invite": {"request_id": "accession_request_id"},
+    "signatures.close": {"request_id": "accession_request_id"},
 }
 
 
@@ -302,6 +315,12 @@ def _world():
     ]
     signatories = [(provider, users[PROVIDER]), (workshop, workshop_signatory)]
     signing_values = _signatures(second, third, signatories, users)
+    commitment = make_agreement(
+        owner=workshop,
+        providers=[provider],
+        template_version=make_template_version("matrix_commitment", "commitment"),
+    )
+    signing_values.update(_accession(commitment, provider, users))
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
@@ -347,6 +366,13 @@ def _signatures(to_sign, signed_agreement, signatories, users) -> dict:
         "signed_agreement_id": signed_agreement.id,
         "paper_signature_id": signed.signatures[1].id,
     }
+
+
+def _accession(commitment, provider, users) -> dict:
+    """Open the commitment for joining with P invited; the request's and P's invitation's ids."""
+    request = signing.send_for_signature(commitment, users[EDITOR], [(provider, users[PROVIDER])])
+    db.session.commit()
+    return {"accession_request_id": request.id, "party_id": request.parties[0].id}
 
 
 def _client_as(app, user):

@@ -31,6 +31,7 @@ from agreements.signatures.operations import (
     PartyChoice,
     add_party,
     check_choice,
+    check_respond_by,
     close_accession_now,
     end_party,
     require_sender,
@@ -88,8 +89,7 @@ def invite(
     ensure_open(request)
     if not choices:
         raise OperationRefused(_("Choose at least one organisation to invite."))
-    if respond_by is not None and respond_by < helsinki_today():
-        raise OperationRefused(_("The last day to answer cannot be in the past."), "respond_by")
+    check_respond_by(respond_by)
     for choice in choices:
         if request.party_of(choice.organisation.id) is not None:
             raise OperationRefused(_("%(name)s has been invited already.", name=choice.organisation.name))
@@ -103,6 +103,15 @@ def invite(
     record("signature_request.invite", request, details, actor=by)
     notifications.notify_turn(request, [s for s in awaiting(request) if s not in before], by)
     return added
+
+
+def ensure_withdrawable(party: SigningParty) -> None:
+    """Refuse unless the joining is open and the organisation has not answered its invitation."""
+    ensure_open(party.request)
+    if not party.is_pending:
+        raise OperationRefused(
+            _("%(name)s has already answered the invitation.", name=party.organisation.name)
+        )
 
 
 def withdraw_invitation(party: SigningParty, by: User, reason: str = "", now: datetime | None = None) -> None:

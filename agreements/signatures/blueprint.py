@@ -1,4 +1,5 @@
-"""The signatures blueprint; its routes live in views.py (sending and signing), certificate_views.py
+"""The signatures blueprint; its routes live in views.py (sending and signing), accession_views.py (a
+commitment's joining), signer_views.py (replacing and reminding signers), certificate_views.py
 (certificate of completion, verifying a file)."""
 
 from flask import Blueprint

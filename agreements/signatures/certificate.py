@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import docx
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from agreements.accounts.models import MembershipRole
@@ -18,7 +18,16 @@ from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.queries import VALIDITY_CHOICES
 from agreements.extensions import db
 from agreements.signatures.history import HistoryEntry, Moment, chain_events, history_entries, moment_of
-from agreements.signatures.models import RequestStatus, Signature, SignatureMethod, SignatureRequest
+from agreements.signatures.models import (
+    PartyStatus,
+    RequestStatus,
+    Signature,
+    SignatureMethod,
+    SignatureRequest,
+    SignatureStatus,
+    SigningMode,
+    SigningParty,
+)
 from agreements.signatures.operations import INVITED_SIGNATORY
 from agreements.templates_lib.rendering import convert_to_pdf, word_text
 
@@ -104,7 +113,10 @@ class Certificate:
     docx_sha256: str
     pdf_sha256: str | None
     sent_at: Moment
+    #: When every party had signed; for a commitment, when the latest organisation joined.
     completed_at: Moment
+    #: A commitment's certificate lists the organisations that joined, each from its own signature.
+    accession: bool
     parties: list[CertificateParty]
     signatures: list[CertificateSignature]
     #: The request's audit events, oldest first.
@@ -141,13 +153,12 @@ def _certificate_signature(signature: Signature) -> CertificateSignature:
 def _request_events(request: SignatureRequest) -> list[AuditEvent]:
     """The events of the request and its signatures, with the lifecycle moves just before and after."""
     events = chain_events(request.agreement)
-    signature_ids = {signature.id for signature in request.signatures}
-    own = [
-        event
-        for event in events
-        if (event.object_type == SignatureRequest.__tablename__ and event.object_id == request.id)
-        or (event.object_type == Signature.__tablename__ and event.object_id in signature_ids)
-    ]
+    ids = {
+        SignatureRequest.__tablename__: {request.id},
+        Signature.__tablename__: {signature.id for signature in request.signatures},
+        SigningParty.__tablename__: {party.id for party in request.parties},
+    }
+    own = [event for event in events if event.object_id in ids.get(event.object_type, ())]
     if not own:
         return []
     first, last = own[0].seq - 1, own[-1].seq + 1
@@ -155,10 +166,22 @@ def _request_events(request: SignatureRequest) -> list[AuditEvent]:
     return sorted(own + moves, key=lambda event: event.seq)
 
 
+def has_certificate(request: SignatureRequest) -> bool:
+    """A joint request has a certificate once every party signed; a commitment once an organisation joined."""
+    if request.is_accession:
+        return any(party.status == PartyStatus.SIGNED for party in request.parties)
+    return request.status == RequestStatus.COMPLETED
+
+
 def build_certificate(request: SignatureRequest, language: str) -> Certificate:
-    """The certificate of completion of a completed request, its words in the current interface language."""
-    if request.status != RequestStatus.COMPLETED:
+    """The certificate of a request every party signed (or organisations joined), in the interface language.
+
+    It lists every signer whose signature made a party signed; a party's signers no longer needed are left
+    out, as are the organisations of a commitment that did not join.
+    """
+    if not has_certificate(request):
         raise ValueError("only a completed signature request has a certificate of completion")
+    signed = [party for party in request.parties if party.status == PartyStatus.SIGNED]
     return Certificate(
         request_id=request.id,
         agreement_id=request.agreement_id,
@@ -169,11 +192,15 @@ def build_certificate(request: SignatureRequest, language: str) -> Certificate:
         docx_sha256=request.docx_sha256,
         pdf_sha256=request.pdf_sha256,
         sent_at=moment_of(request.sent_at),
-        completed_at=moment_of(request.closed_at),
-        parties=[
-            CertificateParty(s.organisation.name, s.organisation.business_id) for s in request.signatures
+        completed_at=moment_of(max(party.signed_at for party in signed)),
+        accession=request.is_accession,
+        parties=[CertificateParty(p.organisation.name, p.organisation.business_id) for p in signed],
+        signatures=[
+            _certificate_signature(signature)
+            for party in signed
+            for signature in party.signers
+            if signature.status == SignatureStatus.SIGNED
         ],
-        signatures=[_certificate_signature(signature) for signature in request.signatures],
         events=history_entries(_request_events(request)),
     )
 
@@ -193,12 +220,30 @@ def _table(document, rows: list[tuple[str, str]]) -> None:
         cells[1].text = word_text(value)
 
 
+def completed_label(certificate: Certificate) -> str:
+    """What the certificate's completion time is."""
+    return _("Latest organisation joined") if certificate.accession else _("Signed by every party")
+
+
+def certificate_statement(certificate: Certificate) -> str:
+    """The certificate's opening statement."""
+    if certificate.accession:
+        return _(
+            "Each organisation listed joined this commitment in Sopimuspolku with a simple electronic "
+            "signature, and is committed from the day of its signature."
+        )
+    return _("Every party has signed this agreement in Sopimuspolku with a simple electronic signature.")
+
+
 def _header_rows(certificate: Certificate) -> list[tuple[str, str]]:
     rows = [
         (_("Agreement"), f"{certificate.reference} · {certificate.title}"),
         (_("Version"), str(certificate.version_number)),
         (_("Sent for signature"), f"{certificate.sent_at.utc} ({certificate.sent_at.helsinki})"),
-        (_("Signed by every party"), f"{certificate.completed_at.utc} ({certificate.completed_at.helsinki})"),
+        (
+            completed_label(certificate),
+            f"{certificate.completed_at.utc} ({certificate.completed_at.helsinki})",
+        ),
         (_("SHA-256 of the document (.docx)"), certificate.docx_sha256),
     ]
     if certificate.pdf_sha256:
@@ -224,9 +269,7 @@ def certificate_docx(certificate: Certificate) -> bytes:
     document.core_properties.title = word_text(f"{_('Certificate of completion')} {certificate.reference}")
     document.core_properties.language = certificate.language
     document.add_heading(_("Certificate of completion"), level=0)
-    document.add_paragraph(
-        _("Every party has signed this agreement in Sopimuspolku with a simple electronic signature.")
-    )
+    document.add_paragraph(certificate_statement(certificate))
     _table(document, _header_rows(certificate))
     document.add_heading(_("Parties"), level=1)
     _table(document, [(party.name, party.business_id) for party in certificate.parties])
@@ -246,13 +289,18 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def completed_request(agreement: Agreement) -> SignatureRequest | None:
-    """The request on which every party signed the agreement, if there is one."""
+    """The request on which every party signed the agreement (a commitment: the latest one joined)."""
+    signed_for_itself = and_(
+        SignatureRequest.mode == SigningMode.ACCESSION,
+        SignatureRequest.parties.any(SigningParty.status == PartyStatus.SIGNED),
+    )
     query = (
         select(SignatureRequest)
         .where(
-            SignatureRequest.agreement_id == agreement.id, SignatureRequest.status == RequestStatus.COMPLETED
+            SignatureRequest.agreement_id == agreement.id,
+            or_(SignatureRequest.status == RequestStatus.COMPLETED, signed_for_itself),
         )
-        .order_by(SignatureRequest.closed_at.desc())
+        .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
     )
     # Every signature with its party and signer in a fixed number of statements, however many parties.
     signatures = selectinload(SignatureRequest.signatures)

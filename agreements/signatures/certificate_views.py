@@ -60,6 +60,8 @@ def certificate(signature_request: SignatureRequest):
         "signatures/certificate.html",
         signature_request=signature_request,
         certificate=certificates.build_certificate(signature_request, ui_language()),
+        certificate_statement=certificates.certificate_statement,
+        completed_label=certificates.completed_label,
     )
 
 

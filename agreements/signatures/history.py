@@ -50,6 +50,19 @@ ACTION_DESCRIPTIONS = {
     "signature.sign": _l("Signed electronically for a party"),
     "signature.decline": _l("Declined to sign"),
     "signature.paper": _l("Uploaded a party's signed paper copy"),
+    "signature.replace_signer": _l("Asked another person to sign for a party"),
+    "signature.remind": _l("Reminded a signer"),
+    "signature_request.invite": _l("Invited more organisations to join"),
+    "signature_request.closed": _l("Closed the joining"),
+    "signing_party.signed": _l("A party has signed"),
+    "signing_party.declined": _l("An organisation declined"),
+    "signing_party.withdrawn": _l("Withdrew an organisation's invitation"),
+    "signing_party.expired": _l("An organisation's invitation expired"),
+    "signing_party.voided": _l("A party's signature became void"),
+    "agreement.join": _l("An organisation joined and is committed from this day"),
+    "agreement.party_notice": _l("A party gave notice: its part ends after the notice period"),
+    "signing_contact.add": _l("Remembered a signing contact of an organisation"),
+    "signing_contact.remove": _l("Removed a signing contact of an organisation"),
 }
 
 

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from agreements.accounts.models import MembershipRole, User
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
-from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
 from agreements.drafting import lifecycle, parties, signals
 from agreements.drafting.documents import version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementStatus
@@ -194,6 +194,7 @@ def send_for_signature(
     order: SigningOrder = SigningOrder.PARALLEL,
     message: str = "",
     now: datetime | None = None,
+    respond_by: date | None = None,
 ) -> SignatureRequest:
     """Freeze the latest version and ask each chosen party's signers to sign it, in the order given.
 
@@ -208,6 +209,7 @@ def send_for_signature(
         _check_joint_parties(agreement, choices)
     elif not choices:
         raise OperationRefused(_("Invite at least one organisation to join."))
+    check_respond_by(respond_by)
     for choice in choices:
         check_choice(agreement, choice)
     now = now or utcnow()
@@ -224,7 +226,7 @@ def send_for_signature(
     if mode == SigningMode.ACCESSION:
         parties.open_for_joining(agreement)
     for choice in choices:
-        add_party(request, choice, sent_by, now)
+        add_party(request, choice, sent_by, now, respond_by)
     if agreement.status == AgreementStatus.DRAFT:
         lifecycle.send_for_signature(agreement, sent_by)
     details = {
@@ -236,6 +238,12 @@ def send_for_signature(
     record("signature_request.send", request, details, actor=sent_by)
     notifications.notify_turn(request, awaiting(request), sent_by)
     return request
+
+
+def check_respond_by(respond_by: date | None) -> None:
+    """Refuse a last day to answer that has passed already."""
+    if respond_by is not None and respond_by < helsinki_today():
+        raise OperationRefused(_("The last day to answer cannot be in the past."), "respond_by")
 
 
 def require_sender(user: User, agreement: Agreement, mode: SigningMode) -> None:

@@ -1,13 +1,29 @@
-"""Who may send an agreement for signature, follow a request, and sign."""
+"""Who may send an agreement for signature, run a commitment's joining, follow a request, and sign."""
 
-from agreements.drafting.models import AgreementStatus
+from agreements.core.errors import OperationRefused
 from agreements.drafting.policy import can_manage_agreement, can_view_agreement
-from agreements.signatures.models import RequestStatus
+from agreements.signatures.certificate import has_certificate
+from agreements.signatures.operations import ensure_sendable
+from agreements.templates_lib.models import TemplateKind
+
+
+def can_run_signing(user, agreement) -> bool:
+    """Editors of the drafting workshop; a commitment's joining also the national administrators."""
+    if can_manage_agreement(user, agreement):
+        return True
+    commitment = agreement.template_version.template.kind == TemplateKind.COMMITMENT
+    return user.is_authenticated and user.is_admin and commitment
 
 
 def can_send_for_signature(user, agreement) -> bool:
-    """Editors of the owner workshop send a draft for signature."""
-    return can_manage_agreement(user, agreement) and agreement.status == AgreementStatus.DRAFT
+    """Those who run the signing send a draft (or a commitment's revised version) when it can be sent."""
+    if not can_run_signing(user, agreement):
+        return False
+    try:
+        ensure_sendable(agreement)
+    except OperationRefused:
+        return False
+    return True
 
 
 def can_view_signature_request(user, request) -> bool:
@@ -20,8 +36,13 @@ def can_view_signature_request(user, request) -> bool:
 
 
 def can_manage_signature_request(user, request) -> bool:
-    """Editors of the drafting workshop withdraw a request and upload paper copies for it."""
-    return can_manage_agreement(user, request.agreement)
+    """Those who run the signing withdraw or close a request, invite, replace and remind signers."""
+    return can_run_signing(user, request.agreement)
+
+
+def can_manage_signing_party(user, party) -> bool:
+    """Those who run the signing withdraw an organisation's invitation."""
+    return can_manage_signature_request(user, party.request)
 
 
 def can_view_signature(user, signature) -> bool:
@@ -40,5 +61,5 @@ def can_manage_signature(user, signature) -> bool:
 
 
 def can_view_certificate(user, request) -> bool:
-    """The certificate of completion exists once every party has signed, for those who see the request."""
-    return request.status == RequestStatus.COMPLETED and can_view_signature_request(user, request)
+    """The certificate exists once every party has signed (a commitment: once one joined), for its readers."""
+    return has_certificate(request) and can_view_signature_request(user, request)

@@ -5,25 +5,25 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from agreements.accounts.models import MembershipRole, User
+from agreements.accounts.models import User
 from agreements.accounts.operations import invite_user
-from agreements.accounts.queries import active_members
 from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
 from agreements.drafting.models import Agreement
-from agreements.drafting.policy import can_manage_agreement, can_view_agreement
+from agreements.drafting.policy import can_view_agreement
 from agreements.extensions import limiter
 from agreements.organisations.models import Organisation
 from agreements.signatures import operations, queries
+from agreements.signatures.accession import candidate_signers
 from agreements.signatures.blueprint import bp
+from agreements.signatures.certificate import has_certificate
 from agreements.signatures.consent import CONSENT_VERSION, consent_text
 from agreements.signatures.forms import (
     DeclineForm,
     PaperCopyForm,
-    PartySignatoryForm,
     SendForm,
     SignForm,
     WithdrawForm,
@@ -33,11 +33,14 @@ from agreements.signatures.models import (
     RequestStatus,
     Signature,
     SignatureRequest,
+    SignerRule,
+    SigningMode,
     SigningOrder,
 )
 from agreements.signatures.policy import (
     can_manage_signature,
     can_manage_signature_request,
+    can_run_signing,
     can_send_for_signature,
     can_sign,
     can_view_signature,
@@ -54,51 +57,80 @@ STATUS_BADGES = {
     "declined": "text-bg-danger",
     "withdrawn": "text-bg-secondary",
     "voided": "text-bg-secondary",
+    "expired": "text-bg-secondary",
+    "closed": "text-bg-secondary",
 }
 
 
 @bp.app_context_processor
 def _signature_helpers() -> dict:
-    return {"signature_badges": STATUS_BADGES}
+    return {
+        "signature_badges": STATUS_BADGES,
+        "request_status_title": request_status_title,
+        "has_certificate": has_certificate,
+    }
+
+
+def request_status_title(signature_request: SignatureRequest) -> str:
+    """The request's status in words; a commitment waiting for organisations is open for joining."""
+    if signature_request.is_accession and signature_request.is_pending:
+        return _("Open for joining")
+    return signature_request.status.title
 
 
 @bp.route("/send/<int:agreement_id>", methods=["GET", "POST"])
-@acts_on(Agreement, can_manage_agreement)
+@acts_on(Agreement, can_run_signing)
 def send(agreement: Agreement):
-    """Send the latest version of a draft for signature: a signatory per party, the order and a message."""
+    """Send the latest version for signature (a commitment: open it for joining): who signs for each party."""
     operations.ensure_sendable(agreement)
-    form = send_form(agreement, _candidates(agreement))
+    accession_mode = operations.mode_for(agreement) == SigningMode.ACCESSION
+    form = send_form(agreement, _candidates(agreement), accession=accession_mode)
     refused = []
     if form.validate_on_submit():
         with refusal_shown(form, show=lambda refusal: refused.append(refusal.message)):
             signature_request = _send(agreement, form)
-            flash(_("The agreement was sent for signature and the signatories were told."), "success")
+            flash(_sent_message(signature_request), "success")
             return redirect(url_for(".request_detail", request_id=signature_request.id))
     return _send_page(agreement, form, refused[0] if refused else None)
 
 
 def _candidates(agreement: Agreement) -> dict[int, list[User]]:
-    """Each party's active member signatories, by name."""
-    return {
-        party.id: sorted(
-            active_members([party.id], MembershipRole.SIGNATORY), key=lambda user: user.name.casefold()
-        )
-        for party in agreement.parties
-    }
+    """Each party's active member signatories and signing contacts, by name."""
+    return {party.id: candidate_signers(party) for party in agreement.parties}
 
 
 def _send(agreement: Agreement, form: SendForm) -> SignatureRequest:
     """Invite the new signatories the form names, then send the latest version to everyone chosen."""
-    signatories = [
-        (party, form.chosen_member(party) or _invite(party, form.party_block(party)))
-        for party in form.ordered_parties()
-    ]
+    choices = [_choice(form, party) for party in form.invited_parties()]
     return operations.send_for_signature(
-        agreement, current_user, signatories, SigningOrder(form.order.data), form.message.data or ""
+        agreement,
+        current_user,
+        choices,
+        SigningOrder(form.order.data),
+        form.message.data or "",
+        respond_by=form.respond_by.data if form.accession else None,
     )
 
 
-def _invite(party: Organisation, block: PartySignatoryForm) -> User:
+def _choice(form: SendForm, party: Organisation) -> operations.PartyChoice:
+    """A party's signers as the form names them: the first chosen or invited, then the others."""
+    block = form.party_block(party)
+    first = form.chosen_member(party) or _invite(party, block)
+    return operations.PartyChoice(
+        party,
+        (first, *form.other_signers(party, first)),
+        SignerRule(block.rule.data),
+        bool(block.in_order.data),
+    )
+
+
+def _sent_message(signature_request: SignatureRequest) -> str:
+    if signature_request.is_accession:
+        return _("The commitment is open for joining and the organisations invited were told.")
+    return _("The agreement was sent for signature and the signatories were told.")
+
+
+def _invite(party: Organisation, block) -> User:
     """An account for a person who signs for the party without being its member; only this request's right."""
     return invite_user(block.email.data, block.name.data, party.language.value, current_user)
 
@@ -110,14 +142,20 @@ def _send_page(agreement: Agreement, form: SendForm, refusal: str | None = None)
         version=agreement.latest_version,
         form=form,
         refusal=refusal,
+        earlier_signers={party.organisation_id: party for party in queries.earlier_signers(agreement)},
     )
 
 
 @bp.get("/requests/<int:request_id>")
 @acts_on(SignatureRequest, can_view_signature_request)
 def request_detail(signature_request: SignatureRequest):
-    """Show a request: the frozen documents and their hashes, each party's signature, and what to do next."""
-    awaiting = queries.awaiting(signature_request) if signature_request.is_pending else []
+    """Show a request: the frozen documents and their hashes, each party's signers, and what to do next."""
+    return request_page(signature_request)
+
+
+def request_page(signature_request: SignatureRequest) -> str:
+    """The request's page for the current user."""
+    awaiting = queries.awaiting(signature_request)
     return render_template(
         "signatures/request.html",
         signature_request=signature_request,
@@ -125,6 +163,9 @@ def request_detail(signature_request: SignatureRequest):
         awaiting=awaiting,
         own_turns=[s for s in awaiting if s.signatory_id == current_user.id],
         managing=can_manage_signature_request(current_user, signature_request),
+        earlier_signers=queries.earlier_signers(signature_request.agreement, signature_request)
+        if signature_request.is_accession
+        else [],
     )
 
 

@@ -62,7 +62,9 @@ def test_the_certificate_holds_the_requests_own_hashes_and_events(completed):
         "agreement.send_for_signature",
         "signature_request.send",
         "signature.sign",
+        "signing_party.signed",
         "signature.sign",
+        "signing_party.signed",
         "signature_request.completed",
         "agreement.mark_signed",
     ]
