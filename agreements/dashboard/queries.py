@@ -25,13 +25,12 @@ from agreements.drafting.models import Agreement, AgreementStatus, agreement_par
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.reviews.models import CommentRound, RoundStatus
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
+from agreements.signatures.models import PartyStatus, RequestStatus, SignatureRequest, SigningParty
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 
 #: "Ending soon" looks this far ahead; a renewal counts as overdue this long after the end.
 ENDING_WITHIN = timedelta(days=90)
 OVERDUE_AFTER_END = timedelta(days=90)
-VOIDED = SignatureStatus.VOIDED
 
 Owner = aliased(Organisation, name="owner")
 
@@ -223,20 +222,21 @@ def _in_force_by_month(region_ids: set[int], today: date, by_region: bool) -> di
 
 
 def commitment_documents(region_ids: set[int], limit: int | None = None) -> list[dict]:
-    """Each commitment in the regions, newest first, with its latest signature request's answers."""
+    """Each commitment in the regions, newest first, with the answers of the organisations its latest request
+    invited (joined, declined, not answered; an invitation withdrawn or expired is not counted)."""
     latest = (
         select(func.max(SignatureRequest.id))
         .where(SignatureRequest.agreement_id == Agreement.id)
         .correlate(Agreement)
         .scalar_subquery()
     )
-    answered = (SignatureStatus.PENDING, SignatureStatus.SIGNED, SignatureStatus.DECLINED)
-    counted = [func.sum(case((Signature.status == s, 1), else_=0)).label(s.value) for s in answered]
+    answered = (PartyStatus.PENDING, PartyStatus.SIGNED, PartyStatus.DECLINED)
+    counted = [func.sum(case((SigningParty.status == s, 1), else_=0)).label(s.value) for s in answered]
     query = (
         _owned_in(region_ids)
         .add_columns(Agreement.id, Agreement.reference, Agreement.title, Agreement.status, *counted)
         .outerjoin(SignatureRequest, SignatureRequest.id == latest)
-        .outerjoin(Signature, and_(Signature.request_id == SignatureRequest.id, Signature.status != VOIDED))
+        .outerjoin(SigningParty, SigningParty.request_id == SignatureRequest.id)
         .where(is_commitment())
         .group_by(Owner.region_id, Agreement.id, Agreement.reference, Agreement.title, Agreement.status)
         .order_by(Agreement.id.desc())

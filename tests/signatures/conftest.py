@@ -1,4 +1,5 @@
-"""Fixtures for signatures: a signatory of each party of the draft, sending it and signing it.
+"""Fixtures for signatures: a signatory of each party of the draft, sending it and signing it; and a
+region's commitment with eight organisations that may join it, opened for the first six.
 
 The workshop, the provider, the drafter and the draft between them come from tests/conftest.py.
 """
@@ -7,9 +8,11 @@ import pytest
 
 from agreements.accounts.models import MembershipRole
 from agreements.extensions import db
+from agreements.organisations.models import OrganisationKind
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
 from tests.support.factories import PASSWORD
+from tests.support.joining import moment, signatory
 from tests.support.signing import EVIDENCE
 
 
@@ -59,4 +62,43 @@ def completed(send, sign):
     request = send()
     for signature in request.signatures:
         sign(signature)
+    return request
+
+
+@pytest.fixture
+def commitment_version(make_template_version):
+    return make_template_version(key="test_commitment", kind="commitment")
+
+
+@pytest.fixture
+def joiners(make_organisation, make_user):
+    """Eight organisations of the region, workshops and providers, each with its own signatory."""
+    organisations = []
+    for number in range(1, 9):
+        kind = OrganisationKind.PROVIDER if number % 2 else OrganisationKind.WORKSHOP
+        organisation = make_organisation(kind=kind, name=f"Liittyjä {number}")
+        make_user(organisation=organisation, role=MembershipRole.SIGNATORY, name=f"Allekirjoittaja {number}")
+        organisations.append(organisation)
+    return organisations
+
+
+@pytest.fixture
+def commitment(make_agreement, workshop, joiners, commitment_version, editor):
+    """The region's commitment, drafted by the workshop with the first six organisations as its parties."""
+    return make_agreement(
+        owner=workshop,
+        providers=joiners[:6],
+        template_version=commitment_version,
+        title="Pirkanmaan yhteistyön linjaukset",
+        created_by=editor,
+    )
+
+
+@pytest.fixture
+def opened(commitment, drafter, joiners):
+    """The commitment opened for joining, the six organisations invited, on 1 September."""
+    request = operations.send_for_signature(
+        commitment, drafter, [(o, signatory(o)) for o in joiners[:6]], now=moment(1)
+    )
+    db.session.commit()
     return request

@@ -3,78 +3,18 @@ others' signatures stand; a seventh is invited later and joins; after the joinin
 can be invited or sign; each organisation is bound from its own signature day; a revised version lists
 who signed the earlier one."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from agreements.accounts.models import MembershipRole
 from agreements.core.errors import OperationRefused
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
-from agreements.organisations.models import OrganisationKind
 from agreements.signatures import accession, operations, queries
 from agreements.signatures.models import PartyStatus, RequestStatus, SignatureStatus, SigningMode
-from tests.support.factories import PASSWORD
-from tests.support.signing import EVIDENCE, edit_agreement
-
-
-def moment(day: int, month: int = 9) -> datetime:
-    """Noon in Helsinki (09.00 UTC) on a day of 2026."""
-    return datetime(2026, month, day, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def commitment_version(make_template_version):
-    return make_template_version(key="test_commitment", kind="commitment")
-
-
-@pytest.fixture
-def joiners(make_organisation, make_user):
-    """Eight organisations of the region, workshops and providers, each with its own signatory."""
-    organisations = []
-    for number in range(1, 9):
-        kind = OrganisationKind.PROVIDER if number % 2 else OrganisationKind.WORKSHOP
-        organisation = make_organisation(kind=kind, name=f"Liittyjä {number}")
-        make_user(organisation=organisation, role=MembershipRole.SIGNATORY, name=f"Allekirjoittaja {number}")
-        organisations.append(organisation)
-    return organisations
-
-
-def signatory(organisation):
-    """The organisation's one signatory."""
-    (user,) = accession.candidate_signers(organisation)
-    return user
-
-
-@pytest.fixture
-def commitment(make_agreement, workshop, joiners, commitment_version, editor):
-    """The region's commitment, drafted by the workshop with the first six organisations as its parties."""
-    return make_agreement(
-        owner=workshop,
-        providers=joiners[:6],
-        template_version=commitment_version,
-        title="Pirkanmaan yhteistyön linjaukset",
-        created_by=editor,
-    )
-
-
-@pytest.fixture
-def opened(commitment, drafter, joiners):
-    """The commitment opened for joining, the six organisations invited, on 1 September."""
-    request = operations.send_for_signature(
-        commitment, drafter, [(o, signatory(o)) for o in joiners[:6]], now=moment(1)
-    )
-    db.session.commit()
-    return request
-
-
-def sign_for(request, organisation, when):
-    signature = request.party_of(organisation.id).signers[0]
-    operations.sign(
-        signature, signature.signatory, PASSWORD, signature.signatory.name, True, "fi", EVIDENCE, when
-    )
-    db.session.commit()
+from tests.support.joining import moment, sign_for, signatory
+from tests.support.signing import edit_agreement
 
 
 def terms(agreement: Agreement, organisation) -> AgreementParty:
