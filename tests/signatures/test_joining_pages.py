@@ -50,7 +50,7 @@ def test_inviting_a_region_invites_each_organisation_with_a_signatory_and_names_
 ):
     with_signatory = make_organisation(kind=OrganisationKind.PROVIDER, name="Tampereen Oppilaitos")
     make_user(organisation=with_signatory, role=MembershipRole.SIGNATORY, name="Olli Opettaja")
-    without = make_organisation(kind=OrganisationKind.WORKSHOP, name="Nokian Nuorisopaja")
+    make_organisation(kind=OrganisationKind.WORKSHOP, name="Nokian Nuorisopaja")  # no signatory
     elsewhere = make_organisation(kind=OrganisationKind.PROVIDER, name="Helsingin Opisto", region_code="01")
     make_user(organisation=elsewhere, role=MembershipRole.SIGNATORY)
     pirkanmaa = with_signatory.region_id
