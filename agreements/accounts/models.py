@@ -37,10 +37,17 @@ class MembershipRole(TitledEnum):
     EDITOR = "editor"
     SIGNATORY = "signatory"
     VIEWER = "viewer"
+    #: Manages the organisation's own memberships (its people and their roles).
+    ADMIN = "admin"
 
     @classmethod
     def titles(cls):
-        return {cls.EDITOR: _l("Editor"), cls.SIGNATORY: _l("Signatory"), cls.VIEWER: _l("Viewer")}
+        return {
+            cls.EDITOR: _l("Editor"),
+            cls.SIGNATORY: _l("Signatory"),
+            cls.VIEWER: _l("Viewer"),
+            cls.ADMIN: _l("Organisation administrator"),
+        }
 
 
 coordinator_networks = Table(

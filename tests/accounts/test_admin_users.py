@@ -193,6 +193,7 @@ def population(admin, make_user, make_organisation, make_network):
             organisation=provider, role=MembershipRole.VIEWER, name="Pirjo Kutsuttu", password_hash=None
         ),
         "deactivated": make_user(organisation=workshop, name="Dan Poistettu", active=False),
+        "organisation_admin": make_user(organisation=workshop, role=MembershipRole.ADMIN, name="Oona Pää"),
         "organisations": {"workshop": workshop, "provider": provider},
     }
 
@@ -200,13 +201,14 @@ def population(admin, make_user, make_organisation, make_network):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("role=admin", {"admin"}),
+        ("role=national_admin", {"admin"}),
+        ("role=admin", {"organisation_admin"}),
         ("role=coordinator", {"coordinator"}),
         ("role=signatory", {"signatory"}),
         ("role=editor", {"editor", "deactivated"}),
         ("state=pending", {"pending"}),
         ("state=deactivated", {"deactivated"}),
-        ("state=active", {"admin", "editor", "signatory", "coordinator"}),
+        ("state=active", {"admin", "editor", "signatory", "coordinator", "organisation_admin"}),
         ("organisation={provider}", {"signatory", "pending"}),
         ("organisation={workshop}&role=editor&state=active", {"editor"}),
         ("organisation={workshop}&role=viewer", set()),
@@ -218,7 +220,7 @@ def test_filters_by_organisation_role_and_state(client, population, query, expec
 
 
 def test_an_unknown_filter_value_is_ignored(client, population):
-    assert len(listed_names(client, "role=superuser&state=x&organisation=abc")) == 6
+    assert len(listed_names(client, "role=superuser&state=x&organisation=abc")) == 7
 
 
 def test_the_list_is_paginated(app, client, admin, make_user, monkeypatch):

@@ -36,8 +36,8 @@ class UserState(TitledEnum):
         return cls.ACTIVE if user.password_hash else cls.PENDING
 
 
-#: Values of the list's role filter besides the membership roles.
-ADMIN_ROLE, COORDINATOR_ROLE = "admin", "coordinator"
+#: Values of the list's role filter besides the membership roles (whose "admin" is an organisation's).
+ADMIN_ROLE, COORDINATOR_ROLE = "national_admin", "coordinator"
 
 
 def _organisation_choices(active_only: bool) -> list[tuple[int, str]]:
