@@ -109,6 +109,13 @@ USERS = [
         networks=("ALU Länsi- ja Sisä-Suomi", "ULA – svenskspråkiga och tvåspråkiga verkstäder"),
     ),
     DemoUser(
+        "workshop-admin@demo.sopimuspolku.fi",
+        "Paula Pääkäyttäjä",
+        "Workshop administrator",
+        organisation=DEMO_WORKSHOP,
+        role=MembershipRole.ADMIN,
+    ),
+    DemoUser(
         "workshop-editor@demo.sopimuspolku.fi",
         "Eeva Editori",
         "Workshop editor",

@@ -43,7 +43,7 @@ def user(email: str) -> User:
 def test_seed_creates_networks_organisations_and_one_user_per_role(seed):
     seed()
 
-    assert counts() == {"networks": 7, "workshops": 30, "providers": 12, "users": 7, "memberships": 5}
+    assert counts() == {"networks": 7, "workshops": 30, "providers": 12, "users": 8, "memberships": 6}
 
 
 def test_seeding_twice_creates_nothing_new(seed):
@@ -103,6 +103,7 @@ def test_workshop_and_provider_roles_belong_to_the_right_kind_of_organisation(se
         return {m.organisation.kind for m in user(email).memberships}
 
     assert kinds("workshop-viewer@demo.sopimuspolku.fi") == {OrganisationKind.WORKSHOP}
+    assert kinds("workshop-admin@demo.sopimuspolku.fi") == {OrganisationKind.WORKSHOP}
     assert kinds("provider-signatory@demo.sopimuspolku.fi") == {OrganisationKind.PROVIDER}
     roles = {m.role for m in db.session.scalars(select(Membership))}
     assert roles == set(MembershipRole)
