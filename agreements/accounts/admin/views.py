@@ -204,7 +204,8 @@ def _confirm_then(user: User, operation: tuple, done: str, **texts):
         function(*arguments)
         flash(done, "success")
         return _to_detail(user)
-    return render_template("accounts/admin/confirm.html", form=form, user=user, **texts)
+    back = url_for(".detail", user_id=user.id)
+    return render_template("accounts/confirm.html", form=form, back=back, **texts)
 
 
 @bp.post("/<int:user_id>/networks")
