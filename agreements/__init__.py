@@ -41,6 +41,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
 #: when its module is imported, so every process imports them here, whatever else it loads.
 RECEIVER_MODULES = (
     "agreements.accounts.queries",  # organisations: members and coordinators
+    "agreements.accounts.members.views",  # organisations: the members page among an organisation's pages
     "agreements.drafting.queries",  # templates_lib: agreements per template version
     "agreements.reviews.operations",  # drafting: a cancelled agreement's rounds close
     "agreements.reviews.queries",  # drafting: answerable and readable comments
@@ -71,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from agreements.accounts.admin.views import bp as users_admin_bp
+    from agreements.accounts.members.views import bp as members_bp
     from agreements.accounts.views import bp as accounts_bp
     from agreements.core.mail_views import bp as mail_bp
     from agreements.dashboard.views import bp as dashboard_bp
@@ -97,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         home_bp,
         accounts_bp,
         users_admin_bp,
+        members_bp,
         organisations_bp,
         templates_admin_bp,
         agreements_bp,

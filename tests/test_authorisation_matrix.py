@@ -35,18 +35,21 @@ from tests.support.factories import (
 from tests.support.review_world import open_plain_round
 from tests.support.signing import pdf_bytes
 
-ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN = (
+ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ORG_ADMIN, ADMIN = (
     "anonymous",
     "workshop_viewer",
     "workshop_editor",
     "provider_signatory",
     "coordinator",
     "other_coordinator",
+    "workshop_administrator",
     "admin",
 )
 #: Admin last: an allowed POST may change the shared objects, a refused one must not.
-ROLES = (ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ADMIN)
-MEMBERS = (VIEWER, EDITOR, PROVIDER)
+ROLES = (ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ORG_ADMIN, ADMIN)
+MEMBERS = (VIEWER, EDITOR, PROVIDER, ORG_ADMIN)
+#: Those who manage W's memberships: its organisation administrator and the national administrator.
+MEMBER_MANAGERS = (ORG_ADMIN, ADMIN)
 EVIDENCE = signing.Evidence(ip="192.0.2.1", user_agent="matrix")
 
 
@@ -102,7 +105,7 @@ MATRIX = {
     ("calendar.renew", "GET"): EVERYONE_LOGGED_IN,
     ("calendar.renew", "POST"): answers(302),  # renewed, back to the calendar page
     ("organisations.index", "GET"): answers(403, **{COORD: 200, OTHER_COORD: 200, ADMIN: 200}),
-    ("organisations.detail", "GET"): for_roles((VIEWER, EDITOR, COORD, ADMIN)),
+    ("organisations.detail", "GET"): for_roles((VIEWER, EDITOR, COORD, ORG_ADMIN, ADMIN)),
     ("organisations.create", "GET"): admin_only(),
     ("organisations.create", "POST"): admin_only(),
     ("organisations.edit", "GET"): for_roles((ADMIN,)),
@@ -132,6 +135,15 @@ MATRIX = {
     ("templates_admin.download_manifest", "GET"): for_roles((ADMIN,)),
     ("templates_admin.upload", "GET"): admin_only(),
     ("templates_admin.upload", "POST"): admin_only(),  # no files: the form again
+    ("members.index", "GET"): for_roles(MEMBER_MANAGERS),
+    ("members.add", "GET"): for_roles(MEMBER_MANAGERS),
+    ("members.add", "POST"): for_roles(MEMBER_MANAGERS),  # no address: the form again with its errors
+    # user_id is W's editor
+    ("members.edit", "GET"): for_roles(MEMBER_MANAGERS),
+    ("members.edit", "POST"): for_roles(MEMBER_MANAGERS),  # no role ticked: the form again with its errors
+    ("members.remove", "GET"): for_roles(MEMBER_MANAGERS),
+    # once W's administrator has removed the editor from W, they are nobody W's members page knows
+    ("members.remove", "POST"): for_roles(MEMBER_MANAGERS, ok=302, **{ADMIN: 404}),
     ("users_admin.index", "GET"): admin_only(),
     ("users_admin.invitations", "GET"): admin_only(),
     ("users_admin.invite", "GET"): admin_only(),
@@ -300,6 +312,7 @@ def _world():
         PROVIDER: make_user(organisation=provider, role=MembershipRole.SIGNATORY),
         COORD: make_user(networks=[network]),
         OTHER_COORD: make_user(networks=[other_network]),
+        ORG_ADMIN: make_user(organisation=workshop, role=MembershipRole.ADMIN),
         ADMIN: make_user(admin=True),
     }
     target_user = users[EDITOR]

@@ -44,6 +44,7 @@ def test_every_signal_of_a_lower_package_has_its_receiver(app):
         drafting.version_added,
         drafting.version_answers,
         organisations.organisation_members,
+        organisations.organisation_pages,
         organisations.network_coordinators,
         templates_lib.version_usage,
     ]

@@ -153,7 +153,7 @@ def _security_headers(response):
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
     )
-    if request.endpoint and request.endpoint.startswith(("accounts.", "users_admin.")):
+    if request.endpoint and request.endpoint.startswith(("accounts.", "users_admin.", "members.")):
         response.headers["Cache-Control"] = "no-store"
     return response
 

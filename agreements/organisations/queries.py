@@ -89,6 +89,13 @@ def organisation_members(organisation: Organisation) -> list:
     return [m for found in values_from(signals.organisation_members, organisation) for m in found]
 
 
+def organisation_pages(organisation: Organisation, user) -> list[tuple[str, str]]:
+    """The further pages about the organisation that ``user`` may open, as (label, URL) (accounts answer)."""
+    return [
+        page for found in values_from(signals.organisation_pages, organisation, user=user) for page in found
+    ]
+
+
 def network_coordinators(network: Network) -> list:
     """The users who coordinate ``network``, by name (as accounts answer)."""
     return [user for found in values_from(signals.network_coordinators, network) for user in found]

@@ -54,6 +54,7 @@ def detail(organisation: Organisation):
         networks=queries.networks_covering(organisation.region_id),
         members=queries.organisation_members(organisation) if show_members else None,
         can_edit=can_edit_organisation(current_user, organisation),
+        pages=queries.organisation_pages(organisation, current_user),
     )
 
 

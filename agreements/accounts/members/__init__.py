@@ -1,0 +1,1 @@
+"""An organisation's members, managed by its own administrators and the national administrators."""
