@@ -1,6 +1,9 @@
 """The organisation administrator: manages the members of their own organisation, and of no other."""
 
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +13,7 @@ from agreements.accounts.models import Membership, MembershipRole, UILanguage, U
 from agreements.accounts.queries import active_members
 from agreements.core.errors import OperationRefused
 from agreements.extensions import db
+from agreements.organisations.models import Organisation
 from tests.support.audit import audit_events
 from tests.support.messages import link_path, outbox
 
@@ -399,3 +403,31 @@ def test_the_members_page_speaks_finnish(client, login, make_user, home):
     listing = page(client.get(members_url(home, "")))
     assert "Organisaation Kotipaja jäsenet" in listing and "Organisaation pääkäyttäjä" in listing
     assert "Hae jäseniä" in listing and "Lisää henkilö" in listing
+
+
+@pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
+def test_two_administrators_removing_each_other_at_once_leave_one(app, home, org_admin, make_user):
+    """Both see the other as the one who stays; the organisation's row lock makes the second see the first."""
+    other = make_user(organisation=home, role=ADMIN, name="Toinen Pääkäyttäjä")
+    barrier = threading.Barrier(2)
+
+    def remove(actor_id: int, member_id: int) -> bool:
+        with app.app_context():
+            organisation = db.session.get(Organisation, home.id)
+            actor, member = db.session.get(User, actor_id), db.session.get(User, member_id)
+            barrier.wait()
+            try:
+                operations.remove_member(organisation, actor, member)
+            except OperationRefused:
+                db.session.rollback()
+                return False
+            time.sleep(0.05)  # hold the organisation a moment, so the other must wait for it
+            db.session.commit()
+            return True
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(remove, (org_admin.id, other.id), (other.id, org_admin.id)))
+    assert sorted(done) == [False, True]
+    db.session.expire_all()
+    assert len(active_members([home.id], ADMIN)) == 1
