@@ -45,6 +45,7 @@ RECEIVER_MODULES = (
     "agreements.drafting.queries",  # templates_lib: agreements per template version
     "agreements.reviews.operations",  # drafting: a cancelled agreement's rounds close
     "agreements.reviews.queries",  # drafting: answerable and readable comments
+    "agreements.signatures.contact_views",  # organisations: the signing contacts among its pages
     "agreements.signatures.operations",  # drafting: an edit voids the pending request
 )
 
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.signatures import (  # noqa: F401 - attach their routes
         accession_views,
         certificate_views,
+        contact_views,
         signer_views,
     )
     from agreements.signatures import views as signature_views  # noqa: F401 - attaches its routes

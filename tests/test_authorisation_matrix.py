@@ -20,7 +20,7 @@ from agreements.notifications.models import Notification
 from agreements.organisations.models import OrganisationKind
 from agreements.reviews.operations import add_comment
 from agreements.signatures import operations as signing
-from agreements.signatures.models import SigningOrder
+from agreements.signatures.models import SigningContact, SigningOrder
 from agreements.templates_lib.rendering import pdf_available
 from config import TestingConfig
 from tests.support.client import log_in
@@ -218,6 +218,10 @@ MATRIX = {
     ("signatures.verify", "GET"): EVERYONE_LOGGED_IN,
     ("signatures.verify", "POST"): EVERYONE_LOGGED_IN,  # no file: the form again
     ("signatures.history", "GET"): for_roles(AGREEMENT_READERS),
+    # W's signing contacts: a person outside W who signed for it; its administrators see and remove them
+    ("signatures.contacts", "GET"): for_roles(MEMBER_MANAGERS),
+    ("signatures.remove_signing_contact", "GET"): for_roles(MEMBER_MANAGERS),
+    ("signatures.remove_signing_contact", "POST"): for_roles(MEMBER_MANAGERS, ok=302, **{ADMIN: 404}),
     # the pending signature of P on the second agreement: its drafter replaces or reminds the signer
     ("signatures.replace_signer", "GET"): for_roles((EDITOR,)),
     ("signatures.replace_signer", "POST"): for_roles((EDITOR,)),  # nobody chosen: the form again
@@ -334,6 +338,10 @@ def _world():
         template_version=make_template_version("matrix_commitment", "commitment"),
     )
     signing_values.update(_accession(commitment, provider, users))
+    contact = SigningContact(organisation=workshop, user=make_user(name="Kaisa Kutsuttu"))
+    db.session.add(contact)
+    db.session.commit()
+    signing_values["contact_id"] = contact.id
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
