@@ -74,7 +74,7 @@ def _signature_helpers() -> dict:
 def request_status_title(signature_request: SignatureRequest) -> str:
     """The request's status in words; a commitment waiting for organisations is open for joining."""
     if signature_request.is_accession and signature_request.is_pending:
-        return _("Open for joining")
+        return _("Joining open")
     return signature_request.status.title
 
 

@@ -76,7 +76,7 @@ def open_for_joining(page: Page, cast) -> None:
         )
     page.get_by_role("button", name="Open for joining").click()
     expect_flash(page, "The commitment is open for joining")
-    expect(page.locator("main .lead").first).to_contain_text("Open for joining")
+    expect(page.locator("main .lead").first).to_contain_text("Joining open")
     assert_accessible(page)
 
 
@@ -111,7 +111,7 @@ def decline(page: Page, cast, name: str) -> None:
     page.get_by_label("Why do you decline?").fill("Hallitus ei ole vielä käsitellyt linjauksia.")
     page.get_by_role("button", name="Decline").click()
     expect(party_row(page, name)).to_contain_text("Declined")
-    expect(page.locator("main .lead").first).to_contain_text("Open for joining")
+    expect(page.locator("main .lead").first).to_contain_text("Joining open")
 
 
 def invite_late(page: Page, cast, name: str) -> None:

@@ -42,7 +42,7 @@ def test_the_drafter_opens_a_commitment_for_joining_leaving_one_out(drafter_clie
     assert request.mode == SigningMode.ACCESSION
     assert {p.organisation_id for p in request.parties} == {o.id for o in joiners[:5]}
     page = text(drafter_client.get(response.location))
-    assert "Open for joining" in page and "Invite more organisations" in page and "Close the joining" in page
+    assert "Joining open" in page and "Invite more organisations" in page and "Close the joining" in page
 
 
 def test_inviting_a_region_invites_each_organisation_with_a_signatory_and_names_the_others(
