@@ -50,6 +50,11 @@ def select_locale() -> str:
     return session.get("locale", "fi") if has_request_context() else "fi"
 
 
+def format_day(value) -> str:
+    """A calendar date as the pages show it, d.M.yyyy in every language; "" for none."""
+    return format_date(value, "d.M.yyyy") if value else ""
+
+
 def init_app(app: Flask) -> None:
     """Attach login loading, error handlers, filters and headers to ``app``."""
     login_manager.login_view = "accounts.login"
@@ -62,7 +67,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationRefused, _operation_refused)
     app.register_error_handler(CSRFError, _csrf_error)
 
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "d.M.yyyy") if value else ""
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = lambda value: (
         format_datetime(value, "d.M.yyyy HH.mm") if value else ""
     )
