@@ -4,6 +4,8 @@ renewal, automatic renewal, notice given; and the catch-up summary of reminders 
 They go to the drafting workshop's editors, who renew agreements, through the notification preferences.
 """
 
+from datetime import date, timedelta
+
 from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.queries import active_members
 from agreements.accounts.tokens import external_url
@@ -38,17 +40,27 @@ def notify_date(kind: ReminderKind, agreement, recipients: list[User]) -> None:
 
 
 def notify_auto_renewed(agreement, previous_end) -> None:
-    """Tell every party's editors that the agreement renewed itself for another term."""
-    _send(_party_editors(agreement), "agreement_auto_renewed", agreement, previous_end=previous_end)
+    """Tell the editors of every party in the new term that the agreement renewed itself for another."""
+    recipients = _party_editors(agreement, previous_end + timedelta(days=1))
+    _send(recipients, "agreement_auto_renewed", agreement, previous_end=previous_end)
 
 
-def notify_notice_given(agreement, caused_by: User) -> None:
-    """Tell every party's editors that notice was given and when the agreement ends."""
-    _send(_party_editors(agreement), "agreement_notice_given", agreement, caused_by)
+def notify_notice_given(agreement, caused_by: User, today: date) -> None:
+    """Tell the editors of every party still in the agreement that notice was given and when it ends."""
+    _send(_party_editors(agreement, today), "agreement_notice_given", agreement, caused_by)
 
 
-def _party_editors(agreement) -> list[User]:
-    return active_members((party.id for party in agreement.parties), MembershipRole.EDITOR)
+def notify_party_notice_given(agreement, terms, caused_by: User, today: date) -> None:
+    """Tell the editors of every party still in the agreement that a provider gave notice of its own part,
+    and when that part ends."""
+    recipients = _party_editors(agreement, today)
+    _send(recipients, "agreement_party_notice_given", agreement, caused_by, terms=terms)
+
+
+def _party_editors(agreement, day: date) -> list[User]:
+    """The active editors of the parties still in the agreement on ``day`` (not those that left before)."""
+    parties = (t.organisation_id for t in agreement.party_terms if t.left_on is None or t.left_on >= day)
+    return active_members(parties, MembershipRole.EDITOR)
 
 
 def notify_late_summary(user: User, occasions) -> None:

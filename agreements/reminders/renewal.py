@@ -4,9 +4,11 @@
   version, on the newest version of its template, for the term that follows.
 - ``renew_automatically`` extends, on their end date, signed agreements that renew automatically and were
   given no notice, by the length of their term, audited and notified.
-- ``give_notice`` records the notice a party gave and ends the agreement after the notice period.
+- ``give_notice`` records the notice a party gave: a provider's ends its own part after the notice period
+  while the workshop and another provider stay; otherwise the agreement ends (``notice_outcome`` decides).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -16,12 +18,14 @@ from agreements.core.audit import record
 from agreements.core.dates import add_months, end_after_notice, term_months
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
+from agreements.core.web import format_day
 from agreements.drafting import lifecycle
-from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.drafting.operations import create_agreement
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.reminders import notifications
+from agreements.templates_lib.models import TemplateKind
 
 #: Statuses of a renewal that is still under way or done; a cancelled one does not count.
 LIVE_RENEWAL = frozenset(lifecycle.TRANSITIONS) - {AgreementStatus.CANCELLED}
@@ -67,7 +71,7 @@ def renew(agreement: Agreement, actor) -> Agreement:
         template_version,
         agreement.language,
         agreement.owner,
-        [party for party in agreement.parties if party.id != agreement.owner_id],
+        [party for party in staying_parties(agreement) if party.id != agreement.owner_id],
         title=signed.title,
         start_date=start,
         end_date=add_months(start, _term_months(agreement)) - timedelta(days=1),
@@ -112,18 +116,111 @@ def _extend(agreement_id: int, today: date) -> bool:
     return True
 
 
-def give_notice(
-    agreement: Agreement, given_by: Organisation, given_on: date, reason: str, actor, today=None
-) -> None:
-    """Record the notice ``given_by`` gave on ``given_on`` and end the agreement after the notice period."""
-    if given_by not in agreement.parties:
+@dataclass(frozen=True)
+class NoticeOutcome:
+    """What a party's notice does: end only its own part, or the whole agreement; and on which day."""
+
+    party: Organisation
+    ends_agreement: bool
+    #: The party's own last day, or the agreement's new end date when the notice ends it.
+    end: date
+
+
+def party_terms_of(agreement: Agreement, organisation_id: int) -> AgreementParty | None:
+    """The organisation's terms as a party to the agreement; None when it is not one."""
+    return next((terms for terms in agreement.party_terms if terms.organisation_id == organisation_id), None)
+
+
+def staying_parties(agreement: Agreement) -> list[Organisation]:
+    """The parties that have not given notice of their own, by name: those that stay to the agreement's end,
+    who may still give notice and go on into its renewal."""
+    left = {terms.organisation_id for terms in agreement.party_terms if terms.left_on is not None}
+    return [party for party in agreement.parties if party.id not in left]
+
+
+def notice_outcome(agreement: Agreement, given_by: Organisation, given_on: date, today=None) -> NoticeOutcome:
+    """What notice by ``given_by`` on ``given_on`` would do; OperationRefused says why it cannot be given.
+
+    A provider's notice ends its own part after the notice period while the workshop and at least one other
+    provider stay; the workshop's notice, the last remaining provider's, and any notice on a commitment end
+    the agreement. Neither end comes after the agreement's own end date.
+    """
+    terms = party_terms_of(agreement, given_by.id)
+    if terms is None:
         raise OperationRefused(_("Notice can only be given by a party to the agreement."), "given_by")
+    if terms.left_on is not None:
+        message = _(
+            "%(organisation)s has already given notice: its part ends on %(date)s.",
+            organisation=given_by.name,
+            date=format_day(terms.left_on),
+        )
+        raise OperationRefused(message, "given_by")
     if given_on > (today or helsinki_today()):
         raise OperationRefused(_("The day notice was given cannot be in the future."), "given_on")
     lifecycle.ensure_allowed(agreement, AgreementStatus.TERMINATED, "terminate")
+    end = max(
+        end_after_notice(given_on, agreement.notice_period_months, agreement.end_date), agreement.start_date
+    )
+    return NoticeOutcome(given_by, not _others_stay(agreement, terms), end)
+
+
+def _others_stay(agreement: Agreement, terms: AgreementParty) -> bool:
+    """Whether the agreement goes on without the party: it is a provider, and the workshop and at least one
+    other bound provider that has not given notice stay. A commitment never goes on without one."""
+    if terms.organisation_id == agreement.owner_id or _is_commitment(agreement):
+        return False
+    return any(
+        other.bound and other.left_on is None
+        for other in agreement.party_terms
+        if other.organisation_id not in (agreement.owner_id, terms.organisation_id)
+    )
+
+
+def _is_commitment(agreement: Agreement) -> bool:
+    return agreement.template_version.template.kind == TemplateKind.COMMITMENT
+
+
+def notice_outcomes(agreement: Agreement, given_on: date) -> list[NoticeOutcome]:
+    """What notice given on ``given_on`` by each party that may still give it would do."""
+    return [
+        notice_outcome(agreement, party, given_on, today=given_on) for party in staying_parties(agreement)
+    ]
+
+
+def give_notice(
+    agreement: Agreement, given_by: Organisation, given_on: date, reason: str, actor, today=None
+) -> NoticeOutcome:
+    """Record the notice ``given_by`` gave on ``given_on``: it ends that provider's part alone, or the
+    agreement, after the notice period (see ``notice_outcome``)."""
+    today = today or helsinki_today()
+    _read_locked(agreement)
+    outcome = notice_outcome(agreement, given_by, given_on, today)
+    terms = party_terms_of(agreement, given_by.id)
+    terms.notice_given_on = given_on
+    if outcome.ends_agreement:
+        _terminate(agreement, given_by, given_on, outcome.end, reason, actor)
+        notifications.notify_notice_given(agreement, actor, today)
+    else:
+        _end_party(agreement, terms, outcome.end, reason, actor)
+        notifications.notify_party_notice_given(agreement, terms, actor, today)
+    return outcome
+
+
+def _read_locked(agreement: Agreement) -> None:
+    """Hold the agreement's row until commit and read it and its parties' terms afresh, so that two providers
+    giving notice at once cannot both leave it, each counting on the other to stay."""
+    db.session.refresh(agreement, with_for_update=True)
+    terms = select(AgreementParty).where(AgreementParty.agreement_id == agreement.id)
+    db.session.scalars(terms.execution_options(populate_existing=True)).all()
+
+
+def _terminate(agreement: Agreement, given_by: Organisation, given_on: date, ends: date, reason: str, actor):
+    """End the agreement at ``ends``; a party that gave notice keeps its own end unless that comes later."""
     previous_end = agreement.end_date
-    ends = max(end_after_notice(given_on, agreement.notice_period_months, previous_end), agreement.start_date)
     agreement.notice_given_on, agreement.notice_given_by, agreement.end_date = given_on, given_by, ends
+    cut_short = [terms for terms in agreement.party_terms if terms.left_on and terms.left_on > ends]
+    for terms in cut_short:
+        terms.left_on = ends
     details = {
         "given_by": given_by.name,
         "notice_given_on": given_on.isoformat(),
@@ -131,5 +228,21 @@ def give_notice(
         "previous_end": previous_end.isoformat() if previous_end else None,
         "reason": reason,
     }
+    if cut_short:
+        details["parties_ending_with_it"] = [terms.organisation.name for terms in cut_short]
     lifecycle.transition(agreement, AgreementStatus.TERMINATED, "terminate", actor, details)
-    notifications.notify_notice_given(agreement, actor)
+
+
+def _end_party(agreement: Agreement, terms: AgreementParty, left_on: date, reason: str, actor) -> None:
+    """End one provider's part at ``left_on``; the agreement stays signed for the others."""
+    terms.left_on = left_on
+    db.session.flush()
+    details = {
+        "party": terms.organisation.name,
+        "organisation_id": terms.organisation_id,
+        "notice_given_on": terms.notice_given_on.isoformat(),
+        "left_on": left_on.isoformat(),
+        "end_date": agreement.end_date.isoformat() if agreement.end_date else None,
+        "reason": reason,
+    }
+    record("agreement.party_notice", agreement, details, actor=actor)
