@@ -149,12 +149,13 @@ def _agreements(figure: str, region_ids: set[int], today: date, status: str | No
     query = select(Agreement).where(_owned(region_ids), condition(today))
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
-    query = query.options(WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
+    query = query.options(*WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
     return ListSource(figure, title, AGREEMENT_COLUMNS, query, agreement_row)
 
 
-#: Loads the parties of every agreement read in one statement, however many agreements (an export: all).
-WITH_PARTIES = subqueryload(Agreement.parties)
+#: Loads the parties of every agreement read, and their own terms, in a statement each, however many
+#: agreements (an export: all).
+WITH_PARTIES = (subqueryload(Agreement.parties), subqueryload(Agreement.party_terms))
 
 
 def _rounds(region_ids: set[int]) -> ListSource:

@@ -105,6 +105,7 @@ def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
         )
     return query.order_by(Agreement.updated_at.desc(), Agreement.id.desc()).options(
         selectinload(Agreement.parties),
+        selectinload(Agreement.party_terms),
         selectinload(Agreement.template_version).options(*WITHOUT_DOCUMENTS),
     )
 

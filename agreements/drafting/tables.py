@@ -3,9 +3,11 @@
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from agreements.core.tables import Cell, Table
+from agreements.core.web import format_day
 from agreements.drafting.models import Agreement
 
 #: The columns of an agreement table, in order.
@@ -31,9 +33,24 @@ def agreement_row(agreement: Agreement) -> list[Cell]:
     return [
         Cell(agreement.reference, link),
         Cell(agreement.title),
-        Cell(", ".join(party.name for party in agreement.parties)),
+        Cell(party_names(agreement)),
         Cell(agreement.status.title),
         Cell(agreement.start_date),
         Cell(agreement.end_date),
         Cell(agreement.notice_deadline),
     ]
+
+
+def party_names(agreement: Agreement) -> str:
+    """The parties' names; one that gave notice alone with its own last day."""
+    left = {terms.organisation_id: terms.left_on for terms in agreement.party_terms if terms.left_on}
+    return ", ".join(
+        _(
+            "%(organisation)s (its part until %(date)s)",
+            organisation=party.name,
+            date=format_day(left[party.id]),
+        )
+        if party.id in left
+        else party.name
+        for party in agreement.parties
+    )

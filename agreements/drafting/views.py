@@ -34,7 +34,7 @@ from agreements.drafting.policy import (
     can_view_agreement,
     drafting_workshops,
 )
-from agreements.drafting.tables import agreement_table
+from agreements.drafting.tables import agreement_table, party_names
 from agreements.extensions import db
 from agreements.templates_lib.fields import section_titles
 
@@ -52,7 +52,11 @@ STATUS_BADGES = {
 
 @bp.app_context_processor
 def _drafting_helpers() -> dict:
-    return {"status_badges": STATUS_BADGES, "validity_choices": queries.VALIDITY_CHOICES}
+    return {
+        "status_badges": STATUS_BADGES,
+        "validity_choices": queries.VALIDITY_CHOICES,
+        "party_names": party_names,
+    }
 
 
 @bp.get("/")
@@ -181,6 +185,8 @@ def detail(agreement: Agreement):
         author=queries.version_author(latest),
         sections=queries.value_sections(manifest, latest.values, ui_language()),
         validity=agreement.validity_on(helsinki_today()),
+        terms={terms.organisation_id: terms for terms in agreement.party_terms},
+        today=helsinki_today(),
         can_edit=can_edit_agreement(current_user, agreement),
         can_cancel=can_cancel(current_user, agreement),
     )

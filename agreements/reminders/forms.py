@@ -16,15 +16,15 @@ class RenewForm(FlaskForm):
 
 
 class NoticeForm(FlaskForm):
-    """Which party gave notice, when, and why."""
+    """Which of ``parties`` (those that have not given notice alone) gave notice, when, and why."""
 
     given_by = SelectField(_l("Notice given by"), coerce=int, validators=[DataRequired()])
     given_on = DateField(_l("Notice given on"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=500)])
 
-    def __init__(self, agreement, *args, **kwargs):
+    def __init__(self, parties, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.given_by.choices = [(party.id, party.name) for party in agreement.parties]
+        self.given_by.choices = [(party.id, party.name) for party in parties]
 
 
 #: The choices for each kind of reminder on an agreement.

@@ -3,13 +3,12 @@
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from agreements.core.actions import acts_on, refusal_shown
-from agreements.core.dates import end_after_notice
 from agreements.core.timeutil import helsinki_today
+from agreements.core.web import format_day
 from agreements.drafting.models import Agreement
 from agreements.reminders import renewal, rules
 from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
@@ -46,21 +45,32 @@ def renew(agreement: Agreement):
 @bp.route("/<int:agreement_id>/notice", methods=["GET", "POST"])
 @acts_on(Agreement, can_give_notice)
 def notice(agreement: Agreement):
-    """Record that a party gave notice; the agreement ends when the notice period is over."""
-    form = NoticeForm(agreement)
+    """Record that a party gave notice: a provider's ends its own part, else the agreement ends."""
+    form = NoticeForm(renewal.staying_parties(agreement))
     if not form.is_submitted():
         form.given_on.data = helsinki_today()
     if form.validate_on_submit():
         given_by = next(party for party in agreement.parties if party.id == form.given_by.data)
         with refusal_shown(form):
-            renewal.give_notice(agreement, given_by, form.given_on.data, form.reason.data or "", current_user)
-            flash(
-                _("Notice recorded: the agreement ends on %(date)s.", date=format_date(agreement.end_date)),
-                "success",
+            outcome = renewal.give_notice(
+                agreement, given_by, form.given_on.data, form.reason.data or "", current_user
             )
+            flash(_notice_recorded(outcome), "success")
             return _detail(agreement)
-    preview = end_after_notice(helsinki_today(), agreement.notice_period_months, agreement.end_date)
-    return render_template("reminders/notice.html", agreement=agreement, form=form, preview=preview)
+    outcomes = renewal.notice_outcomes(agreement, helsinki_today())
+    return render_template("reminders/notice.html", agreement=agreement, form=form, outcomes=outcomes)
+
+
+def _notice_recorded(outcome: renewal.NoticeOutcome) -> str:
+    """What the recorded notice does, for the message after it."""
+    if outcome.ends_agreement:
+        return _("Notice recorded: the agreement ends on %(date)s.", date=format_day(outcome.end))
+    return _(
+        "Notice recorded: the part of %(organisation)s ends on %(date)s, and the agreement goes on for the "
+        "other parties.",
+        organisation=outcome.party.name,
+        date=format_day(outcome.end),
+    )
 
 
 @bp.route("/<int:agreement_id>/reminders", methods=["GET", "POST"])

@@ -2,18 +2,22 @@
 after the notice period while the workshop and another provider stay; the workshop's notice, or the last
 provider's, ends the agreement as before. The notice page says which will happen before it is recorded."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
+from agreements.core.timeutil import helsinki_today
+from agreements.core.web import format_day
 from agreements.drafting.models import AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.reminders.renewal import give_notice, party_terms_of, renew
+from tests.support.client import log_in
 from tests.support.messages import take_mail
 
 JANUARY_12 = date(2027, 1, 12)
@@ -189,3 +193,32 @@ def test_the_renewal_leaves_out_a_provider_that_gave_notice(three_parties, works
     draft = renew(agreement, editor)
 
     assert provider not in draft.parties and len(draft.parties) == 2 and workshop in draft.parties
+
+
+def test_the_notice_page_says_what_each_partys_notice_would_do_then_records_it(
+    client, three_parties, workshop, provider, second_provider, editor
+):
+    today = helsinki_today()
+    agreement = three_parties(start_date=today - timedelta(days=30), end_date=date(2099, 7, 31))
+    ends = format_day(today + relativedelta(months=3))
+    log_in(client, editor)
+
+    page = client.get(f"/agreements/{agreement.id}/notice").get_data(as_text=True)
+    assert f"Notice by Tampereen Työpaja ends the whole agreement on {ends}." in page
+    for name in ("Tredu", "Sasky"):
+        assert f"Notice by {name} ends only its own part, on {ends}; the agreement goes on" in page
+
+    data = {"given_by": provider.id, "given_on": today.isoformat(), "reason": ""}
+    response = client.post(f"/agreements/{agreement.id}/notice", data=data, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Notice recorded: the part of Tredu ends on" in page
+    assert f"Gave notice on {format_day(today)} — its part ends on {ends}" in page
+    db.session.refresh(agreement)
+    assert agreement.status == AgreementStatus.SIGNED
+    assert f"Tredu (its part until {ends})" in client.get("/agreements/").get_data(as_text=True)
+
+    page = client.get(f"/agreements/{agreement.id}/notice").get_data(as_text=True)
+    assert "Notice by Tredu" not in page
+    assert f"Notice by Sasky ends the whole agreement on {ends}." in page  # the last provider left
+    again = client.post(f"/agreements/{agreement.id}/notice", data=data)
+    assert again.status_code == 200 and "Not a valid choice" in again.get_data(as_text=True)
