@@ -14,7 +14,7 @@ from sqlalchemy.orm import subqueryload
 from agreements.core.tables import Cell, Table
 from agreements.core.web import paginate
 from agreements.dashboard.queries import ends_soon, is_commitment, renewal_overdue
-from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
+from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus, agreement_parties
 from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
@@ -25,11 +25,11 @@ WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
 
 
 def _party_in_force(today: date, commitment: bool):
-    """SQL condition: the organisation is party to a cooperation agreement (or commitment) in force."""
+    """SQL condition: a cooperation agreement (or commitment) is in force for the organisation."""
     query = (
-        select(agreement_parties.c.organisation_id)
-        .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
-        .where(agreement_parties.c.organisation_id == Organisation.id, Agreement.in_force_on(today))
+        select(AgreementParty.organisation_id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(AgreementParty.organisation_id == Organisation.id, AgreementParty.in_force_on(today))
     )
     return exists(query.where(is_commitment() if commitment else ~is_commitment()))
 

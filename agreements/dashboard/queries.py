@@ -7,6 +7,9 @@ Definitions, the same everywhere (figures, drill-down lists, exports):
   end); a draft never is;
 - a **cooperation agreement** is one on a bilateral or annex template; a **commitment** is one on the
   commitment template (the commitment to the national guidelines of 24.9.2019);
+- an agreement is in force **for an organisation** on a day as ``AgreementParty.in_force_on`` says: in
+  force, and the organisation bound by it that day — not before it joined, nor after its own end when it
+  gave notice alone (the organisation figures and lists count this);
 - an agreement belongs to the region of its drafting workshop; an organisation to its own region;
 - a **renewal is overdue** for a signed agreement that does not renew automatically, whose notice deadline
   has passed (or which ended within the last 90 days) and which no renewal (unless cancelled) follows.
@@ -21,7 +24,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from agreements.dashboard.figures import Figures
-from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
+from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.reviews.models import CommentRound, RoundStatus
@@ -79,12 +82,12 @@ def _count_organisations(figures, region_ids) -> None:
 
 
 def _count_parties_in_force(figures, region_ids, today: date) -> None:
-    """Distinct organisations per region party to a cooperation agreement, or a commitment, in force."""
+    """Distinct organisations per region for which a cooperation agreement, or a commitment, is in force."""
     # Each (organisation, commitment or not) pair once, before the join: far less to count than every party.
     pairs = (
-        select(agreement_parties.c.organisation_id, is_commitment().label("commitment"))
-        .join(Agreement, Agreement.id == agreement_parties.c.agreement_id)
-        .where(Agreement.in_force_on(today))
+        select(AgreementParty.organisation_id, is_commitment().label("commitment"))
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(AgreementParty.in_force_on(today))
         .distinct()
         .subquery()
     )

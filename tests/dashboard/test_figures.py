@@ -1,16 +1,18 @@
 """Every dashboard figure equals a brute-force recount, in Python, of the same randomly generated field.
 
 Hypothesis draws organisations in three regions and agreements of every kind, status and date span around
-``TODAY``, with open or closed comment rounds and pending signature requests; the recount works from the
-drawn description alone, never from the queries under test.
+``TODAY``, with open or closed comment rounds and pending signature requests, and parties of their own
+terms: one that gave notice alone and leaves before, on or after ``TODAY``, or one not bound; the recount
+works from the drawn description alone, never from the queries under test.
 """
 
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from agreements.core.dates import notice_deadline
 from agreements.core.timeutil import HELSINKI
@@ -27,6 +29,8 @@ NOW = datetime.combine(TODAY, time(12), tzinfo=HELSINKI)
 REGION_CODES = ("01", "02", "06")
 KINDS = ("bilateral", "annex", "commitment")
 RUNNING = {"signed", "terminated"}
+#: A party's own terms: it stays (None), is not bound, or leaves this many days from ``TODAY``.
+PARTY_TERMS = st.one_of(st.none(), st.just("unbound"), st.integers(-60, 60))
 
 organisations = st.lists(
     st.tuples(st.sampled_from(["workshop", "provider"]), st.sampled_from(REGION_CODES), st.booleans()),
@@ -37,7 +41,7 @@ agreements = st.lists(
     st.fixed_dictionaries(
         {
             "owner": st.integers(0, 99),
-            "others": st.lists(st.integers(0, 99), max_size=3),
+            "others": st.lists(st.tuples(st.integers(0, 99), PARTY_TERMS), max_size=3),
             "kind": st.sampled_from(KINDS),
             "status": st.sampled_from([s.value for s in AgreementStatus]),
             "start": st.integers(-900, 200),
@@ -114,11 +118,21 @@ def _organisations(drawn, regions) -> list[dict]:
 
 def _spec(drawn: dict, orgs: list[dict], workshops: list[dict]) -> dict:
     owner = workshops[drawn["owner"] % len(workshops)]
-    parties = [owner, *(orgs[i % len(orgs)] for i in drawn["others"])]
+    others = [(orgs[i % len(orgs)], terms) for i, terms in drawn["others"]]
+    parties = [owner, *(org for org, _terms in others)]
     unique = list({id(party): party for party in parties}.values())
+    # The drafting workshop stays; another party drawn twice has the terms drawn last.
+    terms = {id(org): terms for org, terms in others if org is not owner}
     start = TODAY + timedelta(days=drawn["start"])
     end = None if drawn["length"] is None else start + timedelta(days=drawn["length"])
-    return {**drawn, "owner_org": owner, "parties": unique, "start_date": start, "end_date": end}
+    return {
+        **drawn,
+        "owner_org": owner,
+        "parties": unique,
+        "terms": terms,
+        "start_date": start,
+        "end_date": end,
+    }
 
 
 def _store(specs: list[dict], templates: dict) -> None:
@@ -159,7 +173,28 @@ def _agreement(n: int, spec: dict, template_version) -> Agreement:
     )
     db.session.add(agreement)
     db.session.flush()
+    for party in spec["parties"]:
+        _set_terms(agreement, party["row"], spec["terms"].get(id(party)))
     return agreement
+
+
+def _set_terms(agreement: Agreement, organisation: Organisation, terms) -> None:
+    """Give the party its drawn terms: not bound, or leaving on a day after notice three months before."""
+    if terms is None:
+        return
+    if terms == "unbound":
+        values = {"bound": False}
+    else:
+        left_on = TODAY + timedelta(days=terms)
+        values = {"left_on": left_on, "notice_given_on": left_on - timedelta(days=90)}
+    db.session.execute(
+        update(agreement_parties)
+        .where(
+            agreement_parties.c.agreement_id == agreement.id,
+            agreement_parties.c.organisation_id == organisation.id,
+        )
+        .values(**values)
+    )
 
 
 def _round(agreement: Agreement, status: str) -> None:
@@ -198,6 +233,15 @@ def _in_force(spec: dict, day: date) -> bool:
     )
 
 
+def _in_force_for(spec: dict, organisation: dict, day: date) -> bool:
+    """The agreement is in force for the party: bound, and not after its own end when it left alone."""
+    terms = spec["terms"].get(id(organisation))
+    if terms == "unbound":
+        return False
+    left_on = None if terms is None else TODAY + timedelta(days=terms)
+    return _in_force(spec, day) and (left_on is None or day <= left_on)
+
+
 def _recount(code: str, orgs: list[dict], specs: list[dict]) -> dict:
     """The region's figures, counted from the drawn description."""
     mine = [s for s in specs if s["owner_org"]["code"] == code]
@@ -205,7 +249,9 @@ def _recount(code: str, orgs: list[dict], specs: list[dict]) -> dict:
 
     def party_to(organisation, commitment: bool) -> bool:
         return any(
-            organisation in s["parties"] and _in_force(s, TODAY) and (s["kind"] == "commitment") == commitment
+            any(party is organisation for party in s["parties"])
+            and _in_force_for(s, organisation, TODAY)
+            and (s["kind"] == "commitment") == commitment
             for s in specs
         )
 
@@ -241,3 +287,26 @@ def _overdue(spec: dict) -> bool:
         and spec["end_date"] >= TODAY - timedelta(days=90)
         and spec["renewed"] in (None, "cancelled")
     )
+
+
+@pytest.mark.parametrize(("leaves_in", "counted"), [(-1, False), (0, True), (1, True)])
+def test_a_provider_that_left_counts_until_its_own_end(
+    templates, make_organisation, make_agreement, leaves_in, counted
+):
+    workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06")
+    leaving, staying = (make_organisation(kind=OrganisationKind.PROVIDER, region_code="06") for _ in "ab")
+    agreement = make_agreement(
+        owner=workshop,
+        providers=[leaving, staying],
+        status=AgreementStatus.SIGNED,
+        template_version=templates["bilateral"],
+        start_date=TODAY - timedelta(days=200),
+        end_date=TODAY + timedelta(days=200),
+    )
+    _set_terms(agreement, leaving, leaves_in)
+    region = workshop.region
+
+    figures = region_figures({region.id}, TODAY, NOW)[region.id]
+
+    assert (figures.workshops_in_force, figures.providers_in_force) == (1, 2 if counted else 1)
+    assert [count for _day, count in trend({region.id}, TODAY)][-1] == 1  # the agreement goes on

@@ -3,13 +3,16 @@ exports hold the same figures as the page; administrators see everything; others
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
 
+from agreements.drafting.models import AgreementStatus
+from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
+from agreements.reminders.renewal import give_notice
 from tests.support.client import log_in
 from tests.support.database import counted_statements
 
@@ -185,3 +188,32 @@ def test_a_long_list_comes_a_page_at_a_time_in_as_many_statements_however_long(
     assert 'aria-label="Page 3"' in page
     _count, last = statements_of("/dashboard/list/agreements?status=draft&page=3")
     assert last.count("<tr>") == 1 + 2 and "Tampereen Paja" not in last
+
+
+def test_a_provider_that_gave_notice_alone_drops_out_of_the_list_after_its_own_end(
+    client, field, make_organisation, make_agreement, templates
+):
+    today = date.today()
+    workshop = field["idle"]
+    leaving = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06", name="Lähtevä Opisto")
+    agreement = make_agreement(
+        owner=workshop,
+        providers=[leaving, make_organisation(kind=OrganisationKind.PROVIDER, region_code="06")],
+        status=AgreementStatus.SIGNED,
+        template_version=templates["bilateral"],
+        start_date=date(today.year - 1, 1, 1),
+        end_date=date(today.year + 1, 12, 31),
+    )
+    give_notice(agreement, leaving, date(today.year - 1, 6, 1), "", None, today=today)
+    db.session.commit()
+    log_in(client, field["coordinator"])
+
+    def listed(figure: str, day: date) -> str:
+        return client.get(f"/dashboard/list/{figure}?on={day.isoformat()}").get_data(as_text=True)
+
+    left_on = date(today.year - 1, 9, 1)
+    assert "Lähtevä Opisto" in listed("providers_in_force", left_on)
+    assert "Lähtevä Opisto" not in listed("providers_in_force", left_on + timedelta(days=1))
+    assert "Oriveden Paja" in listed("workshops_in_force", today)  # the agreement goes on for the others
+    agreements = listed("in_force", today)
+    assert f"Lähtevä Opisto (its part until {left_on:%-d.%-m.%Y})" in agreements
