@@ -111,21 +111,21 @@ def feed_events(user: User, now: datetime) -> list[FeedEvent]:
     return [event for deadlines in collect("DEADLINES") for event in deadlines(user, since)]
 
 
-def _dated_agreements(user: User, since_day: date) -> list[Agreement]:
+def _dated_agreements(organisation_ids: set[int], since_day: date) -> list[Agreement]:
     """Agreements with a validity (signed or terminated, ``Agreement.has_validity``) to which one of the
-    user's organisations is a party, ending from ``since_day`` on."""
-    organisation_ids = user.organisation_ids()
+    organisations is a party, ending from ``since_day`` on, or which one of them leaves from that day on."""
     as_party = select(agreement_parties.c.agreement_id).where(
         agreement_parties.c.organisation_id.in_(organisation_ids)
     )
+    leaving = as_party.where(agreement_parties.c.left_on >= since_day)
     query = (
         select(Agreement)
         .where(
             Agreement.has_validity,
-            Agreement.end_date >= since_day,
+            or_(Agreement.end_date >= since_day, Agreement.id.in_(leaving)),
             or_(Agreement.id.in_(as_party), Agreement.owner_id.in_(organisation_ids)),
         )
-        .options(selectinload(Agreement.parties))
+        .options(selectinload(Agreement.parties), selectinload(Agreement.party_terms))
         .order_by(Agreement.end_date, Agreement.id)
     )
     return list(db.session.scalars(query))
@@ -133,28 +133,58 @@ def _dated_agreements(user: User, since_day: date) -> list[Agreement]:
 
 def agreement_deadlines(user: User, since: datetime) -> list[FeedEvent]:
     """The end date of each of the user's signed and terminated agreements, and a signed one's notice
-    deadline."""
+    deadline; where the user's organisation gave notice alone, its own end instead."""
     since_day = since.astimezone(HELSINKI).date()
+    organisation_ids = user.organisation_ids()
     events = []
-    for agreement in _dated_agreements(user, since_day):
+    for agreement in _dated_agreements(organisation_ids, since_day):
         url = external_url("agreements.detail", agreement_id=agreement.id)
-        end = format_date(agreement.end_date, DATE_FORMAT)
-        parties = ", ".join(party.name for party in agreement.parties)
-        events.append(
-            FeedEvent(
-                uid=f"agreement-{agreement.id}-end",
-                start=agreement.end_date,
-                summary=_("Agreement ends: %(agreement)s", agreement=str(agreement)),
-                description=_(
-                    "The agreement between %(parties)s ends on %(date)s.", parties=parties, date=end
-                ),
-                url=url,
-            )
-        )
-        deadline = notice_deadline(agreement.end_date, agreement.notice_period_months)
-        if agreement.status == AgreementStatus.SIGNED and deadline >= since_day:
-            events.append(_notice_event(agreement, deadline, end, url))
+        ours = [terms for terms in agreement.party_terms if terms.organisation_id in organisation_ids]
+        left = [terms for terms in ours if terms.left_on is not None]
+        events += [_party_end_event(agreement, terms, url) for terms in left if terms.left_on >= since_day]
+        staying = agreement.owner_id in organisation_ids or len(left) < len(ours)
+        if staying and agreement.end_date is not None and agreement.end_date >= since_day:
+            events += _end_events(agreement, since_day, url)
     return events
+
+
+def _end_events(agreement: Agreement, since_day: date, url: str) -> list[FeedEvent]:
+    """The agreement's end date, and a signed one's notice deadline unless it has passed."""
+    end = format_date(agreement.end_date, DATE_FORMAT)
+    parties = ", ".join(party.name for party in agreement.parties)
+    events = [
+        FeedEvent(
+            uid=f"agreement-{agreement.id}-end",
+            start=agreement.end_date,
+            summary=_("Agreement ends: %(agreement)s", agreement=str(agreement)),
+            description=_("The agreement between %(parties)s ends on %(date)s.", parties=parties, date=end),
+            url=url,
+        )
+    ]
+    deadline = notice_deadline(agreement.end_date, agreement.notice_period_months)
+    if agreement.status == AgreementStatus.SIGNED and deadline >= since_day:
+        events.append(_notice_event(agreement, deadline, end, url))
+    return events
+
+
+def _party_end_event(agreement: Agreement, terms, url: str) -> FeedEvent:
+    """The last day of a party that gave notice alone: its part ends, the agreement goes on for the others."""
+    name = next(party.name for party in agreement.parties if party.id == terms.organisation_id)
+    return FeedEvent(
+        uid=f"agreement-{agreement.id}-party-{terms.organisation_id}-end",
+        start=terms.left_on,
+        summary=_(
+            "Part of %(organisation)s ends: %(agreement)s", organisation=name, agreement=str(agreement)
+        ),
+        description=_(
+            "%(organisation)s gave notice on %(given)s: its part in the agreement ends on %(date)s, and the "
+            "agreement goes on for the other parties.",
+            organisation=name,
+            given=format_date(terms.notice_given_on, DATE_FORMAT),
+            date=format_date(terms.left_on, DATE_FORMAT),
+        ),
+        url=url,
+    )
 
 
 def _notice_event(agreement: Agreement, deadline: date, end: str, url: str) -> FeedEvent:

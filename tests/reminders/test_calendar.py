@@ -20,6 +20,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.reminders.calendar import feed_url
+from agreements.reminders.renewal import give_notice
 from agreements.reviews import operations as reviews
 from agreements.reviews.models import RoundVisibility
 from agreements.signatures import operations as signing
@@ -346,3 +347,59 @@ def test_the_feed_takes_the_same_few_queries_however_many_deadlines(client, part
     for _times in range(3):
         add_deadlines()
     assert statements() == (events * 4, few)
+
+
+def left_alone(parties, other_provider, make_agreement, **dates):
+    """A signed agreement of the workshop with the user's provider and ``other_provider``, begun 65 days ago,
+    to which the user's provider gave notice alone today."""
+    p = parties
+    agreement = make_agreement(
+        owner=p.workshop,
+        providers=[p.provider, other_provider],
+        status=AgreementStatus.SIGNED,
+        start_date=helsinki_today() - timedelta(days=65),
+        **dates,
+    )
+    give_notice(agreement, p.provider, helsinki_today(), "", p.drafter)
+    db.session.commit()
+    return agreement
+
+
+def test_a_provider_that_gave_notice_alone_sees_its_own_end_and_the_others_the_agreements(
+    client, parties, make_organisation, make_agreement
+):
+    p = parties
+    today = helsinki_today()
+    sasky = make_organisation(kind=PROVIDER, name="Sasky")
+    agreement = left_alone(
+        p, sasky, make_agreement, end_date=today + timedelta(days=300), notice_period_months=3
+    )
+    own_end = today + relativedelta(months=3)
+
+    theirs = read_feed(client, p.user)
+    ours = read_feed(client, p.drafter)
+
+    party_uid = f"agreement-{agreement.id}-party-{p.provider.id}-end@sopimuspolku"
+    assert {uid for uid in theirs if uid.startswith(f"agreement-{agreement.id}-")} == {party_uid}
+    assert start(theirs[party_uid]) == own_end
+    assert str(theirs[party_uid]["summary"]) == f"Part of Tredu ends: {agreement}"
+    assert "its part in the agreement ends on" in str(theirs[party_uid]["description"])
+    assert {uid for uid in ours if uid.startswith(f"agreement-{agreement.id}-")} == {
+        f"agreement-{agreement.id}-end@sopimuspolku",
+        f"agreement-{agreement.id}-notice@sopimuspolku",
+    }
+    assert start(ours[f"agreement-{agreement.id}-end@sopimuspolku"]) == agreement.end_date
+
+
+def test_an_open_ended_agreements_party_that_gave_notice_has_its_end_in_the_feed(
+    client, parties, make_organisation, make_agreement
+):
+    p = parties
+    other = make_organisation(kind=PROVIDER)
+    agreement = left_alone(p, other, make_agreement, end_date=None, notice_period_months=2)
+
+    events = read_feed(client, p.user)
+
+    uid = f"agreement-{agreement.id}-party-{p.provider.id}-end@sopimuspolku"
+    assert start(events[uid]) == helsinki_today() + relativedelta(months=2)
+    assert not any(u.startswith(f"agreement-{agreement.id}-") for u in read_feed(client, p.drafter))
