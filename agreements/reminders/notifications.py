@@ -1,7 +1,8 @@
 """Notices about an agreement's dates: reminders of the notice deadline and the end date, the end without
 renewal, automatic renewal, notice given; and the catch-up summary of reminders that came late.
 
-They go to the drafting workshop's editors, who renew agreements, through the notification preferences.
+They go to the drafting workshop's editors, who renew agreements, through the notification preferences; the
+reminder of a party's own end, after it gave notice alone, goes to that party's editors.
 """
 
 from datetime import date, timedelta
@@ -55,6 +56,11 @@ def notify_party_notice_given(agreement, terms, caused_by: User, today: date) ->
     and when that part ends."""
     recipients = _party_editors(agreement, today)
     _send(recipients, "agreement_party_notice_given", agreement, caused_by, terms=terms)
+
+
+def notify_party_end(agreement, terms, recipients: list[User]) -> None:
+    """Remind a party that gave notice of its own part that the part ends soon."""
+    _send(recipients, "reminder_party_end", agreement, terms=terms)
 
 
 def _party_editors(agreement, day: date) -> list[User]:

@@ -1,8 +1,10 @@
 """Which signed agreements need reminding of their dates: the notice deadline coming (90, 30, 7 days
-before), the end date coming (30, 7 days before) and the end passed without renewal (the day after).
+before), the end date coming (30, 7 days before) and the end passed without renewal (the day after); and
+which parties that gave notice alone need reminding of their own end coming (as of an end date).
 
 Agreements renewed by a signed successor are left out; an agreement that renews automatically is not
-reminded of its end (it goes on) unless notice was given.
+reminded of its end (it goes on) unless notice was given. The drafting workshop's editors are reminded of
+the agreement's dates; a party's own end is told to that party's editors.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,8 +16,9 @@ from agreements.accounts.models import MembershipRole
 from agreements.accounts.queries import members_by_organisation
 from agreements.accounts.tokens import external_url
 from agreements.core.timeutil import HELSINKI
-from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
+from agreements.organisations.models import Organisation
 from agreements.reminders import notifications
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days, longest
@@ -88,5 +91,38 @@ def _occasion(kind: ReminderKind, agreement: Agreement, days, editors) -> Occasi
         days=days,
         recipients=editors,
         send=lambda recipients: notifications.notify_date(kind, agreement, recipients),
+        link=external_url("agreements.detail", agreement_id=agreement.id),
+    )
+
+
+def party_end_occasions(now: datetime) -> list[Occasion]:
+    """Each near own end of a party that gave notice alone, with that party's editors to remind."""
+    kind = ReminderKind.END_OF_VALIDITY
+    today = now.astimezone(HELSINKI).date()
+    query = (
+        select(AgreementParty, Agreement, Organisation)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .join(Organisation, Organisation.id == AgreementParty.organisation_id)
+        .where(Agreement.has_validity, AgreementParty.bound, _within(AgreementParty.left_on, today, kind))
+        .order_by(AgreementParty.left_on, AgreementParty.agreement_id, AgreementParty.organisation_id)
+    )
+    found = db.session.execute(query).all()
+    days = agreement_days({agreement.id for _, agreement, _ in found}, kind)
+    editors = members_by_organisation({terms.organisation_id for terms, _, _ in found}, MembershipRole.EDITOR)
+    return [
+        _party_occasion(terms, agreement, days[agreement.id], editors[terms.organisation_id])
+        for terms, agreement, _ in found
+    ]
+
+
+def _party_occasion(terms: AgreementParty, agreement: Agreement, days, editors) -> Occasion:
+    return Occasion(
+        kind=ReminderKind.END_OF_VALIDITY,
+        agreement=agreement,
+        subject=f"party:{agreement.id}:{terms.organisation_id}:{terms.left_on.isoformat()}",
+        anchor=date_anchor(terms.left_on),
+        days=days,
+        recipients=editors,
+        send=lambda recipients: notifications.notify_party_end(agreement, terms, recipients),
         link=external_url("agreements.detail", agreement_id=agreement.id),
     )

@@ -1,13 +1,18 @@
 """A year on the clock: every reminder of three signed agreements' year arrives on its day and once — one
-with a fixed term, one that renews automatically (and is extended at its end date), one given notice."""
+with a fixed term, one that renews automatically (and is extended at its end date), one given notice; and
+a provider that gave notice alone is reminded of its own end, not of the agreement's."""
 
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
+from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
+from agreements.organisations.models import OrganisationKind
 from agreements.reminders.renewal import give_notice
+from tests.support.messages import take_mail
 from tests.support.reminders import run_day
 
 
@@ -75,3 +80,41 @@ def test_a_year_of_reminders_and_an_automatic_renewal(signed, editor, provider, 
     assert (
         run_day(date(2028, 1, 31))[editor.email][0].subject == f"Notice deadline 30.4.2028: {name(renewing)}"
     )
+
+
+def test_a_provider_that_gave_notice_alone_is_reminded_of_its_own_end_only(
+    make_agreement, make_organisation, make_user, workshop, provider, editor, provider_editor
+):
+    staying = make_organisation(kind=OrganisationKind.PROVIDER, name="Sasky")
+    staying_editor = make_user(organisation=staying, role=MembershipRole.EDITOR)
+    agreement = make_agreement(
+        owner=workshop,
+        providers=[provider, staying],
+        status=AgreementStatus.SIGNED,
+        title="Kolmikanta",
+        end_date=date(2027, 7, 31),
+        notice_period_months=3,
+    )
+    give_notice(agreement, provider, date(2027, 1, 10), "", editor, today=date(2027, 1, 10))
+    db.session.commit()
+    take_mail()
+
+    mailed = {}
+    for day in days_between(date(2027, 1, 11), date(2027, 8, 5)):
+        for address, messages in run_day(day).items():
+            mailed.setdefault(address, []).extend((day, message.subject) for message in messages)
+
+    name = f"Kolmikanta ({agreement.reference})"
+    assert mailed[provider_editor.email] == [
+        (date(2027, 3, 11), f"Your part ends 10.4.2027: {name}"),  # 30 days before
+        (date(2027, 4, 3), f"Your part ends 10.4.2027: {name}"),  # 7 days before
+    ]
+    assert [subject for _day, subject in mailed[editor.email]] == [
+        f"Notice deadline 30.4.2027: {name}",
+        f"Notice deadline 30.4.2027: {name}",
+        f"Notice deadline 30.4.2027: {name}",
+        f"Agreement ends 31.7.2027: {name}",
+        f"Agreement ends 31.7.2027: {name}",
+        f"Agreement ended without renewal: {name}",
+    ]
+    assert staying_editor.email not in mailed
