@@ -1,15 +1,19 @@
-"""In the browser: an editor sets an agreement's own reminder days, renews it, and looks at their
+"""In the browser: an editor sets an agreement's own reminder days, sees a provider's own end after it gave
+notice alone and what notice would do, renews the agreement, and looks at their
 notifications, their preferences, their calendar feed and the mail they caused; an administrator looks at
 the outbox. Every page passes axe-core."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
+from agreements.organisations.models import OrganisationKind
 from agreements.reminders.models import ReminderKind
+from agreements.reminders.renewal import give_notice
 from agreements.reminders.rules import own_rules
 from tests.browser.helpers import assert_accessible, log_in, open_page
 
@@ -19,10 +23,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.committing]
 def test_reminder_settings_and_renewal(page, people, make_agreement, make_organisation):
     editor, workshop = people["workshop editor"]
     _signatory, provider = people["provider signatory"]
-    agreement = make_agreement(owner=workshop, providers=[provider], status=AgreementStatus.SIGNED)
+    leaving = make_organisation(kind=OrganisationKind.PROVIDER, name="Lähtevä Opisto")
+    agreement = make_agreement(owner=workshop, providers=[provider, leaving], status=AgreementStatus.SIGNED)
+    give_notice(agreement, leaving, date(2027, 1, 10), "", editor, today=date(2027, 1, 10))
+    db.session.commit()
     log_in(page, editor)
 
     open_page(page, f"/agreements/{agreement.id}")
+    expect(page.get_by_text("Irtisanoutunut 10.1.2027 — päättyy osaltaan 10.4.2027")).to_be_visible()
     assert_accessible(page)
 
     open_page(page, f"/agreements/{agreement.id}/reminders")
@@ -36,6 +44,7 @@ def test_reminder_settings_and_renewal(page, people, make_agreement, make_organi
     assert own_rules(agreement) == {ReminderKind.NOTICE_DEADLINE: (60, 14), ReminderKind.ENDED: ()}
 
     open_page(page, f"/agreements/{agreement.id}/notice")
+    expect(page.get_by_text("Tänään annettu irtisanominen vaikuttaisi näin:")).to_be_visible()
     assert_accessible(page)
 
     open_page(page, f"/agreements/{agreement.id}/renew")
