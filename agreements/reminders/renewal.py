@@ -22,6 +22,7 @@ from agreements.core.web import format_day
 from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.drafting.operations import create_agreement
+from agreements.drafting.parties import terms_of
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.reminders import notifications
@@ -126,11 +127,6 @@ class NoticeOutcome:
     end: date
 
 
-def party_terms_of(agreement: Agreement, organisation_id: int) -> AgreementParty | None:
-    """The organisation's terms as a party to the agreement; None when it is not one."""
-    return next((terms for terms in agreement.party_terms if terms.organisation_id == organisation_id), None)
-
-
 def staying_parties(agreement: Agreement) -> list[Organisation]:
     """The parties that have not given notice of their own, by name: those that stay to the agreement's end,
     who may still give notice and go on into its renewal."""
@@ -145,7 +141,7 @@ def notice_outcome(agreement: Agreement, given_by: Organisation, given_on: date,
     provider stay; the workshop's notice, the last remaining provider's, and any notice on a commitment end
     the agreement. Neither end comes after the agreement's own end date.
     """
-    terms = party_terms_of(agreement, given_by.id)
+    terms = terms_of(agreement, given_by)
     if terms is None:
         raise OperationRefused(_("Notice can only be given by a party to the agreement."), "given_by")
     if terms.left_on is not None:
@@ -195,7 +191,7 @@ def give_notice(
     today = today or helsinki_today()
     _read_locked(agreement)
     outcome = notice_outcome(agreement, given_by, given_on, today)
-    terms = party_terms_of(agreement, given_by.id)
+    terms = terms_of(agreement, given_by)
     terms.notice_given_on = given_on
     if outcome.ends_agreement:
         _terminate(agreement, given_by, given_on, outcome.end, reason, actor)

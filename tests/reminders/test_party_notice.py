@@ -13,10 +13,11 @@ from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import format_day
-from agreements.drafting.models import AgreementParty, AgreementStatus
+from agreements.drafting.models import AgreementStatus
+from agreements.drafting.parties import terms_of
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
-from agreements.reminders.renewal import give_notice, party_terms_of, renew
+from agreements.reminders.renewal import give_notice, renew
 from tests.support.client import log_in
 from tests.support.messages import take_mail
 
@@ -44,10 +45,6 @@ def three_parties(make_agreement, workshop, provider, second_provider, editor):
     return make
 
 
-def terms(agreement, organisation) -> AgreementParty:
-    return party_terms_of(agreement, organisation.id)
-
-
 def audit_events(agreement, action: str) -> list[AuditEvent]:
     query = select(AuditEvent).where(
         AuditEvent.chain == f"agreement:{agreement.id}", AuditEvent.action == action
@@ -64,12 +61,12 @@ def test_a_providers_notice_ends_its_part_and_the_workshops_ends_the_agreement(
     db.session.commit()
 
     assert (outcome.ends_agreement, outcome.end) == (False, date(2027, 4, 10))
-    leaving = terms(agreement, provider)
+    leaving = terms_of(agreement, provider)
     assert (leaving.notice_given_on, leaving.left_on) == (date(2027, 1, 10), date(2027, 4, 10))
     assert agreement.status == AgreementStatus.SIGNED and agreement.end_date == date(2027, 7, 31)
     assert agreement.notice_given_on is None and agreement.notice_given_by is None
     assert leaving.in_force_on(date(2027, 4, 10)) and not leaving.in_force_on(date(2027, 4, 11))
-    staying = [terms(agreement, workshop), terms(agreement, second_provider)]
+    staying = [terms_of(agreement, workshop), terms_of(agreement, second_provider)]
     assert all(t.in_force_on(date(2027, 4, 11)) and t.left_on is None for t in staying)
     (event,) = audit_events(agreement, "agreement.party_notice")
     assert event.actor_id == editor.id and event.details == {
@@ -88,8 +85,8 @@ def test_a_providers_notice_ends_its_part_and_the_workshops_ends_the_agreement(
     assert (outcome.ends_agreement, outcome.end) == (True, date(2027, 6, 1))
     assert agreement.status == AgreementStatus.TERMINATED and agreement.end_date == date(2027, 6, 1)
     assert agreement.notice_given_by == workshop
-    assert terms(agreement, provider).left_on == date(2027, 4, 10)  # its own earlier end stays
-    assert terms(agreement, second_provider).left_on is None  # it ends with the agreement
+    assert terms_of(agreement, provider).left_on == date(2027, 4, 10)  # its own earlier end stays
+    assert terms_of(agreement, second_provider).left_on is None  # it ends with the agreement
 
 
 def test_every_remaining_party_is_told_of_a_providers_notice(
@@ -118,8 +115,8 @@ def test_the_last_remaining_providers_notice_ends_the_agreement(
     assert (outcome.ends_agreement, outcome.end) == (True, date(2027, 5, 1))
     assert agreement.status == AgreementStatus.TERMINATED and agreement.end_date == date(2027, 5, 1)
     assert agreement.notice_given_by == second_provider
-    assert terms(agreement, provider).left_on == date(2027, 4, 10)
-    assert terms(agreement, second_provider).notice_given_on == date(2027, 2, 1)
+    assert terms_of(agreement, provider).left_on == date(2027, 4, 10)
+    assert terms_of(agreement, second_provider).notice_given_on == date(2027, 2, 1)
 
 
 def test_with_one_provider_its_notice_ends_the_agreement_as_before(signed, provider, editor):
@@ -128,7 +125,7 @@ def test_with_one_provider_its_notice_ends_the_agreement_as_before(signed, provi
     outcome = give_notice(agreement, provider, date(2027, 1, 10), "", editor, today=JANUARY_12)
 
     assert outcome.ends_agreement and agreement.status == AgreementStatus.TERMINATED
-    assert terms(agreement, provider).left_on is None
+    assert terms_of(agreement, provider).left_on is None
 
 
 def test_a_providers_part_never_ends_after_the_agreement(three_parties, provider, editor):
@@ -136,7 +133,7 @@ def test_a_providers_part_never_ends_after_the_agreement(three_parties, provider
 
     give_notice(agreement, provider, date(2027, 6, 1), "", editor, today=date(2027, 6, 1))
 
-    assert terms(agreement, provider).left_on == date(2027, 7, 31)
+    assert terms_of(agreement, provider).left_on == date(2027, 7, 31)
     assert agreement.status == AgreementStatus.SIGNED
 
 
@@ -147,7 +144,7 @@ def test_the_workshops_earlier_end_cuts_a_later_own_end_short(three_parties, wor
     give_notice(agreement, workshop, date(2027, 2, 15), "", editor, today=date(2027, 3, 2))
 
     assert agreement.end_date == date(2027, 5, 15)
-    assert terms(agreement, provider).left_on == date(2027, 5, 15)
+    assert terms_of(agreement, provider).left_on == date(2027, 5, 15)
     (event,) = audit_events(agreement, "agreement.terminate")
     assert event.details["parties_ending_with_it"] == ["Tredu"]
 
@@ -183,7 +180,7 @@ def test_on_a_commitment_one_partys_notice_still_ends_it(
     outcome = give_notice(commitment, provider, JANUARY_12, "", editor, today=JANUARY_12)
 
     assert outcome.ends_agreement and commitment.status == AgreementStatus.TERMINATED
-    assert terms(commitment, provider).left_on is None
+    assert terms_of(commitment, provider).left_on is None
 
 
 def test_the_renewal_leaves_out_a_provider_that_gave_notice(three_parties, workshop, provider, editor):
