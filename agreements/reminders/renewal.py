@@ -128,22 +128,31 @@ class NoticeOutcome:
 
 
 def staying_parties(agreement: Agreement) -> list[Organisation]:
-    """The parties that have not given notice of their own, by name: those that stay to the agreement's end,
-    who may still give notice and go on into its renewal."""
-    left = {terms.organisation_id for terms in agreement.party_terms if terms.left_on is not None}
-    return [party for party in agreement.parties if party.id not in left]
+    """The bound parties that have not given notice of their own, by name: those that stay to the agreement's
+    end, who may still give notice and go on into its renewal (an organisation invited to join a commitment
+    that has not joined is not one)."""
+    staying = {
+        terms.organisation_id for terms in agreement.party_terms if terms.bound and terms.left_on is None
+    }
+    return [party for party in agreement.parties if party.id in staying]
 
 
 def notice_outcome(agreement: Agreement, given_by: Organisation, given_on: date, today=None) -> NoticeOutcome:
     """What notice by ``given_by`` on ``given_on`` would do; OperationRefused says why it cannot be given.
 
     A provider's notice ends its own part after the notice period while the workshop and at least one other
-    provider stay; the workshop's notice, the last remaining provider's, and any notice on a commitment end
-    the agreement. Neither end comes after the agreement's own end date.
+    provider stay; the workshop's notice and the last remaining provider's end the agreement. On a commitment
+    an organisation that joined withdraws its own commitment while another stays; the drafting workshop's
+    notice ends the commitment. Neither end comes after the agreement's own end date.
     """
     terms = terms_of(agreement, given_by)
     if terms is None:
         raise OperationRefused(_("Notice can only be given by a party to the agreement."), "given_by")
+    if not terms.bound:
+        message = _(
+            "%(organisation)s has not joined: it has nothing to give notice of.", organisation=given_by.name
+        )
+        raise OperationRefused(message, "given_by")
     if terms.left_on is not None:
         message = _(
             "%(organisation)s has already given notice: its part ends on %(date)s.",
@@ -161,14 +170,18 @@ def notice_outcome(agreement: Agreement, given_by: Organisation, given_on: date,
 
 
 def _others_stay(agreement: Agreement, terms: AgreementParty) -> bool:
-    """Whether the agreement goes on without the party: it is a provider, and the workshop and at least one
-    other bound provider that has not given notice stay. A commitment never goes on without one."""
-    if terms.organisation_id == agreement.owner_id or _is_commitment(agreement):
+    """Whether the agreement goes on without the party, which is not the drafting workshop: on a bilateral
+    agreement or an annex at least one other provider stays beside the workshop; on a commitment at least
+    one other organisation that joined stays."""
+    if terms.organisation_id == agreement.owner_id:
         return False
+    others = (
+        {terms.organisation_id} if _is_commitment(agreement) else {agreement.owner_id, terms.organisation_id}
+    )
     return any(
         other.bound and other.left_on is None
         for other in agreement.party_terms
-        if other.organisation_id not in (agreement.owner_id, terms.organisation_id)
+        if other.organisation_id not in others
     )
 
 

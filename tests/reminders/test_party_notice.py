@@ -17,7 +17,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.drafting.parties import terms_of
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
-from agreements.reminders.renewal import give_notice, renew
+from agreements.reminders.renewal import give_notice, renew, staying_parties
 from tests.support.client import log_in
 from tests.support.messages import take_mail
 
@@ -167,20 +167,38 @@ def test_notice_is_refused_twice_from_a_non_party_and_where_nothing_can_end(
     assert len(audit_events(agreement, "agreement.party_notice")) == 1
 
 
-def test_on_a_commitment_one_partys_notice_still_ends_it(
-    make_agreement, make_template_version, workshop, provider, second_provider, editor
-):
-    commitment = make_agreement(
+@pytest.fixture
+def commitment(make_agreement, make_template_version, workshop, provider, second_provider):
+    """A signed commitment of the workshop that the two providers joined."""
+    return make_agreement(
         owner=workshop,
         providers=[provider, second_provider],
         status=AgreementStatus.SIGNED,
         template_version=make_template_version(key="commitment_template", kind="commitment"),
     )
 
+
+def test_on_a_commitment_an_organisation_withdraws_only_its_own_commitment(commitment, provider, editor):
     outcome = give_notice(commitment, provider, JANUARY_12, "", editor, today=JANUARY_12)
 
+    assert not outcome.ends_agreement and commitment.status == AgreementStatus.SIGNED
+    assert terms_of(commitment, provider).left_on == outcome.end
+
+
+def test_the_drafting_workshops_notice_ends_the_commitment(commitment, workshop, editor):
+    outcome = give_notice(commitment, workshop, JANUARY_12, "", editor, today=JANUARY_12)
+
     assert outcome.ends_agreement and commitment.status == AgreementStatus.TERMINATED
-    assert terms_of(commitment, provider).left_on is None
+
+
+def test_an_organisation_invited_to_a_commitment_but_not_joined_cannot_give_notice(
+    commitment, second_provider, editor
+):
+    terms_of(commitment, second_provider).bound = False
+
+    with pytest.raises(OperationRefused, match="has not joined"):
+        give_notice(commitment, second_provider, JANUARY_12, "", editor, today=JANUARY_12)
+    assert second_provider not in staying_parties(commitment)
 
 
 def test_the_renewal_leaves_out_a_provider_that_gave_notice(three_parties, workshop, provider, editor):
