@@ -2,7 +2,8 @@
 
 Hypothesis draws organisations in three regions and agreements of every kind, status and date span around
 ``TODAY``, with open or closed comment rounds and pending signature requests, and parties of their own
-terms: one that gave notice alone and leaves before, on or after ``TODAY``, or one not bound; the recount
+terms: one that gave notice alone and leaves before, on or after ``TODAY``, one that joined a commitment
+before, on or after ``TODAY`` (bound from its own signature day), or one not bound; the recount
 works from the drawn description alone, never from the queries under test.
 """
 
@@ -29,8 +30,11 @@ NOW = datetime.combine(TODAY, time(12), tzinfo=HELSINKI)
 REGION_CODES = ("01", "02", "06")
 KINDS = ("bilateral", "annex", "commitment")
 RUNNING = {"signed", "terminated"}
-#: A party's own terms: it stays (None), is not bound, or leaves this many days from ``TODAY``.
-PARTY_TERMS = st.one_of(st.none(), st.just("unbound"), st.integers(-60, 60))
+#: A party's own terms: it stays (None), is not bound, leaves this many days from ``TODAY``, or joined
+#: ("joined", days from ``TODAY``).
+PARTY_TERMS = st.one_of(
+    st.none(), st.just("unbound"), st.integers(-60, 60), st.tuples(st.just("joined"), st.integers(-60, 60))
+)
 
 organisations = st.lists(
     st.tuples(st.sampled_from(["workshop", "provider"]), st.sampled_from(REGION_CODES), st.booleans()),
@@ -179,11 +183,14 @@ def _agreement(n: int, spec: dict, template_version) -> Agreement:
 
 
 def _set_terms(agreement: Agreement, organisation: Organisation, terms) -> None:
-    """Give the party its drawn terms: not bound, or leaving on a day after notice three months before."""
+    """Give the party its drawn terms: not bound, joined on a day, or leaving on a day after notice three
+    months before."""
     if terms is None:
         return
     if terms == "unbound":
         values = {"bound": False}
+    elif isinstance(terms, tuple):
+        values = {"joined_on": TODAY + timedelta(days=terms[1])}
     else:
         left_on = TODAY + timedelta(days=terms)
         values = {"left_on": left_on, "notice_given_on": left_on - timedelta(days=90)}
@@ -234,10 +241,13 @@ def _in_force(spec: dict, day: date) -> bool:
 
 
 def _in_force_for(spec: dict, organisation: dict, day: date) -> bool:
-    """The agreement is in force for the party: bound, and not after its own end when it left alone."""
+    """The agreement is in force for the party: bound, not before the day it joined, and not after its own
+    end when it left alone."""
     terms = spec["terms"].get(id(organisation))
     if terms == "unbound":
         return False
+    if isinstance(terms, tuple):
+        return _in_force(spec, day) and day >= TODAY + timedelta(days=terms[1])
     left_on = None if terms is None else TODAY + timedelta(days=terms)
     return _in_force(spec, day) and (left_on is None or day <= left_on)
 
@@ -310,3 +320,27 @@ def test_a_provider_that_left_counts_until_its_own_end(
 
     assert (figures.workshops_in_force, figures.providers_in_force) == (1, 2 if counted else 1)
     assert [count for _day, count in trend({region.id}, TODAY)][-1] == 1  # the agreement goes on
+
+
+@pytest.mark.parametrize(("joins_in", "counted"), [(-1, True), (0, True), (1, False)])
+def test_an_organisation_counts_as_committed_from_the_day_it_joined(
+    templates, make_organisation, make_agreement, joins_in, counted
+):
+    workshop = make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06")
+    joining, invited = (make_organisation(kind=OrganisationKind.PROVIDER, region_code="06") for _ in "ab")
+    commitment = make_agreement(
+        owner=workshop,
+        providers=[joining, invited],
+        status=AgreementStatus.SIGNED,
+        template_version=templates["commitment"],
+        start_date=TODAY - timedelta(days=200),
+        end_date=None,
+    )
+    _set_terms(commitment, workshop, "unbound")
+    _set_terms(commitment, invited, "unbound")
+    _set_terms(commitment, joining, ("joined", joins_in))
+    region = workshop.region
+
+    figures = region_figures({region.id}, TODAY, NOW)[region.id]
+
+    assert figures.committed == (1 if counted else 0)
