@@ -3,10 +3,12 @@ for tests), for demonstrations and benchmarks.
 
 On a database that holds only the migrations' regions and the synced templates it creates networks,
 organisations, users with their memberships and coordinators, and four years of agreements with their
-versions, comment rounds, signature requests, reminders, notifications, sent mail and audit events in valid
-hash chains. Ids are given up front and rows go in with Core bulk inserts; the same seed and day give the
-same data. Stages: people (generate_people), plans (generate_threads, generate_plan), agreements
-(generate_story with generate_reviews, generate_signing and generate_terms).
+versions, comment rounds, signature requests with their signing parties (commitments joined organisation
+by organisation), signing contacts, reminders, notifications, sent mail and audit events in valid hash
+chains. Ids are given up front and rows go in with Core bulk inserts; the same seed and day give the same
+data. Stages: people (generate_people), plans (generate_threads, generate_plan, generate_requests),
+agreements (generate_story with generate_reviews, generate_signing, generate_accession, generate_signers
+and generate_terms); the global chain is written last, in time order.
 """
 
 import time
@@ -25,6 +27,7 @@ from agreements.demo.generate_documents import placeholder_docx, placeholder_pdf
 from agreements.demo.generate_notices import Notices
 from agreements.demo.generate_people import People, PeopleBuilder
 from agreements.demo.generate_plan import Plan
+from agreements.demo.generate_signers import Signers
 from agreements.demo.generate_story import Story, World
 from agreements.demo.generate_threads import plan_agreements
 from agreements.demo.generate_values import TEMPLATE_KEYS
@@ -52,12 +55,11 @@ def generate(
     with _stage(report, writer, progress, "people"):
         builder = PeopleBuilder(writer, notices, chain, clock, seed_text, password_hash_for(password))
         people = builder.build(SCALES[scale])
-        chain.write(writer)
         writer.flush()
     with _stage(report, writer, progress, "plans"):
         plans = plan_agreements(people, SCALES[scale].agreements, clock, seed_text)
         last_numbers = _number(plans, writer)
-    world = _world(seed_text, clock, writer, notices, people)
+    world = _world(seed_text, clock, writer, notices, people, Signers(seed_text, builder, chain, writer))
     with _stage(report, writer, progress, "agreements"):
         with progress.bar("Agreements", len(plans)) as bar:
             for plan in plans:
@@ -117,7 +119,9 @@ def _templates() -> dict[str, TemplateVersion]:
     return {version.template.key: version for version in db.session.scalars(shipped)}
 
 
-def _world(seed: str, clock: Clock, writer: RowWriter, notices: Notices, people: People) -> World:
+def _world(
+    seed: str, clock: Clock, writer: RowWriter, notices: Notices, people: People, signers: Signers
+) -> World:
     """Everything the agreements' stories share: templates with their placeholder documents, settings."""
     versions = _templates()
     documents = {}
@@ -137,6 +141,7 @@ def _world(seed: str, clock: Clock, writer: RowWriter, notices: Notices, people:
         documents=documents,
         paper=(paper, sha256(paper)),
         region_names={r.code: {"fi": r.name_fi, "sv": r.name_sv} for r in all_regions()},
+        signers=signers,
         reminder_days={kind: tuple(days) for kind, days in config["REMINDER_DAYS"].items()},
         reminder_hour=config["REMINDER_HOUR"],
         late_after=config["REMINDER_LATE_AFTER"],
@@ -155,7 +160,10 @@ def _number(plans: list[Plan], writer: RowWriter) -> Counter:
 
 
 def _finish(last_numbers: Counter, writer: RowWriter, chain) -> None:
-    """The reference counters, the global chain's head and (on PostgreSQL) the id sequences."""
+    """The global chain (the people's events and those of signing contacts, in time order), the reference
+    counters, the chain's head and (on PostgreSQL) the id sequences."""
+    chain.write(writer)
+    writer.flush()
     for year, number in last_numbers.items():
         counter = db.session.get(ReferenceCounter, year)
         if counter is None:

@@ -84,6 +84,31 @@ TEXTS = {
             "ended."
         ),
     ),
+    "signature_joined": (
+        _l("%(organisation)s has joined %(reference)s"),
+        _l(
+            "%(organisation)s signed the commitment “%(title)s” (%(reference)s) on %(when)s and is committed "
+            "from that day."
+        ),
+    ),
+    "signature_party_declined": (
+        _l("%(organisation)s declined to sign %(reference)s"),
+        _l(
+            "Only this organisation's invitation has ended: the organisations that joined stay committed and "
+            "the others can still join."
+        ),
+    ),
+    "invitation_expired": (
+        _l("No signature needed now: %(title)s (%(reference)s)"),
+        _l(
+            "The invitation of %(organisation)s to join the commitment “%(title)s” (%(reference)s) "
+            "expired: its last day to answer has passed."
+        ),
+    ),
+    "joining_closed": (
+        _l("No signature needed now: %(title)s (%(reference)s)"),
+        _l("%(workshop)s closed the joining of the commitment “%(title)s” (%(reference)s)."),
+    ),
     "agreement_signed": (
         _l("Signed by every party: %(title)s (%(reference)s)"),
         _l("Every party has now signed the agreement “%(title)s” (%(reference)s)."),

@@ -190,8 +190,22 @@ class PeopleBuilder:
             email = f"{base}.{number}@{EMAIL_DOMAIN}"
         return email
 
+    def invite_signer(self, org: Org, when: datetime, inviter: Person, accepted: datetime | None) -> Person:
+        """A person from outside ``org`` invited by e-mail to sign for it, without a membership, as
+        accounts.operations.invite_user records it; they accept at ``accepted`` (None: not yet)."""
+        language = org.language
+        person = self._account(self._person_name(language), language, when, inviter, pending=accepted is None)
+        self._invitation(person, inviter, accepted, {"organisation_id": None, "role": None})
+        return person
+
     def _user(self, name, language, created, inviter, email=None, admin=False, pending=False) -> Person:
         """One user row, its invitation (mail and audit) and, unless pending, its acceptance."""
+        person = self._account(name, language, created, inviter, email, admin, pending)
+        self._invitation(person, inviter)
+        return person
+
+    def _account(self, name, language, created, inviter, email=None, admin=False, pending=False) -> Person:
+        """One user row."""
         locale = "en" if self.rng.random() < 0.02 else language
         person = Person(
             self.writer.new_id("users"), name, email or self._email(name), locale, created, not pending
@@ -215,17 +229,18 @@ class PeopleBuilder:
                 "created_at": created,
             },
         )
-        self._invitation(person, inviter)
         return person
 
-    def _invitation(self, person: Person, inviter: Person | None) -> None:
-        """The invitation a user was sent (mail and audit) and, unless still pending, accepted."""
+    def _invitation(self, person: Person, inviter: Person | None, accepted=None, details=None) -> None:
+        """The invitation a user was sent (mail and audit) and, unless still pending, accepted (at
+        ``accepted`` when given); ``details`` are more details of the invitation's event."""
         actor = inviter.id if inviter else None
-        self.chain.add(person.created, "user.invite", "users", person.id, actor, {"email": person.email})
+        details = {"email": person.email, **(details or {})}
+        self.chain.add(person.created, "user.invite", "users", person.id, actor, details)
         params = {"inviter": inviter.name if inviter else "Sopimuspolku", "link": self.notices.links("login")}
         self.notices.mail(self.rng, person, "invitation", person.created, params, caused_by=actor)
         if person.accepted:
-            accepted = person.created + days(self.rng.uniform(0.01, 2))
+            accepted = accepted or person.created + days(self.rng.uniform(0.01, 2))
             self.chain.add(accepted, "account.invitation_accepted", "users", person.id, person.id)
 
     def _networks(self) -> None:

@@ -13,8 +13,8 @@ from random import Random
 from agreements.core.dates import add_months, end_after_notice, next_term, term_months
 from agreements.demo.generate_clock import Clock, at, days, local_day, weighted
 from agreements.demo.generate_people import Org
+from agreements.demo.generate_requests import MAX_VERSIONS, RequestPlan, RequestPlanner, settle_joining
 
-MAX_VERSIONS = 4
 #: How many times a draft is edited before it goes out, and how often.
 EDITS = ((0, 0.55), (1, 0.33), (2, 0.12))
 STALE_DRAFT_SHARE = 0.03
@@ -22,8 +22,6 @@ CANCEL_SHARE = 0.04
 TERMINATE_SHARE = 0.07
 RENEW_SHARE = 0.6
 ANNEX_SHARE = 0.2
-#: Chance that a first request fails: declined, withdrawn, or voided by an edit (cumulative).
-FAILURES = (("declined", 0.04), ("withdrawn", 0.06), ("voided", 0.08))
 
 
 @dataclass(eq=False)
@@ -36,18 +34,6 @@ class RoundPlan:
     by_hand: bool
     wide: bool
     resolve_by: datetime | None = None
-
-
-@dataclass(eq=False)
-class RequestPlan:
-    """A signature request: when each party signed (None: not), and how it ended (None: pending now)."""
-
-    sent: datetime
-    order: str
-    signed: list[datetime | None]
-    outcome: str
-    ended: datetime | None = None
-    decliner: int | None = None
 
 
 @dataclass(eq=False)
@@ -99,13 +85,18 @@ class Lifecycle:
 
     def __init__(self, plan: Plan, rng: Random, clock: Clock):
         self.plan, self.rng, self.clock = plan, rng, clock
+        self.planner = RequestPlanner(plan, rng, clock)
+        #: The latest signature request.
+        self.request: RequestPlan | None = None
 
     def run(self, round_kinds: list[bool]) -> list[Plan]:
         """Live the agreement through ``round_kinds`` rounds to now; returns its renewal and annex, if any."""
         moment = self._drafting(self.plan.created, round_kinds)
         if moment is None or not self._signing(moment):
             return []
-        return self._after_signing()
+        follow = self._after_signing()
+        settle_joining(self.plan, self.request, self.clock, self.rng)
+        return follow
 
     def _step(self, when: datetime, kind: str, detail=None) -> None:
         """Note a step of the agreement's life."""
@@ -167,11 +158,11 @@ class Lifecycle:
             sent = clock.later(rng, moment, 0, 4)
             if sent > clock.now:
                 return False
-            request = self._request(sent, attempt == 0)
+            request = self.request = self.planner.request(sent, attempt == 0)
             self._step(sent, "request", request)
-            if request.outcome in ("completed", "pending"):
-                self.plan.signed_at = request.ended
-                return request.outcome == "completed"
+            if request.outcome in ("completed", "joined", "pending"):
+                self.plan.signed_at = request.agreement_signed
+                return self.plan.signed_at is not None
             moment = request.ended
             if request.outcome == "voided":
                 self._save(moment, "void")
@@ -183,53 +174,6 @@ class Lifecycle:
                 self._cancel(clock.later(rng, moment, 1, 10))
                 return False
         return False
-
-    def _request(self, sent: datetime, first: bool) -> RequestPlan:
-        """Who signs when, and whether the request fails on the way."""
-        rng, count = self.rng, len(self.plan.parties)
-        order = "parallel" if self.plan.key == "commitment" or rng.random() < 0.7 else "sequential"
-        times, base = [], sent
-        for _ in range(count):
-            signed = self.clock.later(rng, base if order == "sequential" else sent, 0, self._delay())
-            times.append(signed)
-            base = signed
-        failure = self._failure() if first else None
-        request = (
-            self._failed(sent, order, times, failure)
-            if failure
-            else RequestPlan(sent, order, times, "completed", max(times))
-        )
-        if request.ended > self.clock.now:
-            now = self.clock.now
-            return RequestPlan(
-                sent, order, [t if t and t <= now else None for t in request.signed], "pending"
-            )
-        return request
-
-    def _failed(self, sent: datetime, order: str, times: list[datetime], failure: str) -> RequestPlan:
-        """A request that a party declines, or the drafter withdraws or voids by editing."""
-        if failure == "declined":
-            decliner = self.rng.randrange(len(times))
-            ended = times[decliner]
-        else:
-            decliner, ended = None, self.clock.later(self.rng, sent, 1, 12)
-        signed = [t if t < ended and i != decliner else None for i, t in enumerate(times)]
-        return RequestPlan(sent, order, signed, failure, ended, decliner)
-
-    def _failure(self) -> str | None:
-        """How a first request fails, if it does (a void needs room for one more version)."""
-        draw = self.rng.random()
-        failure = next((name for name, share in FAILURES if draw < share), None)
-        return None if failure == "voided" and self.plan.versions >= MAX_VERSIONS else failure
-
-    def _delay(self) -> float:
-        """Days a signatory takes: most within days, some weeks, a few months."""
-        rng = self.rng
-        if self.plan.key == "commitment":
-            return min(60.0, rng.expovariate(1 / 8))
-        return rng.choices((rng.uniform(0, 3), rng.uniform(3, 14), rng.uniform(14, 180)), (0.7, 0.25, 0.05))[
-            0
-        ]
 
     def _after_signing(self) -> list[Plan]:
         """Notice, automatic renewal, renewal by a new agreement and an annex, as far as they have come."""
@@ -276,7 +220,8 @@ class Lifecycle:
         when = self.clock.office_time(self.rng, given)
         if when > self.clock.now or any(when <= ext_when for *_, ext_when in plan.extensions):
             return
-        plan.notice = (given, self.rng.choice(plan.parties))
+        # a commitment binds each organisation that joined: the drafting workshop ends it for all
+        plan.notice = (given, plan.owner if plan.key == "commitment" else self.rng.choice(plan.parties))
         plan.terminated_at = when
         plan.final_end = max(end_after_notice(given, plan.notice_months, plan.final_end), plan.start)
 

@@ -2,18 +2,20 @@
 terms writers — everything that happened to it, each change with its audit event in the agreement's chain."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
 from agreements.core.dates import notice_deadline
+from agreements.demo.generate_accession import AccessionWriter
 from agreements.demo.generate_audit import Chain, new_agreement_chain, write_agreement_chain
 from agreements.demo.generate_clock import Clock, seeded
 from agreements.demo.generate_notices import Notices
 from agreements.demo.generate_people import Org, People, Person, existing, unique
 from agreements.demo.generate_plan import Plan
 from agreements.demo.generate_reviews import RoundWriter
-from agreements.demo.generate_signing import RequestWriter
+from agreements.demo.generate_signers import Signers
+from agreements.demo.generate_signing import JointWriter
 from agreements.demo.generate_terms import TermWriter
 from agreements.demo.generate_texts import ANSWER_NOTES
 from agreements.demo.generate_values import change_note, initial_values, revised, title
@@ -37,6 +39,8 @@ class World:
     documents: dict
     paper: tuple[bytes, str]
     region_names: dict
+    #: Who signs for each organisation, and its signing contacts.
+    signers: Signers
     reminder_days: dict
     reminder_hour: int
     late_after: object
@@ -59,6 +63,12 @@ class Story:
         self.values: dict = {}
         self.answerable: list[int] = []
         self.title = title(plan)
+        #: The editor whose save voided the latest request (the save is theirs too).
+        self.voided_by: Person | None = None
+        #: A commitment opened for joining: its parties are bound only from the day each joined.
+        self.opened_for_joining = False
+        self.joined: dict[int, date] = {}
+        self.invited_later: list[Org] = []
 
     # People acting ----------------------------------------------------------------------------------
 
@@ -115,7 +125,7 @@ class Story:
             elif kind == "round":
                 self.answerable = RoundWriter(self, detail).write()
             elif kind == "request":
-                RequestWriter(self, detail).write()
+                (AccessionWriter if detail.mode == "accession" else JointWriter)(self, detail).write()
             else:
                 self.transition(when, "cancelled", "cancel", self.editor(self.plan.owner, when))
         if self.plan.signed_at:
@@ -140,7 +150,7 @@ class Story:
 
     def _save(self, when: datetime, reason: str) -> None:
         """A new version: an edit, the answer to a comment round, or the edit that voided a request."""
-        actor = self.editor(self.plan.owner, when)
+        actor = self.voided_by if reason == "void" else self.editor(self.plan.owner, when)
         self.values = revised(self.plan, self.rng, self.values)
         answered = self.answerable if reason == "answer" else []
         note = ANSWER_NOTES[self.plan.language] if answered else change_note(self.rng, self.plan.language)
@@ -208,5 +218,10 @@ class Story:
                 "created_at": plan.created,
             },
         )
-        for org in plan.parties:
-            writer.add("agreement_parties", {"agreement_id": plan.id, "organisation_id": org.id})
+        for org in [*plan.parties, *self.invited_later]:
+            joined = self.joined.get(org.id)
+            bound = joined is not None or not self.opened_for_joining
+            writer.add(
+                "agreement_parties",
+                {"agreement_id": plan.id, "organisation_id": org.id, "bound": bound, "joined_on": joined},
+            )

@@ -147,6 +147,10 @@ DECLINE_REASONS = {
     "fi": ("Sopimuksen korvauskohta on vielä sovittava.", "Allekirjoittajaksi on merkitty väärä henkilö."),
     "sv": ("Ersättningarna måste ännu avtalas.", "Fel person har angetts som undertecknare."),
 }
+CLOSE_REASONS = {
+    "fi": "Liittymisaika on päättynyt.",
+    "sv": "Anslutningstiden har gått ut.",
+}
 WITHDRAW_REASONS = {"fi": "Yhteystietoihin tarvitaan korjaus.", "sv": "Kontaktuppgifterna måste rättas."}
 NOTICE_REASONS = {
     "fi": ("Yhteistyö päättyy koulutustarjonnan muuttuessa.", "Työpajan toiminta muuttuu."),

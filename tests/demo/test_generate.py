@@ -1,12 +1,11 @@
 """`flask demo generate`: a realistic, consistent and repeatable data set on an empty database."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from agreements import ROOT
 from agreements.accounts.models import Membership, User
 from agreements.core.audit import AuditEvent, verify_chains
 from agreements.core.dates import notice_deadline
@@ -20,12 +19,19 @@ from agreements.reminders.jobs import send_reminders
 from agreements.reminders.renewal import renew_automatically
 from agreements.reviews.jobs import close_expired_rounds, send_comment_digests
 from agreements.reviews.models import CommentRound, RoundStatus
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SignatureStatus
-from agreements.templates_lib.operations import sync_shipped_templates
+from agreements.signatures.accession import expire_invitations
+from agreements.signatures.models import (
+    PartyStatus,
+    RequestStatus,
+    Signature,
+    SignatureRequest,
+    SignatureStatus,
+    SigningMode,
+)
 from tests.support.database import empty_tables
+from tests.support.demo import TODAY, count, generate_small, synced
 from tests.support.factories import PASSWORD
 
-TODAY = date(2026, 3, 10)
 #: Tables whose every column is compared between two runs (users without the salted password hash).
 COMPARED = (
     "organisations",
@@ -37,20 +43,13 @@ COMPARED = (
     "comments",
     "round_invitations",
     "signature_requests",
+    "signing_parties",
     "signatures",
+    "signing_contacts",
     "sent_reminders",
     "notifications",
     "outbox_messages",
 )
-
-
-def synced() -> None:
-    sync_shipped_templates(ROOT / "agreement_templates")
-    db.session.commit()
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def agreements() -> list[Agreement]:
@@ -81,7 +80,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(app):
     digests = []
     for seed in (7, 7, 8):
         synced()
-        generate("small", seed=seed, today=TODAY, password=PASSWORD)
+        generate_small(seed)
         digests.append(snapshot())
         db.session.remove()
         empty_tables()
@@ -102,15 +101,7 @@ def test_the_command_generates_and_prints_a_summary(app):
     assert count(Agreement) >= 300
 
 
-# One data set for the tests below: generated once, each test rolled back to it.
-
-
-@pytest.fixture(scope="module")
-def generated(shared_transaction):
-    """The small data set on the day TODAY, with the test password; shared by the module's tests."""
-    with shared_transaction():
-        synced()
-        return generate("small", seed=7, today=TODAY, password=PASSWORD)
+# One data set for the tests below (the fixture ``generated``): generated once, each test rolled back to it.
 
 
 def test_counts_are_those_of_the_small_scale(generated):
@@ -171,13 +162,15 @@ def test_dates_and_statuses_agree(generated):
             select(SignatureRequest).where(SignatureRequest.agreement_id == agreement.id)
         ).all()
         by_status = {request.status for request in requests}
+        joined = [p for r in requests if r.is_accession for p in r.parties if p.status == PartyStatus.SIGNED]
         assert agreement.end_date is None or agreement.end_date >= agreement.start_date
         assert agreement.notice_deadline == notice_deadline(
             agreement.end_date, agreement.notice_period_months
         )
         signed = agreement.status.value in ("signed", "terminated")
-        assert signed == (RequestStatus.COMPLETED in by_status), agreement.reference
-        assert (agreement.status.value == "awaiting_signatures") == (RequestStatus.PENDING in by_status)
+        assert signed == (RequestStatus.COMPLETED in by_status or bool(joined)), agreement.reference
+        awaiting = RequestStatus.PENDING in by_status and not signed
+        assert (agreement.status.value == "awaiting_signatures") == awaiting, agreement.reference
         assert (agreement.notice_given_on is not None) == (agreement.status.value == "terminated")
         if agreement.status.value == "terminated":
             assert agreement.notice_given_by in agreement.parties
@@ -189,17 +182,21 @@ def test_dates_and_statuses_agree(generated):
     assert all(r.agreement.status.value == "commenting" for r in open_rounds)
 
 
-def test_completed_requests_hold_every_signature_with_its_evidence(generated):
+def test_completed_requests_have_every_party_signed_with_its_evidence(generated):
     completed = db.session.scalars(
         select(SignatureRequest).where(SignatureRequest.status == RequestStatus.COMPLETED)
     ).all()
     assert completed
     for request in completed:
-        assert {s.organisation_id for s in request.signatures} == {p.id for p in request.agreement.parties}
-        for signature in request.signatures:
+        assert request.mode == SigningMode.JOINT
+        assert {p.organisation_id for p in request.parties} == {p.id for p in request.agreement.parties}
+        for party in request.parties:
+            (signature,) = party.signers
+            assert party.status == PartyStatus.SIGNED
             assert signature.status == SignatureStatus.SIGNED
-            assert signature.signed_at <= request.closed_at
+            assert signature.signed_at == party.signed_at <= request.closed_at
             assert signature.document_sha256 == request.docx_sha256
+        assert request.closed_at == max(party.signed_at for party in request.parties)
         assert hashlib.sha256(request.docx).hexdigest() == request.docx_sha256
 
 
@@ -241,6 +238,7 @@ def test_the_scheduler_finds_nothing_left_undone(generated):
     assert close_expired_rounds(now) == []
     assert send_comment_digests(now) == 0
     assert send_reminders(now) == 0
+    assert expire_invitations(TODAY, now) == 0
 
 
 def _agreement_seen_by(user: User) -> Agreement:
