@@ -1,12 +1,14 @@
 """``flask demo`` commands."""
 
 import sys
+from collections import Counter
 
 import click
 from flask.cli import AppGroup
 
 from agreements.demo.scales import DEFAULT_SEED, SCALES, GenerateError, GenerateReport, Progress
 from agreements.demo.seed import SeedError, SeedReport, seed
+from agreements.signatures.queries import latest_request
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -23,6 +25,7 @@ def seed_command(password: str) -> None:
     except SeedError as error:
         raise click.ClickException(str(error)) from error
     click.echo(_summary(report))
+    click.echo(_commitment(report))
     click.echo(_login_table(report))
     click.echo(f"\nPassword of the demo logins: {password}")
     click.echo("These logins and this password are for the demo only; never use them on a real service.")
@@ -36,6 +39,21 @@ def _summary(report: SeedReport) -> str:
         f"Demo data: created {created['networks']} networks, {created['workshop']} workshops, "
         f"{created['provider']} education providers and {created['users']} users "
         "(anything that already existed was left as it was)."
+    )
+
+
+def _commitment(report: SeedReport) -> str:
+    """What became of the demo commitment, and who can still answer it."""
+    agreement, outcome = report.commitment
+    if agreement is None:
+        return f"The demo commitment was not made: {outcome}."
+    request = latest_request(agreement)
+    answered = Counter(party.status.value for party in request.parties)
+    waiting = ", ".join(s.signatory.email for s in request.signatures if s.status.value == "pending")
+    return (
+        f"Demo commitment {agreement.reference} ({outcome}): {answered['signed']} organisations joined, "
+        f"{answered['declined']} declined, {answered['pending']} not answered yet"
+        + (f" (its signatory {waiting} can sign it)." if waiting else ".")
     )
 
 

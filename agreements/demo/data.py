@@ -29,6 +29,7 @@ NETWORKS = [
 ]
 
 FI, SV = Language.FI, Language.SV
+SIGNATORY = MembershipRole.SIGNATORY
 
 #: (name, municipality, region code, language)
 WORKSHOPS = [
@@ -97,6 +98,8 @@ class DemoUser:
     organisation: str | None = None
     role: MembershipRole | None = None
     networks: tuple[str, ...] = ()
+    #: The interface language of a new account.
+    locale: str = "fi"
 
 
 #: One user per role.
@@ -151,6 +154,67 @@ USERS = [
         role=MembershipRole.SIGNATORY,
     ),
 ]
+
+#: Signatories of the other organisations asked to join the demo commitment (not in the login table).
+SIGNATORIES = [
+    DemoUser(
+        f"{email}@demo.sopimuspolku.fi",
+        name,
+        "Signatory",
+        organisation=organisation,
+        role=SIGNATORY,
+        locale=locale,
+    )
+    for email, name, organisation, locale in (
+        ("pirjo.kanerva", "Pirjo Koskinen", "Työpaja Kanerva", "fi"),
+        ("markus.mustikka", "Markus Heikkinen", "Paja Mustikka", "fi"),
+        ("leena.lakeus", "Leena Hakala", "Lakeuden taitokoulu", "fi"),
+        ("johanna.havtorn", "Johanna Björk", "Verkstaden Havtorn", "sv"),
+        ("timo.harjurinne", "Timo Rantala", "Harjurinteen ammattiopisto", "fi"),
+    )
+]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How an organisation answers the demo commitment: days after it was sent, or after it was invited."""
+
+    organisation: str
+    #: "join", "decline", or "none" (not answered yet).
+    answer: str
+    day: int = 0
+    #: Days after sending when the organisation was invited; 0: with the first ones.
+    invited_day: int = 0
+
+
+#: The demo commitment of the demo coordinator's network, drafted by the demo workshop: several organisations
+#: have joined, one declined, one has not answered and one was invited late (and joined).
+COMMITMENT = {
+    "title": "Sitoumus yhteistyön linjauksiin – ALU Länsi- ja Sisä-Suomi",
+    "owner": DEMO_WORKSHOP,
+    "network": "ALU Länsi- ja Sisä-Suomi",
+    "message": "Hei, liittykää alueemme yhteistyön linjauksiin allekirjoittamalla sitoumus. Kiitos!",
+    "decline_reason": "Hallitus käsittelee sitoumuksen vasta syksyllä; palaamme asiaan silloin.",
+    "values": {
+        "network_name": "Länsi- ja Sisä-Suomen työpajojen ja ammatillisen koulutuksen yhteistyöverkosto",
+        "region_name": "Pirkanmaa, Keski-Suomi, Etelä-Pohjanmaa, Pohjanmaa ja Keski-Pohjanmaa",
+        "coordinator_name": "Kalle Koordinaattori",
+        "coordinator_organisation": DEMO_WORKSHOP,
+        "coordinator_contact": "coordinator@demo.sopimuspolku.fi, 040 123 4567",
+        "followup_frequency": "twice_a_year",
+        "annual_report": True,
+        "additional_commitments": "Työpaikkaohjaajakoulutus järjestetään kerran vuodessa yhdessä.",
+    },
+    "answers": [
+        Answer(DEMO_WORKSHOP, "join", 1),
+        Answer(DEMO_PROVIDER, "join", 6),
+        Answer("Työpaja Kanerva", "join", 9),
+        Answer("Lakeuden taitokoulu", "decline", 12),
+        Answer("Paja Mustikka", "join", 15),
+        Answer("Verkstaden Havtorn", "none"),
+        Answer("Harjurinteen ammattiopisto", "join", 58, invited_day=50),
+    ],
+}
 
 ORGANISATIONS = [(OrganisationKind.WORKSHOP, *row) for row in WORKSHOPS] + [
     (OrganisationKind.PROVIDER, *row) for row in PROVIDERS

@@ -7,9 +7,11 @@ from itertools import count
 
 from sqlalchemy import select
 
-from agreements.accounts.models import Membership, User
+from agreements.accounts.models import Membership, UILanguage, User
 from agreements.accounts.operations import find_user_by_email
-from agreements.demo.data import NETWORKS, ORGANISATIONS, USERS, DemoUser
+from agreements.demo.data import NETWORKS, ORGANISATIONS, SIGNATORIES, USERS, DemoUser
+from agreements.demo.seed_commitment import seed_commitment
+from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.organisations.business_id import check_digit
 from agreements.organisations.models import Network, Organisation, Region
@@ -28,10 +30,12 @@ class SeedReport:
 
     created: Counter = field(default_factory=Counter)
     logins: list[tuple[DemoUser, bool]] = field(default_factory=list)
+    #: The demo commitment, and whether it was "created", "existed" or why it could not be made.
+    commitment: tuple[Agreement | None, str] = (None, "")
 
 
 def seed(password: str) -> SeedReport:
-    """Create whatever demo networks, organisations and users are missing, then commit."""
+    """Create whatever demo networks, organisations, users and demo commitment are missing; commit."""
     regions = {region.code: region for region in db.session.scalars(select(Region))}
     if not regions:
         raise SeedError("The regions are missing: run `flask db upgrade` first.")
@@ -42,7 +46,10 @@ def seed(password: str) -> SeedReport:
     organisations = _organisations(report, regions)
     password_hash = password_hash_for(password)
     for demo_user in USERS:
+        report.logins.append((demo_user, _user(report, demo_user, password_hash, organisations, networks)))
+    for demo_user in SIGNATORIES:
         _user(report, demo_user, password_hash, organisations, networks)
+    report.commitment = seed_commitment(password, organisations)
     db.session.commit()
     return report
 
@@ -95,12 +102,19 @@ def password_hash_for(password: str) -> str:
     return probe.password_hash
 
 
-def _user(report, demo_user: DemoUser, password_hash: str, organisations: dict, networks: dict) -> None:
+def _user(report, demo_user: DemoUser, password_hash: str, organisations: dict, networks: dict) -> bool:
+    """Create the demo user unless it exists, with its membership and networks; True when created."""
     email = User.normalise_email(demo_user.email)
     user = find_user_by_email(email)
     created = user is None
     if created:
-        user = User(email=email, name=demo_user.name, is_admin=demo_user.admin, password_hash=password_hash)
+        user = User(
+            email=email,
+            name=demo_user.name,
+            is_admin=demo_user.admin,
+            password_hash=password_hash,
+            locale=UILanguage(demo_user.locale),
+        )
         db.session.add(user)
         report.created["users"] += 1
     if demo_user.organisation:
@@ -108,7 +122,7 @@ def _user(report, demo_user: DemoUser, password_hash: str, organisations: dict, 
     for name in demo_user.networks:
         if networks[name] not in user.coordinated_networks:
             user.coordinated_networks.append(networks[name])
-    report.logins.append((demo_user, created))
+    return created
 
 
 def _ensure_membership(user: User, organisation: Organisation, role) -> None:

@@ -1,14 +1,23 @@
-"""`flask demo seed`: networks by AVI area, fictional organisations, one login per role, safe to rerun."""
+"""`flask demo seed`: networks by AVI area, fictional organisations, one login per role, the demo commitment,
+safe to rerun."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from agreements.accounts.models import Membership, MembershipRole, User
+from agreements.core.audit import AuditEvent, verify_chains
 from agreements.demo.cli import DEMO_PASSWORD
-from agreements.demo.data import USERS
+from agreements.demo.data import COMMITMENT, USERS
+from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations import business_id
 from agreements.organisations.models import Language, Network, Organisation, OrganisationKind
+from agreements.signatures.models import Signature, SigningMode
+from agreements.signatures.queries import latest_request
+from tests.support.demo import synced
+from tests.support.signing_events import check_events, helsinki_day, request_events
 
 
 @pytest.fixture
@@ -33,6 +42,9 @@ def counts() -> dict[str, int]:
         "providers": count(Organisation, Organisation.kind == OrganisationKind.PROVIDER),
         "users": count(User),
         "memberships": count(Membership),
+        "agreements": count(Agreement),
+        "signatures": count(Signature),
+        "audit events": count(AuditEvent),
     }
 
 
@@ -43,7 +55,16 @@ def user(email: str) -> User:
 def test_seed_creates_networks_organisations_and_one_user_per_role(seed):
     seed()
 
-    assert counts() == {"networks": 7, "workshops": 30, "providers": 12, "users": 8, "memberships": 6}
+    assert counts() == {
+        "networks": 7,
+        "workshops": 30,
+        "providers": 12,
+        "users": 13,
+        "memberships": 11,
+        "agreements": 0,
+        "signatures": 0,
+        "audit events": 0,
+    }
 
 
 def test_seeding_twice_creates_nothing_new(seed):
@@ -127,3 +148,62 @@ def test_a_rerun_keeps_a_password_the_user_changed(seed):
 
     assert user("admin@demo.sopimuspolku.fi").check_password("Oma-salasana-123")
     assert "keep the password they had" in output
+
+
+def commitment() -> Agreement:
+    return db.session.scalar(select(Agreement).where(Agreement.title == COMMITMENT["title"]))
+
+
+def test_the_demo_commitment_waits_for_the_templates(seed):
+    output = seed()
+
+    assert commitment() is None
+    assert "flask templates sync" in output
+
+
+def test_the_demo_commitment_is_joined_declined_unanswered_and_joined_late(seed):
+    synced()
+
+    output = seed()
+
+    agreement = commitment()
+    request = latest_request(agreement)
+    answers = {party.organisation.name: party.status.value for party in request.parties}
+    assert agreement.status == AgreementStatus.SIGNED and agreement.owner.name == COMMITMENT["owner"]
+    assert (request.mode, request.status.value) == (SigningMode.ACCESSION, "pending")
+    assert answers == {
+        answer.organisation: {"join": "signed", "decline": "declined", "none": "pending"}[answer.answer]
+        for answer in COMMITMENT["answers"]
+    }
+    late = request.party_of(_organisation("Harjurinteen ammattiopisto").id)
+    assert helsinki_day(late.invited_at) == helsinki_day(request.sent_at) + timedelta(days=50)
+    assert "1 declined, 1 not answered yet" in output
+    check_events(request, request_events(request), in_request=False)
+    assert verify_chains()[1] == []
+
+
+def test_each_organisation_of_the_commitment_is_bound_from_the_day_it_joined(seed):
+    synced()
+    seed()
+
+    request = latest_request(commitment())
+    for party in request.parties:
+        terms = db.session.get(AgreementParty, (request.agreement_id, party.organisation_id))
+        joined = helsinki_day(party.signed_at) if party.signed_at else None
+        assert (terms.bound, terms.joined_on) == (joined is not None, joined)
+    assert request.sent_at < min(party.signed_at for party in request.parties if party.signed_at)
+
+
+def test_seeding_again_leaves_the_commitment_as_it_was(seed):
+    synced()
+    seed()
+    first = counts()
+
+    output = seed()
+
+    assert counts() == first
+    assert "(existed)" in output
+
+
+def _organisation(name: str) -> Organisation:
+    return db.session.scalar(select(Organisation).where(Organisation.name == name))
