@@ -220,8 +220,10 @@ class Lifecycle:
         when = self.clock.office_time(self.rng, given)
         if when > self.clock.now or any(when <= ext_when for *_, ext_when in plan.extensions):
             return
-        # a commitment binds each organisation that joined: the drafting workshop ends it for all
-        plan.notice = (given, plan.owner if plan.key == "commitment" else self.rng.choice(plan.parties))
+        # a provider's notice ends only its own part while another stays, as does an organisation's notice
+        # to a commitment (reminders.renewal.notice_outcome): then the drafting workshop ends it for all
+        alone = plan.key != "commitment" and len(plan.parties) == 2
+        plan.notice = (given, self.rng.choice(plan.parties) if alone else plan.owner)
         plan.terminated_at = when
         plan.final_end = max(end_after_notice(given, plan.notice_months, plan.final_end), plan.start)
 

@@ -200,21 +200,27 @@ def settle_joining(plan, request: RequestPlan, clock: Clock, rng: Random) -> Non
 
     What would have come after the closing does not happen: those still invited are withdrawn by it. An
     invitation not answered by its last day expires the next night, unless the joining closed first. A
-    renewal lists every organisation invited before it began.
+    renewal is between the organisations that had joined (reminders.renewal.staying_parties).
     """
     if request.mode != "accession" or request.outcome != "joined":
         return
     ends = [request.close_by_hand, plan.terminated_at, plan.renewal and plan.renewal.created]
     if plan.final_end is not None:
         ends.append(at(plan.final_end + timedelta(days=1), 9))
-    due = [when for when in ends if when is not None]
-    closed = clock.later(rng, min(due), 0, 2) if due else None
+    closed = min((when for when in ends if when is not None), default=None)
     if closed is not None and closed <= clock.now:
         request.ended = closed
     _trim(request, request.ended or clock.now)
     _expire(request, clock, rng)
     if plan.renewal is not None:
-        plan.renewal.parties = [*plan.parties, *(org for late in request.late for org in late.orgs)]
+        joined = [org for org, signed in zip(invited(plan, request), request.signed, strict=True) if signed]
+        plan.renewal.parties = [plan.owner, *(org for org in joined if org is not plan.owner)]
+
+
+def invited(plan, request: RequestPlan) -> list:
+    """The organisations a request asked, in their positions: the other parties, the drafting workshop,
+    then those invited later."""
+    return [*plan.parties[1:], plan.parties[0], *(org for late in request.late for org in late.orgs)]
 
 
 def _trim(request: RequestPlan, until: datetime) -> None:

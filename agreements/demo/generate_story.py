@@ -220,8 +220,13 @@ class Story:
         )
         for org in [*plan.parties, *self.invited_later]:
             joined = self.joined.get(org.id)
-            bound = joined is not None or not self.opened_for_joining
             writer.add(
                 "agreement_parties",
-                {"agreement_id": plan.id, "organisation_id": org.id, "bound": bound, "joined_on": joined},
+                {
+                    "agreement_id": plan.id,
+                    "organisation_id": org.id,
+                    "bound": joined is not None or not self.opened_for_joining,
+                    "joined_on": joined,
+                    "notice_given_on": given_on if org is given_by else None,
+                },
             )

@@ -11,12 +11,12 @@ from agreements.core.audit import AuditEvent, verify_chains
 from agreements.core.dates import notice_deadline
 from agreements.demo.generate import GenerateError, generate
 from agreements.demo.generate_clock import Clock
-from agreements.drafting.models import Agreement, AgreementVersion
+from agreements.drafting.models import Agreement, AgreementParty, AgreementVersion
 from agreements.drafting.operations import check_values
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
 from agreements.reminders.jobs import send_reminders
-from agreements.reminders.renewal import renew_automatically
+from agreements.reminders.renewal import renew_automatically, staying_parties
 from agreements.reviews.jobs import close_expired_rounds, send_comment_digests
 from agreements.reviews.models import CommentRound, RoundStatus
 from agreements.signatures.accession import expire_invitations
@@ -173,7 +173,10 @@ def test_dates_and_statuses_agree(generated):
         assert (agreement.status.value == "awaiting_signatures") == awaiting, agreement.reference
         assert (agreement.notice_given_on is not None) == (agreement.status.value == "terminated")
         if agreement.status.value == "terminated":
-            assert agreement.notice_given_by in agreement.parties
+            # the notice ends the agreement: the drafting workshop's, or the only provider's
+            giver = db.session.get(AgreementParty, (agreement.id, agreement.notice_given_by_id))
+            assert giver.bound and giver.notice_given_on == agreement.notice_given_on
+            assert agreement.notice_given_by_id == agreement.owner_id or len(agreement.parties) == 2
         if agreement.status.value == "signed" and agreement.auto_renew and agreement.end_date:
             assert agreement.end_date >= TODAY, "an automatic renewal was left undone"
     open_rounds = db.session.scalars(
@@ -209,7 +212,7 @@ def test_renewals_are_linked_to_the_agreement_they_renew(generated):
         assert original.status.value in ("signed", "terminated")
         assert original.created_at < renewal.created_at
         assert renewal.owner_id == original.owner_id
-        assert {p.id for p in renewal.parties} == {p.id for p in original.parties}
+        assert {p.id for p in renewal.parties} == {p.id for p in staying_parties(original)}
         assert renewal.start_date == original.latest_version.end_date + timedelta(days=1)
 
 
