@@ -5,9 +5,6 @@ The tree of commit OLD_GENERATOR comes from git (``git archive``) into a tempora
 `flask db upgrade` (to OLD_REVISION), `flask templates sync` and `flask demo generate --scale small` run
 there; then this checkout's `flask db upgrade` takes the database to head, and `flask audit verify` must
 pass. On SQLite, or on a fresh PostgreSQL database beside TEST_DATABASE_URL's. About 20 s.
-
-Two faults of migration e2f3a4b5c6d7 are known and reported, and the tests meet them as expected failures
-(``pytest.xfail`` on exactly that fault, so any other failure fails): remove each check once it is fixed.
 """
 
 import os
@@ -38,9 +35,6 @@ SIGNATURE = "s.request_id, s.organisation_id, s.status, s.signed_at, COALESCE(s.
 PARTY = "p.request_id, p.organisation_id, p.status, p.signed_at, p.ended_at"
 #: How many signers a party has.
 SIGNERS = "(SELECT count(*) FROM signatures o WHERE o.party_id = p.id)"
-#: Known fault: the migration sets every signature's position to 1 while the old unique constraint on
-#: (request, position) is still there, so a request with two signatures stops the upgrade.
-POSITION_FAULT = ("signatures.request_id, signatures.position", "uq_signatures_request_position")
 
 
 def old_source(directory: Path) -> Path:
@@ -73,13 +67,8 @@ def generated_by_old(source: Path, url: str) -> None:
 
 
 def upgraded(url: str) -> None:
-    """This checkout's `flask db upgrade`; the known position fault is an expected failure."""
-    try:
-        flask_command(url, "db", "upgrade")
-    except AssertionError as failure:
-        if any(fault in str(failure) for fault in POSITION_FAULT):
-            pytest.xfail("migration e2f3a4b5c6d7 sets positions to 1 before dropping their unique constraint")
-        raise
+    """This checkout's `flask db upgrade`."""
+    flask_command(url, "db", "upgrade")
 
 
 @pytest.fixture(scope="module")
@@ -131,12 +120,7 @@ def test_organisations_that_signed_a_commitment_are_bound_from_their_signature_d
     _before, url = migrated
     parties = joined_commitments(url)
     wrong = [key for key, terms in parties.items() if own_start(terms) != signature_day(terms)]
-    if wrong and all(parties[key][1] is None for key in wrong):
-        pytest.xfail(
-            "migration e2f3a4b5c6d7 sets joined_on only for a pending accession: an organisation that signed "
-            f"a completed commitment after its start counts as bound from the start ({len(wrong)} parties)"
-        )
-    assert wrong == []
+    assert parties and wrong == []
 
 
 def joined_commitments(url: str) -> dict:

@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """The same moment in UTC (a naive value is taken to be UTC already)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def helsinki_today() -> date:
     """Today's calendar date in Finland."""
     return utcnow().astimezone(HELSINKI).date()

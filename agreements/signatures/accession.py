@@ -89,7 +89,7 @@ def invite(
     ensure_open(request)
     if not choices:
         raise OperationRefused(_("Choose at least one organisation to invite."))
-    check_respond_by(respond_by)
+    check_respond_by(respond_by, now)
     for choice in choices:
         if request.party_of(choice.organisation.id) is not None:
             raise OperationRefused(_("%(name)s has been invited already.", name=choice.organisation.name))

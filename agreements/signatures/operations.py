@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from agreements.accounts.models import MembershipRole, User
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
-from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
+from agreements.core.timeutil import HELSINKI, as_utc, helsinki_today, utcnow
 from agreements.drafting import lifecycle, parties, signals
 from agreements.drafting.documents import version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementStatus
@@ -240,9 +240,10 @@ def send_for_signature(
     return request
 
 
-def check_respond_by(respond_by: date | None) -> None:
-    """Refuse a last day to answer that has passed already."""
-    if respond_by is not None and respond_by < helsinki_today():
+def check_respond_by(respond_by: date | None, now: datetime | None = None) -> None:
+    """Refuse a last day to answer that has passed already (on the day of ``now``, by default today)."""
+    today = _day(now) if now is not None else helsinki_today()
+    if respond_by is not None and respond_by < today:
         raise OperationRefused(_("The last day to answer cannot be in the past."), "respond_by")
 
 
@@ -327,7 +328,7 @@ def sign(
     request = signature.request
     before = awaiting(request)
     signature.status = SignatureStatus.SIGNED
-    signature.signed_at = now or utcnow()
+    signature.signed_at = as_utc(now or utcnow())
     signature.method = SignatureMethod.ELECTRONIC
     signature.typed_name = " ".join(typed_name.split())
     signature.signer_role = _role(user, signature.organisation)
@@ -391,7 +392,7 @@ def _after_signature(signature: Signature, actor: User, before: list[Signature])
     """
     party = signature.party
     if _rule_met(party):
-        _party_signed(party, signature.signed_at)
+        _party_signed(party, signature.signed_at, actor)
     request = signature.request
     if party.status != PartyStatus.SIGNED:
         notifications.notify_turn(request, [s for s in party_awaiting(party) if s not in before], actor)
@@ -419,7 +420,7 @@ def _rule_met(party: SigningParty) -> bool:
     return any(signed) if party.rule == SignerRule.ONE else all(signed)
 
 
-def _party_signed(party: SigningParty, when: datetime) -> None:
+def _party_signed(party: SigningParty, when: datetime, actor: User) -> None:
     """Record that the party has signed; with one signer needed, the others are no longer asked."""
     party.status = PartyStatus.SIGNED
     party.signed_at = when
@@ -429,7 +430,7 @@ def _party_signed(party: SigningParty, when: datetime) -> None:
         "organisation": party.organisation_id,
         "signers": [s.signatory_id for s in party.signers if s.signed_at],
     }
-    record("signing_party.signed", party, details)
+    record("signing_party.signed", party, details, actor=actor)
 
 
 def _void_pending(party: SigningParty, now: datetime) -> None:
@@ -448,7 +449,7 @@ def upload_paper_copy(
     check_pdf(data)
     before = awaiting(signature.request)
     signature.status = SignatureStatus.SIGNED
-    signature.signed_at = now or utcnow()
+    signature.signed_at = as_utc(now or utcnow())
     signature.method = SignatureMethod.PAPER
     signature.paper_pdf = data
     signature.paper_sha256 = sha256(data)

@@ -119,6 +119,8 @@ def upgrade():
             ondelete="CASCADE",
         )
         batch_op.create_index(batch_op.f("ix_signatures_party_id"), ["party_id"], unique=False)
+    # each signer is the first of its party; only now that (request, position) need no longer be unique
+    op.execute("UPDATE signatures SET position = 1")
 
 
 def _create_signing_contacts():
@@ -172,7 +174,7 @@ def _parties_from_signatures():
         FROM signatures s JOIN signature_requests r ON r.id = s.request_id
         """
     )
-    op.execute("UPDATE signatures SET party_id = id, party_position = position, position = 1")
+    op.execute("UPDATE signatures SET party_id = id, party_position = position")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "SELECT setval(pg_get_serial_sequence('signing_parties', 'id'), "
@@ -201,26 +203,27 @@ def _commitments_become_accessions():
             WHERE r.mode = 'accession' AND r.status = 'pending' AND p.status = 'signed')
         """
     )
-    pending = """
-        SELECT 1 FROM signature_requests r JOIN signing_parties p ON p.request_id = r.id
-        WHERE r.agreement_id = agreement_parties.agreement_id AND r.mode = 'accession' AND r.status = 'pending'
-          AND p.organisation_id = agreement_parties.organisation_id
+    # Each organisation that signed a commitment is bound from the day it first signed a request whose
+    # signatures stand (completed, or still open: a declined or withdrawn one bound nobody); while a joining is
+    # open, one that has signed none of them is invited, not bound.
+    signed = """
+        FROM signature_requests r JOIN signing_parties p ON p.request_id = r.id
+        WHERE r.agreement_id = agreement_parties.agreement_id AND r.mode = 'accession'
+          AND r.status IN ('completed', 'pending')
+          AND p.organisation_id = agreement_parties.organisation_id AND p.status = 'signed'
     """
     op.execute(
         f"""
-        UPDATE agreement_parties SET bound = false
-        WHERE EXISTS ({pending} AND p.status <> 'signed')
-          AND agreement_id IN (SELECT id FROM agreements WHERE status = 'signed')
+        UPDATE agreement_parties SET joined_on = (SELECT {_helsinki_day("min(p.signed_at)")} {signed})
+        WHERE EXISTS (SELECT 1 {signed})
         """
     )
     op.execute(
         f"""
-        UPDATE agreement_parties SET joined_on = (
-            SELECT {_helsinki_day("min(p.signed_at)")} FROM signature_requests r
-            JOIN signing_parties p ON p.request_id = r.id
-            WHERE r.agreement_id = agreement_parties.agreement_id AND r.mode = 'accession'
-              AND p.organisation_id = agreement_parties.organisation_id AND p.status = 'signed')
-        WHERE EXISTS ({pending} AND p.status = 'signed')
+        UPDATE agreement_parties SET bound = false
+        WHERE NOT EXISTS (SELECT 1 {signed}) AND EXISTS (
+            SELECT 1 FROM signature_requests r
+            WHERE r.agreement_id = agreement_parties.agreement_id AND r.mode = 'accession' AND r.status = 'pending')
         """
     )
 
@@ -233,6 +236,11 @@ def _helsinki_day(timestamp: str) -> str:
 
 
 def downgrade():
+    several = "SELECT 1 FROM signatures GROUP BY party_id HAVING count(*) > 1"
+    if op.get_bind().execute(sa.text(several)).first() is not None:
+        raise RuntimeError(
+            "cannot downgrade: some parties have several signers, which the earlier schema cannot hold"
+        )
     op.drop_table("signing_contacts")
     op.execute("UPDATE signatures SET position = party_position")
     with op.batch_alter_table("signatures") as batch_op:

@@ -178,7 +178,7 @@ def test_the_demo_commitment_is_joined_declined_unanswered_and_joined_late(seed)
     late = request.party_of(_organisation("Harjurinteen ammattiopisto").id)
     assert helsinki_day(late.invited_at) == helsinki_day(request.sent_at) + timedelta(days=50)
     assert "1 declined, 1 not answered yet" in output
-    check_events(request, request_events(request), in_request=False)
+    check_events(request, request_events(request))
     assert verify_chains()[1] == []
 
 

@@ -1,9 +1,6 @@
 """What the signature operations record about a request, as rules a test checks events against: who acts and
 which details each event carries, derived from the request's rows. The rules hold for events the real
 operations record and must hold for generated ones alike.
-
-An event recorded without an actor of its own gets the logged-in user in a request (core.audit.record): a
-party signed by the web page's signer is theirs, one signed from the command line nobody's.
 """
 
 from datetime import timedelta
@@ -54,14 +51,11 @@ def request_events(request: SignatureRequest, after_id: int = 0) -> list[AuditEv
     return list(db.session.scalars(query.order_by(AuditEvent.seq)))
 
 
-def check_events(request: SignatureRequest, events: list[AuditEvent], in_request: bool = True) -> None:
-    """Assert that every event has the actor and details the operations give it, run in a request of the
-    acting user's (or, with ``in_request`` False, from the command line)."""
+def check_events(request: SignatureRequest, events: list[AuditEvent]) -> None:
+    """Assert that every event has the actor and details the operations give it."""
     previous = None
     for event in events:
         actor, details = expected(event, request, previous)
-        if event.action == "signing_party.signed" and not in_request:
-            actor = None
         assert (event.actor_id, event.details) == (actor, details), (event.action, event.id)
         previous = event
 
