@@ -23,8 +23,10 @@ class TitledEnum(enum.StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
-        """(value, title) pairs for a select field."""
-        return [(member.value, member.title) for member in cls]
+        """(value, title) pairs for a select field; the titles stay lazy, so a form built at import time
+        shows them in each request's language."""
+        titles = cls.titles()
+        return [(member.value, titles[member]) for member in cls]
 
 
 def enum_type(enum_class: type[enum.Enum]) -> SAEnum:

@@ -83,7 +83,7 @@ def send_for_signature(page: Page, cast) -> str:
 
     expect_flash(page, "The agreement was sent for signature")
     expect(page.locator("h1")).to_have_text(f"Signatures on “{cast.agreement.title}”")
-    expect(page.get_by_role("region", name="The request")).to_contain_text(MESSAGE)
+    expect(page.get_by_role("region", name="Request details")).to_contain_text(MESSAGE)
     signatures = page.get_by_role("table", name=re.compile("^Signatures of the parties"))
     for party, signatory in cast.signers:
         row = signatures.get_by_role("row").filter(has_text=party.name)
