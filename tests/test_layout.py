@@ -39,6 +39,7 @@ def test_every_signal_of_a_lower_package_has_its_receiver(app):
     signals = [
         drafting.agreement_edited,
         drafting.agreement_cancelled,
+        drafting.agreement_ended,
         drafting.answerable_comments,
         drafting.checking_answers,
         drafting.version_added,

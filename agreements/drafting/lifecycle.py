@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.signals import agreement_ended
 from agreements.extensions import db
 from agreements.templates_lib.models import TemplateKind
 
@@ -50,6 +51,9 @@ def is_editable(agreement: Agreement) -> bool:
         agreement.status in REVISABLE_WHEN_SIGNED and agreement.template_version.template.kind == COMMITMENT
     )
 
+
+#: Statuses in which a signed agreement has ended: nobody new may join it.
+ENDED = frozenset({TERMINATED, SUPERSEDED})
 
 #: Statuses in which comment rounds may be opened.
 OPEN_FOR_COMMENTS = frozenset({DRAFT, COMMENTING})
@@ -99,6 +103,8 @@ def transition(
         {"from": previous.value, "to": target.value, **(details or {})},
         actor=actor,
     )
+    if target in ENDED:
+        agreement_ended.send(agreement, actor=actor)
 
 
 def _reason(reason: str) -> dict | None:

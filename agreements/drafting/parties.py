@@ -43,17 +43,23 @@ def join(agreement: Agreement, organisation: Organisation, day: date, actor=None
     if terms is None:
         add_invited(agreement, organisation)
         terms = terms_of(agreement, organisation)
-    if not terms.bound:
-        terms.bound, terms.joined_on = True, day
-        db.session.flush()
-        record(
-            "agreement.join",
-            agreement,
-            {"organisation": organisation.id, "joined_on": day.isoformat()},
-            actor=actor,
-        )
+    if not terms.bound or terms.left_on is not None:
+        _bind(agreement, terms, day, actor)
     if agreement.status == AgreementStatus.AWAITING_SIGNATURES:
         lifecycle.mark_signed(agreement, actor)
+
+
+def _bind(agreement: Agreement, terms: AgreementParty, day: date, actor) -> None:
+    """Bind the organisation from ``day``; one that gave notice and signs again stays, its notice undone."""
+    details = {"organisation": terms.organisation_id}
+    if terms.bound:
+        details.update(signed_on=day.isoformat(), notice_withdrawn=terms.notice_given_on.isoformat())
+    else:
+        terms.joined_on = day
+        details["joined_on"] = day.isoformat()
+    terms.bound, terms.left_on, terms.notice_given_on = True, None, None
+    db.session.flush()
+    record("agreement.join", agreement, details, actor=actor)
 
 
 def _terms(agreement: Agreement) -> list[AgreementParty]:

@@ -14,6 +14,9 @@ agreement_edited = _signals.signal("agreement-edited")
 #: The agreement is about to be cancelled by ``actor``: its open comment rounds close.
 agreement_cancelled = _signals.signal("agreement-cancelled")
 
+#: The signed agreement has just ended (terminated or superseded) by ``actor``: a commitment's joining closes.
+agreement_ended = _signals.signal("agreement-ended")
+
 #: Asks for the comments the agreement's next version may answer: each receiver returns a list of them.
 answerable_comments = _signals.signal("answerable-comments")
 

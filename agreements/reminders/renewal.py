@@ -130,7 +130,7 @@ class NoticeOutcome:
 def staying_parties(agreement: Agreement) -> list[Organisation]:
     """The bound parties that have not given notice of their own, by name: those that stay to the agreement's
     end, who may still give notice and go on into its renewal (an organisation invited to join a commitment
-    that has not joined is not one)."""
+    that has not joined is not one; the drafting workshop, which may end the commitment, always is)."""
     staying = {
         terms.organisation_id for terms in agreement.party_terms if terms.bound and terms.left_on is None
     }
@@ -148,7 +148,7 @@ def notice_outcome(agreement: Agreement, given_by: Organisation, given_on: date,
     terms = terms_of(agreement, given_by)
     if terms is None:
         raise OperationRefused(_("Notice can only be given by a party to the agreement."), "given_by")
-    if not terms.bound:
+    if not terms.bound and given_by.id != agreement.owner_id:
         message = _(
             "%(organisation)s has not joined: it has nothing to give notice of.", organisation=given_by.name
         )

@@ -16,6 +16,7 @@ from agreements.accounts.queries import active_members
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import helsinki_today, utcnow
+from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.signatures import notifications
@@ -34,6 +35,7 @@ from agreements.signatures.operations import (
     check_respond_by,
     close_accession_now,
     end_party,
+    lock_request,
     require_sender,
 )
 from agreements.signatures.queries import awaiting
@@ -43,8 +45,12 @@ def ensure_open(request: SignatureRequest) -> None:
     """Refuse unless the request is an accession still open for joining."""
     if not request.is_accession:
         raise OperationRefused(_("Only a commitment is joined organisation by organisation."))
-    if not request.is_pending:
+    if not request.is_pending or request.agreement.status not in JOINABLE:
         raise OperationRefused(_("The joining is closed: nobody new can be invited or sign."))
+
+
+#: A commitment may be joined while it waits for its first organisation and while it is signed.
+JOINABLE = (AgreementStatus.AWAITING_SIGNATURES, AgreementStatus.SIGNED)
 
 
 def candidate_signers(organisation: Organisation) -> list[User]:
@@ -86,6 +92,7 @@ def invite(
 ) -> list[SigningParty]:
     """Invite more organisations to join the open commitment, each with its named signers."""
     require_sender(by, request.agreement, SigningMode.ACCESSION)
+    lock_request(request)
     ensure_open(request)
     if not choices:
         raise OperationRefused(_("Choose at least one organisation to invite."))
@@ -131,6 +138,7 @@ def close_accession(
 ) -> None:
     """Close the joining: the invitations not answered end, and the organisations that joined stay bound."""
     require_sender(by, request.agreement, SigningMode.ACCESSION)
+    lock_request(request)
     ensure_open(request)
     close_accession_now(request, by, now or utcnow(), (reason or "").strip())
 

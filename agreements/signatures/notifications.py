@@ -161,6 +161,18 @@ def notify_party_declined(request: SignatureRequest, signature: Signature, cause
     )
 
 
+def notify_signer_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
+    """Tell the drafters that one of a party's named signers declined while another may still sign for it."""
+    _send(
+        drafters(request),
+        NotificationKind.SIGNATURE_ACTIVITY,
+        "signature_declined",
+        request,
+        caused_by,
+        signature=signature,
+    )
+
+
 def notify_invitation_ended(party: SigningParty, caused_by: User | None) -> None:
     """Tell a party's signers that its invitation was withdrawn, expired or closed: nothing to sign."""
     _send(

@@ -16,6 +16,8 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from agreements.accounts.models import MembershipRole, User
 from agreements.core.audit import record
@@ -285,6 +287,19 @@ def add_party(
     return party
 
 
+def lock_request(request: SignatureRequest) -> None:
+    """Hold the request's row until commit and read it, its parties and their signers afresh, so that people
+    acting on one request at once (two signers, an invitation and a close) take turns and see each other."""
+    db.session.refresh(request, with_for_update=True)
+    parties = (
+        select(SigningParty)
+        .where(SigningParty.request_id == request.id)
+        .options(selectinload(SigningParty.signers))
+    )
+    db.session.scalars(parties.execution_options(populate_existing=True)).all()
+    db.session.expire(request, ["parties", "signatures"])
+
+
 def require_turn(signature: Signature) -> None:
     """Refuse with the reason unless the signature may be given (or declined) now."""
     reason = why_not_now(signature)
@@ -317,6 +332,7 @@ def sign(
     """Sign for a party: the named signatory, a fresh password, their typed name and the accepted consent."""
     if signature.signatory_id != user.id:
         raise OperationRefused(_("Only the person asked to sign for this party can sign."))
+    lock_request(signature.request)
     require_turn(signature)
     if not user.check_password(password or ""):
         raise OperationRefused(_("The password is not correct. Enter your password to sign."), "password")
@@ -445,6 +461,7 @@ def upload_paper_copy(
 ) -> None:
     """Record a signer's signature given on paper: a scanned signed copy uploaded by the drafter."""
     require_sender(uploaded_by, signature.request.agreement, signature.request.mode)
+    lock_request(signature.request)
     require_turn(signature)
     check_pdf(data)
     before = awaiting(signature.request)
@@ -468,9 +485,12 @@ def upload_paper_copy(
 
 
 def decline(signature: Signature, user: User, reason: str, now: datetime | None = None) -> None:
-    """Decline to sign for a party, with a reason: a joint request ends, an accession only for the party."""
+    """Decline to sign for a party, with a reason. While another named signer of a party that needs only one
+    may still sign, only this signer is out; otherwise the party declines: a joint request ends, an
+    accession only for the party."""
     if signature.signatory_id != user.id:
         raise OperationRefused(_("Only the person asked to sign for this party can decline."))
+    lock_request(signature.request)
     require_turn(signature)
     reason = (reason or "").strip()
     if not reason:
@@ -486,8 +506,11 @@ def decline(signature: Signature, user: User, reason: str, now: datetime | None 
         {"organisation": signature.organisation_id, "reason": reason},
         actor=user,
     )
-    request = signature.request
-    end_party(signature.party, PartyStatus.DECLINED, user, now, reason)
+    request, party = signature.request, signature.party
+    if party.rule == SignerRule.ONE and any(s.status == SignatureStatus.PENDING for s in party.signers):
+        notifications.notify_signer_declined(request, signature, user)
+        return
+    end_party(party, PartyStatus.DECLINED, user, now, reason)
     if request.is_accession:
         notifications.notify_party_declined(request, signature, user)
         return
@@ -517,6 +540,7 @@ def ensure_withdrawable(request: SignatureRequest) -> None:
 def withdraw(request: SignatureRequest, by: User, reason: str, now: datetime | None = None) -> None:
     """Withdraw a pending request with a reason; pending signatures are voided and the signatories told."""
     require_manager(by, request.agreement)
+    lock_request(request)
     ensure_withdrawable(request)
     if request.is_accession:
         raise OperationRefused(_("Close the joining instead: the organisations that joined stay committed."))
@@ -535,6 +559,7 @@ def void_for_edit(
     request = pending_request(agreement)
     if request is None:
         return None
+    lock_request(request)
     now = now or utcnow()
     if request.is_accession:
         close_accession_now(request, actor, now, "edited after sending")
@@ -542,6 +567,15 @@ def void_for_edit(
     _end(request, RequestStatus.VOIDED, actor, now, "edited after sending", void_signed=True)
     notifications.notify_withdrawn(request, actor)
     return request
+
+
+@signals.agreement_ended.connect
+def close_for_end(agreement: Agreement, actor: User | None) -> None:
+    """Close a commitment's joining when the commitment ends: nobody may join what is over."""
+    request = pending_request(agreement)
+    if request is not None and request.is_accession:
+        lock_request(request)
+        close_accession_now(request, actor, utcnow(), "the commitment ended")
 
 
 def close_accession_now(request: SignatureRequest, by: User | None, now: datetime, reason: str) -> None:

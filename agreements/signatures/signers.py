@@ -13,7 +13,7 @@ from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.signatures import notifications
 from agreements.signatures.models import Signature, SignatureStatus
-from agreements.signatures.operations import check_signer, require_sender
+from agreements.signatures.operations import check_signer, lock_request, require_sender
 from agreements.signatures.queries import turn_started, whose_turn
 
 #: The least time between two reminders a drafter sends to one signer.
@@ -32,6 +32,7 @@ def replace_signer(signature: Signature, by: User, new_signer: User, now: dateti
     """Ask another person to sign in place of one who has not signed; the party's other signatures stand."""
     request = signature.request
     require_sender(by, request.agreement, request.mode)
+    lock_request(request)
     ensure_replaceable(signature)
     if new_signer.id == signature.signatory_id:
         raise OperationRefused(_("Choose someone else than the current signer."), "signer")
@@ -51,17 +52,10 @@ def replace_signer(signature: Signature, by: User, new_signer: User, now: dateti
         notifications.notify_turn(request, [signature], by)
 
 
-def next_reminder_at(signature: Signature) -> datetime | None:
-    """When a reminder may be sent again, or None when it may be sent now."""
-    if signature.reminded_at is None:
-        return None
-    allowed = signature.reminded_at + REMIND_AGAIN_AFTER
-    return allowed if allowed > utcnow() else None
-
-
 def remind_now(signature: Signature, by: User, now: datetime | None = None) -> None:
     """Remind a signer whose turn it is, at once; at most once a day per signer."""
     require_sender(by, signature.request.agreement, signature.request.mode)
+    lock_request(signature.request)
     if not whose_turn(signature):
         raise OperationRefused(_("Only a signer whose turn it is can be reminded."))
     now = now or utcnow()

@@ -142,3 +142,35 @@ def test_an_invitation_expires_after_its_last_day(opened, joiners, drafter):
     assert accession.expire_invitations(today=date.fromordinal(date.today().toordinal() + 1)) == 1
     assert opened.party_of(late.id).status == PartyStatus.EXPIRED
     assert opened.is_pending
+
+
+def test_when_the_commitment_ends_its_joining_closes(opened, commitment, joiners, editor):
+    from agreements.reminders.renewal import give_notice
+
+    sign_for(opened, joiners[0], moment(3))
+    give_notice(commitment, commitment.owner, date(2026, 9, 10), "", editor, today=date(2026, 9, 10))
+    db.session.commit()
+    assert commitment.status == AgreementStatus.TERMINATED
+    assert opened.status == RequestStatus.CLOSED
+    with pytest.raises(OperationRefused):
+        sign_for(opened, joiners[1], moment(11))
+
+
+def test_an_organisation_that_gave_notice_and_signs_a_revised_version_stays(
+    opened, commitment, joiners, drafter, editor
+):
+    from agreements.reminders.renewal import give_notice
+
+    sign_for(opened, joiners[0], moment(3))
+    sign_for(opened, joiners[1], moment(4))
+    give_notice(commitment, joiners[0], date(2026, 9, 10), "", editor, today=date(2026, 9, 10))
+    assert terms(commitment, joiners[0]).left_on is not None
+    edit_agreement(commitment, drafter)
+    revised = operations.send_for_signature(
+        commitment, drafter, [(joiners[0], signatory(joiners[0]))], now=moment(20)
+    )
+    db.session.commit()
+    sign_for(revised, joiners[0], moment(25))
+    rejoined = terms(commitment, joiners[0])
+    assert (rejoined.left_on, rejoined.notice_given_on, rejoined.joined_on) == (None, None, date(2026, 9, 3))
+    assert "Liittyjä 1" in bound_on(commitment, date(2027, 6, 1))

@@ -155,3 +155,16 @@ def test_only_a_signer_whose_turn_it_is_is_reminded(send_with, provider, drafter
     second = request.party_of(provider.id).signers[1]
     with pytest.raises(OperationRefused, match="whose turn it is"):
         signers.remind_now(second, drafter)
+
+
+def test_when_one_signer_is_enough_one_decline_leaves_the_others_to_sign(send_with, provider, agreement):
+    request = send_with(rule=SignerRule.ONE)
+    first, second = request.party_of(provider.id).signers
+    operations.decline(first, first.signatory, "En työskentele enää oppilaitoksessa.")
+    db.session.commit()
+    assert first.status == SignatureStatus.DECLINED
+    assert request.party_of(provider.id).status == PartyStatus.PENDING and request.is_pending
+    operations.decline(second, second.signatory, "Emme allekirjoita.")
+    db.session.commit()
+    assert request.party_of(provider.id).status == PartyStatus.DECLINED
+    assert agreement.status == AgreementStatus.DRAFT
