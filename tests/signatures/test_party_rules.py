@@ -1,6 +1,9 @@
 """A party's signing rule: every one of its named signers (optionally in order) or one of them; replacing
 a signer who has not signed keeps the signatures given; a reminder sent now, at most once a day."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -13,7 +16,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.notifications.models import Notification
 from agreements.signatures import operations, queries, signers
-from agreements.signatures.models import PartyStatus, SignatureStatus, SignerRule
+from agreements.signatures.models import PartyStatus, Signature, SignatureStatus, SignerRule
 from tests.support.factories import PASSWORD
 from tests.support.signing import EVIDENCE
 
@@ -168,3 +171,27 @@ def test_when_one_signer_is_enough_one_decline_leaves_the_others_to_sign(send_wi
     db.session.commit()
     assert request.party_of(provider.id).status == PartyStatus.DECLINED
     assert agreement.status == AgreementStatus.DRAFT
+
+
+@pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
+def test_every_signer_signing_at_once_completes_the_agreement(app, send_with, provider, workshop, agreement):
+    """Three signers press Sign at the same moment; the request's row lock makes each see the others."""
+    request = send_with()
+    signature_ids = [s.id for s in request.signatures]
+    barrier = threading.Barrier(len(signature_ids))
+
+    def sign_at_once(signature_id: int) -> None:
+        with app.app_context():
+            signature = db.session.get(Signature, signature_id)
+            user = signature.signatory
+            barrier.wait()
+            operations.sign(signature, user, PASSWORD, user.name, True, "fi", EVIDENCE)
+            time.sleep(0.05)  # hold the request a moment, so the others must wait for it
+            db.session.commit()
+
+    with ThreadPoolExecutor(max_workers=len(signature_ids)) as pool:
+        list(pool.map(sign_at_once, signature_ids))
+    db.session.expire_all()
+    assert [p.status for p in request.parties] == [PartyStatus.SIGNED, PartyStatus.SIGNED]
+    assert agreement.status == AgreementStatus.SIGNED
