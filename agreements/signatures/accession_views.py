@@ -27,7 +27,7 @@ def _uninvited(signature_request: SignatureRequest) -> list[Organisation]:
 
 def _invite_form(signature_request: SignatureRequest) -> InviteForm:
     networks = db.session.scalars(select(Network).where(Network.active).order_by(Network.name)).all()
-    return InviteForm(_uninvited(signature_request), networks, all_regions())
+    return InviteForm(_uninvited(signature_request), networks, all_regions(), accession.candidate_signers)
 
 
 @bp.route("/requests/<int:request_id>/invite", methods=["GET", "POST"])

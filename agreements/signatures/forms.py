@@ -225,8 +225,12 @@ class InviteForm(FlaskForm):
         description=_l("Optional. An invitation not answered by then expires."),
     )
 
-    def __init__(self, organisations: list[Organisation], networks: list, regions: list, **kwargs):
+    def __init__(
+        self, organisations: list[Organisation], networks: list, regions: list, signers_of, **kwargs
+    ):
         super().__init__(**kwargs)
+        #: The people who may be asked to sign for an organisation (a function of it).
+        self.signers_of = signers_of
         self.organisation_ids.choices = [(o.id, f"{o.name} ({o.municipality})") for o in organisations]
         self.named_id.choices = [(None, _("No organisation")), *self.organisation_ids.choices]
         self.network_ids.choices = [(network.id, network.name) for network in networks]
@@ -256,6 +260,15 @@ class InviteForm(FlaskForm):
         if not field.data:
             raise ValidationError(_("Give the e-mail address of the person who signs."))
         Email(_("Give a valid e-mail address."), check_deliverability=False)(self, field)
+        existing = find_user_by_email(field.data)
+        if existing is not None and existing not in self.signers_of(self.named_organisation()):
+            raise ValidationError(
+                _(
+                    "%(email)s already has an account that cannot sign for this organisation. Ask the "
+                    "organisation's administrator to give the person the signatory role.",
+                    email=field.data,
+                )
+            )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -114,7 +114,7 @@ def check_signer(agreement: Agreement, organisation: Organisation, user: User) -
     if not (
         is_member_signatory(user, organisation)
         or is_signing_contact(user, organisation)
-        or _invited_for_signing(user)
+        or _invited_for_signing(user, organisation)
         or _asked_before(user, organisation, agreement)
     ):
         raise OperationRefused(
@@ -132,9 +132,15 @@ def _check_joint_parties(agreement: Agreement, choices: list[PartyChoice]) -> No
         raise OperationRefused(_("Choose one signatory for each party."))
 
 
-def _invited_for_signing(user: User) -> bool:
-    """A person invited by e-mail to sign: an account without memberships whose password is not set yet."""
-    return not user.memberships and not user.password_hash and user.invited_at is not None
+def _invited_for_signing(user: User, organisation: Organisation) -> bool:
+    """A person invited by e-mail to sign for the organisation: an account without memberships, whose
+    password is not set yet, never asked to sign for another organisation."""
+    if user.memberships or user.password_hash or user.invited_at is None:
+        return False
+    elsewhere = db.select(Signature.id).where(
+        Signature.signatory_id == user.id, Signature.organisation_id != organisation.id
+    )
+    return db.session.scalar(elsewhere.limit(1)) is None
 
 
 def _asked_before(user: User, organisation: Organisation, agreement: Agreement) -> bool:

@@ -137,3 +137,28 @@ def test_a_reminder_now_is_refused_the_same_day_with_the_reason(drafter_client, 
     again = drafter_client.post(f"/signatures/{signature.id}/remind")
     assert again.status_code == 409
     assert "was reminded less than a day ago" in text(again)
+
+
+def test_naming_an_existing_account_that_cannot_sign_for_the_organisation_is_refused_by_address(
+    drafter_client, opened, make_organisation, admin
+):
+    without = make_organisation(kind=OrganisationKind.WORKSHOP, name="Nokian Nuorisopaja")
+    data = {"named_id": str(without.id), "name": "Joku", "email": admin.email}
+    body = text(drafter_client.post(f"/signatures/requests/{opened.id}/invite", data=data))
+    assert f"{admin.email} already has an account that cannot sign for this organisation" in body
+    assert admin.name not in body
+    assert opened.party_of(without.id) is None
+
+
+def test_a_person_invited_to_sign_for_one_organisation_cannot_be_named_for_another(
+    drafter_client, opened, make_organisation
+):
+    first, second = (
+        make_organisation(kind=OrganisationKind.WORKSHOP, name=n) for n in ("Paja Yksi", "Paja Kaksi")
+    )
+    data = {"named_id": str(first.id), "name": "Ilona Invitee", "email": "ilona@example.fi"}
+    assert drafter_client.post(f"/signatures/requests/{opened.id}/invite", data=data).status_code == 302
+    data["named_id"] = str(second.id)
+    body = text(drafter_client.post(f"/signatures/requests/{opened.id}/invite", data=data))
+    assert "ilona@example.fi already has an account that cannot sign for this organisation" in body
+    assert opened.party_of(second.id) is None
