@@ -66,6 +66,28 @@ def generated_by_old(source: Path, url: str) -> None:
     flask_command(url, "demo", "generate", "--scale", "small", "--today", "2026-03-10", source=source)
 
 
+def sign_late_in_the_evening(url: str) -> None:
+    """Move the first signature on a commitment to 22.30 UTC of its day, already the next day in Helsinki."""
+    first = (
+        "SELECT min(s.id) FROM signatures s JOIN signature_requests r ON r.id = s.request_id"
+        " JOIN agreements a ON a.id = r.agreement_id JOIN template_versions v ON v.id = a.template_version_id"
+        " JOIN agreement_templates t ON t.id = v.template_id"
+        " WHERE t.kind = 'commitment' AND s.status = 'signed' AND r.status = 'completed'"
+    )
+    with connected(url) as connection:
+        signature_id = connection.execute(text(first)).scalar_one()
+        signed_at = connection.execute(
+            text("SELECT signed_at FROM signatures WHERE id = :id"), {"id": signature_id}
+        ).scalar_one()
+        moment = datetime.fromisoformat(str(signed_at))
+        evening = moment.replace(hour=22, minute=30, second=0, microsecond=0)
+        value = evening if not isinstance(signed_at, str) else evening.strftime("%Y-%m-%d %H:%M:%S.%f")
+        connection.execute(
+            text("UPDATE signatures SET signed_at = :at WHERE id = :id"), {"at": value, "id": signature_id}
+        )
+        connection.commit()
+
+
 def upgraded(url: str) -> None:
     """This checkout's `flask db upgrade`."""
     flask_command(url, "db", "upgrade")
@@ -77,6 +99,7 @@ def migrated(tmp_path_factory):
     source = old_source(tmp_path_factory.mktemp("old"))
     with fresh_database(tmp_path_factory.mktemp("db")) as url:
         generated_by_old(source, url)
+        sign_late_in_the_evening(url)
         before = {
             "signatures": rows(url, f"s.id, s.position, {SIGNATURE}", "signatures s"),
             "evidence": rows(url, f"id, {EVIDENCE}", "signatures"),

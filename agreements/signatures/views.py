@@ -308,6 +308,13 @@ def may_read_agreement(agreement: Agreement) -> bool:
 
 
 @bp.app_template_global()
+def open_joining(agreement: Agreement) -> SignatureRequest | None:
+    """The commitment's joining that is open, if any."""
+    request = queries.pending_request(agreement)
+    return request if request is not None and request.is_accession else None
+
+
+@bp.app_template_global()
 def may_send_for_signature(agreement: Agreement) -> bool:
     """Whether the agreement's page offers the current user to send it for signature."""
     return can_send_for_signature(current_user, agreement)

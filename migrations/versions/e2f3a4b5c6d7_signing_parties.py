@@ -2,15 +2,20 @@
 
 Each existing signature becomes a party of its request with that one signer (the party keeps the
 signature's id, status and dates, so the evidence and the audit events that name it still match).
-Requests of commitments become accessions: an organisation that signed joins from its own signature day,
-one still asked is invited but not bound, and a commitment whose accession is open with a signature
-already given is signed (each signer's organisation is bound from its own day).
+Requests of commitments become accessions, signed by each organisation for itself (in parallel): an
+organisation that signed a request whose signatures stand joins from the Helsinki day of its first such
+signature, one still asked is invited but not bound, and a commitment whose joining is open with a
+signature already given becomes signed. That status is set here, without an event of its own in the
+agreement's history (the signatures that made it so are there).
 
 Revision ID: e2f3a4b5c6d7
 Revises: d1e2f3a4b5c6
 Create Date: 2026-12-07 14:50:00
 
 """
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -193,7 +198,9 @@ COMMITMENT_REQUESTS = """
 
 def _commitments_become_accessions():
     """Commitment requests are accessions; their signers' organisations join from their own day."""
-    op.execute(f"UPDATE signature_requests SET mode = 'accession' WHERE id IN ({COMMITMENT_REQUESTS})")
+    op.execute(
+        f"UPDATE signature_requests SET mode = 'accession', \"order\" = 'parallel' WHERE id IN ({COMMITMENT_REQUESTS})"
+    )
     # An open accession with a signature: the commitment is signed and binds those who signed.
     op.execute(
         """
@@ -212,12 +219,7 @@ def _commitments_become_accessions():
           AND r.status IN ('completed', 'pending')
           AND p.organisation_id = agreement_parties.organisation_id AND p.status = 'signed'
     """
-    op.execute(
-        f"""
-        UPDATE agreement_parties SET joined_on = (SELECT {_helsinki_day("min(p.signed_at)")} {signed})
-        WHERE EXISTS (SELECT 1 {signed})
-        """
-    )
+    _set_join_days(signed)
     op.execute(
         f"""
         UPDATE agreement_parties SET bound = false
@@ -228,11 +230,24 @@ def _commitments_become_accessions():
     )
 
 
-def _helsinki_day(timestamp: str) -> str:
-    """SQL for the calendar day of a stored UTC time: in Helsinki on PostgreSQL, the UTC day on SQLite."""
+def _set_join_days(signed: str) -> None:
+    """Each organisation that signed is bound from the Helsinki day of its first standing signature."""
     if op.get_bind().dialect.name == "postgresql":
-        return f"CAST(({timestamp} AT TIME ZONE 'Europe/Helsinki') AS DATE)"
-    return f"date({timestamp})"
+        first = "CAST((min(p.signed_at) AT TIME ZONE 'Europe/Helsinki') AS DATE)"
+        op.execute(
+            f"UPDATE agreement_parties SET joined_on = (SELECT {first} {signed}) WHERE EXISTS (SELECT 1 {signed})"
+        )
+        return
+    # SQLite keeps UTC times as text and knows no time zones: the day is found here, in Python.
+    query = f"SELECT agreement_id, organisation_id, (SELECT min(p.signed_at) {signed}) FROM agreement_parties"
+    update = sa.text(
+        "UPDATE agreement_parties SET joined_on = :day WHERE agreement_id = :agreement AND organisation_id = :org"
+    )
+    for agreement_id, organisation_id, signed_at in op.get_bind().execute(sa.text(query)).all():
+        if signed_at is not None:
+            moment = datetime.fromisoformat(str(signed_at)).replace(tzinfo=UTC)
+            day = moment.astimezone(ZoneInfo("Europe/Helsinki")).date()
+            op.get_bind().execute(update, {"day": day, "agreement": agreement_id, "org": organisation_id})
 
 
 def downgrade():

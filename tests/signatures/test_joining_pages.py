@@ -162,3 +162,12 @@ def test_a_person_invited_to_sign_for_one_organisation_cannot_be_named_for_anoth
     body = text(drafter_client.post(f"/signatures/requests/{opened.id}/invite", data=data))
     assert "ilona@example.fi already has an account that cannot sign for this organisation" in body
     assert opened.party_of(second.id) is None
+
+
+def test_editing_a_commitment_open_for_joining_warns_that_saving_closes_it(
+    drafter_client, opened, commitment, joiners
+):
+    sign_for(opened, joiners[0])
+    page = text(drafter_client.get(f"/agreements/{commitment.id}/edit"))
+    assert "This commitment is open for joining (version 1)" in page
+    assert "organisations that have not answered (5)" in page
