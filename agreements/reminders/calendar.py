@@ -112,10 +112,11 @@ def feed_events(user: User, now: datetime) -> list[FeedEvent]:
 
 
 def _dated_agreements(organisation_ids: set[int], since_day: date) -> list[Agreement]:
-    """Agreements with a validity (signed or terminated, ``Agreement.has_validity``) to which one of the
-    organisations is a party, ending from ``since_day`` on, or which one of them leaves from that day on."""
+    """Agreements with a validity (signed or terminated, ``Agreement.has_validity``) that bind one of the
+    organisations (an organisation invited to a commitment that has not joined is not bound), ending from
+    ``since_day`` on, or which one of them leaves from that day on."""
     as_party = select(agreement_parties.c.agreement_id).where(
-        agreement_parties.c.organisation_id.in_(organisation_ids)
+        agreement_parties.c.organisation_id.in_(organisation_ids), agreement_parties.c.bound
     )
     leaving = as_party.where(agreement_parties.c.left_on >= since_day)
     query = (

@@ -64,8 +64,13 @@ def notify_party_end(agreement, terms, recipients: list[User]) -> None:
 
 
 def _party_editors(agreement, day: date) -> list[User]:
-    """The active editors of the parties still in the agreement on ``day`` (not those that left before)."""
-    parties = (t.organisation_id for t in agreement.party_terms if t.left_on is None or t.left_on >= day)
+    """The active editors of the parties bound by the agreement on ``day`` (not those that left before, nor
+    those invited to a commitment that have not joined)."""
+    parties = (
+        t.organisation_id
+        for t in agreement.party_terms
+        if t.bound and (t.left_on is None or t.left_on >= day)
+    )
     return active_members(parties, MembershipRole.EDITOR)
 
 

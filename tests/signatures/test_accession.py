@@ -174,3 +174,11 @@ def test_an_organisation_that_gave_notice_and_signs_a_revised_version_stays(
     rejoined = terms(commitment, joiners[0])
     assert (rejoined.left_on, rejoined.notice_given_on, rejoined.joined_on) == (None, None, date(2026, 9, 3))
     assert "Liittyjä 1" in bound_on(commitment, date(2027, 6, 1))
+
+
+def test_only_organisations_that_joined_have_the_commitment_in_their_calendar(opened, commitment, joiners):
+    from agreements.reminders.calendar import _dated_agreements
+
+    sign_for(opened, joiners[0], moment(3))
+    assert _dated_agreements({joiners[0].id}, date(2026, 9, 1)) == [commitment]
+    assert _dated_agreements({joiners[1].id}, date(2026, 9, 1)) == []

@@ -12,7 +12,7 @@ from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.signatures.models import PartyStatus, RequestStatus, SignatureRequest, SigningMode
 from tests.support.client import log_in
-from tests.support.joining import sign_for, signatory
+from tests.support.joining import moment, sign_for, signatory
 
 
 def text(response) -> str:
@@ -171,3 +171,10 @@ def test_editing_a_commitment_open_for_joining_warns_that_saving_closes_it(
     page = text(drafter_client.get(f"/agreements/{commitment.id}/edit"))
     assert "This commitment is open for joining (version 1)" in page
     assert "organisations that have not answered (5)" in page
+
+
+def test_the_agreement_page_says_who_joined_and_when(drafter_client, opened, commitment, joiners):
+    sign_for(opened, joiners[0], moment(3))
+    page = text(drafter_client.get(f"/agreements/{commitment.id}"))
+    assert "Joined on 3.9.2026" in page
+    assert page.count("Invited to join; has not joined") == 6  # five still invited, and the drafting workshop
