@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 #: The modules whose ``SCHEDULE`` the scheduler runs, in the order ``run-once`` runs them: rounds close before
 #: reminders are looked for, and mail delivery comes last, so that a run-once delivers what the others queued.
-#: Their REMINDERS and DEADLINES are collected in the same order (signatures' have no SCHEDULE of their own).
+#: Their REMINDERS and DEADLINES are collected in the same order.
 JOB_MODULES = (
     "agreements.signatures.jobs",
     "agreements.reviews.jobs",

@@ -236,11 +236,6 @@ class AgreementParty(db.Model):
         """The first day the party is bound by the agreement's terms."""
         return max(self.joined_on or self.agreement.start_date, self.agreement.start_date)
 
-    @property
-    def own_end(self) -> date | None:
-        """The party's last day: its own after notice, else the agreement's (None: open-ended)."""
-        return self.left_on or self.agreement.end_date
-
     @hybrid_method
     def in_force_on(self, day: date) -> bool:
         """Whether the agreement is in force for this party on ``day`` (the query joins Agreement)."""

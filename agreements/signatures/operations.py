@@ -233,8 +233,8 @@ def send_for_signature(
     db.session.add(request)
     if mode == SigningMode.ACCESSION:
         parties.open_for_joining(agreement)
-    for choice in choices:
-        add_party(request, choice, sent_by, now, respond_by)
+    for choice in choices:  # only an invitation to join has a last day to answer
+        add_party(request, choice, sent_by, now, respond_by if mode == SigningMode.ACCESSION else None)
     if agreement.status == AgreementStatus.DRAFT:
         lifecycle.send_for_signature(agreement, sent_by)
     details = {
@@ -271,7 +271,7 @@ def add_party(
         organisation=choice.organisation,
         position=position,
         rule=choice.rule if len(choice.signers) > 1 else SignerRule.ONE,
-        signers_in_order=choice.in_order and len(choice.signers) > 1,
+        signers_in_order=choice.in_order and choice.rule == SignerRule.ALL and len(choice.signers) > 1,
         invited_at=now,
         invited_by=by,
         respond_by=respond_by,
