@@ -80,14 +80,7 @@ def notify_completed(request: SignatureRequest, caused_by: User | None) -> None:
 
 def notify_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
     """Give the drafters the decline and its reason; tell the other signatories the request has ended."""
-    _send(
-        drafters(request),
-        NotificationKind.SIGNATURE_ACTIVITY,
-        "signature_declined",
-        request,
-        caused_by,
-        signature=signature,
-    )
+    notify_signer_declined(request, signature, caused_by)
     others = [s.signatory for s in _asked(request) if s.id != signature.id and s.signatory.active]
     _send(others, NotificationKind.SIGNATURE_ACTIVITY, "signature_withdrawn", request, caused_by)
 
@@ -142,14 +135,7 @@ def notify_joined(request: SignatureRequest, party: SigningParty, caused_by: Use
 
 def notify_party_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
     """Give the drafters an organisation's decline to join and its reason; its other signers are told."""
-    _send(
-        drafters(request),
-        NotificationKind.SIGNATURE_ACTIVITY,
-        "signature_declined",
-        request,
-        caused_by,
-        signature=signature,
-    )
+    notify_signer_declined(request, signature, caused_by)
     others = [s.signatory for s in signature.party.signers if s.id != signature.id and s.signatory.active]
     _send(
         others,
@@ -162,7 +148,7 @@ def notify_party_declined(request: SignatureRequest, signature: Signature, cause
 
 
 def notify_signer_declined(request: SignatureRequest, signature: Signature, caused_by: User | None) -> None:
-    """Tell the drafters that one of a party's named signers declined while another may still sign for it."""
+    """Give the drafters a signer's decline and its reason (whether or not another may still sign)."""
     _send(
         drafters(request),
         NotificationKind.SIGNATURE_ACTIVITY,
