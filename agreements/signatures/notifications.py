@@ -18,9 +18,16 @@ def drafters(request: SignatureRequest) -> list[User]:
 
 
 def _send(
-    recipients, kind: NotificationKind, template: str, request: SignatureRequest, caused_by=None, **context
+    recipients,
+    kind: NotificationKind,
+    template: str,
+    request: SignatureRequest,
+    caused_by=None,
+    link: str | None = None,
+    **context,
 ) -> None:
-    link = external_url("signatures.request_detail", request_id=request.id)
+    """Notify each recipient, linking to the request's page unless another ``link`` is given."""
+    link = link or external_url("signatures.request_detail", request_id=request.id)
     for user in recipients:
         notify(user, kind, template, caused_by, link, request=request, agreement=request.agreement, **context)
 
@@ -172,12 +179,14 @@ def notify_invitation_ended(party: SigningParty, caused_by: User | None) -> None
 
 
 def notify_replaced(signature: Signature, previous: User, caused_by: User | None) -> None:
-    """Tell a signer who was replaced that their signature is no longer asked for."""
+    """Tell a signer who was replaced that their signature is no longer asked for; the link is their home
+    page, since a person asked only for that signature can no longer open the request."""
     _send(
         [previous],
         NotificationKind.SIGNATURE_ACTIVITY,
         "signature_replaced",
         signature.request,
         caused_by,
+        link=external_url("home.index"),
         signature=signature,
     )

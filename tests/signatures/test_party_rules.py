@@ -195,3 +195,18 @@ def test_every_signer_signing_at_once_completes_the_agreement(app, send_with, pr
     db.session.expire_all()
     assert [p.status for p in request.parties] == [PartyStatus.SIGNED, PartyStatus.SIGNED]
     assert agreement.status == AgreementStatus.SIGNED
+
+
+def test_the_replaced_signer_is_told_with_a_link_they_can_open(
+    send_with, provider, drafter, deputy, finance_director
+):
+    request = send_with()
+    second = request.party_of(provider.id).signers[1]
+    signers.replace_signer(second, drafter, deputy)
+    db.session.commit()
+    told = db.session.scalars(
+        db.select(Notification)
+        .where(Notification.user_id == finance_director.id)
+        .order_by(Notification.id.desc())
+    ).first()
+    assert "No signature needed now" in told.subject and told.link.endswith("/")
