@@ -1,8 +1,13 @@
-"""Calendar arithmetic of agreement terms: notice deadline, term length, next term, end after notice."""
+"""Calendar arithmetic of agreement terms: notice deadline, term length, next term, end after notice; and
+Finnish working days (not a Saturday, a Sunday or a public holiday)."""
 
 from datetime import date, timedelta
+from functools import lru_cache
 
+import holidays
 from dateutil.relativedelta import relativedelta
+
+SATURDAY = 5
 
 
 def add_months(day: date, months: int) -> date:
@@ -35,3 +40,33 @@ def end_after_notice(notice_given_on: date, notice_period_months: int, end_date:
     end date if that comes first."""
     after_notice = add_months(notice_given_on, notice_period_months)
     return min(after_notice, end_date) if end_date is not None else after_notice
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[date]:
+    """Finland's public holidays of ``year``, Midsummer Eve and Christmas Eve included."""
+    return frozenset(holidays.country_holidays("FI", years=year))
+
+
+def is_public_holiday(day: date) -> bool:
+    """Whether ``day`` is a Finnish public holiday, e.g. Independence Day 6.12., Midsummer Eve."""
+    return day in _public_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    """Whether ``day`` is a working day in Finland: Monday to Friday and not a public holiday."""
+    return day.weekday() < SATURDAY and not is_public_holiday(day)
+
+
+def previous_working_day(day: date) -> date:
+    """The last working day before ``day``, e.g. Friday 4.12.2026 for Sunday 6.12.2026."""
+    day -= timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def last_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, otherwise the working day before it: by when to act on a
+    deadline that falls on a weekend or a public holiday."""
+    return day if is_working_day(day) else previous_working_day(day)

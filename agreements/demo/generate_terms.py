@@ -8,7 +8,7 @@ nothing it has not sent; reminders that fell due before the agreement could be w
 
 from datetime import UTC, date, datetime, timedelta
 
-from agreements.core.dates import notice_deadline
+from agreements.core.dates import last_working_day, notice_deadline
 from agreements.demo.generate_clock import at, days, local_day
 from agreements.demo.generate_notices import date_text
 from agreements.demo.generate_texts import NOTICE_REASONS
@@ -123,7 +123,9 @@ class TermWriter:
 
     def _remind_while(self, kind: str, day: date, end: date, watched_from: datetime, watched_until: datetime):
         """Every reminder of ``kind`` about ``day`` that fell due while the agreement was watched."""
-        anchor = at(day, self.world.reminder_hour)
+        # a notice deadline on a weekend or a public holiday counts from the working day before it
+        counted_from = last_working_day(day) if kind == ReminderKind.NOTICE_DEADLINE else day
+        anchor = at(counted_from, self.world.reminder_hour)
         before = ReminderKind(kind).counts_before
         due_list = []
         for count in self.world.reminder_days[kind]:

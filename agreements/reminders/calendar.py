@@ -23,6 +23,7 @@ from agreements.core.scheduling import collect
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
 from agreements.extensions import db
+from agreements.reminders.working_days import notice_act_by, notice_deadline_note
 
 FEED_SALT = "calendar-feed"
 #: The right-hand side of every event's UID, e.g. ``round-12-deadline@sopimuspolku``.
@@ -164,7 +165,7 @@ def _end_events(agreement: Agreement, since_day: date, url: str) -> list[FeedEve
     ]
     deadline = notice_deadline(agreement.end_date, agreement.notice_period_months)
     if agreement.status == AgreementStatus.SIGNED and deadline >= since_day:
-        events.append(_notice_event(agreement, deadline, end, url))
+        events.append(_notice_event(agreement, end, url))
     return events
 
 
@@ -188,18 +189,21 @@ def _party_end_event(agreement: Agreement, terms, url: str) -> FeedEvent:
     )
 
 
-def _notice_event(agreement: Agreement, deadline: date, end: str, url: str) -> FeedEvent:
-    """The last day on which notice can be given so that a signed agreement ends at its end date."""
+def _notice_event(agreement: Agreement, end: str, url: str) -> FeedEvent:
+    """The last day on which notice can be given so that a signed agreement ends at its end date; on the
+    working day before, with a note why, when that day falls on a weekend or a public holiday."""
     months = agreement.notice_period_months
+    period = ngettext(
+        "The notice period is %(num)s month: notice given by this day ends the agreement on %(date)s.",
+        "The notice period is %(num)s months: notice given by this day ends the agreement on %(date)s.",
+        months,
+        date=end,
+    )
+    note = notice_deadline_note(agreement)
     return FeedEvent(
         uid=f"agreement-{agreement.id}-notice",
-        start=deadline,
+        start=notice_act_by(agreement),
         summary=_("Last day to give notice: %(agreement)s", agreement=str(agreement)),
-        description=ngettext(
-            "The notice period is %(num)s month: notice given by this day ends the agreement on %(date)s.",
-            "The notice period is %(num)s months: notice given by this day ends the agreement on %(date)s.",
-            months,
-            date=end,
-        ),
+        description=f"{period}\n\n{note}" if note else period,
         url=url,
     )

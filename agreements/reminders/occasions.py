@@ -1,6 +1,7 @@
 """Which signed agreements need reminding of their dates: the notice deadline coming (90, 30, 7 days
 before), the end date coming (30, 7 days before) and the end passed without renewal (the day after); and
-which parties that gave notice alone need reminding of their own end coming (as of an end date).
+which parties that gave notice alone need reminding of their own end coming (as of an end date). A notice
+deadline on a weekend or a public holiday is reminded of as if it were the working day before it.
 
 Agreements renewed by a signed successor are left out; an agreement that renews automatically is not
 reminded of its end (it goes on) unless notice was given. The drafting workshop's editors are reminded of
@@ -23,10 +24,14 @@ from agreements.reminders import notifications
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days, longest
 from agreements.reminders.scan import Occasion, date_anchor
+from agreements.reminders.working_days import notice_act_by
 
 SIGNED, TERMINATED = AgreementStatus.SIGNED, AgreementStatus.TERMINATED
 #: How long after its end an agreement is still looked at, so a long scheduler outage loses nothing.
 CATCH_UP_DAYS = 31
+#: More than the longest run of days off in Finland (e.g. Good Friday to Easter Monday), by which a
+#: notice deadline's reminders may count from before the deadline itself.
+LONGEST_DAYS_OFF = timedelta(days=7)
 
 
 def agreement_occasions(now: datetime) -> list[Occasion]:
@@ -47,9 +52,12 @@ def _within(column, today: date, kind: ReminderKind):
 
 
 def _notice_coming(today: date):
-    return and_(
-        Agreement.status == SIGNED, _within(Agreement.notice_deadline, today, ReminderKind.NOTICE_DEADLINE)
-    )
+    """Signed agreements whose notice deadline is near: reminders count from the working day before a
+    deadline on a weekend or a public holiday, so the search reaches that many days further."""
+    kind = ReminderKind.NOTICE_DEADLINE
+    reach = timedelta(days=longest(kind)) + LONGEST_DAYS_OFF
+    deadline = Agreement.notice_deadline
+    return and_(Agreement.status == SIGNED, deadline >= today, deadline <= today + reach)
 
 
 def _end_coming(today: date):
@@ -82,12 +90,13 @@ def _agreements(condition, kind: ReminderKind) -> list[tuple[Agreement, tuple[in
 
 
 def _occasion(kind: ReminderKind, agreement: Agreement, days, editors) -> Occasion:
-    day = agreement.notice_deadline if kind == ReminderKind.NOTICE_DEADLINE else agreement.end_date
+    notice = kind == ReminderKind.NOTICE_DEADLINE
+    day = agreement.notice_deadline if notice else agreement.end_date
     return Occasion(
         kind=kind,
         agreement=agreement,
         subject=f"agreement:{agreement.id}:{day.isoformat()}",
-        anchor=date_anchor(day),
+        anchor=date_anchor(notice_act_by(agreement) if notice else day),
         days=days,
         recipients=editors,
         send=lambda recipients: notifications.notify_date(kind, agreement, recipients),

@@ -10,7 +10,7 @@ from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import format_day
 from agreements.drafting.models import Agreement
-from agreements.reminders import renewal, rules
+from agreements.reminders import renewal, rules, working_days
 from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.policy import can_give_notice, can_renew, can_set_reminders
@@ -102,3 +102,6 @@ def end_of_term_actions(agreement: Agreement) -> dict:
 def current_renewal(agreement: Agreement):
     """The agreement that renews this one, if a renewal is under way or done."""
     return renewal.current_renewal(agreement)
+
+
+bp.add_app_template_global(working_days.notice_deadline_note, "notice_deadline_note")

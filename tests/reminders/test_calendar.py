@@ -1,7 +1,7 @@
 """The calendar feed: a user's deadlines as iCalendar at a secret address, the page that shows it, renewal."""
 
 import html
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.accounts.tokens import TokenPurpose, make_token
 from agreements.core.audit import AuditEvent
+from agreements.core.dates import last_working_day
 from agreements.core.timeutil import HELSINKI, helsinki_today
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
@@ -141,11 +142,39 @@ def test_the_feed_holds_the_users_round_signature_and_agreement_dates(client, pa
     end = events[f"agreement-{d.signed.id}-end@sopimuspolku"]
     notice = events[f"agreement-{d.signed.id}-notice@sopimuspolku"]
     assert start(end) == d.signed.end_date
-    assert start(notice) == d.signed.end_date - relativedelta(months=3)
+    assert start(notice) == last_working_day(d.signed.end_date - relativedelta(months=3))
     assert str(end["summary"]) == f"Agreement ends: {d.signed.reference} Voimassa oleva sopimus"
     assert str(notice["summary"]) == f"Last day to give notice: {d.signed.reference} Voimassa oleva sopimus"
     assert str(end["url"]) == str(notice["url"]) == f"{BASE_URL}/agreements/{d.signed.id}"
     assert all("dtstamp" in e for e in events.values())
+
+
+def test_a_notice_deadline_on_independence_day_is_shown_on_the_working_day_before(
+    client, parties, make_agreement
+):
+    year = helsinki_today().year + 1
+    deadline = date(year, 12, 6)  # Independence Day, whatever the weekday
+    act_by = deadline - timedelta(days=1)
+    while act_by.weekday() >= 5:  # 5.12. is no holiday; step back over a weekend
+        act_by -= timedelta(days=1)
+    agreement = make_agreement(
+        owner=parties.workshop,
+        providers=[parties.provider],
+        status=AgreementStatus.SIGNED,
+        start_date=helsinki_today(),
+        end_date=deadline + relativedelta(months=3),
+        notice_period_months=3,
+    )
+    assert agreement.notice_deadline == deadline
+
+    notice = read_feed(client, parties.user)[f"agreement-{agreement.id}-notice@sopimuspolku"]
+
+    assert start(notice) == act_by
+    assert (
+        f"The last day to give notice, {deadline:%-d.%-m.%Y}, is a public holiday: act by the previous "
+        f"working day, {act_by:%-d.%-m.%Y}."
+    ) in str(notice["description"])
+    assert "The notice period is 3 months" in str(notice["description"])
 
 
 def test_the_feed_answers_as_a_private_cacheable_calendar(client, parties, deadlines):

@@ -77,8 +77,10 @@ def test_a_year_of_reminders_and_an_automatic_renewal(signed, editor, provider, 
     assert [(e.details["previous_end"], e.details["end_date"]) for e in renewals] == [
         ("2027-07-31", "2028-07-31")
     ]
+    # 30.4.2028 is a Sunday: the 90 days count from Friday 28.4.2028
+    assert run_day(date(2028, 1, 28)).get(editor.email) is None
     assert (
-        run_day(date(2028, 1, 31))[editor.email][0].subject == f"Notice deadline 30.4.2028: {name(renewing)}"
+        run_day(date(2028, 1, 29))[editor.email][0].subject == f"Notice deadline 30.4.2028: {name(renewing)}"
     )
 
 
