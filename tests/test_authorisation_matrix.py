@@ -6,7 +6,7 @@ the login page (302); admin pages without an id answer 403; pages that take an i
 missing and a forbidden object alike.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from agreements import create_app
 from agreements.accounts.models import MembershipRole, User
 from agreements.core.mail import OutboxMessage
 from agreements.core.timeutil import utcnow
+from agreements.drafting.approval import record_approval
 from agreements.extensions import db
 from agreements.notifications.models import Notification
 from agreements.organisations.models import OrganisationKind
@@ -32,6 +33,7 @@ from tests.support.factories import (
     make_template_version,
     make_user,
 )
+from tests.support.joining import commitment_manifest
 from tests.support.review_world import open_plain_round
 from tests.support.signing import pdf_bytes
 
@@ -175,6 +177,10 @@ MATRIX = {
     ("agreements.detail", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.edit", "GET"): for_roles((EDITOR,)),
     ("agreements.edit", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
+    # on the commitment, whose version 1 is approved already: nothing left to approve
+    ("agreements.approve", "GET"): for_roles((EDITOR,), ok=409),
+    ("agreements.approve", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
+    ("agreements.approval_attachment", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.cancel", "GET"): for_roles((EDITOR,)),
     ("agreements.cancel", "POST"): for_roles((EDITOR,), ok=302),
     ("reviews.index", "GET"): EVERYONE_LOGGED_IN,
@@ -260,6 +266,8 @@ OTHER_OBJECTS = {
         for endpoint in ("reminders.renew", "reminders.settings", "reminders.notice")
     },
     "signatures.paper_copy": {"signature_id": "paper_signature_id"},
+    "agreements.approve": {"agreement_id": "commitment_id"},
+    "agreements.approval_attachment": {"agreement_id": "commitment_id"},
     "signatures.certificate": {"request_id": "signed_request_id"},
     "signatures.certificate_file": {"request_id": "signed_request_id"},
     "signatures.invite": {"request_id": "accession_request_id"},
@@ -335,7 +343,7 @@ def _world():
     commitment = make_agreement(
         owner=workshop,
         providers=[provider],
-        template_version=make_template_version("matrix_commitment", "commitment"),
+        template_version=make_template_version(manifest_dict=commitment_manifest("matrix_commitment")),
     )
     signing_values.update(_accession(commitment, provider, users))
     contact = SigningContact(organisation=workshop, user=make_user(name="Kaisa Kutsuttu"))
@@ -390,10 +398,25 @@ def _signatures(to_sign, signed_agreement, signatories, users) -> dict:
 
 
 def _accession(commitment, provider, users) -> dict:
-    """Open the commitment for joining with P invited; the request's and P's invitation's ids."""
+    """Approve the commitment (minutes attached) and open it for joining with P invited; the commitment's,
+    the decision's, the request's and P's invitation's ids."""
+    decision = record_approval(
+        commitment,
+        users[EDITOR],
+        version_number=1,
+        body="TPY:n hallitus",
+        decided_on=date(2026, 8, 20),
+        minutes_reference="7/2026 § 5",
+        attachment=pdf_bytes(),
+    )
     request = signing.send_for_signature(commitment, users[EDITOR], [(provider, users[PROVIDER])])
     db.session.commit()
-    return {"accession_request_id": request.id, "party_id": request.parties[0].id}
+    return {
+        "commitment_id": commitment.id,
+        "decision": decision.id,
+        "accession_request_id": request.id,
+        "party_id": request.parties[0].id,
+    }
 
 
 def _client_as(app, user):

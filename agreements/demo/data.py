@@ -195,6 +195,12 @@ COMMITMENT = {
     "network": "ALU Länsi- ja Sisä-Suomi",
     "message": "Hei, liittykää alueemme yhteistyön linjauksiin allekirjoittamalla sitoumus. Kiitos!",
     "decline_reason": "Hallitus käsittelee sitoumuksen vasta syksyllä; palaamme asiaan silloin.",
+    #: The decision that approved the commitment before it was opened for joining, days before sending.
+    "approval": {
+        "body": "ALU Länsi- ja Sisä-Suomen ohjausryhmä",
+        "minutes": "Muistio 3/%(year)s, § 4",
+        "days_before": 6,
+    },
     "values": {
         "network_name": "Länsi- ja Sisä-Suomen työpajojen ja ammatillisen koulutuksen yhteistyöverkosto",
         "region_name": "Pirkanmaa, Keski-Suomi, Etelä-Pohjanmaa, Pohjanmaa ja Keski-Pohjanmaa",

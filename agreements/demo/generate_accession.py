@@ -9,6 +9,7 @@ before anyone joined (by hand, or by editing the text) returns the commitment to
 
 from datetime import datetime
 
+from agreements.demo.generate_approval import write_approval
 from agreements.demo.generate_clock import local_day
 from agreements.demo.generate_notices import moment_text
 from agreements.demo.generate_people import Person
@@ -43,6 +44,7 @@ class AccessionWriter(RequestWriter):
         """Open the joining, then what happened in time order, the reminders and the rows."""
         story, plan = self.story, self.plan
         story.opened_for_joining = True
+        write_approval(story, plan.sent)
         self._send()
         for party in self.parties[: len(story.plan.parties)]:
             self._turn(party, plan.sent, story.drafter)

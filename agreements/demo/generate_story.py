@@ -60,6 +60,9 @@ class Story:
         self.status = "draft"
         self.updated = plan.created
         self.version_ids: list[int] = []
+        #: When each version was saved; and the version a commitment's approval decision approved.
+        self.version_times: list[datetime] = []
+        self.approved_version_id: int | None = None
         self.values: dict = {}
         self.answerable: list[int] = []
         self.title = title(plan)
@@ -164,6 +167,7 @@ class Story:
         plan, writer = self.plan, self.world.writer
         version_id = writer.new_id("agreement_versions")
         self.version_ids.append(version_id)
+        self.version_times.append(when)
         writer.add(
             "agreement_versions",
             {

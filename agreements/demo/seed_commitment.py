@@ -1,8 +1,9 @@
 """The demo commitment of `flask demo seed`, made through the real operations.
 
-The demo workshop drafts its network's commitment to the guidelines and opens it for joining; the
-organisations answer over the following weeks — several join, each bound from its own day, one declines, one
-has not answered — and one organisation invited later joins too. The story's dates lie in the weeks before
+The demo workshop drafts its network's commitment to the guidelines, the network's steering group approves
+it, and the workshop opens it for joining; the organisations answer over the following weeks — several
+join, each bound from its own day, one declines, one has not answered — and one organisation invited later
+joins too. The story's dates lie in the weeks before
 the seed runs (the operations' ``now``); its audit events carry the moment they were recorded.
 """
 
@@ -14,6 +15,7 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.core.dates import add_months
 from agreements.core.timeutil import HELSINKI, helsinki_today
 from agreements.demo.data import COMMITMENT, SIGNATORIES, USERS, Answer
+from agreements.drafting.approval import record_approval
 from agreements.drafting.models import Agreement, AgreementVersion
 from agreements.drafting.operations import create_agreement
 from agreements.extensions import db
@@ -74,6 +76,7 @@ def _make(version: TemplateVersion, organisations: dict, signers: dict, password
     answers = COMMITMENT["answers"]
     first = [organisations[a.organisation] for a in answers if not a.invited_day]
     agreement = _draft(version, first, drafter, sent - timedelta(days=DRAFTED_DAYS_EARLIER))
+    _approve(agreement, drafter, sent)
     choices = [(organisation, signers[organisation.name]) for organisation in first]
     request = operations.send_for_signature(
         agreement, drafter, choices, message=COMMITMENT["message"], now=sent
@@ -90,6 +93,21 @@ def _make(version: TemplateVersion, organisations: dict, signers: dict, password
         else:
             operations.decline(signature, signer, COMMITMENT["decline_reason"], now=when)
     return agreement
+
+
+def _approve(agreement: Agreement, drafter: User, sent: datetime) -> None:
+    """The network's steering group approved the draft some days before it was opened for joining."""
+    approval = COMMITMENT["approval"]
+    decided_on = _day(sent) - timedelta(days=approval["days_before"])
+    record_approval(
+        agreement,
+        drafter,
+        version_number=agreement.latest_version.number,
+        body=approval["body"],
+        decided_on=decided_on,
+        minutes_reference=approval["minutes"] % {"year": decided_on.year},
+        now=sent - timedelta(hours=1),
+    )
 
 
 def _steps(sent: datetime, answers: list[Answer]) -> list[tuple[datetime, str, Answer]]:

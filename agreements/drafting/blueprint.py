@@ -1,4 +1,5 @@
-"""The agreements blueprint; its routes live in views.py (drafting) and document_views.py (reading)."""
+"""The agreements blueprint; its routes live in views.py (drafting), approval_views.py
+(approval before signing) and document_views.py (reading)."""
 
 from flask import Blueprint
 

@@ -6,6 +6,7 @@ The template's fields come from field_forms.py, generated from the manifest.
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -252,3 +253,34 @@ class CancelForm(FlaskForm):
     """Confirm cancelling a draft, with an optional reason kept in the audit log."""
 
     reason = StringField(_l("Reason (optional)"), filters=[strip], validators=[Length(max=500)])
+
+
+class ApprovalForm(FlaskForm):
+    """The approval decision of the latest version: the deciding body, date, minutes and an optional PDF."""
+
+    version = HiddenField()
+    body = StringField(
+        _l("Deciding body"),
+        filters=[strip],
+        validators=[DataRequired(_l("Name the body that made the decision.")), Length(max=200)],
+        description=_l("E.g. TPY:n hallitus."),
+    )
+    decided_on = DateField(
+        _l("Date of the decision"),
+        format=DATE_FORMATS,
+        validators=[InputRequired(_l("Give the date of the decision."))],
+        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
+    )
+    minutes_reference = StringField(
+        _l("Minutes reference"),
+        filters=[strip],
+        validators=[DataRequired(_l("Give the minutes reference.")), Length(max=200)],
+        description=_l("Where the decision is written down, e.g. Minutes 7/2019, § 5."),
+    )
+    attachment = FileField(
+        _l("Minutes or decision (PDF, optional)"), render_kw={"accept": "application/pdf,.pdf"}
+    )
+
+    def version_number(self) -> int | None:
+        """The version shown when the page was opened; the operation refuses if another was saved since."""
+        return int_or_none(self.version.data)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    LargeBinary,
     String,
     Table,
     UniqueConstraint,
@@ -30,7 +31,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from agreements.core.dates import notice_deadline
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
@@ -138,6 +139,10 @@ class Agreement(TimestampMixin, db.Model):
     party_terms: Mapped[list["AgreementParty"]] = relationship(viewonly=True)
     versions: Mapped[list["AgreementVersion"]] = relationship(
         back_populates="agreement", order_by="AgreementVersion.number", cascade="all, delete-orphan"
+    )
+    #: Approval decisions recorded for the agreement, oldest first; the last one is in effect.
+    approvals: Mapped[list["ApprovalDecision"]] = relationship(
+        back_populates="agreement", order_by="ApprovalDecision.id", cascade="all, delete-orphan"
     )
 
     __table_args__ = (
@@ -283,6 +288,40 @@ class AgreementVersion(db.Model):
 
     __table_args__ = (
         UniqueConstraint("agreement_id", "number", name="uq_agreement_versions_agreement_number"),
+    )
+
+
+class ApprovalDecision(db.Model):
+    """A decision approving one version of an agreement before it is sent for signature (e.g. a board's).
+
+    Recorded once and never changed: a newer version needs a decision of its own.
+    """
+
+    __tablename__ = "approval_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: The version the decision approves.
+    version_id: Mapped[int] = mapped_column(ForeignKey("agreement_versions.id"), nullable=False)
+    #: The deciding body in its own words, e.g. "TPY:n hallitus".
+    body: Mapped[str] = mapped_column(String(200), nullable=False)
+    decided_on: Mapped[date] = mapped_column(Date, nullable=False)
+    #: Where the decision is written down, e.g. "Pöytäkirja 7/2019, § 5".
+    minutes_reference: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: The minutes or the decision as PDF, optional; checked like a scanned paper copy.
+    attachment: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="approvals")
+    version: Mapped[AgreementVersion] = relationship()
+    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821 - resolved by the registry
+
+    __table_args__ = (
+        CheckConstraint("(attachment IS NULL) = (attachment_sha256 IS NULL)", name="attachment_with_hash"),
     )
 
 

@@ -15,7 +15,7 @@ from agreements.core.i18n import ui_language
 from agreements.core.signals import values_from
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import paginate
-from agreements.drafting import field_forms, operations, queries, signals
+from agreements.drafting import approval, field_forms, operations, queries, signals
 from agreements.drafting.blueprint import bp
 from agreements.drafting.forms import (
     PARTY_CHOICES_MAX,
@@ -189,6 +189,8 @@ def detail(agreement: Agreement):
         today=helsinki_today(),
         can_edit=can_edit_agreement(current_user, agreement),
         can_cancel=can_cancel(current_user, agreement),
+        approval_required=approval.requires_approval(agreement),
+        can_approve=can_manage_agreement(current_user, agreement) and approval.may_approve(agreement),
     )
 
 

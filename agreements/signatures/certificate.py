@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 import docx
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -121,6 +122,8 @@ class Certificate:
     signatures: list[CertificateSignature]
     #: The request's audit events, oldest first.
     events: list[HistoryEntry]
+    #: The decision that approved the version signed, in words; None when none was needed or recorded.
+    approval: str | None = None
 
 
 def _role(signature: Signature) -> str:
@@ -202,6 +205,22 @@ def build_certificate(request: SignatureRequest, language: str) -> Certificate:
             if signature.status == SignatureStatus.SIGNED
         ],
         events=history_entries(_request_events(request)),
+        approval=approval_text(request),
+    )
+
+
+def approval_text(request: SignatureRequest) -> str | None:
+    """The decision that approved the request's version in words, or None."""
+    decisions = [d for d in request.agreement.approvals if d.version_id == request.version_id]
+    if not decisions:
+        return None
+    decision = decisions[-1]
+    return _(
+        "Version %(number)s approved by %(body)s on %(day)s, minutes %(minutes)s",
+        number=request.version.number,
+        body=decision.body,
+        day=format_date(decision.decided_on, "d.M.yyyy"),
+        minutes=decision.minutes_reference,
     )
 
 
@@ -248,6 +267,8 @@ def _header_rows(certificate: Certificate) -> list[tuple[str, str]]:
     ]
     if certificate.pdf_sha256:
         rows.append((_("SHA-256 of the document (PDF)"), certificate.pdf_sha256))
+    if certificate.approval:
+        rows.append((_("Approval"), certificate.approval))
     return rows
 
 

@@ -26,6 +26,7 @@ ACTION_DESCRIPTIONS = {
     "agreement.save": _l("Saved a new version"),
     "agreement.open_for_comments": _l("Opened the agreement for comments"),
     "agreement.cancel": _l("Cancelled the agreement"),
+    "agreement.approve": _l("Recorded the approval decision of a version"),
     "agreement.send_for_signature": _l("Sent the agreement for signature"),
     "agreement.mark_signed": _l("The agreement became signed"),
     "agreement.return_to_draft": _l("The agreement returned to draft"),

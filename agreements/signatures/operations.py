@@ -24,6 +24,7 @@ from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, as_utc, helsinki_today, utcnow
 from agreements.drafting import lifecycle, parties, signals
+from agreements.drafting.approval import ensure_approved
 from agreements.drafting.documents import version_document, version_pdf
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.policy import require_manager
@@ -186,8 +187,10 @@ def ensure_sendable(agreement: Agreement) -> None:
             raise OperationRefused(
                 _("This version was opened for joining already. Save a revised version first.")
             )
+        ensure_approved(agreement)
         return
     lifecycle.ensure_allowed(agreement, AgreementStatus.AWAITING_SIGNATURES, "send_for_signature")
+    ensure_approved(agreement)
 
 
 def _version_sent(agreement: Agreement) -> bool:

@@ -36,6 +36,8 @@ def check_manifest(manifest: dict) -> None:
     _check_identifier(manifest["key"])
     if manifest["kind"] not in [kind.value for kind in TemplateKind]:
         raise TemplateRejected("manifest_bad_value", "kind")
+    if not isinstance(manifest.get("requires_approval", False), bool):
+        raise TemplateRejected("manifest_bad_value", "requires_approval")
     _check_labels(manifest["title"], "title")
     if "description" in manifest:
         _check_labels(manifest["description"], "description")

@@ -12,6 +12,7 @@ from agreements.accounts.models import MembershipRole
 from agreements.organisations.models import OrganisationKind
 from tests.browser.helpers import assert_accessible, log_in, open_page
 from tests.support.factories import PASSWORD
+from tests.support.joining import approve, commitment_manifest
 
 pytestmark = [pytest.mark.browser, pytest.mark.committing]
 
@@ -36,10 +37,11 @@ def cast(make_organisation, make_user, make_agreement, make_template_version, ma
     commitment = make_agreement(
         owner=workshop,
         providers=organisations[:4],
-        template_version=make_template_version(key="browser_commitment", kind="commitment"),
+        template_version=make_template_version(manifest_dict=commitment_manifest("browser_commitment")),
         title="Pirkanmaan linjaukset",
         created_by=drafter,
     )
+    approve(commitment, drafter)  # the board approved the draft before it opens for joining
     coordinator = make_user(networks=[network], name="Kaisa Koordinaattori")
     return SimpleNamespace(
         commitment=commitment,

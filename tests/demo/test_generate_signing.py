@@ -17,6 +17,7 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.accounts.queries import active_members
 from agreements.core.audit import GLOBAL_CHAIN, AuditEvent
 from agreements.core.timeutil import helsinki_today
+from agreements.drafting.approval import approval_details
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
@@ -100,6 +101,23 @@ def test_commitments_are_joined_organisation_by_organisation_from_each_ones_own_
             assert (own.bound, own.joined_on) == (party in signed, day), agreement.reference
         marked = _events("agreement.mark_signed", agreement)
         assert [event.created_at for event in marked] == [min(party.signed_at for party in signed)]
+
+
+def test_every_commitment_was_approved_in_the_version_it_opened_as_the_operation_records(generated):
+    for request in accessions():
+        decisions = [d for d in request.agreement.approvals if d.version_id == request.version_id]
+        assert len(decisions) == 1, request.id
+        (decision,) = decisions
+        assert decision.recorded_at < request.sent_at
+        assert decision.decided_on <= helsinki_day(decision.recorded_at)
+        assert decision.decided_on >= helsinki_day(request.version.created_at)
+        query = select(AuditEvent).where(
+            AuditEvent.action == "agreement.approve", AuditEvent.object_id == request.agreement_id
+        )
+        events = [e for e in db.session.scalars(query) if e.details["decision"] == decision.id]
+        assert [(e.actor_id, e.details) for e in events] == [
+            (decision.recorded_by_id, approval_details(decision))
+        ]
 
 
 def test_a_decline_ends_only_that_organisations_invitation(generated):

@@ -178,6 +178,9 @@ def test_the_demo_commitment_is_joined_declined_unanswered_and_joined_late(seed)
     late = request.party_of(_organisation("Harjurinteen ammattiopisto").id)
     assert helsinki_day(late.invited_at) == helsinki_day(request.sent_at) + timedelta(days=50)
     assert "1 declined, 1 not answered yet" in output
+    (approval,) = agreement.approvals  # the shipped commitment requires approval before it opens
+    assert (approval.version_id, approval.body) == (request.version_id, COMMITMENT["approval"]["body"])
+    assert approval.recorded_at < request.sent_at
     check_events(request, request_events(request))
     assert verify_chains()[1] == []
 

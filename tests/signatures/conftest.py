@@ -12,7 +12,7 @@ from agreements.organisations.models import OrganisationKind
 from agreements.signatures import operations
 from agreements.signatures.models import SigningOrder
 from tests.support.factories import PASSWORD
-from tests.support.joining import moment, signatory
+from tests.support.joining import approve, commitment_manifest, moment, signatory
 from tests.support.signing import EVIDENCE
 
 
@@ -67,7 +67,7 @@ def completed(send, sign):
 
 @pytest.fixture
 def commitment_version(make_template_version):
-    return make_template_version(key="test_commitment", kind="commitment")
+    return make_template_version(manifest_dict=commitment_manifest("test_commitment"))
 
 
 @pytest.fixture
@@ -96,7 +96,8 @@ def commitment(make_agreement, workshop, joiners, commitment_version, editor):
 
 @pytest.fixture
 def opened(commitment, drafter, joiners):
-    """The commitment opened for joining, the six organisations invited, on 1 September."""
+    """The commitment, approved, opened for joining, the six organisations invited, on 1 September."""
+    approve(commitment, drafter)
     request = operations.send_for_signature(
         commitment, drafter, [(o, signatory(o)) for o in joiners[:6]], now=moment(1)
     )

@@ -13,7 +13,7 @@ from agreements.drafting.models import Agreement, AgreementParty, AgreementStatu
 from agreements.extensions import db
 from agreements.signatures import accession, operations, queries
 from agreements.signatures.models import PartyStatus, RequestStatus, SignatureStatus, SigningMode
-from tests.support.joining import moment, sign_for, signatory
+from tests.support.joining import approve, moment, sign_for, signatory
 from tests.support.signing import edit_agreement
 
 
@@ -124,6 +124,7 @@ def test_a_revised_version_lists_the_earlier_signers_and_they_stay_bound(
     assert {p.organisation.name for p in queries.earlier_signers(commitment)} == {"Liittyjä 1", "Liittyjä 2"}
     assert bound_on(commitment, date(2026, 10, 1)) == {"Liittyjä 1", "Liittyjä 2"}
 
+    approve(commitment, drafter)  # the revised version is approved anew
     revised = operations.send_for_signature(
         commitment, drafter, [(o, signatory(o)) for o in joiners[:2]], now=moment(10, 10)
     )
@@ -166,6 +167,7 @@ def test_an_organisation_that_gave_notice_and_signs_a_revised_version_stays(
     give_notice(commitment, joiners[0], date(2026, 9, 10), "", editor, today=date(2026, 9, 10))
     assert terms(commitment, joiners[0]).left_on is not None
     edit_agreement(commitment, drafter)
+    approve(commitment, drafter)
     revised = operations.send_for_signature(
         commitment, drafter, [(joiners[0], signatory(joiners[0]))], now=moment(20)
     )

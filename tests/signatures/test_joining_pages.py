@@ -12,7 +12,7 @@ from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.signatures.models import PartyStatus, RequestStatus, SignatureRequest, SigningMode
 from tests.support.client import log_in
-from tests.support.joining import moment, sign_for, signatory
+from tests.support.joining import approve, moment, sign_for, signatory
 
 
 def text(response) -> str:
@@ -28,7 +28,10 @@ def drafter_client(app, drafter):
     return client
 
 
-def test_the_drafter_opens_a_commitment_for_joining_leaving_one_out(drafter_client, commitment, joiners):
+def test_the_drafter_opens_a_commitment_for_joining_leaving_one_out(
+    drafter_client, commitment, joiners, drafter
+):
+    approve(commitment, drafter)
     page = text(drafter_client.get(f"/signatures/send/{commitment.id}"))
     assert "Open SOP" in page and "Do not invite this organisation now" in page
     data = {}

@@ -20,6 +20,11 @@ CASES = [
     ("manifest_missing_key", lambda: d.with_manifest_change(lambda m: m.pop("sections")), "entry sections"),
     ("manifest_bad_value", lambda: d.with_manifest_change(lambda m: m.update(kind="treaty")), "entry kind"),
     (
+        "manifest_bad_value",
+        lambda: d.with_manifest_change(lambda m: m.update(requires_approval="yes")),
+        "entry requires_approval",
+    ),
+    (
         "bad_identifier",
         lambda: d.with_manifest_change(lambda m: d.field(m, "instructor").update(key="Instructor Name")),
         "'Instructor Name' is not a valid key",
