@@ -250,6 +250,11 @@ MATRIX = {
     ("dashboard.listing_page", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
     ("dashboard.listing_export", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
     ("dashboard.print_view", "GET"): answers(403, **dict.fromkeys((COORD, OTHER_COORD, ADMIN), 200)),
+    # W's commitment, open for joining: who in the regions has signed it, for coordinators of a party's region
+    # and administrators; the rest of the regions invited by those who also run the joining
+    ("dashboard.who_signed", "GET"): for_roles((COORD, ADMIN)),
+    ("dashboard.who_signed_export", "GET"): for_roles((COORD, ADMIN)),
+    ("dashboard.invite_not_invited", "POST"): for_roles((ADMIN,), ok=302),
     # on the signed agreement; an allowed POST makes the renewal draft, records notice or saves the defaults
     ("reminders.renew", "GET"): for_roles((EDITOR,)),
     ("reminders.renew", "POST"): for_roles((EDITOR,), ok=302),
@@ -272,6 +277,14 @@ OTHER_OBJECTS = {
     "signatures.certificate_file": {"request_id": "signed_request_id"},
     "signatures.invite": {"request_id": "accession_request_id"},
     "signatures.close": {"request_id": "accession_request_id"},
+    **{
+        endpoint: {"agreement_id": "commitment_id"}
+        for endpoint in (
+            "dashboard.who_signed",
+            "dashboard.who_signed_export",
+            "dashboard.invite_not_invited",
+        )
+    },
 }
 
 

@@ -57,7 +57,7 @@ def _build_tables(scope: Scope, today: date, counts: Counts) -> list[Table]:
         _figure_table("networks", _l("By network"), _l("Network"), network_rows),
         _figure_table("regions", _l("By region"), _l("Region"), region_rows),
         _status_table(region_rows, everything),
-        _commitments_table(counts.commitments),
+        _commitments_table(counts.commitments, scope_filters(scope)),
         _trend_table(scope, counts.trend),
     ]
     for table in tables:
@@ -115,7 +115,7 @@ def _status_link(status: AgreementStatus, filters: dict) -> str:
     return list_url("agreements", {"status": status.value, **filters})
 
 
-def _commitments_table(documents: list[dict]) -> Table:
+def _commitments_table(documents: list[dict], filters: dict) -> Table:
     columns = [
         _l("Reference"),
         _l("Commitment"),
@@ -131,7 +131,9 @@ def _commitments_table(documents: list[dict]) -> Table:
         table.rows.append(
             [
                 Cell(document["reference"], link),
-                Cell(document["title"]),
+                Cell(
+                    document["title"], url_for("dashboard.who_signed", agreement_id=document["id"], **filters)
+                ),
                 Cell(AgreementStatus(document["status"]).title),
                 *(Cell(document[key]) for key in ("invited", "signed", "declined", "pending")),
             ]

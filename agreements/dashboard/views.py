@@ -6,17 +6,30 @@ network or one region. Everything here only reads.
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from agreements.core.access import require
+from agreements.core.actions import acts_on
 from agreements.core.exports import FORMATS, download, shown
 from agreements.core.timeutil import HELSINKI, utcnow
+from agreements.dashboard import who_signed as signers
 from agreements.dashboard.lists import listing
-from agreements.dashboard.policy import can_view_dashboard
+from agreements.dashboard.policy import (
+    can_invite_not_invited,
+    can_view_dashboard,
+    can_view_who_signed,
+    open_joining_request,
+)
 from agreements.dashboard.scope import Scope, scope_for
 from agreements.dashboard.tables import dashboard_tables, scope_filters
-from agreements.drafting.models import AgreementStatus
+from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.extensions import db
+from agreements.organisations.models import Organisation, OrganisationKind
+from agreements.signatures import accession
+from agreements.signatures.accession_views import invite_and_tell
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -119,6 +132,72 @@ def print_view():
         for network in scope.networks
     ]
     return render_template("dashboard/print.html", pages=pages, today=today)
+
+
+@bp.get("/commitments/<int:agreement_id>/signed")
+@acts_on(Agreement, can_view_who_signed)
+def who_signed(agreement: Agreement):
+    """Every organisation of the user's regions with its status for a commitment, filtered and paged."""
+    scope = _scope()
+    today, _now = _clock()
+    filters = signers.Filters.parse(request.args)
+    table, pagination = signers.who_signed(agreement, scope.regions, filters, today, LIST_PAGE_ROWS)
+    narrowing = scope_filters(scope)
+    arguments = {**narrowing, **{k: request.args[k] for k in ("status", "kind", "q") if request.args.get(k)}}
+    return render_template(
+        "dashboard/who_signed.html",
+        agreement=agreement,
+        scope=scope,
+        table=table,
+        pagination=pagination,
+        filters=filters,
+        narrowing=narrowing,
+        counts=signers.status_counts(agreement, scope.region_ids, filters),
+        statuses=signers.STATUS_TITLES,
+        kinds=list(OrganisationKind),
+        downloads={
+            fmt: url_for(".who_signed_export", agreement_id=agreement.id, fmt=fmt, **arguments)
+            for fmt in FORMATS
+        },
+        may_invite=can_invite_not_invited(current_user, agreement),
+    )
+
+
+@bp.get("/commitments/<int:agreement_id>/signed.<fmt>")
+@acts_on(Agreement, can_view_who_signed)
+def who_signed_export(agreement: Agreement, fmt: str):
+    """The organisations and their status for a commitment as CSV or XLSX, filtered as the page is."""
+    scope = _scope()
+    today, _now = _clock()
+    table, _pagination = signers.who_signed(
+        agreement, scope.regions, signers.Filters.parse(request.args), today
+    )
+    return download(table, fmt)
+
+
+@bp.post("/commitments/<int:agreement_id>/invite")
+@acts_on(Agreement, can_invite_not_invited)
+def invite_not_invited(agreement: Agreement):
+    """Invite to the open joining every active organisation of the user's regions not invited yet."""
+    scope = _scope()
+    query = select(Organisation).where(Organisation.active, Organisation.region_id.in_(scope.region_ids))
+    organisations = list(db.session.scalars(query.order_by(Organisation.name, Organisation.id)))
+    joining = open_joining_request(agreement)
+    choices, without = accession.choices_for(accession.not_yet_invited(joining, organisations))
+    if choices:
+        invite_and_tell(joining, choices)
+    if without:
+        names = ", ".join(organisation.name for organisation in without)
+        flash(_("Not invited, as nobody signs for them in Sopimuspolku: %(names)s.", names=names), "warning")
+    if not choices and not without:
+        flash(_("Every organisation of these regions has been invited already."), "info")
+    return redirect(url_for(".who_signed", agreement_id=agreement.id, **scope_filters(scope)))
+
+
+@bp.app_template_global()
+def may_see_who_signed(agreement: Agreement) -> bool:
+    """Whether the agreement's page links to who in the user's regions has signed it."""
+    return can_view_who_signed(current_user, agreement)
 
 
 bp.add_app_template_global(shown, "cell_text")

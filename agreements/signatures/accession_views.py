@@ -43,6 +43,15 @@ def invite(signature_request: SignatureRequest):
     return render_template("signatures/invite.html", signature_request=signature_request, form=form)
 
 
+def invite_and_tell(signature_request: SignatureRequest, choices: list, respond_by=None) -> None:
+    """Invite the chosen organisations to the joining and tell the user how many were invited."""
+    accession.invite(signature_request, current_user, choices, respond_by)
+    count = len(choices)
+    flash(
+        ngettext("%(num)d organisation was invited.", "%(num)d organisations were invited.", count), "success"
+    )
+
+
 def _invite_chosen(signature_request: SignatureRequest, form: InviteForm) -> None:
     """Invite the organisations the form names, each with all its signers; say who could not be invited."""
     picked = [
@@ -61,12 +70,7 @@ def _invite_chosen(signature_request: SignatureRequest, form: InviteForm) -> Non
         ]
         without = [o for o in without if o.id != named.id]
     if choices:
-        accession.invite(signature_request, current_user, choices, form.respond_by.data)
-        count = len(choices)
-        flash(
-            ngettext("%(num)d organisation was invited.", "%(num)d organisations were invited.", count),
-            "success",
-        )
+        invite_and_tell(signature_request, choices, form.respond_by.data)
     if without:
         names = ", ".join(organisation.name for organisation in without)
         flash(
