@@ -21,7 +21,8 @@ from agreements.drafting.operations import create_agreement
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation
 from agreements.signatures import accession, operations
-from agreements.signatures.operations import Evidence, PartyChoice
+from agreements.signatures.eligibility import PartyChoice
+from agreements.signatures.operations import Evidence
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 
 #: The commitment was sent this many days before the seed runs, and drafted this many days before that.

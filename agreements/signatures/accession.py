@@ -20,6 +20,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.signatures import notifications
+from agreements.signatures.eligibility import PartyChoice, check_choice
 from agreements.signatures.models import (
     PartyStatus,
     RequestStatus,
@@ -29,9 +30,7 @@ from agreements.signatures.models import (
     SigningParty,
 )
 from agreements.signatures.operations import (
-    PartyChoice,
     add_party,
-    check_choice,
     check_respond_by,
     close_accession_now,
     end_party,

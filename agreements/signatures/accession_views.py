@@ -11,8 +11,9 @@ from agreements.core.actions import acts_on, refusal_shown
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
 from agreements.organisations.queries import active_organisations_in, all_regions
-from agreements.signatures import accession, operations
+from agreements.signatures import accession
 from agreements.signatures.blueprint import bp
+from agreements.signatures.eligibility import PartyChoice
 from agreements.signatures.forms import InviteForm, ReasonForm
 from agreements.signatures.models import SignatureRequest, SigningParty
 from agreements.signatures.policy import can_manage_signature_request, can_manage_signing_party
@@ -65,9 +66,7 @@ def _invite_chosen(signature_request: SignatureRequest, form: InviteForm) -> Non
         person = find_user_by_email(form.email.data) or invite_user(
             form.email.data, form.name.data, named.language.value, current_user
         )
-        choices = [c for c in choices if c.organisation.id != named.id] + [
-            operations.PartyChoice(named, (person,))
-        ]
+        choices = [c for c in choices if c.organisation.id != named.id] + [PartyChoice(named, (person,))]
         without = [o for o in without if o.id != named.id]
     if choices:
         invite_and_tell(signature_request, choices, form.respond_by.data)

@@ -32,6 +32,14 @@ from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.signatures import notifications
 from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
+from agreements.signatures.eligibility import (
+    PartyChoice,
+    check_choice,
+    check_joint_parties,
+    is_member_signatory,
+    is_signing_contact,
+    party_choices,
+)
 from agreements.signatures.models import (
     PartyStatus,
     RequestStatus,
@@ -54,40 +62,9 @@ from agreements.templates_lib.rendering import PdfUnavailable
 INVITED_SIGNATORY = "invited"
 
 
-@dataclass(frozen=True)
-class PartyChoice:
-    """Who signs for one organisation: its named signers and the rule that makes the party signed."""
-
-    organisation: Organisation
-    signers: tuple[User, ...]
-    rule: SignerRule = SignerRule.ONE
-    in_order: bool = False
-
-
-def party_choices(signatories: Iterable) -> list[PartyChoice]:
-    """PartyChoice items, accepting (organisation, user) pairs for a party with one signer."""
-    return [
-        choice if isinstance(choice, PartyChoice) else PartyChoice(choice[0], (choice[1],))
-        for choice in signatories
-    ]
-
-
 def sha256(data: bytes) -> str:
     """The hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
-
-
-def is_member_signatory(user: User, organisation: Organisation) -> bool:
-    """True for an active user with the signatory role in the organisation."""
-    return user.active and organisation.id in user.organisation_ids(MembershipRole.SIGNATORY)
-
-
-def is_signing_contact(user: User, organisation: Organisation) -> bool:
-    """True when the person signed for the organisation before, as an invited signer, and was not removed."""
-    query = db.select(SigningContact.id).where(
-        SigningContact.organisation_id == organisation.id, SigningContact.user_id == user.id
-    )
-    return db.session.scalar(query) is not None
 
 
 def mode_for(agreement: Agreement) -> SigningMode:
@@ -95,68 +72,6 @@ def mode_for(agreement: Agreement) -> SigningMode:
     if agreement.template_version.template.kind == TemplateKind.COMMITMENT:
         return SigningMode.ACCESSION
     return SigningMode.JOINT
-
-
-def check_choice(agreement: Agreement, choice: PartyChoice) -> None:
-    """One or more different signers for the party, each an eligible signer of it."""
-    organisation = choice.organisation
-    if not choice.signers:
-        raise OperationRefused(_("Choose who signs for %(name)s.", name=organisation.name))
-    if len({user.id for user in choice.signers}) != len(choice.signers):
-        raise OperationRefused(_("Name each signer of %(name)s once.", name=organisation.name))
-    for user in choice.signers:
-        check_signer(agreement, organisation, user)
-
-
-def check_signer(agreement: Agreement, organisation: Organisation, user: User) -> None:
-    """Refuse unless the person may be asked to sign for the organisation."""
-    if not user.active:
-        raise OperationRefused(_("%(name)s cannot sign: the account is deactivated.", name=user.name))
-    if not (
-        is_member_signatory(user, organisation)
-        or is_signing_contact(user, organisation)
-        or _invited_for_signing(user, organisation)
-        or _asked_before(user, organisation, agreement)
-    ):
-        raise OperationRefused(
-            _(
-                "%(name)s is not a signatory of %(organisation)s.",
-                name=user.name,
-                organisation=organisation.name,
-            )
-        )
-
-
-def _check_joint_parties(agreement: Agreement, choices: list[PartyChoice]) -> None:
-    chosen = [choice.organisation.id for choice in choices]
-    if sorted(chosen) != sorted(party.id for party in agreement.parties):
-        raise OperationRefused(_("Choose one signatory for each party."))
-
-
-def _invited_for_signing(user: User, organisation: Organisation) -> bool:
-    """A person invited by e-mail to sign for the organisation: an account without memberships, whose
-    password is not set yet, never asked to sign for another organisation."""
-    if user.memberships or user.password_hash or user.invited_at is None:
-        return False
-    elsewhere = db.select(Signature.id).where(
-        Signature.signatory_id == user.id, Signature.organisation_id != organisation.id
-    )
-    return db.session.scalar(elsewhere.limit(1)) is None
-
-
-def _asked_before(user: User, organisation: Organisation, agreement: Agreement) -> bool:
-    """True when an earlier request of this agreement asked the person to sign for this organisation."""
-    query = (
-        db.select(Signature.id)
-        .join(SignatureRequest, SignatureRequest.id == Signature.request_id)
-        .where(
-            SignatureRequest.agreement_id == agreement.id,
-            Signature.organisation_id == organisation.id,
-            Signature.signatory_id == user.id,
-        )
-        .limit(1)
-    )
-    return db.session.scalar(query) is not None
 
 
 def _frozen_documents(agreement: Agreement) -> dict:
@@ -217,7 +132,7 @@ def send_for_signature(
     ensure_sendable(agreement)
     choices = party_choices(signatories)
     if mode == SigningMode.JOINT:
-        _check_joint_parties(agreement, choices)
+        check_joint_parties(agreement, choices)
     elif not choices:
         raise OperationRefused(_("Invite at least one organisation to join."))
     check_respond_by(respond_by)

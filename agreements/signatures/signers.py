@@ -12,8 +12,9 @@ from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.signatures import notifications
+from agreements.signatures.eligibility import check_signer
 from agreements.signatures.models import Signature, SignatureStatus
-from agreements.signatures.operations import check_signer, lock_request, require_sender
+from agreements.signatures.operations import lock_request, require_sender
 from agreements.signatures.queries import turn_started, whose_turn
 
 #: The least time between two reminders a drafter sends to one signer.

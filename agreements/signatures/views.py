@@ -21,6 +21,7 @@ from agreements.signatures.accession import candidate_signers
 from agreements.signatures.blueprint import bp
 from agreements.signatures.certificate import has_certificate
 from agreements.signatures.consent import CONSENT_VERSION, consent_text
+from agreements.signatures.eligibility import PartyChoice
 from agreements.signatures.forms import (
     DeclineForm,
     PaperCopyForm,
@@ -112,11 +113,11 @@ def _send(agreement: Agreement, form: SendForm) -> SignatureRequest:
     )
 
 
-def _choice(form: SendForm, party: Organisation) -> operations.PartyChoice:
+def _choice(form: SendForm, party: Organisation) -> PartyChoice:
     """A party's signers as the form names them: the first chosen or invited, then the others."""
     block = form.party_block(party)
     first = form.chosen_member(party) or _invite(party, block)
-    return operations.PartyChoice(
+    return PartyChoice(
         party,
         (first, *form.other_signers(party, first)),
         SignerRule(block.rule.data),

@@ -22,6 +22,7 @@ from agreements.drafting.models import Agreement, AgreementParty, AgreementStatu
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.signatures import accession, operations
+from agreements.signatures.eligibility import PartyChoice
 from agreements.signatures.models import (
     PartyStatus,
     RequestStatus,
@@ -31,7 +32,6 @@ from agreements.signatures.models import (
     SigningContact,
     SigningMode,
 )
-from agreements.signatures.operations import PartyChoice
 from agreements.templates_lib.models import TemplateKind
 from tests.support.factories import PASSWORD
 from tests.support.signing import EVIDENCE

@@ -12,6 +12,7 @@ from agreements.core.errors import OperationRefused
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.signatures import accession, operations, queries
+from agreements.signatures.eligibility import PartyChoice
 from agreements.signatures.models import PartyStatus, RequestStatus, SignatureStatus, SigningMode
 from tests.support.joining import approve, moment, sign_for, signatory
 from tests.support.signing import edit_agreement
@@ -78,9 +79,7 @@ def test_an_organisation_invited_later_joins_and_after_closing_nobody_new_can(
 ):
     sign_for(opened, joiners[0], moment(3))
     seventh = joiners[6]
-    accession.invite(
-        opened, drafter, [operations.PartyChoice(seventh, (signatory(seventh),))], now=moment(20)
-    )
+    accession.invite(opened, drafter, [PartyChoice(seventh, (signatory(seventh),))], now=moment(20))
     db.session.commit()
     assert seventh in commitment.parties and terms(commitment, seventh).bound is False
     sign_for(opened, seventh, moment(25))
@@ -95,13 +94,13 @@ def test_an_organisation_invited_later_joins_and_after_closing_nobody_new_can(
 
     eighth = joiners[7]
     with pytest.raises(OperationRefused, match="closed"):
-        accession.invite(opened, drafter, [operations.PartyChoice(eighth, (signatory(eighth),))])
+        accession.invite(opened, drafter, [PartyChoice(eighth, (signatory(eighth),))])
     with pytest.raises(OperationRefused):
         sign_for(opened, joiners[5], moment(1, 10))
 
 
 def test_an_organisation_cannot_be_invited_twice(opened, joiners, drafter):
-    again = operations.PartyChoice(joiners[0], (signatory(joiners[0]),))
+    again = PartyChoice(joiners[0], (signatory(joiners[0]),))
     with pytest.raises(OperationRefused, match="invited already"):
         accession.invite(opened, drafter, [again])
 
@@ -135,9 +134,7 @@ def test_a_revised_version_lists_the_earlier_signers_and_they_stay_bound(
 
 def test_an_invitation_expires_after_its_last_day(opened, joiners, drafter):
     late = joiners[6]
-    accession.invite(
-        opened, drafter, [operations.PartyChoice(late, (signatory(late),))], respond_by=date.today()
-    )
+    accession.invite(opened, drafter, [PartyChoice(late, (signatory(late),))], respond_by=date.today())
     db.session.commit()
     assert accession.expire_invitations(today=date.today()) == 0
     assert accession.expire_invitations(today=date.fromordinal(date.today().toordinal() + 1)) == 1

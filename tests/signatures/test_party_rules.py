@@ -16,6 +16,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.notifications.models import Notification
 from agreements.signatures import operations, queries, signers
+from agreements.signatures.eligibility import PartyChoice
 from agreements.signatures.models import PartyStatus, Signature, SignatureStatus, SignerRule
 from tests.support.factories import PASSWORD
 from tests.support.signing import EVIDENCE
@@ -46,7 +47,7 @@ def send_with(agreement, drafter, provider, workshop, workshop_signatory, rector
     """Factory: the provider signs by rector and finance director under ``rule``, the workshop by one."""
 
     def make(rule=SignerRule.ALL, in_order=False):
-        provider_choice = operations.PartyChoice(provider, (rector, finance_director), rule, in_order)
+        provider_choice = PartyChoice(provider, (rector, finance_director), rule, in_order)
         request = operations.send_for_signature(
             agreement, drafter, [provider_choice, (workshop, workshop_signatory)]
         )
