@@ -7,7 +7,7 @@ from agreements.core.mail import OutboxMessage
 from agreements.dashboard.models import DashboardSnapshot
 from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.notifications.models import Notification, NotificationPreference
-from agreements.organisations.models import Network, Organisation, Region, network_regions
+from agreements.organisations.models import Network, Organisation, Region, network_members, network_regions
 from agreements.reminders.models import AgreementReminderRule, SentReminder
 from agreements.reviews.models import Comment, CommentRound, RoundInvitation, version_answered_comments
 from agreements.signatures.models import Signature, SignatureRequest
@@ -40,6 +40,7 @@ __all__ = [
     "User",
     "agreement_parties",
     "coordinator_networks",
+    "network_members",
     "network_regions",
     "version_answered_comments",
 ]

@@ -41,6 +41,7 @@ def cached(scope, today, source: Callable[[], tuple], build: Callable[[], list])
     key = (
         tuple(network.id for network in scope.networks),
         tuple(region.id for region in scope.regions),
+        tuple(network.id for network in scope.member_networks),
         today,
         str(get_locale()),
         source(),

@@ -16,7 +16,7 @@ from agreements.dashboard.cache import latest_change
 from agreements.dashboard.counts import latest_snapshot
 from agreements.dashboard.figures import figures_to_json
 from agreements.dashboard.models import DashboardSnapshot
-from agreements.dashboard.queries import commitment_documents, region_figures, trend_by_region
+from agreements.dashboard.queries import by_region, commitment_documents, region_figures, trend_by_region
 from agreements.extensions import db
 from agreements.organisations.models import Region
 
@@ -44,7 +44,7 @@ def count_every_region(today: date, now: datetime) -> dict:
     return {
         "figures": {str(r): figures_to_json(f) for r, f in region_figures(regions, today, now).items()},
         "trend": {str(r): counts for r, counts in trend_by_region(regions, today).items()},
-        "commitments": commitment_documents(regions),
+        "commitments": commitment_documents(by_region(regions)),
     }
 
 

@@ -1,5 +1,6 @@
 """The lists behind the dashboard's figures (the drill-down), as tables: organisations with their latest
-activity, agreements, comment rounds and signature requests of the scope's regions."""
+activity, agreements, comment rounds and signature requests of the scope (agreements by their drafting
+workshop). ``covers(entity)`` is the scope's SQL condition on an organisation (``Scope.covers``)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,18 +78,18 @@ class ListSource:
 
 def listing(
     figure: str,
-    region_ids: set[int],
+    covers: Callable,
     today: date,
     now: datetime,
     status: str | None = None,
     per_page: int | None = None,
 ) -> tuple[Table, SelectPagination | None]:
-    """The list behind ``figure`` in the regions, describing ``today``; 404 for an unknown figure.
+    """The list behind ``figure`` in the scope, describing ``today``; 404 for an unknown figure.
 
     With ``per_page``, only the requested page's rows are read, and its pagination comes with them; without,
     every row.
     """
-    source = _source(figure, region_ids, today, now, status)
+    source = _source(figure, covers, today, now, status)
     table = Table(source.key, str(source.title), [str(c) for c in source.columns], as_of=today)
     pagination = None
     if per_page is None:
@@ -100,19 +101,19 @@ def listing(
     return table, pagination
 
 
-def _source(figure: str, region_ids: set[int], today: date, now: datetime, status: str | None) -> ListSource:
+def _source(figure: str, covers: Callable, today: date, now: datetime, status: str | None) -> ListSource:
     if figure in ORGANISATION_LISTS:
-        return _organisations(figure, region_ids, today)
+        return _organisations(figure, covers, today)
     if figure in AGREEMENT_LISTS:
-        return _agreements(figure, region_ids, today, status)
+        return _agreements(figure, covers, today, status)
     if figure == "open_rounds":
-        return _rounds(region_ids)
+        return _rounds(covers)
     if figure == "awaiting_signature":
-        return _requests(region_ids, now)
+        return _requests(covers, now)
     abort(404)
 
 
-def _organisations(figure: str, region_ids: set[int], today: date) -> ListSource:
+def _organisations(figure: str, covers: Callable, today: date) -> ListSource:
     title, condition = ORGANISATION_LISTS[figure]
     latest = (
         select(func.max(Agreement.updated_at))
@@ -122,7 +123,7 @@ def _organisations(figure: str, region_ids: set[int], today: date) -> ListSource
     )
     query = (
         select(Organisation, latest)
-        .where(Organisation.active, Organisation.region_id.in_(region_ids), condition(today))
+        .where(Organisation.active, covers(Organisation), condition(today))
         .order_by(Organisation.name, Organisation.id)
     )
     columns = [_l("Organisation"), _l("Kind"), _l("Municipality"), _l("Latest activity")]
@@ -139,14 +140,14 @@ def _organisation_row(organisation: Organisation, activity: datetime | None) -> 
     ]
 
 
-def _owned(region_ids: set[int]):
-    owner = select(Organisation.id).where(Organisation.region_id.in_(region_ids))
+def _owned(covers: Callable):
+    owner = select(Organisation.id).where(covers(Organisation))
     return Agreement.owner_id.in_(owner)
 
 
-def _agreements(figure: str, region_ids: set[int], today: date, status: str | None) -> ListSource:
+def _agreements(figure: str, covers: Callable, today: date, status: str | None) -> ListSource:
     title, condition = AGREEMENT_LISTS[figure]
-    query = select(Agreement).where(_owned(region_ids), condition(today))
+    query = select(Agreement).where(_owned(covers), condition(today))
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
     query = query.options(*WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
@@ -158,11 +159,11 @@ def _agreements(figure: str, region_ids: set[int], today: date, status: str | No
 WITH_PARTIES = (subqueryload(Agreement.parties), subqueryload(Agreement.party_terms))
 
 
-def _rounds(region_ids: set[int]) -> ListSource:
+def _rounds(covers: Callable) -> ListSource:
     query = (
         select(CommentRound, Agreement)
         .join(Agreement, Agreement.id == CommentRound.agreement_id)
-        .where(CommentRound.status == RoundStatus.OPEN, _owned(region_ids))
+        .where(CommentRound.status == RoundStatus.OPEN, _owned(covers))
         .order_by(CommentRound.deadline, CommentRound.id)
     )
     columns = [_l("Agreement"), _l("Title"), _l("Deadline")]
@@ -174,11 +175,11 @@ def _round_row(comment_round: CommentRound, agreement: Agreement) -> list[Cell]:
     return [Cell(agreement.reference, link), Cell(agreement.title), Cell(comment_round.deadline)]
 
 
-def _requests(region_ids: set[int], now: datetime) -> ListSource:
+def _requests(covers: Callable, now: datetime) -> ListSource:
     query = (
         select(SignatureRequest.id, SignatureRequest.sent_at, Agreement)
         .join(Agreement, Agreement.id == SignatureRequest.agreement_id)
-        .where(SignatureRequest.status == RequestStatus.PENDING, _owned(region_ids))
+        .where(SignatureRequest.status == RequestStatus.PENDING, _owned(covers))
         .order_by(SignatureRequest.sent_at, SignatureRequest.id)
     )
     columns = [_l("Agreement"), _l("Title"), _l("Sent"), _l("Days waiting")]

@@ -1,6 +1,6 @@
 """Who may see the dashboard, and who may see and act on who in their regions has signed a commitment."""
 
-from agreements.organisations.policy import coordinated_region_ids
+from agreements.organisations.coverage import coordinates_any
 from agreements.signatures.models import SignatureRequest
 from agreements.signatures.policy import can_manage_signature_request
 from agreements.signatures.queries import pending_request
@@ -13,11 +13,10 @@ def can_view_dashboard(user) -> bool:
 
 
 def can_view_who_signed(user, agreement) -> bool:
-    """A commitment's signers by region: for coordinators of a party's region and administrators."""
+    """A commitment's signers: for coordinators of a network covering a party, and administrators."""
     if not can_view_dashboard(user) or agreement.template_version.template.kind != TemplateKind.COMMITMENT:
         return False
-    region_ids = coordinated_region_ids(user)
-    return user.is_admin or any(party.region_id in region_ids for party in agreement.parties)
+    return user.is_admin or coordinates_any(user, [party.id for party in agreement.parties])
 
 
 def open_joining_request(agreement) -> SignatureRequest | None:

@@ -34,7 +34,11 @@ def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
     snapshot = usable_snapshot(today, now)
 
     def source() -> tuple:
-        return ("snapshot", snapshot.id, snapshot.checked_at) if snapshot else ("now", latest_change())
+        if snapshot is None:
+            return ("now", latest_change())
+        # A membership network's figures are counted now: a change of its members makes new tables at once.
+        members = any(network.is_membership for network in scope.networks)
+        return ("snapshot", snapshot.id, snapshot.checked_at, latest_change() if members else None)
 
     return cached(
         scope, today, source, lambda: _build_tables(scope, today, counts_for(scope, today, now, snapshot))
@@ -42,17 +46,14 @@ def dashboard_tables(scope: Scope, today: date, now: datetime) -> list[Table]:
 
 
 def _build_tables(scope: Scope, today: date, counts: Counts) -> list[Table]:
-    by_region = counts.by_region
     network_rows = [
-        (
-            network.name,
-            {"network": network.id},
-            total(by_region[r.id] for r in network.regions if r.id in by_region),
-        )
+        (network.name, {"network": network.id}, _network_figures(network, counts))
         for network in scope.networks
     ]
-    region_rows = [(region.name, {"region": region.id}, by_region[region.id]) for region in scope.regions]
-    everything = total(by_region.values())
+    region_rows = [
+        (region.name, {"region": region.id}, counts.by_region[region.id]) for region in scope.regions
+    ]
+    everything = counts.everything
     tables = [
         _figure_table("networks", _l("By network"), _l("Network"), network_rows),
         _figure_table("regions", _l("By region"), _l("Region"), region_rows),
@@ -63,6 +64,13 @@ def _build_tables(scope: Scope, today: date, counts: Counts) -> list[Table]:
     for table in tables:
         table.as_of, table.checked_at = today, counts.checked_at
     return tables
+
+
+def _network_figures(network, counts: Counts) -> Figures:
+    """A membership network's own figures; a regional one's, the sum of its regions' in the scope."""
+    if network.is_membership:
+        return counts.by_network[network.id]
+    return total(counts.by_region[r.id] for r in network.regions if r.id in counts.by_region)
 
 
 def scope_filters(scope: Scope) -> dict:

@@ -1,7 +1,7 @@
 """The dashboard pages: figures by network and region, the lists behind them, exports and a print view.
 
-Coordinators see their networks' regions, administrators the whole country; both may narrow the view to one
-network or one region. Everything here only reads.
+Coordinators see the organisations their networks cover, administrators the whole country; both may narrow
+the view to one network or one region. Everything here only reads.
 """
 
 from datetime import date
@@ -97,7 +97,7 @@ def listing_page(figure: str):
     scope = _scope()
     today, now = _clock()
     table, pagination = listing(
-        figure, scope.region_ids, _day_argument(today), now, _status_argument(), LIST_PAGE_ROWS
+        figure, scope.covers, _day_argument(today), now, _status_argument(), LIST_PAGE_ROWS
     )
     filters = scope_filters(scope)
     return render_template(
@@ -117,14 +117,14 @@ def listing_export(figure: str, fmt: str):
     """The list behind a figure as CSV or XLSX."""
     scope = _scope()
     today, now = _clock()
-    table, _pagination = listing(figure, scope.region_ids, _day_argument(today), now, _status_argument())
+    table, _pagination = listing(figure, scope.covers, _day_argument(today), now, _status_argument())
     return download(table, fmt)
 
 
 @bp.get("/print")
 @login_required
 def print_view():
-    """A print view for an annual report: one page per network with its regions' figures."""
+    """A print view for an annual report: one page per network with its figures."""
     scope = _scope()
     today, now = _clock()
     pages = [
@@ -137,11 +137,11 @@ def print_view():
 @bp.get("/commitments/<int:agreement_id>/signed")
 @acts_on(Agreement, can_view_who_signed)
 def who_signed(agreement: Agreement):
-    """Every organisation of the user's regions with its status for a commitment, filtered and paged."""
+    """Every organisation of the user's scope with its status for a commitment, filtered and paged."""
     scope = _scope()
     today, _now = _clock()
     filters = signers.Filters.parse(request.args)
-    table, pagination = signers.who_signed(agreement, scope.regions, filters, today, LIST_PAGE_ROWS)
+    table, pagination = signers.who_signed(agreement, scope.covers, filters, today, LIST_PAGE_ROWS)
     narrowing = scope_filters(scope)
     arguments = {**narrowing, **{k: request.args[k] for k in ("status", "kind", "q") if request.args.get(k)}}
     return render_template(
@@ -152,7 +152,7 @@ def who_signed(agreement: Agreement):
         pagination=pagination,
         filters=filters,
         narrowing=narrowing,
-        counts=signers.status_counts(agreement, scope.region_ids, filters),
+        counts=signers.status_counts(agreement, scope.covers, filters),
         statuses=signers.STATUS_TITLES,
         kinds=list(OrganisationKind),
         downloads={
@@ -170,7 +170,7 @@ def who_signed_export(agreement: Agreement, fmt: str):
     scope = _scope()
     today, _now = _clock()
     table, _pagination = signers.who_signed(
-        agreement, scope.regions, signers.Filters.parse(request.args), today
+        agreement, scope.covers, signers.Filters.parse(request.args), today
     )
     return download(table, fmt)
 
@@ -178,9 +178,9 @@ def who_signed_export(agreement: Agreement, fmt: str):
 @bp.post("/commitments/<int:agreement_id>/invite")
 @acts_on(Agreement, can_invite_not_invited)
 def invite_not_invited(agreement: Agreement):
-    """Invite to the open joining every active organisation of the user's regions not invited yet."""
+    """Invite to the open joining every active organisation of the user's scope not invited yet."""
     scope = _scope()
-    query = select(Organisation).where(Organisation.active, Organisation.region_id.in_(scope.region_ids))
+    query = select(Organisation).where(Organisation.active, scope.covers(Organisation))
     organisations = list(db.session.scalars(query.order_by(Organisation.name, Organisation.id)))
     joining = open_joining_request(agreement)
     choices, without = accession.choices_for(accession.not_yet_invited(joining, organisations))
@@ -190,13 +190,13 @@ def invite_not_invited(agreement: Agreement):
         names = ", ".join(organisation.name for organisation in without)
         flash(_("Not invited, as nobody signs for them in Sopimuspolku: %(names)s.", names=names), "warning")
     if not choices and not without:
-        flash(_("Every organisation of these regions has been invited already."), "info")
+        flash(_("Every organisation of this scope has been invited already."), "info")
     return redirect(url_for(".who_signed", agreement_id=agreement.id, **scope_filters(scope)))
 
 
 @bp.app_template_global()
 def may_see_who_signed(agreement: Agreement) -> bool:
-    """Whether the agreement's page links to who in the user's regions has signed it."""
+    """Whether the agreement's page links to who in the user's scope has signed it."""
     return can_view_who_signed(current_user, agreement)
 
 

@@ -1,4 +1,4 @@
-"""Who in the scope's regions has signed a commitment: every active organisation of the regions with its
+"""Who in the scope has signed a commitment: every active organisation of the scope with its
 status for the commitment — signed (the day it joined, the version it signed), invited, declined or not
 invited.
 
@@ -8,6 +8,7 @@ is *declined*; withdrawn, expired or void invitations, like none at all, leave i
 read in one statement (the summary by status in one more), however many organisations there are.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,8 @@ from agreements.core.tables import Cell, Table
 from agreements.core.web import paginate
 from agreements.drafting.models import Agreement, AgreementParty, AgreementVersion
 from agreements.extensions import db
-from agreements.organisations.models import Organisation, OrganisationKind, Region
+from agreements.organisations.models import Organisation, OrganisationKind
+from agreements.organisations.queries import all_regions
 from agreements.signatures.models import PartyStatus, SignatureRequest, SigningParty
 
 SIGNED, INVITED, DECLINED, NOT_INVITED = "signed", "invited", "declined", "not_invited"
@@ -72,8 +74,8 @@ def _of_agreement(agreement: Agreement):
     )
 
 
-def _statuses(agreement: Agreement, region_ids: set[int]):
-    """A subquery: each active organisation of the regions with its status, join day and version signed."""
+def _statuses(agreement: Agreement, covers: Callable):
+    """A subquery: each active organisation ``covers`` admits with its status, join day and version signed."""
     version_signed = (
         select(func.max(AgreementVersion.number))
         .where(
@@ -114,7 +116,7 @@ def _statuses(agreement: Agreement, region_ids: set[int]):
             case((signed, version_signed)).label("version"),
         )
         .outerjoin(AgreementParty, terms)
-        .where(Organisation.active, Organisation.region_id.in_(region_ids))
+        .where(Organisation.active, covers(Organisation))
         .subquery()
     )
 
@@ -130,16 +132,16 @@ def _narrowed(statuses, filters: Filters, by_status: bool = True) -> list:
     return conditions
 
 
-def rows_query(agreement: Agreement, region_ids: set[int], filters: Filters) -> Select:
+def rows_query(agreement: Agreement, covers: Callable, filters: Filters) -> Select:
     """The organisations' rows as the filters narrow them, by name."""
-    statuses = _statuses(agreement, region_ids)
+    statuses = _statuses(agreement, covers)
     query = select(statuses).where(*_narrowed(statuses, filters))
     return query.order_by(statuses.c.name, statuses.c.id)
 
 
-def status_counts(agreement: Agreement, region_ids: set[int], filters: Filters) -> dict[str, int]:
+def status_counts(agreement: Agreement, covers: Callable, filters: Filters) -> dict[str, int]:
     """How many organisations have each status, narrowed by kind and name but not by status."""
-    statuses = _statuses(agreement, region_ids)
+    statuses = _statuses(agreement, covers)
     query = (
         select(statuses.c.status, func.count())
         .where(*_narrowed(statuses, filters, by_status=False))
@@ -151,13 +153,13 @@ def status_counts(agreement: Agreement, region_ids: set[int], filters: Filters) 
 
 def who_signed(
     agreement: Agreement,
-    regions: list[Region],
+    covers: Callable,
     filters: Filters,
     today: date,
     per_page: int | None = None,
 ) -> tuple[Table, SelectPagination | None]:
-    """The table of the organisations of ``regions`` and their status; with ``per_page``, one page of it."""
-    query = rows_query(agreement, {region.id for region in regions}, filters)
+    """The table of the organisations ``covers`` admits, with their status; with ``per_page``, one page."""
+    query = rows_query(agreement, covers, filters)
     title = str(_l("Who has signed %(reference)s", reference=agreement.reference))
     table = Table("who_signed", title, [str(column) for column in COLUMNS], as_of=today)
     pagination = None
@@ -166,7 +168,7 @@ def who_signed(
     else:
         pagination = paginate(query, per_page, whole_rows=True)
         rows = pagination.items
-    names = {region.id: region.name for region in regions}
+    names = {region.id: region.name for region in all_regions()}
     table.rows = [_row(row, agreement, names) for row in rows]
     return table, pagination
 

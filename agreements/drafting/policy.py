@@ -6,8 +6,8 @@ from agreements.accounts.models import MembershipRole
 from agreements.core.errors import OperationRefused
 from agreements.drafting import lifecycle
 from agreements.drafting.models import AgreementStatus
+from agreements.organisations.coverage import coordinates_any
 from agreements.organisations.models import OrganisationKind
-from agreements.organisations.policy import coordinated_region_ids
 
 
 def drafting_workshops(user) -> list:
@@ -28,13 +28,13 @@ def can_create_agreement(user) -> bool:
 
 
 def can_view_agreement(user, agreement) -> bool:
-    """Members of any party, coordinators of a party's region, and administrators read an agreement."""
+    """Members of any party, coordinators of a network covering a party, and administrators read it."""
     if not user.is_authenticated:
         return False
     if user.is_admin:
         return True
-    organisation_ids, region_ids = user.organisation_ids(), coordinated_region_ids(user)
-    return any(party.id in organisation_ids or party.region_id in region_ids for party in agreement.parties)
+    party_ids = {party.id for party in agreement.parties}
+    return bool(party_ids & set(user.organisation_ids())) or coordinates_any(user, party_ids)
 
 
 def can_manage_agreement(user, agreement) -> bool:

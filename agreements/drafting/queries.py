@@ -23,8 +23,8 @@ from agreements.drafting.models import (
 )
 from agreements.drafting.signals import version_answers
 from agreements.extensions import db
+from agreements.organisations.coverage import coordinated_network_ids, covered_by
 from agreements.organisations.models import Organisation, OrganisationKind
-from agreements.organisations.policy import coordinated_region_ids
 from agreements.templates_lib.fields import label, section_titles
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
 from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
@@ -63,13 +63,13 @@ def _has_party(condition: ColumnElement) -> ColumnElement:
 
 
 def visible_to(user) -> ColumnElement:
-    """Agreements the user may read: a party is their organisation or in their networks' regions."""
+    """Agreements the user may read: a party is their organisation or one their networks cover."""
     if user.is_admin:
         return true()
     return _has_party(
         or_(
             Organisation.id.in_(user.organisation_ids()),
-            Organisation.region_id.in_(coordinated_region_ids(user)),
+            covered_by(coordinated_network_ids(user)),
         )
     )
 

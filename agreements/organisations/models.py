@@ -27,6 +27,17 @@ class Language(TitledEnum):
         return {cls.FI: _l("Finnish"), cls.SV: _l("Swedish")}
 
 
+class NetworkKind(TitledEnum):
+    """What decides a network's organisations: its regions, or the members an administrator chose."""
+
+    REGIONAL = "regional"
+    MEMBERSHIP = "membership"
+
+    @classmethod
+    def titles(cls):
+        return {cls.REGIONAL: _l("Regional network"), cls.MEMBERSHIP: _l("Membership network")}
+
+
 class Region(db.Model):
     """One of Finland's 19 regions (maakunta); reference data created by the first migration."""
 
@@ -54,9 +65,20 @@ network_regions = Table(
     Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
 )
 
+#: The chosen members of a membership network (e.g. ULA); a regional network's are unused.
+network_members = Table(
+    "network_members",
+    db.metadata,
+    Column("network_id", ForeignKey("networks.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
 
 class Network(TimestampMixin, db.Model):
-    """A regional workshop network (ALU-verkosto); its regions are data an administrator edits."""
+    """A workshop network: a regional one (ALU-verkosto) covers its regions' organisations, a membership one
+    (e.g. ULA) its chosen members; both are data an administrator edits."""
 
     __tablename__ = "networks"
 
@@ -64,8 +86,25 @@ class Network(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
     description: Mapped[str] = mapped_column(String(500), default="", nullable=False)
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    kind: Mapped[NetworkKind] = mapped_column(
+        enum_type(NetworkKind), default=NetworkKind.REGIONAL, server_default=NetworkKind.REGIONAL.value
+    )
 
+    #: A regional network's regions; a membership network covers none.
     regions: Mapped[list[Region]] = relationship(secondary=network_regions, order_by=Region.code)
+    #: A membership network's members; a regional network keeps none that count.
+    members: Mapped[list["Organisation"]] = relationship(
+        secondary=network_members, order_by="Organisation.name"
+    )
+
+    @property
+    def is_membership(self) -> bool:
+        return self.kind == NetworkKind.MEMBERSHIP
+
+    @property
+    def covered_regions(self) -> list[Region]:
+        """The regions whose organisations the network covers: none for a membership network."""
+        return [] if self.is_membership else self.regions
 
     def __str__(self) -> str:
         return self.name

@@ -1,21 +1,17 @@
 """Who may see and change organisations and networks."""
 
 from agreements.core.access import can_administer
-
-
-def coordinated_region_ids(user) -> set[int]:
-    """Regions covered by the networks the user coordinates."""
-    return {region.id for network in user.coordinated_networks for region in network.regions}
+from agreements.organisations.coverage import coordinates_any
 
 
 def can_view_organisation(user, organisation) -> bool:
-    """Members see their own organisation; coordinators those in their networks' regions."""
+    """Members see their own organisation; coordinators those their networks cover."""
     if not user.is_authenticated:
         return False
     return (
         user.is_admin
         or organisation.id in user.organisation_ids()
-        or organisation.region_id in coordinated_region_ids(user)
+        or coordinates_any(user, [organisation.id])
     )
 
 
@@ -35,7 +31,7 @@ def can_edit_network(user, network) -> bool:
 
 
 def can_list_organisations(user) -> bool:
-    """Administrators list every organisation; coordinators those in their networks' regions."""
+    """Administrators list every organisation; coordinators those their networks cover."""
     return can_administer(user) or (user.is_authenticated and user.is_coordinator)
 
 

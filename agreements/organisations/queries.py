@@ -7,8 +7,8 @@ from sqlalchemy import Select, func, or_, select
 from agreements.core.signals import values_from
 from agreements.extensions import db
 from agreements.organisations import signals
-from agreements.organisations.models import Network, Organisation, OrganisationKind, Region, network_regions
-from agreements.organisations.policy import coordinated_region_ids
+from agreements.organisations.coverage import coordinated_network_ids, covered_by, network_organisations
+from agreements.organisations.models import Network, Organisation, OrganisationKind, Region
 
 #: Values of the status filter on the organisation list.
 STATUSES = ("active", "inactive", "all")
@@ -26,16 +26,25 @@ class OrganisationFilters:
     descending: bool = False
 
 
-def visible_region_ids(user) -> set[int] | None:
-    """Regions whose organisations the user may list: None means every region (administrators)."""
-    return None if user.is_admin else coordinated_region_ids(user)
+def visible_network_ids(user) -> list[int] | None:
+    """Networks whose organisations the user may list: None means every organisation (administrators)."""
+    return None if user.is_admin else coordinated_network_ids(user)
 
 
-def organisations_query(filters: OrganisationFilters, region_ids: set[int] | None = None) -> Select:
-    """Organisations matching ``filters``, limited to ``region_ids`` unless it is None, sorted by name."""
+def regions_of(network_ids: list[int] | None) -> list[Region]:
+    """The regions where the networks' organisations are (every region for None), in code order."""
+    regions = all_regions()
+    if network_ids is None:
+        return regions
+    found = set(db.session.scalars(select(Organisation.region_id).where(covered_by(network_ids)).distinct()))
+    return [region for region in regions if region.id in found]
+
+
+def organisations_query(filters: OrganisationFilters, network_ids: list[int] | None = None) -> Select:
+    """Organisations matching ``filters``, limited to those ``network_ids`` cover (unless None), by name."""
     query = select(Organisation)
-    if region_ids is not None:
-        query = query.where(Organisation.region_id.in_(region_ids))
+    if network_ids is not None:
+        query = query.where(covered_by(network_ids))
     if filters.search:
         term = filters.search.strip()
         query = query.where(
@@ -50,10 +59,7 @@ def organisations_query(filters: OrganisationFilters, region_ids: set[int] | Non
     if filters.region_id is not None:
         query = query.where(Organisation.region_id == filters.region_id)
     if filters.network_id is not None:
-        network_region_ids = select(network_regions.c.region_id).where(
-            network_regions.c.network_id == filters.network_id
-        )
-        query = query.where(Organisation.region_id.in_(network_region_ids))
+        query = query.where(covered_by([filters.network_id]))
     if filters.status != "all":
         query = query.where(Organisation.active.is_(filters.status == "active"))
     name_order = Organisation.name.desc() if filters.descending else Organisation.name.asc()
@@ -72,16 +78,11 @@ def visible_networks(user) -> list[Network]:
     return sorted(user.coordinated_networks, key=lambda network: network.name)
 
 
-def networks_covering(region_id: int) -> list[Network]:
-    """Networks whose regions include ``region_id``."""
-    return list(
-        db.session.scalars(
-            select(Network)
-            .join(network_regions, network_regions.c.network_id == Network.id)
-            .where(network_regions.c.region_id == region_id)
-            .order_by(Network.name)
-        )
-    )
+def networks_covering(organisation: Organisation) -> list[Network]:
+    """Networks that cover the organisation: by its region, or as one of their members."""
+    covered = network_organisations()
+    network_ids = select(covered.c.network_id).where(covered.c.organisation_id == organisation.id)
+    return list(db.session.scalars(select(Network).where(Network.id.in_(network_ids)).order_by(Network.name)))
 
 
 def organisation_members(organisation: Organisation) -> list:
@@ -102,12 +103,13 @@ def network_coordinators(network: Network) -> list:
 
 
 def organisation_counts_by_network(network_ids: list[int]) -> dict[int, dict[OrganisationKind, int]]:
-    """Active organisations in each network's regions, counted by kind."""
+    """Active organisations each network covers, counted by kind."""
+    covered = network_organisations()
     rows = db.session.execute(
-        select(network_regions.c.network_id, Organisation.kind, func.count(Organisation.id))
-        .join(Organisation, Organisation.region_id == network_regions.c.region_id)
-        .where(network_regions.c.network_id.in_(network_ids), Organisation.active)
-        .group_by(network_regions.c.network_id, Organisation.kind)
+        select(covered.c.network_id, Organisation.kind, func.count(Organisation.id))
+        .join(Organisation, Organisation.id == covered.c.organisation_id)
+        .where(covered.c.network_id.in_(network_ids), Organisation.active)
+        .group_by(covered.c.network_id, Organisation.kind)
     )
     counts: dict[int, dict[OrganisationKind, int]] = {network_id: {} for network_id in network_ids}
     for network_id, kind, count in rows:
@@ -129,9 +131,10 @@ def existing_name_keys(exclude_id: int | None = None) -> set[tuple[str, str]]:
 
 
 def active_organisations_in(networks=(), regions=()) -> list[Organisation]:
-    """Active organisations of the given regions and of every region the given networks cover, by id."""
-    region_ids = {region.id for network in networks for region in network.regions} | {r.id for r in regions}
-    if not region_ids:
+    """Active organisations of the given regions and those the given networks cover, by id."""
+    region_ids, network_ids = [region.id for region in regions], [network.id for network in networks]
+    if not region_ids and not network_ids:
         return []
-    query = select(Organisation).where(Organisation.active, Organisation.region_id.in_(region_ids))
+    covered = or_(Organisation.region_id.in_(region_ids), covered_by(network_ids))
+    query = select(Organisation).where(Organisation.active, covered)
     return list(db.session.scalars(query.order_by(Organisation.id)))

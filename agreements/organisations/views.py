@@ -35,23 +35,24 @@ bp = Blueprint("organisations", __name__)
 def index():
     """List, search and filter the organisations the user may see."""
     require(can_list_organisations)
-    region_ids = queries.visible_region_ids(current_user)
-    regions = [r for r in queries.all_regions() if region_ids is None or r.id in region_ids]
+    network_ids = queries.visible_network_ids(current_user)
     network_choices = queries.visible_networks(current_user)
-    form = OrganisationFilterForm(request.args, regions=regions, networks=network_choices)
-    pagination = paginate(queries.organisations_query(form.filters(), region_ids))
+    form = OrganisationFilterForm(
+        request.args, regions=queries.regions_of(network_ids), networks=network_choices
+    )
+    pagination = paginate(queries.organisations_query(form.filters(), network_ids))
     return render_template("organisations/index.html", form=form, pagination=pagination)
 
 
 @bp.get("/organisations/<int:organisation_id>")
 @acts_on(Organisation, can_view_organisation)
 def detail(organisation: Organisation):
-    """Show one organisation, the networks covering its region and, to those allowed, its members."""
+    """Show one organisation, the networks covering it and, to those allowed, its members."""
     show_members = can_view_organisation_members(current_user, organisation)
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
-        networks=queries.networks_covering(organisation.region_id),
+        networks=queries.networks_covering(organisation),
         members=queries.organisation_members(organisation) if show_members else None,
         can_edit=can_edit_organisation(current_user, organisation),
         pages=queries.organisation_pages(organisation, current_user),

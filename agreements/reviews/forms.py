@@ -70,7 +70,10 @@ class OpenRoundForm(FlaskForm):
     network_ids = MultiCheckboxField(
         _l("Every organisation in these networks"),
         coerce=int,
-        description=_l("Active organisations in the networks' regions are invited."),
+        description=_l(
+            "Active organisations the networks cover are invited: a regional network's by region, "
+            "a membership network's members."
+        ),
     )
     user_emails = TextAreaField(
         _l("People invited personally"),

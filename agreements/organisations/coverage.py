@@ -1,0 +1,61 @@
+"""Which organisations a network covers — the one definition every list, figure, export, invitation and
+coordinator's scope follows: a regional network covers the organisations of its regions, a membership network
+(e.g. ULA) the members an administrator chose, wherever they are."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Select, false, select, union_all
+
+from agreements.extensions import db
+from agreements.organisations.models import (
+    Network,
+    NetworkKind,
+    Organisation,
+    network_members,
+    network_regions,
+)
+
+
+def network_organisations():
+    """A subquery of (network_id, organisation_id): every organisation each network covers, by its kind."""
+    regional = (
+        select(network_regions.c.network_id, Organisation.id.label("organisation_id"))
+        .join(Organisation, Organisation.region_id == network_regions.c.region_id)
+        .join(Network, Network.id == network_regions.c.network_id)
+        .where(Network.kind == NetworkKind.REGIONAL)
+    )
+    members = (
+        select(network_members.c.network_id, network_members.c.organisation_id)
+        .join(Network, Network.id == network_members.c.network_id)
+        .where(Network.kind == NetworkKind.MEMBERSHIP)
+    )
+    return union_all(regional, members).subquery("network_organisations")
+
+
+def organisations_of(network_ids: Iterable[int]) -> Select:
+    """A query of the ids of the organisations the networks cover."""
+    covered = network_organisations()
+    return select(covered.c.organisation_id).where(covered.c.network_id.in_(list(network_ids)))
+
+
+def covered_by(network_ids: Iterable[int], entity=Organisation) -> ColumnElement:
+    """SQL condition: ``entity`` (Organisation or an alias of it) is covered by one of the networks."""
+    network_ids = list(network_ids)
+    return entity.id.in_(organisations_of(network_ids)) if network_ids else false()
+
+
+def coordinated_network_ids(user) -> list[int]:
+    """The networks the user coordinates."""
+    return [network.id for network in user.coordinated_networks] if user.is_authenticated else []
+
+
+def coordinates_any(user, organisation_ids: Iterable[int]) -> bool:
+    """Whether a network the user coordinates covers one of the organisations."""
+    network_ids, organisation_ids = coordinated_network_ids(user), list(organisation_ids)
+    if not network_ids or not organisation_ids:
+        return False
+    covered = network_organisations()
+    query = select(covered.c.organisation_id).where(
+        covered.c.network_id.in_(network_ids), covered.c.organisation_id.in_(organisation_ids)
+    )
+    return db.session.scalar(query.limit(1)) is not None
