@@ -127,6 +127,11 @@ MATRIX = {
     ("organisations.network_edit", "POST"): for_roles((ADMIN,)),
     ("organisations.network_delete", "GET"): for_roles((ADMIN,)),
     ("organisations.network_delete", "POST"): for_roles((ADMIN,), ok=409),  # it has a coordinator
+    # on the membership network M, whose member is W
+    ("organisations.network_members_add", "GET"): for_roles((ADMIN,)),
+    ("organisations.network_members_add", "POST"): for_roles((ADMIN,)),  # nothing chosen: the page again
+    ("organisations.network_member_remove", "GET"): for_roles((ADMIN,)),
+    ("organisations.network_member_remove", "POST"): for_roles((ADMIN,), ok=302),
     ("templates_admin.index", "GET"): admin_only(),
     ("templates_admin.detail", "GET"): for_roles((ADMIN,)),
     ("templates_admin.deactivate", "GET"): for_roles((ADMIN,)),
@@ -271,6 +276,8 @@ OTHER_OBJECTS = {
         for endpoint in ("reminders.renew", "reminders.settings", "reminders.notice")
     },
     "signatures.paper_copy": {"signature_id": "paper_signature_id"},
+    "organisations.network_members_add": {"network_id": "member_network_id"},
+    "organisations.network_member_remove": {"network_id": "member_network_id"},
     "agreements.approve": {"agreement_id": "commitment_id"},
     "agreements.approval_attachment": {"agreement_id": "commitment_id"},
     "signatures.certificate": {"request_id": "signed_request_id"},
@@ -331,6 +338,7 @@ def _world():
     make_organisation(kind=OrganisationKind.WORKSHOP, region_code="01")
     network = make_network(region_codes=("06",))
     other_network = make_network(region_codes=("01",))
+    member_network = make_network(members=[workshop])
     users = {
         VIEWER: make_user(organisation=workshop, role=MembershipRole.VIEWER),
         EDITOR: make_user(organisation=workshop, role=MembershipRole.EDITOR),
@@ -366,6 +374,7 @@ def _world():
     url_values = {
         "organisation_id": workshop.id,
         "network_id": network.id,
+        "member_network_id": member_network.id,
         "user_id": target_user.id,
         "membership_id": target_user.memberships[0].id,
         "token": "not-a-valid-token",

@@ -4,12 +4,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from agreements.core.forms import MultiCheckboxField, QueryFilterForm, int_or_none, strip
 from agreements.organisations import business_id
-from agreements.organisations.models import Language, Network, OrganisationKind, Region
+from agreements.organisations.models import Language, Network, NetworkKind, OrganisationKind, Region
 from agreements.organisations.queries import STATUSES, OrganisationFilters, existing_name_keys, name_key
 
 
@@ -86,16 +86,31 @@ class OrganisationForm(FlaskForm):
 
 
 class NetworkForm(FlaskForm):
-    """Create or edit a regional network."""
+    """Create or edit a network: a regional one with its regions, or a membership one."""
 
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=500)])
-    region_ids = MultiCheckboxField(_l("Regions"), coerce=int)
+    kind = RadioField(
+        _l("Kind"),
+        choices=NetworkKind.choices(),
+        default=NetworkKind.REGIONAL.value,
+        validators=[InputRequired()],
+        description=_l(
+            "A regional network covers every organisation of its regions; a membership network the "
+            "organisations an administrator adds to it as members, wherever they are."
+        ),
+    )
+    region_ids = MultiCheckboxField(
+        _l("Regions"),
+        coerce=int,
+        description=_l("Only for a regional network; a membership network has none."),
+    )
     active = BooleanField(_l("Active"), default=True)
 
     def __init__(self, *args, regions: list[Region], networks: list[Network], network=None, **kwargs):
         if network is not None:
             kwargs.setdefault("region_ids", [region.id for region in network.regions])
+            kwargs.setdefault("kind", network.kind.value)
         super().__init__(*args, obj=network, **kwargs)
         self.region_ids.choices = _region_choices(regions)
         self.regions_by_id = {region.id: region for region in regions}
@@ -105,18 +120,44 @@ class NetworkForm(FlaskForm):
         if field.data.casefold() in self.other_names:
             raise ValidationError(_("Another network already has this name."))
 
+    def _membership(self) -> bool:
+        return self.kind.data == NetworkKind.MEMBERSHIP.value
+
     def validate_region_ids(self, field):
-        if not field.data:
+        if not field.data and not self._membership():
             raise ValidationError(_("Choose at least one region."))
 
     def network_data(self) -> dict:
-        """The validated values, as the operations expect them."""
+        """The validated values, as the operations expect them; a membership network's regions are none."""
+        regions = [] if self._membership() else [self.regions_by_id[i] for i in self.region_ids.data]
         return {
             "name": self.name.data,
             "description": self.description.data or "",
             "active": self.active.data,
-            "regions": [self.regions_by_id[region_id] for region_id in self.region_ids.data],
+            "kind": NetworkKind(self.kind.data),
+            "regions": regions,
         }
+
+
+class MemberSearchForm(QueryFilterForm):
+    """The search above the organisations that may be added to a membership network."""
+
+    q = SearchField(_l("Search"), filters=[strip], description=_l("Name, municipality or business ID"))
+
+    def term(self) -> str:
+        """The search term; empty when there is none."""
+        return self.valid_data().get("q") or ""
+
+
+class AddMembersForm(FlaskForm):
+    """The organisations chosen on the search page to become members of a membership network."""
+
+    #: The choices are the page's organisations; the operation adds only active organisations.
+    organisation_ids = MultiCheckboxField(_l("Organisations to add"), coerce=int, validate_choice=False)
+
+    def validate_organisation_ids(self, field):
+        if not field.data:
+            raise ValidationError(_("Choose at least one organisation."))
 
 
 class OrganisationFilterForm(QueryFilterForm):

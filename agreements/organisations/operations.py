@@ -86,7 +86,10 @@ def create_network(data: dict) -> Network:
 
 
 def update_network(network: Network, data: dict) -> dict:
-    """Change a network's fields and regions; records the old and new value of each changed one."""
+    """Change a network's fields, kind and regions; records the old and new value of each changed one.
+
+    A network that becomes regional lets its members go: its regions decide its organisations from then on.
+    """
     data = dict(data)
     regions = data.pop("regions")
     changed = _apply(network, data)
@@ -94,6 +97,9 @@ def update_network(network: Network, data: dict) -> dict:
     if old_codes != new_codes:
         network.regions = regions
         changed["regions"] = [old_codes, new_codes]
+    if not network.is_membership and network.members:
+        changed["members"] = [_member_list(network.members), []]
+        network.members = []
     if changed:
         db.session.flush()
         record("network.update", network, {"changed": changed})
@@ -106,6 +112,47 @@ def delete_network(network: Network) -> None:
         raise OperationRefused(
             _("The network has coordinators. Remove their coordinator assignment before deleting it.")
         )
-    record("network.delete", network, {"name": network.name, "regions": _region_codes(network.regions)})
+    details = {"name": network.name, "regions": _region_codes(network.regions)}
+    if network.members:
+        details["members"] = _member_list(network.members)
+    record("network.delete", network, details)
     db.session.delete(network)
     db.session.flush()
+
+
+def _member_list(organisations) -> list[dict]:
+    """Organisations as the audit log names them: id and name."""
+    return [{"id": organisation.id, "name": organisation.name} for organisation in organisations]
+
+
+def require_membership_network(network: Network) -> None:
+    """Refuse unless the network is a membership network: a regional one's organisations are its regions'."""
+    if not network.is_membership:
+        raise OperationRefused(
+            _(
+                "%(name)s is a regional network: its organisations are those of its regions.",
+                name=network.name,
+            )
+        )
+
+
+def add_network_members(network: Network, organisations: list[Organisation]) -> list[Organisation]:
+    """Add active organisations to a membership network; those inactive or members already are skipped."""
+    require_membership_network(network)
+    present = {member.id for member in network.members}
+    added = [o for o in organisations if o.active and o.id not in present]
+    if added:
+        network.members.extend(added)
+        db.session.flush()
+        record("network.members_add", network, {"added": _member_list(added)})
+    return added
+
+
+def remove_network_member(network: Network, organisation: Organisation) -> None:
+    """Remove one member of a membership network; the organisation itself is untouched."""
+    require_membership_network(network)
+    if organisation not in network.members:
+        raise OperationRefused(_("%(name)s is not a member of the network.", name=organisation.name))
+    network.members.remove(organisation)
+    db.session.flush()
+    record("network.member_remove", network, {"removed": _member_list([organisation])})

@@ -30,6 +30,11 @@ def can_edit_network(user, network) -> bool:
     return can_administer(user)
 
 
+def can_manage_network_members(user, network) -> bool:
+    """National administrators add and remove a membership network's members."""
+    return can_administer(user)
+
+
 def can_list_organisations(user) -> bool:
     """Administrators list every organisation; coordinators those their networks cover."""
     return can_administer(user) or (user.is_authenticated and user.is_coordinator)

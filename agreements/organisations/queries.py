@@ -8,7 +8,7 @@ from agreements.core.signals import values_from
 from agreements.extensions import db
 from agreements.organisations import signals
 from agreements.organisations.coverage import coordinated_network_ids, covered_by, network_organisations
-from agreements.organisations.models import Network, Organisation, OrganisationKind, Region
+from agreements.organisations.models import Network, Organisation, OrganisationKind, Region, network_members
 
 #: Values of the status filter on the organisation list.
 STATUSES = ("active", "inactive", "all")
@@ -83,6 +83,33 @@ def networks_covering(organisation: Organisation) -> list[Network]:
     covered = network_organisations()
     network_ids = select(covered.c.network_id).where(covered.c.organisation_id == organisation.id)
     return list(db.session.scalars(select(Network).where(Network.id.in_(network_ids)).order_by(Network.name)))
+
+
+def network_organisations_query(network: Network) -> Select:
+    """The organisations the network covers (a membership network: its members), inactive ones too."""
+    return organisations_query(OrganisationFilters(network_id=network.id, status="all"))
+
+
+def member_candidates(network: Network, search: str) -> Select:
+    """Active organisations matching ``search`` that are not members of the network yet, by name."""
+    members = select(network_members.c.organisation_id).where(network_members.c.network_id == network.id)
+    return organisations_query(OrganisationFilters(search=search)).where(Organisation.id.not_in(members))
+
+
+def active_organisations_by_id(organisation_ids: list[int]) -> list[Organisation]:
+    """The active organisations among ``organisation_ids`` (any other id is left out), by name."""
+    query = select(Organisation).where(Organisation.id.in_(organisation_ids), Organisation.active)
+    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id)))
+
+
+def network_member_or_404(network: Network, organisation_id: int) -> Organisation:
+    """The member ``organisation_id`` of the network; 404 for any organisation that is not one."""
+    query = (
+        select(Organisation)
+        .join(network_members, network_members.c.organisation_id == Organisation.id)
+        .where(network_members.c.network_id == network.id, Organisation.id == organisation_id)
+    )
+    return db.first_or_404(query)
 
 
 def organisation_members(organisation: Organisation) -> list:

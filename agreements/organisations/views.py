@@ -11,7 +11,9 @@ from agreements.core.forms import ConfirmForm
 from agreements.core.web import paginate
 from agreements.organisations import csv_import, operations, queries
 from agreements.organisations.forms import (
+    AddMembersForm,
     ImportForm,
+    MemberSearchForm,
     NetworkForm,
     OrganisationFilterForm,
     OrganisationForm,
@@ -22,6 +24,7 @@ from agreements.organisations.policy import (
     can_edit_organisation,
     can_list_networks,
     can_list_organisations,
+    can_manage_network_members,
     can_view_network,
     can_view_organisation,
     can_view_organisation_members,
@@ -177,14 +180,17 @@ def networks():
 @bp.get("/networks/<int:network_id>")
 @acts_on(Network, can_view_network)
 def network_detail(network: Network):
-    """Show a network: its regions, coordinators and organisations."""
+    """Show a network: its kind, its regions or members, coordinators and organisations."""
+    members = paginate(queries.network_organisations_query(network)) if network.is_membership else None
     return render_template(
         "organisations/network_detail.html",
         network=network,
+        members=members,
         coordinators=queries.network_coordinators(network),
         counts=queries.organisation_counts_by_network([network.id])[network.id],
         kinds=OrganisationKind,
         can_edit=can_edit_network(current_user, network),
+        can_manage_members=can_manage_network_members(current_user, network),
     )
 
 
@@ -237,4 +243,44 @@ def network_delete(network: Network):
         form=form,
         network=network,
         coordinators=queries.network_coordinators(network),
+    )
+
+
+@bp.route("/networks/<int:network_id>/members/add", methods=["GET", "POST"])
+@acts_on(Network, can_manage_network_members)
+def network_members_add(network: Network):
+    """Search active organisations and add the chosen ones to a membership network (administrators)."""
+    operations.require_membership_network(network)
+    form = AddMembersForm()
+    if form.validate_on_submit():
+        added = operations.add_network_members(
+            network, queries.active_organisations_by_id(form.organisation_ids.data)
+        )
+        flash(ngettext("%(num)s member added.", "%(num)s members added.", len(added)), "success")
+        return redirect(url_for(".network_detail", network_id=network.id))
+    search = MemberSearchForm(request.args)
+    return render_template(
+        "organisations/network_members_add.html",
+        network=network,
+        form=form,
+        search=search,
+        pagination=paginate(queries.member_candidates(network, search.term())),
+    )
+
+
+@bp.route("/networks/<int:network_id>/members/<int:organisation_id>/remove", methods=["GET", "POST"])
+@acts_on(Network, can_manage_network_members, arg="network_id")
+def network_member_remove(network: Network, organisation_id: int):
+    """Confirm and remove one member of a membership network (administrators)."""
+    operations.require_membership_network(network)
+    organisation = queries.network_member_or_404(network, organisation_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        operations.remove_network_member(network, organisation)
+        flash(
+            _("%(name)s removed from %(network)s.", name=organisation.name, network=network.name), "success"
+        )
+        return redirect(url_for(".network_detail", network_id=network.id))
+    return render_template(
+        "organisations/network_member_remove.html", form=form, network=network, organisation=organisation
     )

@@ -12,7 +12,14 @@ from sqlalchemy import select
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
 from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.extensions import db
-from agreements.organisations.models import Language, Network, Organisation, OrganisationKind, Region
+from agreements.organisations.models import (
+    Language,
+    Network,
+    NetworkKind,
+    Organisation,
+    OrganisationKind,
+    Region,
+)
 from agreements.templates_lib import operations as template_operations
 from agreements.templates_lib.models import TemplateSource
 from tests.support.template_package import manifest, package
@@ -88,10 +95,14 @@ def hashed(password: str) -> str:
     return _password_hashes[password]
 
 
-def make_network(name=None, region_codes=("06",)) -> Network:
-    """A network covering the given region codes."""
+def make_network(name=None, region_codes=("06",), members=None) -> Network:
+    """A regional network covering the given region codes; with ``members``, a membership network of them."""
     network = Network(name=name or f"ALU-verkosto {next(_counter)}")
-    network.regions.extend(region(code) for code in region_codes)
+    if members is None:
+        network.regions.extend(region(code) for code in region_codes)
+    else:
+        network.kind = NetworkKind.MEMBERSHIP
+        network.members.extend(members)
     db.session.add(network)
     db.session.commit()
     return network
