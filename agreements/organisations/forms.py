@@ -94,7 +94,6 @@ class NetworkForm(FlaskForm):
         _l("Kind"),
         choices=NetworkKind.choices(),
         default=NetworkKind.REGIONAL.value,
-        validators=[InputRequired()],
         description=_l(
             "A regional network covers every organisation of its regions; a membership network the "
             "organisations an administrator adds to it as members, wherever they are."

@@ -95,7 +95,7 @@ def test_the_list_is_filtered_by_status_kind_and_name(client, joining):
         "Tampereen Työpaja"
     ]
     empty = client.get(path + "?q=nobody").get_data(as_text=True)
-    assert "No active organisation of these regions matches the filters." in empty
+    assert "No active organisation in view matches the filters." in empty
     assert client.get(path + "?status=nonsense").status_code == 404
     assert client.get(path + "?kind=nonsense").status_code == 404
 
