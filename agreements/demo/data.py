@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from agreements.accounts.models import MembershipRole
 from agreements.organisations.models import Language, OrganisationKind
 
-#: Networks by AVI area, plus the network of Swedish-speaking and bilingual workshops (ULA).
-#: Åland belongs to no AVI area network. (name, description, region codes)
+#: Regional networks by AVI area, plus ULA, the membership network of Swedish-speaking and bilingual
+#: workshops, which has no regions but members (ULA_MEMBERS). Åland belongs to no AVI area network.
+#: (name, description, region codes)
 NETWORKS = [
     ("ALU Etelä-Suomi", "Etelä-Suomen aluehallintoviraston alue", ("01", "05", "07", "08", "09")),
     ("ALU Lounais-Suomi", "Lounais-Suomen aluehallintoviraston alue", ("02", "04")),
@@ -24,9 +25,12 @@ NETWORKS = [
     (
         "ULA – svenskspråkiga och tvåspråkiga verkstäder",
         "Nätverket för svenskspråkiga och tvåspråkiga ungdomsverkstäder",
-        ("01", "02", "15", "16", "21"),
+        (),
     ),
 ]
+
+#: The demo's membership network.
+ULA = "ULA – svenskspråkiga och tvåspråkiga verkstäder"
 
 FI, SV = Language.FI, Language.SV
 SIGNATORY = MembershipRole.SIGNATORY
@@ -79,6 +83,12 @@ PROVIDERS = [
     ("Vaarojen ammattiopisto", "Joensuu", "12", FI),
     ("Pohjoistuulen ammattiopisto", "Oulu", "17", FI),
     ("Tunturilaakson ammattiopisto", "Rovaniemi", "19", FI),
+]
+
+#: ULA's members: the Swedish-speaking workshops and providers above, wherever they are (Uusimaa,
+#: Varsinais-Suomi, Ostrobothnia, Åland), and a bilingual Helsinki provider that teaches in both languages.
+ULA_MEMBERS = [name for name, _municipality, _code, language in WORKSHOPS + PROVIDERS if language == SV] + [
+    "Uudenmaan Taitoakatemia"
 ]
 
 #: The organisations the demo's members belong to (names from the lists above).

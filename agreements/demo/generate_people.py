@@ -155,12 +155,14 @@ class PeopleBuilder:
                     self._organisation(kind, code)
         for network in self.people.networks:
             network.organisations = [org for org in self.people.organisations if self._covers(network, org)]
+            if network.swedish:
+                self._network_members(network)
         self._coordinators(scale.coordinators)
         return self.people
 
     @staticmethod
     def _covers(network: NetworkInfo, org: Org) -> bool:
-        """Whether the organisation is in the network's area (and language, for ULA)."""
+        """Whether the organisation is in the network's area (for ULA: Swedish-speaking there, a member)."""
         return org.region_code in network.region_codes and (not network.swedish or org.language == "sv")
 
     def _staff(self, role: str, number: int, inviter: Person | None, language: str) -> Person:
@@ -244,12 +246,14 @@ class PeopleBuilder:
             self.chain.add(accepted, "account.invitation_accepted", "users", person.id, person.id)
 
     def _networks(self) -> None:
-        """The regional networks and ULA, each created with its regions."""
+        """The regional networks, each created with its regions, and ULA, a membership network (its members
+        come with the organisations)."""
         admin = self.people.admins[0]
         created = self.clock.start + days(1)
         for name, description, codes, swedish in NETWORKS:
             network = NetworkInfo(self.writer.new_id("networks"), name, codes, swedish)
             self.people.networks.append(network)
+            kind = "membership" if swedish else "regional"
             self.writer.add(
                 "networks",
                 {
@@ -257,15 +261,27 @@ class PeopleBuilder:
                     "name": name,
                     "description": description,
                     "active": True,
+                    "kind": kind,
                     "created_at": created,
                 },
             )
-            for code in codes:
+            regions = () if swedish else codes
+            for code in regions:
                 self.writer.add(
                     "network_regions", {"network_id": network.id, "region_id": self.regions[code]}
                 )
-            details = {"name": name, "description": description, "regions": list(codes)}
+            details = {"name": name, "description": description, "kind": kind, "regions": list(regions)}
             self.chain.add(created, "network.create", "networks", network.id, admin.id, details)
+
+    def _network_members(self, network: NetworkInfo) -> None:
+        """A membership network's members: the organisations it covers, added by an administrator once each
+        was created."""
+        for org in network.organisations:
+            self.writer.add("network_members", {"network_id": network.id, "organisation_id": org.id})
+        added = [{"id": org.id, "name": org.name} for org in network.organisations]
+        when = self.clock.start + days(51)  # after the last organisation was created
+        admin = self.people.admins[0]
+        self.chain.add(when, "network.members_add", "networks", network.id, admin.id, {"added": added})
 
     def _organisation(self, kind: str, code: str) -> None:
         """One organisation in region ``code``, audited as created by an administrator, with its members."""

@@ -163,8 +163,9 @@ MUNICIPALITIES = {
     ],
 }
 
-#: About fifteen regional networks and ULA, the network of Swedish-speaking and bilingual workshops.
-#: (name, description, region codes, Swedish organisations only)
+#: About fifteen regional networks and ULA, the membership network of Swedish-speaking and bilingual
+#: workshops. (name, description, region codes, membership network: its members are the Swedish-speaking
+#: organisations of these regions)
 NETWORKS = [
     ("ALU Uusimaa", "Uudenmaan työpajojen alueellinen verkosto", ("01",), False),
     ("ALU Varsinais-Suomi", "Varsinais-Suomen työpajojen alueellinen verkosto", ("02",), False),

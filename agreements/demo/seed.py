@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from agreements.accounts.models import Membership, UILanguage, User
 from agreements.accounts.operations import find_user_by_email
-from agreements.demo.data import NETWORKS, ORGANISATIONS, SIGNATORIES, USERS, DemoUser
+from agreements.demo.data import NETWORKS, ORGANISATIONS, SIGNATORIES, ULA, ULA_MEMBERS, USERS, DemoUser
 from agreements.demo.seed_commitment import seed_commitment
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.organisations.business_id import check_digit
-from agreements.organisations.models import Network, Organisation, Region
+from agreements.organisations.models import Network, NetworkKind, Organisation, Region
 
 #: Demo business IDs start here, far above the numbers handed out so far, so they look fictional.
 FIRST_BUSINESS_ID = 9_800_000
@@ -44,6 +44,7 @@ def seed(password: str) -> SeedReport:
         name: _network(report, name, text, [regions[c] for c in codes]) for name, text, codes in NETWORKS
     }
     organisations = _organisations(report, regions)
+    _members(networks[ULA], [organisations[name] for name in ULA_MEMBERS])
     password_hash = password_hash_for(password)
     for demo_user in USERS:
         report.logins.append((demo_user, _user(report, demo_user, password_hash, organisations, networks)))
@@ -66,10 +67,18 @@ def business_ids() -> Iterator[str]:
 def _network(report: SeedReport, name: str, description: str, regions: list[Region]) -> Network:
     network = db.session.scalar(select(Network).where(Network.name == name))
     if network is None:
-        network = Network(name=name, description=description, regions=regions)
+        kind = NetworkKind.REGIONAL if regions else NetworkKind.MEMBERSHIP
+        network = Network(name=name, description=description, regions=regions, kind=kind)
         db.session.add(network)
         report.created["networks"] += 1
     return network
+
+
+def _members(network: Network, organisations: list[Organisation]) -> None:
+    """Add the demo members a membership network is missing (a network seeded before it had members, as a
+    regional one, is left as it is)."""
+    if network.is_membership:
+        network.members.extend(o for o in organisations if o not in network.members)
 
 
 def _organisations(report: SeedReport, regions: dict[str, Region]) -> dict[str, Organisation]:

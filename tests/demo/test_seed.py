@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.core.audit import AuditEvent, verify_chains
 from agreements.demo.cli import DEMO_PASSWORD
-from agreements.demo.data import COMMITMENT, USERS
+from agreements.demo.data import COMMITMENT, ULA, USERS
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations import business_id
-from agreements.organisations.models import Language, Network, Organisation, OrganisationKind
+from agreements.organisations.models import Language, Network, NetworkKind, Organisation, OrganisationKind
 from agreements.signatures.models import Signature, SigningMode
 from agreements.signatures.queries import latest_request
 from tests.support.demo import synced
@@ -77,13 +77,24 @@ def test_seeding_twice_creates_nothing_new(seed):
     assert "created 0 networks, 0 workshops, 0 education providers and 0 users" in output
 
 
-def test_networks_follow_the_avi_areas_and_ula_covers_swedish_speaking_regions(seed):
+def test_networks_follow_the_avi_areas_and_ula_has_the_swedish_speaking_organisations_as_members(seed):
     seed()
     regions = {n.name: {r.code for r in n.regions} for n in db.session.scalars(select(Network))}
 
     assert regions["ALU Etelä-Suomi"] == {"01", "05", "07", "08", "09"}
     assert regions["ALU Lappi"] == {"19"}
-    assert regions["ULA – svenskspråkiga och tvåspråkiga verkstäder"] == {"01", "02", "15", "16", "21"}
+    ula = db.session.scalar(select(Network).where(Network.name == ULA))
+    assert ula.kind == NetworkKind.MEMBERSHIP and regions[ULA] == set()
+    assert {member.name for member in ula.members} == {
+        "Ungdomsverkstaden Strandråg",
+        "Verkstaden Skärgårdsbris",
+        "Verkstaden Havtorn",
+        "Verkstaden Lärkan",
+        "Ungdomsverkstaden Sjöbris",
+        "Yrkesskolan Ankaret",
+        "Yrkesinstitutet Kustvind",
+        "Uudenmaan Taitoakatemia",
+    }
     avi_regions = set().union(*(codes for name, codes in regions.items() if name.startswith("ALU")))
     assert len(avi_regions) == 18
     assert "21" not in avi_regions
