@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect
 
 from agreements import create_app
 from agreements.accounts.models import MembershipRole
+from agreements.dashboard import cache
 from agreements.extensions import db, limiter
 from agreements.organisations.models import OrganisationKind
 from config import TestingConfig
@@ -223,3 +224,13 @@ def agreement(make_agreement, workshop, provider, template_version, editor):
     return make_agreement(
         owner=workshop, providers=[provider], template_version=template_version, created_by=editor
     )
+
+
+@pytest.fixture
+def cache_on(app):
+    """The dashboard's cache as in production, emptied before and after."""
+    app.config["DASHBOARD_CACHE_SECONDS"] = 300
+    cache.clear()
+    yield
+    cache.clear()
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0

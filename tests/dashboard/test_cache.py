@@ -1,24 +1,12 @@
 """The dashboard's cache: a second look reuses the figures, and any recorded change shows at once."""
 
-import pytest
 from sqlalchemy import update
 
-from agreements.dashboard import cache
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.organisations.operations import deactivate_organisation
 from tests.support.client import log_in
 from tests.support.dashboard import workshops_in_region
-
-
-@pytest.fixture
-def cache_on(app):
-    """The cache as in production, emptied before and after."""
-    app.config["DASHBOARD_CACHE_SECONDS"] = 300
-    cache.clear()
-    yield
-    cache.clear()
-    app.config["DASHBOARD_CACHE_SECONDS"] = 0
 
 
 def test_a_recorded_change_shows_at_once_and_an_unrecorded_one_only_with_it(client, field, cache_on):

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
-from agreements.dashboard import cache
 from agreements.dashboard.jobs import refresh
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
@@ -238,16 +237,6 @@ def test_becoming_regional_lets_the_members_go_and_is_audited(admin_client, worl
         "Svenska Verkstaden",
         "Yrkesinstitutet Vasa",
     }
-
-
-@pytest.fixture
-def cache_on(app):
-    """The dashboard cache as in production, emptied before and after."""
-    app.config["DASHBOARD_CACHE_SECONDS"] = 300
-    cache.clear()
-    yield
-    cache.clear()
-    app.config["DASHBOARD_CACHE_SECONDS"] = 0
 
 
 def test_a_change_of_members_shows_on_the_dashboard_at_once(client, world, admin, cache_on):
