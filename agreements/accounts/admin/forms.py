@@ -150,7 +150,7 @@ class MembershipForm(FlaskForm):
 
 
 class NetworksForm(FlaskForm):
-    """The regional networks a user coordinates."""
+    """The networks a user coordinates."""
 
     networks = SelectMultipleField(_l("Coordinated networks"), coerce=int)
 
