@@ -4,18 +4,23 @@ every phase, per section, with each comment's phase, organisation and resolution
 
 import io
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import docx
 import pytest
 from sqlalchemy import select
 
+from agreements.accounts.models import User
 from agreements.core.audit import AuditEvent
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.extensions import db
+from agreements.organisations.models import Organisation
 from agreements.reviews import operations, queries
-from agreements.reviews.models import Resolution, RoundVisibility
+from agreements.reviews.models import CommentRound, Resolution, RoundVisibility
 from tests.support.client import logged_in
 from tests.support.factories import PROVIDER
 from tests.support.review_world import save_next_version
@@ -59,6 +64,13 @@ def _share(comment_round, drafter) -> None:
 
 
 def _next_phase(previous, drafter, **kwargs):
+    """Open the next phase of ``previous`` by the operation, on the agreement's latest version; commit."""
+    comment_round = _open_next_phase(previous, drafter, **kwargs)
+    db.session.commit()
+    return comment_round
+
+
+def _open_next_phase(previous, drafter, **kwargs):
     """Open the next phase of ``previous`` by the operation, on the agreement's latest version."""
     agreement = previous.agreement
     comment_round = operations.open_round(
@@ -74,7 +86,6 @@ def _next_phase(previous, drafter, **kwargs):
         previous_round=previous,
         **kwargs,
     )
-    db.session.commit()
     return comment_round
 
 
@@ -151,6 +162,36 @@ def test_a_round_has_one_next_phase_and_phases_go_on_in_order(
     third = _next_phase(second, drafter, organisations=[make_organisation(kind=PROVIDER, name="Omnia")])
     assert third.phase == 3 and queries.consultation(first_phase) == [first_phase, second, third]
     assert queries.consultation(third) == [first_phase, second, third]
+
+
+@pytest.mark.postgresql
+@pytest.mark.committing  # threads, each with its own connection
+def test_two_next_phases_opened_at_once_one_opens_the_other_is_refused(
+    app, first_phase, drafter, other_provider
+):
+    previous_id, drafter_id, organisation_id = first_phase.id, drafter.id, other_provider.id
+    barrier = threading.Barrier(2)
+
+    def open_next() -> str:
+        with app.app_context():
+            previous = db.session.get(CommentRound, previous_id)
+            organisation = db.session.get(Organisation, organisation_id)
+            barrier.wait()
+            try:
+                _open_next_phase(previous, db.session.get(User, drafter_id), organisations=[organisation])
+                time.sleep(0.2)  # the transaction stays open a moment: the other must wait, then refuse
+                db.session.commit()
+            except OperationRefused:
+                db.session.rollback()
+                return "refused"
+            finally:
+                db.session.remove()
+            return "opened"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(lambda _: open_next(), range(2)))
+    assert sorted(outcomes) == ["opened", "refused"]
+    assert queries.next_phase_id(first_phase) is not None
 
 
 def test_phase_two_asks_about_a_newer_version_and_the_agreement_page_lists_the_phases_in_order(
