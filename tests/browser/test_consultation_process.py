@@ -1,7 +1,7 @@
-"""The 2019 process in a real browser: a workshop's commitment is commented in two phases (first the
-network's organisations, then every active organisation, nobody invited twice), the drafter resolves the
-comments and saves a revision answering them, records the board's approval and opens the commitment for
-joining, and three organisations join. Every page on the way passes axe-core."""
+"""The 2019 process in a real browser: a workshop editor drafts a commitment; it is commented in two phases
+(first the network's organisations, then every active organisation, nobody invited twice); the drafter
+resolves the comments, saves a revision answering them, records the board's approval and opens the
+commitment for joining; three organisations join. Every page on the way passes axe-core."""
 
 import re
 from datetime import date, timedelta
@@ -32,16 +32,17 @@ EARLY_COMMENT = "Yksilön etu pitää mainita ensimmäisenä."
 LATE_COMMENT = "Paikkamäärä on liian pieni."
 #: The document's section the late comment is on (the document is in Finnish).
 SECTION_FI = "2 Yksityiskohdat"
+TITLE = "Yhteistyön linjaukset"
 
 
 @pytest.fixture
-def cast(make_organisation, make_user, make_agreement, make_template_version, make_network):
-    """A workshop's commitment draft with three other organisations as parties, each with a signatory; the
-    network of the workshop's region. Everyone reads English."""
+def cast(make_organisation, make_user, make_template_version, make_network):
+    """A workshop's editor, a commitment template that requires approval, three other organisations each
+    with a signatory, and the network of the workshop's region. Everyone reads English."""
     make_network(name=NETWORK, region_codes=("06",))
     workshop = make_organisation(OrganisationKind.WORKSHOP, name="Työpaja Linjaus")
     drafter = make_user(organisation=workshop, role=MembershipRole.EDITOR, name="Elina Editori")
-    organisations, signers = [], {}
+    signers = {}
     for name, kind, region in (
         (EARLY, OrganisationKind.PROVIDER, "06"),
         (SILENT, OrganisationKind.WORKSHOP, "06"),
@@ -51,15 +52,43 @@ def cast(make_organisation, make_user, make_agreement, make_template_version, ma
         signers[name] = make_user(
             organisation=organisation, role=MembershipRole.SIGNATORY, name=f"Signer {name}"
         )
-        organisations.append(organisation)
-    commitment = make_agreement(
-        owner=workshop,
-        providers=organisations,
-        template_version=make_template_version(manifest_dict=commitment_manifest("process_commitment")),
-        title="Yhteistyön linjaukset",
-        created_by=drafter,
+    template = make_template_version(manifest_dict=commitment_manifest("process_commitment"))
+    return SimpleNamespace(
+        template_title=template.text(template.manifest["title"], "en"),
+        workshop=workshop,
+        drafter=drafter,
+        signers=signers,
+        commitment=None,
     )
-    return SimpleNamespace(commitment=commitment, workshop=workshop, drafter=drafter, signers=signers)
+
+
+def draft_commitment(page: Page, cast) -> None:
+    """The editor drafts the commitment with the three organisations; ``cast.commitment`` is then its id,
+    reference and title."""
+    open_page(page, "/agreements/new")
+    assert_accessible(page)
+    page.get_by_label("Template", exact=True).select_option(label=cast.template_title)
+    page.get_by_role("button", name="Continue").click()
+    expect_heading(page, "New agreement")
+    for label, value in (
+        ("Title", TITLE),
+        ("Start date", "2026-01-01"),
+        ("End date", "2027-12-31"),
+        ("Notice period in months", "3"),
+        ("Instructor", "Maija Ohjaaja"),
+        ("Duties", "Perehdytys ja ohjaus"),
+        ("Places", "3"),
+    ):
+        page.get_by_label(label, exact=True).fill(value)
+    others = [f"{name} (Tampere)" for name in cast.signers]  # as the list names them, with the municipality
+    page.get_by_label("Other organisations", exact=True).select_option(label=others)
+    page.get_by_label("Billing", exact=True).select_option("monthly")
+    page.get_by_role("button", name="Create the draft").click()
+    expect_flash(page, "created as a draft")
+    assert_accessible(page)
+    reference = re.search(r"SOP-\d{4}-\d+", page.locator("main .lead").first.inner_text()).group(0)
+    agreement_id = int(re.search(r"/agreements/(\d+)", page.url).group(1))
+    cast.commitment = SimpleNamespace(id=agreement_id, reference=reference, title=TITLE)
 
 
 def expect_heading(page: Page, text: str) -> None:
@@ -210,6 +239,7 @@ def join(page: Page, cast, name: str) -> None:
 def test_a_commitment_is_commented_in_two_phases_revised_approved_and_joined(new_page, cast):
     drafter = fresh_page(new_page)
     log_in(drafter, cast.drafter)
+    draft_commitment(drafter, cast)
     open_phase_one(drafter, cast)
     phase_one = drafter.url
     whole = ("The document as a whole", "Comment on the document as a whole")
