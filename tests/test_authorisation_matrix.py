@@ -210,6 +210,10 @@ MATRIX = {
     # before the round closes and every comment is resolved, only the drafter and administrators
     ("reviews.summary", "GET"): for_roles((EDITOR, ADMIN)),
     ("reviews.summary_docx", "GET"): for_roles((EDITOR, ADMIN)),
+    ("reviews.consultation_summary", "GET"): for_roles((EDITOR, ADMIN)),
+    ("reviews.consultation_summary_docx", "GET"): for_roles((EDITOR, ADMIN)),
+    ("reviews.open_next_phase", "GET"): for_roles((EDITOR,)),
+    ("reviews.open_next_phase", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
     # agreement_id is the first agreement, which is out for comments: only drafts are sent
     ("signatures.send", "GET"): for_roles((EDITOR,), ok=409),
     ("signatures.send", "POST"): for_roles((EDITOR,), ok=409),

@@ -81,6 +81,13 @@ class OpenRoundForm(FlaskForm):
         validators=[Length(max=5000)],
         description=_l("E-mail addresses of Sopimuspolku users, one per line."),
     )
+    invite_again = MultiCheckboxField(
+        _l("Invited to an earlier phase: invite again"),
+        description=_l(
+            "Those invited to an earlier phase are left out of this one, also from every organisation "
+            "and the networks, unless you tick them here."
+        ),
+    )
 
     def __init__(
         self,
@@ -89,9 +96,14 @@ class OpenRoundForm(FlaskForm):
         organisations: list[Organisation],
         networks: list[Network],
         language: str,
+        earlier: dict[Organisation | User, int] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.earlier = {_invitee_key(invitee): invitee for invitee in earlier or {}}
+        self.invite_again.choices = [
+            (key, _earlier_label(invitee, earlier[invitee])) for key, invitee in self.earlier.items()
+        ]
         self.users_by_email: dict[str, User] = {}
         self.version_number.choices = [
             (v.number, _("Version %(number)s", number=v.number)) for v in reversed(agreement.versions)
@@ -101,7 +113,9 @@ class OpenRoundForm(FlaskForm):
             (section["key"], label(section["title"], language))
             for section in agreement.template_version.sections
         ]
-        self.organisation_ids.choices = [organisation_choice(o) for o in organisations]
+        self.organisation_ids.choices = [
+            organisation_choice(o) for o in organisations if _invitee_key(o) not in self.earlier
+        ]
         self.network_ids.choices = [(network.id, network.name) for network in networks]
         self.networks = {network.id: network for network in networks}
         self.organisations = {organisation.id: organisation for organisation in organisations}
@@ -130,7 +144,20 @@ class OpenRoundForm(FlaskForm):
             "organisations": [self.organisations[i] for i in chosen],
             "networks": [self.networks[i] for i in self.network_ids.data],
             "users": [self.users_by_email[email] for email in self.emails()],
+            "invite_again": [self.earlier[key] for key in self.invite_again.data or []],
         }
+
+
+def _invitee_key(invitee: Organisation | User) -> str:
+    """An organisation or a person as a choice's value, e.g. ``organisations:7``."""
+    return f"{invitee.__tablename__}:{invitee.id}"
+
+
+def _earlier_label(invitee: Organisation | User, phase: int) -> str:
+    """An earlier invitee as a choice: the name, whether invited personally, and the phase."""
+    if isinstance(invitee, Organisation):
+        return _("%(name)s (phase %(phase)s)", name=organisation_choice(invitee)[1], phase=phase)
+    return _("%(name)s, invited personally (phase %(phase)s)", name=invitee.name, phase=phase)
 
 
 def active_users_by_email(emails: list[str]) -> dict[str, User]:

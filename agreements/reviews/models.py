@@ -90,12 +90,24 @@ class CommentRound(db.Model):
     digest_sent_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When the summary report was shared with the invitees; the summary is final from then on.
     summary_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The round this one follows as the next phase of one consultation; a round has one next phase at most.
+    previous_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment_rounds.id", ondelete="CASCADE"), unique=True
+    )
+    #: 1 for a round of its own, the previous round's phase + 1 for a next phase.
+    phase: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
 
     agreement: Mapped[Agreement] = relationship()
     version: Mapped[AgreementVersion] = relationship()
     opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
     contact_person: Mapped[User | None] = relationship(foreign_keys=[contact_person_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    previous_round: Mapped["CommentRound | None"] = relationship(
+        remote_side=[id], back_populates="next_phase", foreign_keys=[previous_round_id]
+    )
+    next_phase: Mapped["CommentRound | None"] = relationship(
+        back_populates="previous_round", foreign_keys=[previous_round_id]
+    )
     invitations: Mapped[list["RoundInvitation"]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="RoundInvitation.id"
     )
@@ -105,6 +117,7 @@ class CommentRound(db.Model):
 
     __table_args__ = (
         CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_iff_closed_at"),
+        CheckConstraint("(previous_round_id IS NULL) = (phase = 1)", name="first_phase_iff_no_previous"),
     )
 
     @property

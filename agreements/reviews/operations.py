@@ -22,7 +22,7 @@ from agreements.drafting.policy import can_manage_agreement, require_manager
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
 from agreements.organisations.queries import active_organisations_in
-from agreements.reviews import notifications
+from agreements.reviews import notifications, queries
 from agreements.reviews.models import (
     Comment,
     CommentRound,
@@ -56,17 +56,35 @@ def _check_section(agreement: Agreement, section_key: str) -> None:
         raise OperationRefused(_("The document has no section “%(section)s”.", section=section_key))
 
 
-def _invitations(agreement, organisations, users, networks) -> list[RoundInvitation]:
-    """One invitation per organisation (chosen or in a network) and per user; never the drafter itself."""
-    chosen = {
-        o.id: o for o in [*organisations, *active_organisations_in(networks)] if o.id != agreement.owner_id
-    }
-    people = {u.id: u for u in users}
-    invitations = [RoundInvitation(organisation=o) for o in chosen.values()]
-    invitations += [RoundInvitation(user=u) for u in people.values()]
-    if not invitations:
+def _invitees(agreement: Agreement, chosen, networks=()) -> list[Organisation | User]:
+    """The chosen organisations and people and those in the networks, once each; never the drafter itself."""
+    everyone = [*chosen, *active_organisations_in(networks)]
+    drafter = agreement.owner
+    return list(dict.fromkeys(i for i in everyone if i is not drafter))
+
+
+def _leave_out_earlier(
+    invitees: list[Organisation | User], previous_round: CommentRound | None, again: list
+) -> tuple[list[Organisation | User], list[Organisation | User]]:
+    """Those to invite to a next phase and those left out as invited to an earlier phase.
+
+    Invitees of an earlier phase are invited again only when chosen ``again``.
+    """
+    if previous_round is None:
+        return invitees, []
+    earlier = queries.invitees_so_far(previous_round)
+    left_out = [i for i in invitees if i in earlier and i not in again]
+    return list(dict.fromkeys([*(i for i in invitees if i not in left_out), *again])), left_out
+
+
+def _invitations(invitees: list[Organisation | User]) -> list[RoundInvitation]:
+    """One invitation per organisation and per person."""
+    if not invitees:
         raise OperationRefused(_("Choose at least one organisation, network or person to invite."))
-    return invitations
+    return [
+        RoundInvitation(organisation=i) if isinstance(i, Organisation) else RoundInvitation(user=i)
+        for i in invitees
+    ]
 
 
 def _start_commenting(agreement: Agreement, actor: User) -> None:
@@ -78,6 +96,24 @@ def ensure_round_can_open(agreement: Agreement) -> None:
     """Refuse with the reason unless the agreement is a draft or already out for comments."""
     if agreement.status not in lifecycle.OPEN_FOR_COMMENTS:
         raise lifecycle.TransitionRefused(agreement, AgreementStatus.COMMENTING, "open_for_comments")
+
+
+def ensure_next_phase_can_open(previous_round: CommentRound) -> None:
+    """Refuse with the reason unless the agreement takes a round and the round has no next phase yet."""
+    ensure_round_can_open(previous_round.agreement)
+    if queries.next_phase_id(previous_round) is not None:
+        raise OperationRefused(
+            _(
+                "Phase %(number)s of this consultation has already been opened.",
+                number=previous_round.phase + 1,
+            )
+        )
+
+
+def _lock_for_next_phase(previous_round: CommentRound) -> None:
+    """Lock the previous round, so two next phases of it cannot open at once, and check it takes one."""
+    db.session.execute(select(CommentRound.id).where(CommentRound.id == previous_round.id).with_for_update())
+    ensure_next_phase_can_open(previous_round)
 
 
 def open_round(
@@ -94,19 +130,32 @@ def open_round(
     users: Iterable[User] = (),
     networks: Iterable[Network] = (),
     now: datetime | None = None,
+    previous_round: CommentRound | None = None,
+    invite_again: Iterable[Organisation | User] = (),
 ) -> CommentRound:
-    """Open a comment round on one version of a draft and invite organisations, people and networks."""
-    if version.agreement_id != agreement.id:
-        raise ValueError("the version belongs to another agreement")
+    """Open a comment round on one version of a draft and invite organisations, people and networks.
+
+    As the next phase of ``previous_round``, those invited to an earlier phase are left out unless they
+    are in ``invite_again``.
+    """
+    if {version.agreement_id, getattr(previous_round, "agreement_id", agreement.id)} != {agreement.id}:
+        raise ValueError("the version or the previous round belongs to another agreement")
     require_manager(opened_by, agreement)
     ensure_round_can_open(agreement)
+    if previous_round is not None:
+        _lock_for_next_phase(previous_round)
     now = now or utcnow()
     if deadline <= now:
         raise OperationRefused(_("The deadline must be in the future."))
     sections = list(dict.fromkeys(sections))
     for section_key in sections:
         _check_section(agreement, section_key)
-    invitations = _invitations(agreement, organisations, users, networks)
+    invitees, left_out = _leave_out_earlier(
+        _invitees(agreement, [*organisations, *users], networks),
+        previous_round,
+        _invitees(agreement, invite_again),
+    )
+    invitations = _invitations(invitees)
     _start_commenting(agreement, opened_by)
     comment_round = CommentRound(
         agreement=agreement,
@@ -120,10 +169,13 @@ def open_round(
         sections=sections,
         visibility=visibility,
         invitations=invitations,
+        previous_round=previous_round,
+        phase=previous_round.phase + 1 if previous_round else 1,
     )
     db.session.add(comment_round)
     db.session.flush()
-    record("comment_round.open", comment_round, _round_details(comment_round), actor=opened_by)
+    details = _round_details(comment_round) | _phase_details(comment_round, left_out)
+    record("comment_round.open", comment_round, details, actor=opened_by)
     notifications.notify_invited(comment_round, opened_by)
     return comment_round
 
@@ -134,6 +186,17 @@ def _round_details(comment_round: CommentRound) -> dict:
         "version": comment_round.version.number,
         "deadline": comment_round.deadline.isoformat(),
         "invitations": len(comment_round.invitations),
+    }
+
+
+def _phase_details(comment_round: CommentRound, left_out: list[Organisation | User]) -> dict:
+    """The phase, the round it follows, and who was left out as invited to an earlier phase."""
+    if comment_round.previous_round is None:
+        return {}
+    return {
+        "phase": comment_round.phase,
+        "previous_round": comment_round.previous_round_id,
+        "left_out": [f"{i.__tablename__}:{i.id}" for i in left_out],
     }
 
 

@@ -155,6 +155,50 @@ def agreement_rounds(agreement: Agreement) -> list[CommentRound]:
     return list(db.session.scalars(query.order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())))
 
 
+def consultation(comment_round: CommentRound) -> list[CommentRound]:
+    """Every phase of the consultation the round belongs to, phase 1 first."""
+    phase = comment_round
+    while phase.previous_round is not None:
+        phase = phase.previous_round
+    phases = [phase]
+    while phases[-1].next_phase is not None:
+        phases.append(phases[-1].next_phase)
+    return phases
+
+
+def consultations(rounds: list[CommentRound]) -> list[list[CommentRound]]:
+    """The rounds grouped by consultation, each phases first to last, the newest consultation first."""
+    grouped: dict[int, list[CommentRound]] = {}
+    for comment_round in sorted(rounds, key=lambda r: r.phase):
+        grouped.setdefault(consultation(comment_round)[0].id, []).append(comment_round)
+    return sorted(grouped.values(), key=lambda phases: max(r.opened_at for r in phases), reverse=True)
+
+
+def invitees_so_far(comment_round: CommentRound | None) -> dict[Organisation | User, int]:
+    """Those invited to the round and to its earlier phases, each with the first phase it was invited to."""
+    invitees: dict[Organisation | User, int] = {}
+    phase = comment_round
+    while phase is not None:
+        for invitation in phase.invitations:
+            invitees[invitation.organisation or invitation.user] = phase.phase
+        phase = phase.previous_round
+    return invitees
+
+
+def not_invited_again(comment_round: CommentRound) -> list[tuple[Organisation | User, int]]:
+    """Invitees of earlier phases not invited to this one, by name, with the phase they were invited to."""
+    invited = {invitation.organisation or invitation.user for invitation in comment_round.invitations}
+    earlier = invitees_so_far(comment_round.previous_round)
+    left_out = [(i, phase) for i, phase in earlier.items() if i not in invited]
+    return sorted(left_out, key=lambda pair: pair[0].name.casefold())
+
+
+def next_phase_id(comment_round: CommentRound) -> int | None:
+    """The id of the round's next phase, read from the database (not from a relationship loaded earlier)."""
+    query = select(CommentRound.id).where(CommentRound.previous_round_id == comment_round.id)
+    return db.session.scalar(query)
+
+
 def contact_candidates(agreement: Agreement) -> list[User]:
     """Active members of the drafting workshop, who may be named the round's contact person."""
     query = (

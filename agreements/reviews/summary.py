@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from agreements.accounts.models import User
 from agreements.reviews import queries
 from agreements.reviews.models import Comment, CommentRound
+from agreements.reviews.policy import can_view_summary
 from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.rendering import word_text
 
@@ -43,6 +44,8 @@ class Entry:
     resolution: str | None
     reasoning: str
     replies: list[Reply]
+    #: The phase of the consultation the comment was given in.
+    phase: int = 1
 
     @property
     def speaker(self) -> str:
@@ -105,18 +108,69 @@ class Summary:
 
     def draft_reasons(self) -> list[str]:
         """Why the summary is still a draft: the round is open, or comments wait for a resolution."""
-        if self.final:
-            return []
-        reasons = [_("The round is still open.")] if self.closed_at is None else []
-        if self.unresolved_count:
-            reasons.append(
-                ngettext(
-                    "%(num)s comment still needs a resolution.",
-                    "%(num)s comments still need a resolution.",
-                    self.unresolved_count,
-                )
+        return _draft_reasons(self.closed_at, self.shared_at, self.unresolved_count)
+
+
+def _draft_reasons(closed_at: datetime | None, shared_at: datetime | None, unresolved: int) -> list[str]:
+    """Why a round's summary is still a draft: the round is open, or comments wait for a resolution."""
+    if shared_at is not None:
+        return []
+    reasons = [_("The round is still open.")] if closed_at is None else []
+    if unresolved:
+        reasons.append(
+            ngettext(
+                "%(num)s comment still needs a resolution.",
+                "%(num)s comments still need a resolution.",
+                unresolved,
             )
-        return reasons
+        )
+    return reasons
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """One phase of a consultation as its summary report lists it."""
+
+    round_id: int
+    phase: int
+    version_number: int
+    opened_at: datetime
+    deadline: datetime
+    closed_at: datetime | None
+    shared_at: datetime | None
+    invited: int
+    answered: int
+    unresolved_count: int
+
+    def draft_reasons(self) -> list[str]:
+        """Why this phase's summary is still a draft."""
+        return _draft_reasons(self.closed_at, self.shared_at, self.unresolved_count)
+
+
+@dataclass(frozen=True)
+class ConsultationSummary:
+    """The summary report of every phase of a consultation the reader may see: per section each comment
+    with its phase."""
+
+    #: The round the report was asked from (its links lead back there).
+    round_id: int
+    language: str
+    reference: str
+    title: str
+    phases: list[PhaseRow]
+    sections: list[Section]
+
+    @property
+    def final(self) -> bool:
+        return all(phase.shared_at is not None for phase in self.phases)
+
+    def draft_reasons(self) -> list[str]:
+        """Why the report is still a draft, phase by phase."""
+        return [
+            _("Phase %(number)s: %(reasons)s", number=phase.phase, reasons=" ".join(phase.draft_reasons()))
+            for phase in self.phases
+            if phase.draft_reasons()
+        ]
 
 
 def _author(comment: Comment) -> str:
@@ -147,19 +201,23 @@ def _entry(comment: Comment, replies: list[Reply]) -> Entry:
         resolution=comment.resolution.title if comment.resolution else None,
         reasoning=comment.resolution_reasoning,
         replies=replies,
+        phase=comment.round.phase,
     )
 
 
-def _sections(comment_round: CommentRound, language: str, visible: list[Comment]) -> list[Section]:
-    """The whole document first, then the sections in the document's order, each with its comments."""
+def _sections(rounds: list[CommentRound], language: str, visible: list[Comment]) -> list[Section]:
+    """The whole document first, then the sections in the document's order, each with its comments
+    (in the order given: phase by phase)."""
     threads = _replies(visible)
     by_key: dict[str | None, list[Entry]] = {}
     for comment in visible:
         if comment.parent_id is None:
             by_key.setdefault(comment.section_key, []).append(_entry(comment, threads.get(comment.id, [])))
+    asked = {key for comment_round in rounds for key in comment_round.sections}
+    manifest = rounds[0].agreement.template_version.manifest
     return [
-        Section(key, title, key in comment_round.sections, by_key.get(key, []))
-        for key, title in section_titles(comment_round.agreement.template_version.manifest, language).items()
+        Section(key, title, key in asked, by_key.get(key, []))
+        for key, title in section_titles(manifest, language).items()
     ]
 
 
@@ -178,7 +236,7 @@ def build_summary(comment_round: CommentRound, language: str, reader: User) -> S
     In a round whose comments only the drafting organisation sees, an invitee's report holds the threads
     of their own organisation, so the report reveals nothing the round page would not.
     """
-    sections = _sections(comment_round, language, queries.visible_comments(comment_round, reader))
+    sections = _sections([comment_round], language, queries.visible_comments(comment_round, reader))
     return Summary(
         round_id=comment_round.id,
         language=language,
@@ -199,10 +257,48 @@ def build_summary(comment_round: CommentRound, language: str, reader: User) -> S
     )
 
 
+def _phase_row(comment_round: CommentRound) -> PhaseRow:
+    answers = queries.answers(comment_round)
+    return PhaseRow(
+        round_id=comment_round.id,
+        phase=comment_round.phase,
+        version_number=comment_round.version.number,
+        opened_at=comment_round.opened_at,
+        deadline=comment_round.deadline,
+        closed_at=comment_round.closed_at,
+        shared_at=comment_round.summary_shared_at,
+        invited=len(answers),
+        answered=sum(1 for answer in answers if answer.answered),
+        unresolved_count=len(queries.unresolved_comments(comment_round)),
+    )
+
+
+def build_consultation_summary(
+    comment_round: CommentRound, language: str, reader: User
+) -> ConsultationSummary:
+    """The summary report of every phase of the round's consultation whose own summary ``reader`` may read,
+    each phase's comments as its own report would show them to ``reader``."""
+    phases = [phase for phase in queries.consultation(comment_round) if can_view_summary(reader, phase)]
+    visible = [comment for phase in phases for comment in queries.visible_comments(phase, reader)]
+    return ConsultationSummary(
+        round_id=comment_round.id,
+        language=language,
+        reference=comment_round.agreement.reference,
+        title=phases[-1].version.title,
+        phases=[_phase_row(phase) for phase in phases],
+        sections=_sections(phases, language, visible),
+    )
+
+
 def summary_filename(summary: Summary) -> str:
     """A file name like SOP-2026-0042_summary_report_round_7.docx, its words in the interface language."""
-    words = re.sub(r"[\W_]+", "_", _("summary report, round %(number)s", number=summary.round_id))
-    return f"{summary.reference}_{words.strip('_')}.docx"
+    return _filename(summary.reference, _("summary report, round %(number)s", number=summary.round_id))
+
+
+def _filename(reference: str, words: str) -> str:
+    """``reference`` and ``words`` as a .docx file name, every run of other characters an underscore."""
+    words = re.sub(r"[\W_]+", "_", words).strip("_")
+    return f"{reference}_{words}.docx"
 
 
 def _when(value: datetime | None) -> str:
@@ -252,8 +348,10 @@ def _docx_answers(document, summary: Summary) -> None:
         cells[0].text, cells[1].text = word_text(name), answer.status
 
 
-def _docx_entry(document, entry: Entry) -> None:
+def _docx_entry(document, entry: Entry, with_phase: bool) -> None:
     document.add_heading(word_text(entry.speaker), level=3)
+    if with_phase:
+        _fact(document, _("Phase"), str(entry.phase))
     document.add_paragraph(word_text(f"{entry.author} · {_when(entry.created_at)}"))
     _multiline(document, entry.body)
     _fact(document, _("Resolution"), entry.resolution or _("No resolution yet"))
@@ -265,7 +363,8 @@ def _docx_entry(document, entry: Entry) -> None:
         _multiline(document, reply.body, style="Quote")
 
 
-def _docx_sections(document, summary: Summary) -> None:
+def _docx_sections(document, summary: Summary | ConsultationSummary) -> None:
+    with_phase = isinstance(summary, ConsultationSummary)
     document.add_heading(_("Comments"), level=1)
     for section in summary.sections:
         title = f"{section.title} ({_('views asked')})" if section.asked else section.title
@@ -273,17 +372,62 @@ def _docx_sections(document, summary: Summary) -> None:
         if not section.entries:
             document.add_paragraph(_("No comments on this part."))
         for entry in section.entries:
-            _docx_entry(document, entry)
+            _docx_entry(document, entry, with_phase)
+
+
+def _new_document(summary: Summary | ConsultationSummary):
+    document = docx.Document()
+    document.core_properties.title = word_text(f"{_('Summary report')} {summary.reference}")
+    document.core_properties.language = summary.language
+    return document
+
+
+def _saved(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def summary_docx(summary: Summary) -> bytes:
     """The summary report as a Word document, with real heading styles and a table of the answers."""
-    document = docx.Document()
-    document.core_properties.title = word_text(f"{_('Summary report')} {summary.reference}")
-    document.core_properties.language = summary.language
+    document = _new_document(summary)
     _docx_header(document, summary)
     _docx_answers(document, summary)
     _docx_sections(document, summary)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _saved(document)
+
+
+def _docx_phases(document, summary: ConsultationSummary) -> None:
+    document.add_heading(_("Phases"), level=1)
+    headings = (_("Phase"), _("Version under comment"), _("Opened"), _("Deadline"), _("Closed"), _("Answers"))
+    table = document.add_table(rows=1, cols=len(headings), style="Table Grid")
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for phase in summary.phases:
+        values = (
+            str(phase.phase),
+            str(phase.version_number),
+            _when(phase.opened_at),
+            _when(phase.deadline),
+            _when(phase.closed_at) or _("Still open"),
+            _("%(num)s of %(total)s answered", num=phase.answered, total=phase.invited),
+        )
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+
+
+def consultation_docx(summary: ConsultationSummary) -> bytes:
+    """The summary report of every phase as a Word document: the phases, then per section each comment."""
+    document = _new_document(summary)
+    document.add_heading(_("Summary report of every phase"), level=0)
+    document.add_paragraph(word_text(f"{summary.reference} · {summary.title}"))
+    if not summary.final:
+        _fact(document, _("Draft"), " ".join(summary.draft_reasons()))
+    _docx_phases(document, summary)
+    _docx_sections(document, summary)
+    return _saved(document)
+
+
+def consultation_filename(summary: ConsultationSummary) -> str:
+    """A file name like SOP-2026-0042_summary_report_every_phase.docx, in the interface language."""
+    return _filename(summary.reference, _("summary report, every phase"))

@@ -51,23 +51,61 @@ def index():
 def open_round(agreement: Agreement):
     """Open a comment round on a version of a draft: invitees, deadline, questions and visibility."""
     operations.ensure_round_can_open(agreement)
+    return _open_round_page(agreement)
+
+
+@bp.route("/<int:round_id>/next-phase", methods=["GET", "POST"])
+@acts_on(CommentRound, can_manage_round)
+def open_next_phase(comment_round: CommentRound):
+    """Open the next phase of a round's consultation, leaving out those invited to earlier phases."""
+    operations.ensure_next_phase_can_open(comment_round)
+    return _open_round_page(comment_round.agreement, comment_round)
+
+
+def _open_round_page(agreement: Agreement, previous_round: CommentRound | None = None):
+    """The form opening a round (the next phase of ``previous_round`` if given), and opening it."""
     form = OpenRoundForm(
         agreement,
         queries.contact_candidates(agreement),
         queries.invitable_organisations(agreement),
         queries.all_networks(),
         ui_language(),
-        data={"version_number": agreement.current_version_number, "contact_person_id": current_user.id},
+        earlier=queries.invitees_so_far(previous_round) if previous_round else None,
+        data=_form_defaults(agreement, previous_round),
     )
     if form.validate_on_submit():
         with refusal_shown(form):
-            comment_round = _open(agreement, form)
+            comment_round = _open(agreement, form, previous_round)
             flash(_("The comment round is open and the invitations are on their way."), "success")
             return redirect(url_for(".detail", round_id=comment_round.id))
-    return render_template("reviews/open.html", agreement=agreement, form=form)
+    return render_template(
+        "reviews/open.html",
+        agreement=agreement,
+        form=form,
+        previous_round=previous_round,
+        phase_choices=[] if previous_round else _next_phase_choices(agreement),
+    )
 
 
-def _open(agreement: Agreement, form: OpenRoundForm) -> CommentRound:
+def _form_defaults(agreement: Agreement, previous_round: CommentRound | None) -> dict:
+    """The newest version and the user as contact; a next phase keeps its previous phase's request."""
+    defaults = {"version_number": agreement.current_version_number, "contact_person_id": current_user.id}
+    if previous_round is not None:
+        defaults |= {
+            "background": previous_round.background,
+            "questions": previous_round.questions,
+            "sections": previous_round.sections,
+            "visibility": previous_round.visibility.value,
+        }
+    return defaults
+
+
+def _next_phase_choices(agreement: Agreement) -> list[CommentRound]:
+    """The last phase of each of the agreement's consultations, which a next phase may follow."""
+    return [phases[-1] for phases in queries.consultations(queries.agreement_rounds(agreement))]
+
+
+def _open(agreement: Agreement, form: OpenRoundForm, previous_round: CommentRound | None) -> CommentRound:
     version = next(v for v in agreement.versions if v.number == form.version_number.data)
     return operations.open_round(
         agreement,
@@ -79,6 +117,7 @@ def _open(agreement: Agreement, form: OpenRoundForm) -> CommentRound:
         questions=form.questions.data or "",
         sections=form.sections.data or [],
         visibility=form.visibility.data,
+        previous_round=previous_round,
         **form.invitees(),
     )
 
@@ -112,6 +151,8 @@ def _round_page(comment_round: CommentRound, failed: dict | None = None):
         unresolved=len(queries.unresolved_comments(comment_round)),
         no_comments_choices=operations.no_comments_choices(comment_round, current_user),
         summary_visible=can_view_summary(current_user, comment_round),
+        phases=[r for r in queries.consultation(comment_round) if can_view_round(current_user, r)],
+        not_invited_again=queries.not_invited_again(comment_round) if managing else [],
         titles=section_titles(agreement.template_version.manifest, ui_language()),
         failed=failed or {},
     )
@@ -259,9 +300,17 @@ def _back_to(comment: Comment):
 
 
 @bp.app_template_global()
-def visible_rounds(agreement: Agreement) -> list[CommentRound]:
-    """The agreement's rounds the current user may see, newest first (for the agreement's page)."""
-    return [r for r in queries.agreement_rounds(agreement) if can_view_round(current_user, r)]
+def visible_consultations(agreement: Agreement) -> list[list[CommentRound]]:
+    """The agreement's rounds the current user may see, by consultation (newest first), phases in order."""
+    return queries.consultations(
+        [r for r in queries.agreement_rounds(agreement) if can_view_round(current_user, r)]
+    )
+
+
+@bp.app_template_global()
+def may_view_summary(comment_round: CommentRound) -> bool:
+    """Whether the current user may read the round's summary report (and so its consultation's)."""
+    return can_view_summary(current_user, comment_round)
 
 
 @bp.app_template_global()

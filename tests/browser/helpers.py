@@ -44,6 +44,31 @@ def log_in(page: Page, user, password: str = PASSWORD) -> None:
     expect(page).to_have_url(HOME)
 
 
+def fresh_page(new_page) -> Page:
+    """A page in its own browser context, without colour transitions for axe to judge half-way."""
+    page = new_page()
+    page.emulate_media(reduced_motion="reduce")
+    return page
+
+
+def expect_flash(page: Page, text: str) -> None:
+    """Expect a success message that includes ``text``."""
+    expect(page.locator("main .alert-success").filter(has_text=text)).to_be_visible()
+
+
+def join_commitment(page: Page, signer, reference: str, name: str) -> None:
+    """``signer``, logged in on the home page, opens the invitation to join ``reference`` and signs for the
+    organisation ``name``."""
+    waiting = page.get_by_role("region", name="Waiting for your signature")
+    waiting.get_by_role("link", name=re.compile(re.escape(reference))).click()
+    signature = page.get_by_role("region", name="Your signature")
+    signature.get_by_label("Your name").fill(signer.name)
+    signature.get_by_label("Your password").fill(PASSWORD)
+    signature.get_by_role("checkbox").check()
+    signature.get_by_role("button", name="Sign", exact=True).click()
+    expect_flash(page, f"You signed the agreement for {name}.")
+
+
 def switch_language(page: Page, code: str) -> None:
     """Press the navbar's language button for ``code`` and expect the page to be in that language."""
     page.locator(f"nav button[name=locale][value={code}]").click()

@@ -10,8 +10,14 @@ from playwright.sync_api import Page, expect
 
 from agreements.accounts.models import MembershipRole
 from agreements.organisations.models import OrganisationKind
-from tests.browser.helpers import assert_accessible, log_in, open_page
-from tests.support.factories import PASSWORD
+from tests.browser.helpers import (
+    assert_accessible,
+    expect_flash,
+    fresh_page,
+    join_commitment,
+    log_in,
+    open_page,
+)
 from tests.support.joining import approve, commitment_manifest
 
 pytestmark = [pytest.mark.browser, pytest.mark.committing]
@@ -53,16 +59,6 @@ def cast(make_organisation, make_user, make_agreement, make_template_version, ma
     )
 
 
-def fresh_page(new_page) -> Page:
-    page = new_page()
-    page.emulate_media(reduced_motion="reduce")
-    return page
-
-
-def expect_flash(page: Page, text: str) -> None:
-    expect(page.locator("main .alert-success").filter(has_text=text)).to_be_visible()
-
-
 def open_for_joining(page: Page, cast) -> None:
     """The drafter opens the commitment for joining, inviting the four organisations but not itself."""
     open_page(page, f"/agreements/{cast.commitment.id}")
@@ -89,16 +85,8 @@ def party_row(page: Page, name: str):
 
 def join(page: Page, cast, name: str) -> None:
     """The organisation's signatory opens the invitation from the home page and signs."""
-    signer = cast.signers[name]
-    log_in(page, signer)
-    waiting = page.get_by_role("region", name="Waiting for your signature")
-    waiting.get_by_role("link", name=re.compile(re.escape(cast.commitment.reference))).click()
-    signature = page.get_by_role("region", name="Your signature")
-    signature.get_by_label("Your name").fill(signer.name)
-    signature.get_by_label("Your password").fill(PASSWORD)
-    signature.get_by_role("checkbox").check()
-    signature.get_by_role("button", name="Sign", exact=True).click()
-    expect_flash(page, f"You signed the agreement for {name}.")
+    log_in(page, cast.signers[name])
+    join_commitment(page, cast.signers[name], cast.commitment.reference, name)
     expect(party_row(page, name)).to_contain_text("Signed")
     assert_accessible(page)
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from agreements.accounts.models import MembershipRole
 from agreements.organisations.models import OrganisationKind
-from tests.browser.helpers import assert_accessible, log_in, open_page
+from tests.browser.helpers import assert_accessible, expect_flash, fresh_page, log_in, open_page
 from tests.support.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.committing]
@@ -42,18 +42,6 @@ def cast(make_organisation, make_user, make_agreement):
         drafter=drafter,
         signers=[(provider, provider_signatory), (workshop, workshop_signatory)],
     )
-
-
-def fresh_page(new_page) -> Page:
-    """A page in its own browser context, without colour transitions for axe to judge half-way."""
-    page = new_page()
-    page.emulate_media(reduced_motion="reduce")
-    return page
-
-
-def expect_flash(page: Page, text: str) -> None:
-    """Expect a success message that includes ``text``."""
-    expect(page.locator("main .alert-success").filter(has_text=text)).to_be_visible()
 
 
 def frozen_hash(page: Page) -> str:

@@ -5,6 +5,7 @@ from tests.support.review_world import (  # noqa: F401 - fixtures
     agreement,
     comment_round,
     commenter,
+    drafter_client,
     open_round,
     other_commenter,
     other_provider,

@@ -11,12 +11,12 @@ from agreements.core.audit import AuditEvent
 from agreements.core.timeutil import utcnow
 from agreements.drafting import operations as drafting
 from agreements.extensions import db
-from agreements.organisations.models import Organisation
 from agreements.reviews import operations
 from agreements.reviews.models import Resolution, RoundVisibility
 from tests.support.client import log_in
 from tests.support.pages import form_values
 from tests.support.review_world import open_plain_round
+from tests.support.review_world import save_next_version as save_next
 
 REFUSED = "A version can answer only comments made in this agreement's comment rounds"
 FIELDSET = "Comments this version answers"
@@ -26,26 +26,6 @@ FIELDSET = "Comments this version answers"
 def agreement(make_agreement, workshop, drafter, provider, other_provider):
     """A draft whose parties include both invited providers, so their members read its pages."""
     return make_agreement(owner=workshop, providers=[provider, other_provider], created_by=drafter)
-
-
-def save_next(agreement, actor, answered=(), **values):
-    """Save the latest version again with ``values`` changed, answering ``answered``."""
-    latest = agreement.latest_version
-    version = drafting.save_version(
-        agreement,
-        latest.number,
-        title=latest.title,
-        start_date=latest.start_date,
-        end_date=latest.end_date,
-        notice_period_months=latest.notice_period_months,
-        auto_renew=latest.auto_renew,
-        parties=[db.session.get(Organisation, party_id) for party_id in latest.party_ids[1:]],
-        values={**latest.values, **values},
-        answered_comments=answered,
-        actor=actor,
-    )
-    db.session.commit()
-    return version
 
 
 def page_text(response) -> str:

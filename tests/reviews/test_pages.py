@@ -19,12 +19,6 @@ def page(client, url: str, status: int = 200) -> str:
 
 
 @pytest.fixture
-def drafter_client(client, login, drafter):
-    login(client, drafter)
-    return client
-
-
-@pytest.fixture
 def commenter_client(app, login, commenter):
     other = app.test_client()
     with other.session_transaction() as session:

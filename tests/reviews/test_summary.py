@@ -11,7 +11,7 @@ from agreements.extensions import db
 from agreements.reviews import operations, queries
 from agreements.reviews.models import Resolution, RoundVisibility
 from agreements.reviews.summary import build_summary
-from tests.support.client import log_in
+from tests.support.client import logged_in
 
 WHOLE = "The document as a whole"
 
@@ -27,12 +27,6 @@ def _share(comment_round, drafter) -> None:
     operations.close_round(comment_round, drafter)
     db.session.commit()
     assert comment_round.summary_shared_at is not None
-
-
-def _client_as(app, user):
-    client = app.test_client()
-    log_in(client, user)
-    return client
 
 
 def _page(client, comment_round) -> str:
@@ -236,7 +230,7 @@ def test_invitees_and_readers_see_the_summary_once_it_is_shared(
     app, comment_round, discussed, drafter, commenter, make_user, workshop, docx_file
 ):
     clients = [
-        _client_as(app, user)
+        logged_in(app, user)
         for user in (commenter, make_user(organisation=workshop, role=MembershipRole.VIEWER))
     ]
     assert [c.get(_url(comment_round, docx_file)).status_code for c in clients] == [404, 404]
@@ -246,7 +240,7 @@ def test_invitees_and_readers_see_the_summary_once_it_is_shared(
 
 @pytest.mark.parametrize("docx_file", [False, True])
 def test_the_drafter_and_administrators_see_the_draft(app, comment_round, drafter, make_user, docx_file):
-    clients = [_client_as(app, user) for user in (drafter, make_user(admin=True))]
+    clients = [logged_in(app, user) for user in (drafter, make_user(admin=True))]
     assert [c.get(_url(comment_round, docx_file)).status_code for c in clients] == [200, 200]
 
 

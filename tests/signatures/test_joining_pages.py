@@ -11,7 +11,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.signatures.models import PartyStatus, RequestStatus, SignatureRequest, SigningMode
-from tests.support.client import log_in
+from tests.support.client import log_in, logged_in
 from tests.support.joining import approve, moment, sign_for, signatory
 
 
@@ -21,11 +21,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def drafter_client(app, drafter):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    log_in(client, drafter)
-    return client
+    return logged_in(app, drafter)
 
 
 def test_the_drafter_opens_a_commitment_for_joining_leaving_one_out(

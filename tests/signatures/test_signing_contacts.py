@@ -13,7 +13,7 @@ from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.signatures import accession, operations
 from agreements.signatures.models import SigningContact
-from tests.support.client import log_in
+from tests.support.client import logged_in
 from tests.support.factories import PASSWORD
 from tests.support.signing import EVIDENCE
 
@@ -39,14 +39,6 @@ def contact(agreement, drafter, provider, workshop, make_user):
     return person
 
 
-def client_of(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    log_in(client, user)
-    return client
-
-
 def test_an_invited_signer_who_signed_becomes_a_signing_contact(contact, provider):
     (row,) = db.session.scalars(select(SigningContact)).all()
     assert (row.user, row.organisation) == (contact, provider)
@@ -62,7 +54,7 @@ def test_another_workshops_editor_sending_to_the_provider_can_choose_them(
     make_user(organisation=other_workshop, role=MembershipRole.SIGNATORY, name="Toisen Allekirjoittaja")
     other = make_agreement(owner=other_workshop, providers=[provider], template_version=template_version)
     assert contact in accession.candidate_signers(provider)
-    page = text(client_of(app, other_editor).get(f"/signatures/send/{other.id}"))
+    page = text(logged_in(app, other_editor).get(f"/signatures/send/{other.id}"))
     assert "Pirjo Palkkasihteeri" in page
     request = operations.send_for_signature(
         other,
@@ -77,14 +69,14 @@ def test_a_signing_contact_cannot_read_the_organisations_other_agreements(
     app, contact, provider, workshop, make_agreement, template_version
 ):
     other = make_agreement(owner=workshop, providers=[provider], template_version=template_version)
-    client = client_of(app, contact)
+    client = logged_in(app, contact)
     assert client.get(f"/agreements/{other.id}").status_code == 404
     assert client.get(f"/organisations/{provider.id}").status_code == 404
 
 
 def test_the_organisations_administrator_sees_and_removes_them(app, contact, provider, make_user):
     administrator = make_user(organisation=provider, role=MembershipRole.ADMIN, name="Aino Pääkäyttäjä")
-    client = client_of(app, administrator)
+    client = logged_in(app, administrator)
     page = text(client.get(f"/signatures/contacts/{provider.id}"))
     assert "Pirjo Palkkasihteeri" in page and "pirjo@oppilaitos.example" in page
     row = db.session.scalars(select(SigningContact)).one()
@@ -103,6 +95,6 @@ def test_nobody_else_sees_or_removes_the_contacts(
     other = make_organisation(kind=OrganisationKind.PROVIDER)
     other_admin = make_user(organisation=other, role=MembershipRole.ADMIN)
     for user in (drafter, other_admin, db.session.get(User, contact.id)):
-        client = client_of(app, user)
+        client = logged_in(app, user)
         assert client.get(f"/signatures/contacts/{provider.id}").status_code == 404
         assert client.post(f"/signatures/contacts/remove/{row.id}").status_code == 404

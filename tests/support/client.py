@@ -69,6 +69,15 @@ class CSRFClient(FlaskClient):
             return None
 
 
+def logged_in(app, user):
+    """A new client of ``app``, reading English, logged in as ``user``."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    log_in(client, user)
+    return client
+
+
 def log_in(client, user, password: str = PASSWORD):
     """Log ``user`` in through the real login form."""
     response = client.post("/login", data={"email": user.email, "password": password})

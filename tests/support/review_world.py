@@ -1,7 +1,7 @@
 """The world of a comment round: a workshop's draft, two invited providers with a person each, a round.
 
-``open_plain_round`` and ``round_url`` are helpers; the rest are fixtures, imported by the conftests of
-tests/reviews and tests/notifications (which test what a round tells people).
+``open_plain_round``, ``save_next_version`` and ``round_url`` are helpers; the rest are fixtures, imported
+by the conftests of tests/reviews and tests/notifications (which test what a round tells people).
 """
 
 from datetime import timedelta
@@ -11,7 +11,9 @@ from flask import current_app
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.timeutil import utcnow
+from agreements.drafting import operations as drafting
 from agreements.extensions import db
+from agreements.organisations.models import Organisation
 from agreements.reviews import operations
 from agreements.reviews.models import RoundVisibility
 from tests.support.factories import PROVIDER
@@ -36,8 +38,35 @@ def open_plain_round(
     )
 
 
+def save_next_version(agreement, actor, answered=(), **values):
+    """Save the latest version again with ``values`` changed, answering ``answered``."""
+    latest = agreement.latest_version
+    version = drafting.save_version(
+        agreement,
+        latest.number,
+        title=latest.title,
+        start_date=latest.start_date,
+        end_date=latest.end_date,
+        notice_period_months=latest.notice_period_months,
+        auto_renew=latest.auto_renew,
+        parties=[db.session.get(Organisation, party_id) for party_id in latest.party_ids[1:]],
+        values={**latest.values, **values},
+        answered_comments=answered,
+        actor=actor,
+    )
+    db.session.commit()
+    return version
+
+
 def round_url(comment_round, page: str = "") -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/rounds/{comment_round.id}{page}"
+
+
+@pytest.fixture
+def drafter_client(client, login, drafter):
+    """The client, logged in as the drafting workshop's editor."""
+    login(client, drafter)
+    return client
 
 
 @pytest.fixture
