@@ -14,7 +14,7 @@ def can_view_dashboard(user) -> bool:
 
 def can_view_who_signed(user, agreement) -> bool:
     """A commitment's signers by region: for coordinators of a party's region and administrators."""
-    if not can_view_dashboard(user) or agreement.template_version.template.kind != TemplateKind.COMMITMENT:
+    if not can_view_dashboard(user) or agreement.kind != TemplateKind.COMMITMENT:
         return False
     region_ids = coordinated_region_ids(user)
     return user.is_admin or any(party.region_id in region_ids for party in agreement.parties)
