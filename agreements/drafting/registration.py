@@ -51,20 +51,13 @@ class Registration:
 
 def check_registration(registration: Registration, actor) -> tuple[dict, list[Organisation]]:
     """The checked header and parties (owner first); InvalidAgreement names every problem by field."""
-    errors, header, parties = {}, {}, []
-    if actor is None or not can_register_for(actor, registration.owner):
+    r, errors = registration, {}
+    if actor is None or not can_register_for(actor, r.owner):
         errors["owner"] = _("Only editors of the workshop, or administrators, can register its agreements.")
-    r = registration
-    for check in (
-        lambda: header.update(
-            checked_header(r.title, r.start_date, r.end_date, r.notice_period_months, r.auto_renew)
-        ),
-        lambda: parties.extend(_checked_parties(r)),
-    ):
-        try:
-            check()
-        except InvalidAgreement as invalid:
-            errors.update(invalid.errors)
+    header = _collected(
+        errors, checked_header, r.title, r.start_date, r.end_date, r.notice_period_months, r.auto_renew
+    )
+    parties = _collected(errors, _checked_parties, r)
     errors.update(_file_problems(r))
     notice = _notice_problem(r)
     if notice:
@@ -72,6 +65,15 @@ def check_registration(registration: Registration, actor) -> tuple[dict, list[Or
     if errors:
         raise InvalidAgreement(errors)
     return header, parties
+
+
+def _collected(errors: dict, check, *args):
+    """What ``check(*args)`` returns; the problems of its InvalidAgreement go to ``errors`` instead."""
+    try:
+        return check(*args)
+    except InvalidAgreement as invalid:
+        errors.update(invalid.errors)
+        return None
 
 
 def _checked_parties(registration: Registration) -> list[Organisation]:

@@ -1,7 +1,7 @@
 """Registration views: an agreement signed outside the service by hand, many from CSV and ZIP files, and
 the registered documents."""
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -105,11 +105,7 @@ def _check_upload(form: BulkRegisterForm) -> bulk_registration.BulkCheck | None:
 def register_example():
     """Download an example CSV file of agreements to register."""
     require(can_register_agreements)
-    return Response(
-        bulk_registration.example_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=agreements-example.csv"},
-    )
+    return send_download(bulk_registration.example_csv().encode(), "text/csv", "agreements-example.csv")
 
 
 @bp.get("/<int:agreement_id>/signed.pdf")

@@ -100,6 +100,7 @@ def test_an_editor_registers_a_signed_agreement_by_hand(client, registrar, parti
     page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     assert "Signed outside the service" in page
     assert "Bilateral cooperation agreement" in page
+    assert "Registered the agreement, signed outside the service" in page  # its history
     listed = client.get("/agreements/").get_data(as_text=True)
     assert "Signed outside the service" in listed
     pdf = client.get(f"/agreements/{agreement.id}/signed.pdf")
