@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
-from agreements.dashboard.queries import is_commitment
+from agreements.core.timeutil import helsinki_today, utcnow
+from agreements.dashboard.queries import is_commitment, region_figures
 from agreements.drafting.models import Agreement, AgreementOrigin, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
@@ -357,3 +358,16 @@ def test_a_registered_commitment_counts_as_one_but_offers_no_revising_or_joining
     assert db.session.scalar(select(func.count(Agreement.id)).where(is_commitment())) == 1
     page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
     assert "Revise the text" not in page and "Open for joining" not in page
+
+
+def test_registered_agreements_count_on_the_dashboard(client, registrar, parties):
+    rows = [
+        "bilateral;Yhteistyö;0737546-2;1572860-0;1.1.2024;;3;;a.pdf;",
+        "commitment;Sitoumus;0737546-2;2617416-4;1.1.2024;;3;;b.pdf;",
+    ]
+    assert bulk(client, "\n".join([HEADER, *rows]), GOOD_FILES).status_code == 302
+    region_id = parties[0].region_id
+    figures = region_figures({region_id}, helsinki_today(), utcnow())[region_id]
+    # Tredu by the cooperation agreement; the workshop by both; TAKK and the workshop by the commitment
+    assert (figures.workshops_in_force, figures.providers_in_force, figures.committed) == (1, 1, 2)
+    assert figures.by_status[AgreementStatus.SIGNED] == 2
