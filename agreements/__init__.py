@@ -77,7 +77,12 @@ def _register_blueprints(app: Flask) -> None:
     from agreements.accounts.views import bp as accounts_bp
     from agreements.core.mail_views import bp as mail_bp
     from agreements.dashboard.views import bp as dashboard_bp
-    from agreements.drafting import approval_views, document_views, views  # noqa: F401 - attach routes
+    from agreements.drafting import (  # noqa: F401 - attach routes
+        approval_views,
+        document_views,
+        registration_views,
+        views,
+    )
     from agreements.drafting.blueprint import bp as agreements_bp
     from agreements.home.views import bp as home_bp
     from agreements.notifications.views import bp as notifications_bp

@@ -16,9 +16,10 @@ from agreements.accounts.models import MembershipRole, User
 from agreements.core.mail import OutboxMessage
 from agreements.core.timeutil import utcnow
 from agreements.drafting.approval import record_approval
+from agreements.drafting.registration import Registration, register
 from agreements.extensions import db
 from agreements.notifications.models import Notification
-from agreements.organisations.models import OrganisationKind
+from agreements.organisations.models import Language, OrganisationKind
 from agreements.reviews.operations import add_comment
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningContact, SigningOrder
@@ -35,7 +36,7 @@ from tests.support.factories import (
 )
 from tests.support.joining import commitment_manifest
 from tests.support.review_world import open_plain_round
-from tests.support.signing import pdf_bytes
+from tests.support.signing import docx_bytes, pdf_bytes
 
 ANON, VIEWER, EDITOR, PROVIDER, COORD, OTHER_COORD, ORG_ADMIN, ADMIN = (
     "anonymous",
@@ -186,6 +187,13 @@ MATRIX = {
     ("agreements.approve", "GET"): for_roles((EDITOR,), ok=409),
     ("agreements.approve", "POST"): for_roles((EDITOR,)),  # an empty form: shown again with its errors
     ("agreements.approval_attachment", "GET"): for_roles(AGREEMENT_READERS),
+    ("agreements.register", "GET"): answers(403, **{EDITOR: 200, ADMIN: 200}),
+    ("agreements.register", "POST"): answers(403, **{EDITOR: 200, ADMIN: 200}),  # empty: errors shown
+    ("agreements.register_bulk", "GET"): answers(403, **{EDITOR: 200, ADMIN: 200}),
+    ("agreements.register_bulk", "POST"): answers(403, **{EDITOR: 200, ADMIN: 200}),  # no files: asked for
+    ("agreements.register_example", "GET"): answers(403, **{EDITOR: 200, ADMIN: 200}),
+    ("agreements.registered_pdf", "GET"): for_roles(AGREEMENT_READERS),
+    ("agreements.registered_docx", "GET"): for_roles(AGREEMENT_READERS),
     ("agreements.cancel", "GET"): for_roles((EDITOR,)),
     ("agreements.cancel", "POST"): for_roles((EDITOR,), ok=302),
     ("reviews.index", "GET"): EVERYONE_LOGGED_IN,
@@ -283,6 +291,8 @@ OTHER_OBJECTS = {
     "organisations.network_members_add": {"network_id": "member_network_id"},
     "organisations.network_member_remove": {"network_id": "member_network_id"},
     "agreements.approve": {"agreement_id": "commitment_id"},
+    "agreements.registered_pdf": {"agreement_id": "registered_agreement_id"},
+    "agreements.registered_docx": {"agreement_id": "registered_agreement_id"},
     "agreements.approval_attachment": {"agreement_id": "commitment_id"},
     "signatures.certificate": {"request_id": "signed_request_id"},
     "signatures.certificate_file": {"request_id": "signed_request_id"},
@@ -371,6 +381,7 @@ def _world():
         template_version=make_template_version(manifest_dict=commitment_manifest("matrix_commitment")),
     )
     signing_values.update(_accession(commitment, provider, users))
+    signing_values["registered_agreement_id"] = _registered(workshop, provider, users[EDITOR])
     contact = SigningContact(organisation=workshop, user=make_user(name="Kaisa Kutsuttu"))
     db.session.add(contact)
     db.session.commit()
@@ -443,6 +454,28 @@ def _accession(commitment, provider, users) -> dict:
         "accession_request_id": request.id,
         "party_id": request.parties[0].id,
     }
+
+
+def _registered(workshop, provider, editor) -> int:
+    """An agreement of W and P signed outside the service, registered with its PDF and .docx; its id."""
+    agreement = register(
+        Registration(
+            owner=workshop,
+            others=[provider],
+            kind=None,
+            language=Language.FI,
+            title="Signed elsewhere",
+            start_date=date(2024, 1, 1),
+            end_date=None,
+            notice_period_months=3,
+            auto_renew=False,
+            signed_pdf=pdf_bytes(),
+            docx=docx_bytes(),
+        ),
+        editor,
+    )
+    db.session.commit()
+    return agreement.id
 
 
 def _client_as(app, user):

@@ -14,7 +14,7 @@ def can_view_dashboard(user) -> bool:
 
 def can_view_who_signed(user, agreement) -> bool:
     """A commitment's signers: for coordinators of a network covering a party, and administrators."""
-    if not can_view_dashboard(user) or agreement.template_version.template.kind != TemplateKind.COMMITMENT:
+    if not can_view_dashboard(user) or agreement.kind != TemplateKind.COMMITMENT:
         return False
     return user.is_admin or coordinates_any(user, [party.id for party in agreement.parties])
 

@@ -7,7 +7,8 @@ Definitions, the same everywhere (figures, drill-down lists, exports):
   (given notice, still running) and the day is between its start and end dates (an open-ended one has no
   end); a draft never is;
 - a **cooperation agreement** is one on a bilateral or annex template; a **commitment** is one on the
-  commitment template (the commitment to the national guidelines of 24.9.2019);
+  commitment template (the commitment to the national guidelines of 24.9.2019); an agreement signed
+  outside the service counts by the kind it was registered with (one of kind "other" as cooperation);
 - an agreement is in force **for an organisation** on a day as ``AgreementParty.in_force_on`` says: in
   force, and the organisation bound by it that day — not before it joined, nor after its own end when it
   gave notice alone (the organisation figures and lists count this);
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from sqlalchemy import Integer, and_, case, cast, func, literal_column, select
+from sqlalchemy import Integer, and_, case, cast, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from agreements.dashboard.figures import Figures
@@ -59,7 +60,11 @@ def is_commitment():
         .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
         .where(AgreementTemplate.kind == TemplateKind.COMMITMENT)
     )
-    return Agreement.template_version_id.in_(versions.all())
+    # Signed outside the service; never NULL, so that the condition can be negated (NOT NULL is not true).
+    registered = and_(
+        Agreement.registered_kind.is_not(None), Agreement.registered_kind == TemplateKind.COMMITMENT
+    )
+    return or_(Agreement.template_version_id.in_(versions.all()), registered)
 
 
 @dataclass(frozen=True)

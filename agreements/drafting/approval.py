@@ -31,7 +31,8 @@ APPROVABLE = frozenset(
 
 def requires_approval(agreement: Agreement) -> bool:
     """Whether the agreement's template requires an approval decision before sending for signature."""
-    return bool(agreement.template_version.manifest.get("requires_approval", False))
+    template = agreement.template_version  # None for an agreement signed outside the service
+    return template is not None and bool(template.manifest.get("requires_approval", False))
 
 
 def current_approval(agreement: Agreement) -> ApprovalDecision | None:

@@ -1,5 +1,6 @@
 """The agreements blueprint; its routes live in views.py (drafting), approval_views.py
-(approval before signing) and document_views.py (reading)."""
+(approval before signing), document_views.py (reading) and registration_views.py (agreements signed
+outside the service)."""
 
 from flask import Blueprint
 

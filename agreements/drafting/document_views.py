@@ -18,7 +18,10 @@ bp.add_app_template_global(pdf_available, "pdf_available")
 
 
 def _version_or_404(agreement: Agreement, number: int | None) -> AgreementVersion:
-    """The agreement's version with this number, its latest when ``number`` is None; 404 when missing."""
+    """The agreement's version with this number, its latest when ``number`` is None; 404 when missing, and
+    for an agreement signed outside the service, which has no document made from a template."""
+    if agreement.template_version is None:
+        abort(404)
     if number is None:
         version = agreement.latest_version
     else:
@@ -72,7 +75,7 @@ def download_pdf(agreement: Agreement, number: int):
 @acts_on(Agreement, can_view_agreement)
 def history(agreement: Agreement):
     """List the agreement's versions, newest first, and pick two of them to compare."""
-    if not agreement.versions:
+    if not agreement.versions or agreement.template_version is None:
         abort(404)
     return render_template(
         "drafting/document_history.html",

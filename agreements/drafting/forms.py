@@ -6,7 +6,7 @@ The template's fields come from field_forms.py, generated from the manifest.
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -284,3 +284,69 @@ class ApprovalForm(FlaskForm):
     def version_number(self) -> int | None:
         """The version shown when the page was opened; the operation refuses if another was saved since."""
         return int_or_none(self.version.data)
+
+
+#: The kind chosen for a registered agreement that is none of the templates' kinds.
+OTHER_KIND = "other"
+
+
+class RegisterForm(AgreementForm):
+    """An agreement signed outside the service: its kind, workshop, details, parties and signed documents."""
+
+    owner_id = SelectField(_l("Workshop"), coerce=int_or_none, validators=[InputRequired()])
+    agreement_kind = SelectField(_l("Kind of agreement"), validators=[InputRequired()])
+    language = SelectField(_l("Language of the agreement"), validators=[InputRequired()])
+    notice_given_on = DateField(
+        _l("Notice given on (optional)"),
+        format=DATE_FORMATS,
+        validators=[Optional()],
+        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
+        description=_l(
+            "Only when a party has already given notice: the agreement is then recorded as terminated."
+        ),
+    )
+    signed_pdf = FileField(
+        _l("Signed agreement (PDF)"),
+        validators=[FileRequired(_l("Choose the PDF file of the signed agreement."))],
+        render_kw={"accept": "application/pdf,.pdf"},
+    )
+    docx = FileField(
+        _l("The agreement as a Word document (.docx, optional)"),
+        render_kw={"accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+    )
+
+    def __init__(self, *args, workshops: list[Organisation], candidates: list[Organisation], **kwargs):
+        super().__init__(*args, kind=TemplateKind.COMMITMENT, candidates=candidates, **kwargs)
+        del self.change_note
+        self.workshops = {workshop.id: workshop for workshop in workshops}
+        self.owner_id.choices = [organisation_choice(workshop) for workshop in workshops]
+        self.agreement_kind.choices = [*TemplateKind.choices(), (OTHER_KIND, _("Other"))]
+        self.language.choices = Language.choices()
+        self.party_ids.label.text = _("Other parties")
+        self.party_ids.description = _(
+            "The workshop is always a party. Choose at least one other organisation that signed the "
+            "agreement. Hold Ctrl (Cmd on a Mac) to choose several."
+        )
+
+    def validate_owner_id(self, field):
+        if field.data not in self.workshops:
+            raise ValidationError(_("Choose the workshop from the list."))
+
+    def chosen_kind(self) -> TemplateKind | None:
+        """The kind chosen; None for "other"."""
+        return None if self.agreement_kind.data == OTHER_KIND else TemplateKind(self.agreement_kind.data)
+
+
+class BulkRegisterForm(FlaskForm):
+    """A CSV file of agreements signed outside the service and a ZIP file of their documents."""
+
+    csv_file = FileField(
+        _l("CSV file of the agreements"),
+        validators=[FileRequired(_l("Choose the CSV file to upload."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+    zip_file = FileField(
+        _l("ZIP file of the documents"),
+        validators=[FileRequired(_l("Choose the ZIP file of the PDF documents."))],
+        render_kw={"accept": ".zip,application/zip"},
+    )

@@ -44,11 +44,14 @@ REVISABLE_WHEN_SIGNED = frozenset({SIGNED})
 
 
 def is_editable(agreement: Agreement) -> bool:
-    """Whether new versions may be saved now: a draft, out for comments or for signature, or a commitment."""
+    """Whether new versions may be saved now: a draft, out for comments or for signature, or a commitment
+    drafted in the service (one signed outside it has no template to revise it on)."""
     if agreement.status in EDITABLE:
         return True
     return (
-        agreement.status in REVISABLE_WHEN_SIGNED and agreement.template_version.template.kind == COMMITMENT
+        agreement.status in REVISABLE_WHEN_SIGNED
+        and agreement.template_version is not None
+        and agreement.kind == COMMITMENT
     )
 
 

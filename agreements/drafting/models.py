@@ -38,7 +38,7 @@ from agreements.core.models import TimestampMixin, TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
 from agreements.organisations.models import Language, Organisation
-from agreements.templates_lib.models import TemplateVersion
+from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
 
 class AgreementStatus(TitledEnum):
@@ -60,6 +60,18 @@ class AgreementStatus(TitledEnum):
             cls.CANCELLED: _l("Cancelled"),
             cls.TERMINATED: _l("Terminated"),
             cls.SUPERSEDED: _l("Superseded"),
+        }
+
+
+class AgreementOrigin(TitledEnum):
+    SERVICE = "service"
+    REGISTERED = "registered"
+
+    @classmethod
+    def titles(cls):
+        return {
+            cls.SERVICE: _l("Drafted and signed in the service"),
+            cls.REGISTERED: _l("Signed outside the service"),
         }
 
 
@@ -100,9 +112,17 @@ class Agreement(TimestampMixin, db.Model):
     status: Mapped[AgreementStatus] = mapped_column(
         enum_type(AgreementStatus), default=AgreementStatus.DRAFT, nullable=False, index=True
     )
-    template_version_id: Mapped[int] = mapped_column(
-        ForeignKey("template_versions.id"), nullable=False, index=True
+    #: Drafted in the service, or signed outside it and registered afterwards (with no template).
+    origin: Mapped[AgreementOrigin] = mapped_column(
+        enum_type(AgreementOrigin),
+        default=AgreementOrigin.SERVICE,
+        server_default=AgreementOrigin.SERVICE.value,
+        nullable=False,
     )
+    #: The template drafted on; None only for a registered agreement, whose kind is ``registered_kind``.
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_versions.id"), index=True)
+    #: The kind given when a registered agreement was recorded; None for "other".
+    registered_kind: Mapped[TemplateKind | None] = mapped_column(enum_type(TemplateKind))
     language: Mapped[Language] = mapped_column(enum_type(Language), nullable=False)
     #: The workshop that drafts the agreement and may edit it.
     owner_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False, index=True)
@@ -127,7 +147,7 @@ class Agreement(TimestampMixin, db.Model):
         UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
     )
 
-    template_version: Mapped[TemplateVersion] = relationship()
+    template_version: Mapped[TemplateVersion | None] = relationship()
     owner: Mapped[Organisation] = relationship(foreign_keys=[owner_id])
     notice_given_by: Mapped[Organisation | None] = relationship(foreign_keys=[notice_given_by_id])
     renewal_of: Mapped["Agreement | None"] = relationship(remote_side=[id], back_populates="renewals")
@@ -144,11 +164,30 @@ class Agreement(TimestampMixin, db.Model):
     approvals: Mapped[list["ApprovalDecision"]] = relationship(
         back_populates="agreement", order_by="ApprovalDecision.id", cascade="all, delete-orphan"
     )
+    #: The signed documents of an agreement registered after being signed outside the service.
+    registration: Mapped["AgreementRegistration | None"] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         CheckConstraint("notice_period_months >= 0", name="notice_not_negative"),
+        CheckConstraint(
+            "origin = 'registered' OR template_version_id IS NOT NULL", name="template_unless_registered"
+        ),
     )
+
+    @property
+    def kind(self) -> TemplateKind | None:
+        """The kind of its template; for a registered agreement the kind given (None: "other")."""
+        if self.template_version is not None:
+            return self.template_version.template.kind
+        return self.registered_kind
+
+    @property
+    def registered(self) -> bool:
+        """Signed outside the service and registered afterwards."""
+        return self.origin == AgreementOrigin.REGISTERED
 
     @hybrid_property
     def has_validity(self) -> bool:
@@ -335,6 +374,28 @@ def _keep_notice_deadline(mapper, connection, target):
 @event.listens_for(AgreementVersion, "before_update")
 def _agreement_versions_are_immutable(mapper, connection, target):
     raise RuntimeError("agreement versions are immutable; save a new version instead")
+
+
+class AgreementRegistration(db.Model):
+    """The documents of an agreement signed outside the service: its signed PDF and optionally its .docx."""
+
+    __tablename__ = "agreement_registrations"
+
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: The signed agreement as PDF, checked like a scanned paper copy.
+    signed_pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    signed_pdf_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: The agreement as a Word document, optional.
+    docx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="registration")
+
+    __table_args__ = (CheckConstraint("(docx IS NULL) = (docx_sha256 IS NULL)", name="docx_with_hash"),)
 
 
 class ReferenceCounter(db.Model):

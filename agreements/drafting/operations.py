@@ -122,7 +122,7 @@ def create_agreement(
     With ``complete=False`` required fields may still be empty (a renewal on a newer template version);
     the drafter fills them in before the next save.
     """
-    header = _checked_header(title, start_date, end_date, notice_period_months, auto_renew)
+    header = checked_header(title, start_date, end_date, notice_period_months, auto_renew)
     all_parties = checked_parties(template_version.template.kind, owner, parties)
     checked_values = check_values(template_version.manifest, values, complete)
     agreement = Agreement(
@@ -136,7 +136,7 @@ def create_agreement(
         **header,
     )
     db.session.add(agreement)
-    version = _add_version(agreement, header, all_parties, checked_values, change_note, actor)
+    version = add_version(agreement, header, all_parties, checked_values, change_note, actor)
     record(
         "agreement.create",
         agreement,
@@ -173,15 +173,15 @@ def save_version(
     latest = _version(agreement, agreement.current_version_number)
     if base_version_number != agreement.current_version_number:
         raise EditConflict(latest)
-    header = _checked_header(title, start_date, end_date, notice_period_months, auto_renew)
-    all_parties = checked_parties(agreement.template_version.template.kind, agreement.owner, parties)
+    header = checked_header(title, start_date, end_date, notice_period_months, auto_renew)
+    all_parties = checked_parties(agreement.kind, agreement.owner, parties)
     checked_values = check_values(agreement.template_version.manifest, values)
     answered = list(dict.fromkeys(answered_comments))
     checking_answers.send(agreement, comments=answered)
     if _same_content(latest, header, all_parties, checked_values):
         return None
     agreement_edited.send(agreement, actor=actor)
-    version = _add_version(agreement, header, all_parties, checked_values, change_note, actor)
+    version = add_version(agreement, header, all_parties, checked_values, change_note, actor)
     db.session.flush()  # the version exists before what it answers is recorded
     version_added.send(agreement, version=version, answered_comments=answered)
     record(
@@ -238,7 +238,7 @@ def _kept_parties(agreement: Agreement, parties: list) -> list:
     return list(dict.fromkeys([*parties, *agreement.parties]))
 
 
-def _add_version(
+def add_version(
     agreement: Agreement,
     header: dict,
     parties: list,
@@ -265,7 +265,7 @@ def _add_version(
     return version
 
 
-def _checked_header(
+def checked_header(
     title: str, start_date: date, end_date: date | None, notice_period_months: int, auto_renew: bool
 ) -> dict:
     """The header fields, or InvalidAgreement naming what is wrong with them."""

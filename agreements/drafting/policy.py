@@ -56,3 +56,20 @@ def require_manager(user, agreement) -> None:
     """Refuse an operation on the agreement (409) by anyone but an editor of its owner workshop."""
     if user is None or not can_manage_agreement(user, agreement):
         raise OperationRefused(_("Only editors of the drafting organisation can do this."))
+
+
+def can_register_agreements(user) -> bool:
+    """Editors of an active workshop and national administrators register agreements signed elsewhere."""
+    return user.is_authenticated and (user.is_admin or bool(drafting_workshops(user)))
+
+
+def can_register_for(user, owner) -> bool:
+    """Whether the user may register an agreement of ``owner``: an editor of it, or an administrator."""
+    if not user.is_authenticated or owner.kind != OrganisationKind.WORKSHOP:
+        return False
+    return user.is_admin or owner.id in user.organisation_ids(MembershipRole.EDITOR)
+
+
+def can_view_registration(user, agreement) -> bool:
+    """The registered documents are read by whoever reads the agreement."""
+    return agreement.registration is not None and can_view_agreement(user, agreement)

@@ -21,6 +21,7 @@ from agreements.drafting.models import (
     AgreementVersion,
     agreement_parties,
 )
+from agreements.drafting.policy import drafting_workshops
 from agreements.drafting.signals import version_answers
 from agreements.extensions import db
 from agreements.organisations.coverage import coordinated_network_ids, covered_by
@@ -257,5 +258,23 @@ def answered_counts(versions: list[AgreementVersion], user) -> dict[int, int]:
 @version_usage.connect
 def agreements_by_template_version(_sender) -> dict[int, int]:
     """How many agreements were drafted on each template version."""
-    query = select(Agreement.template_version_id, func.count()).group_by(Agreement.template_version_id)
+    query = (
+        select(Agreement.template_version_id, func.count())
+        .where(Agreement.template_version_id.is_not(None))
+        .group_by(Agreement.template_version_id)
+    )
     return dict(db.session.execute(query).all())
+
+
+def registering_workshops(user) -> list[Organisation]:
+    """Workshops whose earlier agreements the user may register: any active one for an administrator."""
+    if not user.is_admin:
+        return drafting_workshops(user)
+    query = select(Organisation).where(Organisation.active, Organisation.kind == OrganisationKind.WORKSHOP)
+    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.municipality)))
+
+
+def registration_candidates() -> list[Organisation]:
+    """Who may be named as the other parties of a registered agreement: every active organisation."""
+    query = select(Organisation).where(Organisation.active)
+    return list(db.session.scalars(query.order_by(Organisation.name, Organisation.municipality)))

@@ -31,6 +31,7 @@ from agreements.drafting.policy import (
     can_create_agreement,
     can_edit_agreement,
     can_manage_agreement,
+    can_register_agreements,
     can_view_agreement,
     drafting_workshops,
 )
@@ -72,6 +73,7 @@ def index():
         pagination=pagination,
         validity={agreement.id: agreement.validity_on(today) for agreement in pagination.items},
         can_create=can_create_agreement(current_user),
+        can_register=can_register_agreements(current_user),
         export_urls=_export_urls(),
     )
 
@@ -177,13 +179,13 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
 def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
     latest = agreement.latest_version
-    manifest = agreement.template_version.manifest
+    template = agreement.template_version
     return render_template(
         "drafting/detail.html",
         agreement=agreement,
         latest=latest,
         author=queries.version_author(latest),
-        sections=queries.value_sections(manifest, latest.values, ui_language()),
+        sections=queries.value_sections(template.manifest, latest.values, ui_language()) if template else [],
         validity=agreement.validity_on(helsinki_today()),
         terms={terms.organisation_id: terms for terms in agreement.party_terms},
         today=helsinki_today(),
@@ -200,7 +202,7 @@ def edit(agreement: Agreement):
     """Edit a draft: each save is a new version; a save after someone else's is refused, input kept."""
     operations.ensure_editable(agreement)
     latest = agreement.latest_version
-    kind = agreement.template_version.template.kind
+    kind = agreement.kind
     choices = {
         "kind": kind,
         "candidates": queries.party_candidates(kind, agreement.owner, agreement.parties),

@@ -80,31 +80,37 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
-def read_records(text: str) -> list[tuple[int, dict]]:
-    """The data rows as (row number, {column: value}); checks the header and the row count."""
+def read_records(
+    text: str, columns: tuple[str, ...] = COLUMNS, max_rows: int | None = None, no_rows: str | None = None
+) -> list[tuple[int, dict]]:
+    """The data rows as (row number, {column: value}); checks the header has ``columns`` and the row count.
+
+    ``max_rows`` defaults to the organisations' MAX_ROWS; ``no_rows`` is the message for a header alone.
+    """
+    max_rows = max_rows or MAX_ROWS
     if not text.strip():
         raise ImportFileError(_("The file is empty."))
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text.splitlines()[0]))
     rows = _parsed_rows(reader)
     header = [name.strip().lower() for name in next(rows)]
-    missing = [column for column in COLUMNS if column not in header]
+    missing = [column for column in columns if column not in header]
     if missing:
         raise ImportFileError(
             _(
                 "The header row lacks these columns: %(missing)s. Expected: %(expected)s.",
                 missing=", ".join(missing),
-                expected=", ".join(COLUMNS),
+                expected=", ".join(columns),
             )
         )
     records = []
     for cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
-        if len(records) == MAX_ROWS:
-            raise ImportFileError(_("The file has more than %(max)s rows. Split it.", max=MAX_ROWS))
+        if len(records) == max_rows:
+            raise ImportFileError(_("The file has more than %(max)s rows. Split it.", max=max_rows))
         records.append((reader.line_num, _record(header, cells)))
     if not records:
-        raise ImportFileError(_("The file has no organisation rows under the header."))
+        raise ImportFileError(no_rows or _("The file has no organisation rows under the header."))
     return records
 
 
@@ -258,12 +264,12 @@ EXAMPLE_ROWS = (
 )
 
 
-def example_csv() -> str:
+def example_csv(columns: tuple[str, ...] = COLUMNS, rows: tuple[tuple[str, ...], ...] = EXAMPLE_ROWS) -> str:
     """An example file: BOM, semicolons, the header and a few rows, as spreadsheets in Finland save it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(EXAMPLE_ROWS)
+    writer.writerow(columns)
+    writer.writerows(rows)
     return "\ufeff" + buffer.getvalue()
 
 

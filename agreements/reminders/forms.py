@@ -3,16 +3,35 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from agreements.core.errors import OperationRefused
-from agreements.core.forms import strip
+from agreements.core.forms import int_or_none, strip
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import parse_days
 
 
 class RenewForm(FlaskForm):
-    """Confirms that a renewal draft is to be made."""
+    """Confirms that a renewal draft is to be made; for an agreement signed outside the service, on which
+    of ``templates`` (without any, the field is left out)."""
+
+    template_version_id = SelectField(
+        _l("Template of the renewal"),
+        coerce=int_or_none,
+        validators=[InputRequired(_l("Choose a template."))],
+    )
+
+    def __init__(self, templates=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.templates = {version.id: version for version in templates}
+        if templates:
+            self.template_version_id.choices = [(version.id, version.title) for version in templates]
+        else:
+            del self.template_version_id
+
+    def chosen_template(self):
+        """The template version chosen, or None when there was nothing to choose."""
+        return self.templates.get(self.template_version_id.data) if "template_version_id" in self else None
 
 
 class NoticeForm(FlaskForm):

@@ -23,10 +23,11 @@ from agreements.drafting import lifecycle
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.drafting.operations import create_agreement
 from agreements.drafting.parties import terms_of
+from agreements.drafting.queries import template_versions
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.reminders import notifications
-from agreements.templates_lib.models import TemplateKind
+from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
 #: Statuses of a renewal that is still under way or done; a cancelled one does not count.
 LIVE_RENEWAL = frozenset(lifecycle.TRANSITIONS) - {AgreementStatus.CANCELLED}
@@ -62,11 +63,27 @@ def ensure_renewable(agreement: Agreement) -> None:
         raise OperationRefused(problem)
 
 
-def renew(agreement: Agreement, actor) -> Agreement:
-    """Create the renewal draft of a signed agreement and return it; OperationRefused says why not."""
+def renewal_templates(agreement: Agreement) -> list[TemplateVersion]:
+    """The template versions a renewal may be drafted on: the newest of the agreement's own template; for one
+    signed outside the service, that of each active template of its kind (of every one for "other")."""
+    if agreement.template_version is not None:
+        return [agreement.template_version.template.latest_version]
+    versions = template_versions(only_active=True)
+    return [v for v in versions if agreement.kind is None or v.template.kind == agreement.kind]
+
+
+def renew(agreement: Agreement, actor, template_version: TemplateVersion | None = None) -> Agreement:
+    """Create the renewal draft of a signed agreement and return it; OperationRefused says why not.
+
+    A registered agreement has no template of its own: the renewal is drafted on ``template_version``, one of
+    ``renewal_templates``.
+    """
     ensure_renewable(agreement)
     signed = agreement.latest_version
-    template_version = agreement.template_version.template.latest_version
+    choices = renewal_templates(agreement)
+    template_version = template_version if agreement.template_version is None else choices[0]
+    if template_version not in choices:
+        raise OperationRefused(_("Choose the template to draft the renewal on."), field="template_version_id")
     start = agreement.end_date + timedelta(days=1)
     renewal = create_agreement(
         template_version,
@@ -186,7 +203,7 @@ def _others_stay(agreement: Agreement, terms: AgreementParty) -> bool:
 
 
 def _is_commitment(agreement: Agreement) -> bool:
-    return agreement.template_version.template.kind == TemplateKind.COMMITMENT
+    return agreement.kind == TemplateKind.COMMITMENT
 
 
 def notice_outcomes(agreement: Agreement, given_on: date) -> list[NoticeOutcome]:

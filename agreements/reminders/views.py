@@ -27,9 +27,9 @@ def _detail(agreement: Agreement):
 def renew(agreement: Agreement):
     """Confirm and start the renewal of a signed agreement: a new draft for the next term."""
     renewal.ensure_renewable(agreement)
-    form = RenewForm()
+    form = RenewForm(renewal.renewal_templates(agreement) if agreement.template_version is None else ())
     if form.validate_on_submit():
-        draft = renewal.renew(agreement, current_user)
+        draft = renewal.renew(agreement, current_user, form.chosen_template())
         flash(
             _(
                 "Renewal draft %(reference)s was made. Check its dates and fields, then save.",

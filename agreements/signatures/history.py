@@ -23,6 +23,7 @@ from agreements.reviews.queries import thread_root
 #: What each recorded action means, as the history and the certificate say it; others show their key.
 ACTION_DESCRIPTIONS = {
     "agreement.create": _l("Created the agreement"),
+    "agreement.registered": _l("Registered the agreement, signed outside the service, with its signed copy"),
     "agreement.save": _l("Saved a new version"),
     "agreement.open_for_comments": _l("Opened the agreement for comments"),
     "agreement.cancel": _l("Cancelled the agreement"),

@@ -69,7 +69,7 @@ def sha256(data: bytes) -> str:
 
 def mode_for(agreement: Agreement) -> SigningMode:
     """A commitment is joined organisation by organisation; every other agreement is signed jointly."""
-    if agreement.template_version.template.kind == TemplateKind.COMMITMENT:
+    if agreement.kind == TemplateKind.COMMITMENT:
         return SigningMode.ACCESSION
     return SigningMode.JOINT
 
@@ -95,6 +95,10 @@ def _frozen_documents(agreement: Agreement) -> dict:
 
 def ensure_sendable(agreement: Agreement) -> None:
     """Refuse with the reason unless the agreement can be sent for signature (or opened for joining) now."""
+    if agreement.template_version is None:
+        raise OperationRefused(
+            _("An agreement signed outside the service has no document to send for signature.")
+        )
     if mode_for(agreement) == SigningMode.ACCESSION and agreement.status == AgreementStatus.SIGNED:
         if pending_request(agreement) is not None:
             raise OperationRefused(_("This commitment is open for joining already."))

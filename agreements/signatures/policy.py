@@ -11,7 +11,7 @@ def can_run_signing(user, agreement) -> bool:
     """Editors of the drafting workshop; a commitment's joining also the national administrators."""
     if can_manage_agreement(user, agreement):
         return True
-    commitment = agreement.template_version.template.kind == TemplateKind.COMMITMENT
+    commitment = agreement.kind == TemplateKind.COMMITMENT
     return user.is_authenticated and user.is_admin and commitment
 
 

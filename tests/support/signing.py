@@ -1,6 +1,8 @@
-"""Signing helpers: the evidence a browser leaves, a real PDF, an edit that voids a request, mail links."""
+"""Signing helpers: the evidence a browser leaves, a real PDF and .docx, an edit that voids a request,
+mail links."""
 
 import io
+import zipfile
 
 from flask import current_app
 
@@ -40,6 +42,15 @@ def pdf_bytes(pages: int = 1) -> bytes:
         writer.add_blank_page(width=595, height=842)
     buffer = io.BytesIO()
     writer.write(buffer)
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    """The smallest Word document by its content (a ZIP with word/document.xml), the same bytes each time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("[Content_Types].xml", "word/document.xml"):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), "<w/>")
     return buffer.getvalue()
 
 

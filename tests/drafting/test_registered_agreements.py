@@ -1,0 +1,373 @@
+"""Agreements signed before the service, or outside it: registered by hand or many at once from a CSV file
+and a ZIP of their PDFs, then shown, counted and reminded of like any other signed agreement."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from agreements.accounts.models import MembershipRole
+from agreements.core.audit import AuditEvent
+from agreements.core.timeutil import helsinki_today, utcnow
+from agreements.dashboard.queries import is_commitment, region_figures
+from agreements.drafting.models import Agreement, AgreementOrigin, AgreementStatus
+from agreements.extensions import db
+from agreements.organisations.models import OrganisationKind
+from agreements.templates_lib.models import TemplateKind
+from tests.support.client import log_in
+from tests.support.messages import take_mail
+from tests.support.reminders import run_day
+from tests.support.signing import docx_bytes, pdf_bytes
+
+HEADER = "kind;title;workshop;parties;start_date;end_date;notice_period_months;auto_renew;pdf;docx"
+
+
+@pytest.fixture
+def parties(make_organisation):
+    """A workshop and two providers with business IDs of their own, and the workshop's editor."""
+    workshop = make_organisation(
+        kind=OrganisationKind.WORKSHOP, name="Tampereen Työpaja", business_id="0737546-2"
+    )
+    tredu = make_organisation(kind=OrganisationKind.PROVIDER, name="Tredu", business_id="1572860-0")
+    takk = make_organisation(
+        kind=OrganisationKind.PROVIDER, name="TAKK", business_id="2617416-4", municipality="Nokia"
+    )
+    return workshop, tredu, takk
+
+
+@pytest.fixture
+def registrar(make_user, parties, client):
+    """An editor of the workshop, logged in."""
+    user = make_user(organisation=parties[0], role=MembershipRole.EDITOR, name="Riikka Rekisteröijä")
+    log_in(client, user)
+    return user
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def registered() -> list[Agreement]:
+    return list(db.session.scalars(select(Agreement).where(Agreement.origin == AgreementOrigin.REGISTERED)))
+
+
+def audit_count(action: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
+
+
+def by_hand(client, workshop, **fields):
+    """Post the registration form for ``workshop``: a bilateral agreement 1.8.2024–31.7.2027 unless told."""
+    data = {
+        "owner_id": workshop.id,
+        "agreement_kind": "bilateral",
+        "title": "Yhteistyösopimus 2024",
+        "language": "fi",
+        "start_date": "1.8.2024",
+        "end_date": "31.7.2027",
+        "notice_period_months": "3",
+        **fields,
+    }
+    return client.post("/agreements/register", data=data)
+
+
+def test_an_editor_registers_a_signed_agreement_by_hand(client, registrar, parties):
+    workshop, tredu, takk = parties
+    page = client.get("/agreements/register")
+    assert page.status_code == 200
+    response = by_hand(
+        client,
+        workshop,
+        party_ids=[tredu.id, takk.id],
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "sopimus.pdf"),
+        docx=(io.BytesIO(docx_bytes()), "sopimus.docx"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    [agreement] = registered()
+    assert agreement.status == AgreementStatus.SIGNED
+    assert agreement.kind == TemplateKind.BILATERAL
+    assert agreement.template_version is None
+    assert (agreement.start_date, agreement.end_date) == (date(2024, 8, 1), date(2027, 7, 31))
+    assert agreement.notice_deadline == date(2027, 4, 30)
+    assert {party.id for party in agreement.parties} == {workshop.id, tredu.id, takk.id}
+    assert all(terms.bound for terms in agreement.party_terms)
+    assert audit_count("agreement.registered") == 1
+
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Signed outside the service" in page
+    assert "Bilateral cooperation agreement" in page
+    assert "Registered the agreement, signed outside the service" in page  # its history
+    listed = client.get("/agreements/").get_data(as_text=True)
+    assert "Signed outside the service" in listed
+    pdf = client.get(f"/agreements/{agreement.id}/signed.pdf")
+    assert (pdf.status_code, pdf.data) == (200, agreement.registration.signed_pdf)
+    assert client.get(f"/agreements/{agreement.id}/signed.docx").data == docx_bytes()
+    # a registered agreement has no document made from a template, and no history to compare
+    assert client.get(f"/agreements/{agreement.id}/preview").status_code == 404
+    assert client.get(f"/agreements/{agreement.id}/edit").status_code == 409
+
+
+def test_a_refused_registration_keeps_what_was_chosen_and_names_every_problem(client, registrar, parties):
+    response = by_hand(
+        client,
+        parties[0],
+        agreement_kind="other",
+        title="Vuokrasopimus",
+        signed_pdf=(io.BytesIO(b"not a pdf"), "sopimus.pdf"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Vuokrasopimus" in page  # kept
+    assert 'id="signed_pdf-error"' in page and "not a PDF document" in page
+    assert 'id="party_ids-error"' in page and "at least one other party" in page
+    assert "choose the PDF" in page
+    assert registered() == []
+
+
+def test_someone_elses_workshop_cannot_be_chosen(client, make_user, make_organisation, parties):
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Muu paja")
+    log_in(client, make_user(organisation=other, role=MembershipRole.EDITOR))
+    response = by_hand(
+        client,
+        parties[0],
+        party_ids=[parties[1].id],
+        signed_pdf=(io.BytesIO(pdf_bytes()), "sopimus.pdf"),
+    )
+    assert response.status_code == 200
+    assert "Choose the workshop from the list" in response.get_data(as_text=True)
+    assert registered() == []
+
+
+def bulk(client, csv_text: str, files: dict[str, bytes], encoding="utf-8-sig"):
+    return client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO(csv_text.encode(encoding)), "sopimukset.csv"),
+            "zip_file": (io.BytesIO(zip_of(files)), "sopimukset.zip"),
+        },
+    )
+
+
+GOOD_ROWS = [
+    "bilateral;Yhteistyösopimus;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;a.docx",
+    "other;Vuokrasopimus;Tampereen Työpaja (Tampere);TAKK (Nokia) | Tredu (Tampere);2023-01-01;;6;;b.pdf;",
+]
+GOOD_FILES = {"a.pdf": pdf_bytes(), "a.docx": docx_bytes(), "b.pdf": pdf_bytes(3)}
+
+
+def test_bulk_registration_stores_every_row_in_one_go(client, registrar, parties):
+    response = bulk(client, "\r\n".join([HEADER, *GOOD_ROWS]) + "\r\n", GOOD_FILES)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    first, second = sorted(registered(), key=lambda agreement: agreement.id)
+    assert (first.kind, first.registration.docx) == (TemplateKind.BILATERAL, docx_bytes())
+    assert (second.kind, second.end_date, second.notice_period_months) == (None, None, 6)
+    assert len(second.parties) == 3
+    assert audit_count("agreement.registered") == 2
+
+
+def test_bulk_registration_with_one_bad_row_stores_nothing_and_names_the_row(client, registrar, parties):
+    bad = "annex;Liite;0737546-2;9999999-9;31.12.2024;1.1.2024;30;ehkä;missing.pdf;"
+    response = bulk(client, "\n".join([HEADER, *GOOD_ROWS, bad]).replace(";", ","), GOOD_FILES)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Nothing was registered" in page
+    assert "<td>4</td><td>parties</td>" in page
+    assert "<td>4</td><td>auto_renew</td>" in page
+    assert "<td>4</td><td>pdf</td>" in page and "missing.pdf" in page
+    assert "<td>2</td>" not in page and "<td>3</td>" not in page
+    assert registered() == []
+
+
+def test_bulk_registration_checks_dates_and_notice_against_the_rules(client, registrar, parties):
+    bad = "bilateral;Sopimus;0737546-2;1572860-0;31.12.2024;1.1.2024;30;;a.pdf;"
+    page = bulk(client, "\n".join([HEADER, bad]), GOOD_FILES).get_data(as_text=True)
+    assert "<td>2</td><td>end_date</td>" in page
+    assert "<td>2</td><td>notice_period_months</td>" in page
+    assert registered() == []
+
+
+@pytest.mark.parametrize(
+    ("csv_bytes", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"kind;title\nother;x\n", "lacks these columns"),
+        (b"kind;title;workshop;parties;start_date;pdf\n", "no agreement rows"),
+        ("laji;äö\n".encode("latin-1"), "not UTF-8"),
+        (b"\x00\x01binary", "not a text file"),
+    ],
+)
+def test_bulk_files_that_cannot_be_read_are_refused_with_the_reason(
+    client, registrar, parties, csv_bytes, message
+):
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO(csv_bytes), "x.csv"),
+            "zip_file": (io.BytesIO(zip_of(GOOD_FILES)), "x.zip"),
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="csv_file-error"' in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("zip_bytes", "message"),
+    [
+        (b"PK not really", "not a ZIP file"),
+        (pdf_bytes(), "not a ZIP file"),
+        (zip_of({"../a.pdf": pdf_bytes()}), "not in folders"),
+        (zip_of({"kansio/a.pdf": pdf_bytes()}), "not in folders"),
+        (zip_of({f"{n}.pdf": b"" for n in range(4001)}), "more than 4000 files"),
+    ],
+)
+def test_bulk_zip_files_that_are_unsafe_or_unreadable_are_refused(
+    client, registrar, parties, zip_bytes, message
+):
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO("\n".join([HEADER, GOOD_ROWS[0]]).encode()), "x.csv"),
+            "zip_file": (io.BytesIO(zip_bytes), "x.zip"),
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="zip_file-error"' in page and message in page
+    assert registered() == []
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(client, registrar, parties):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("a.pdf", "w") as entry:
+        for _megabyte in range(301):
+            entry.write(bytes(1024 * 1024))
+    bomb = buffer.getvalue()
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO("\n".join([HEADER, GOOD_ROWS[0]]).encode()), "x.csv"),
+            "zip_file": (io.BytesIO(bomb), "x.zip"),
+        },
+    )
+    assert "unpacks to more than 300 MB" in response.get_data(as_text=True)
+
+
+def test_more_rows_than_allowed_are_refused(client, registrar, parties):
+    rows = [GOOD_ROWS[0]] * 2001
+    response = bulk(client, "\n".join([HEADER, *rows]), GOOD_FILES)
+    assert "more than 2000 rows" in response.get_data(as_text=True)
+    assert registered() == []
+
+
+def test_reminders_fire_for_a_registered_agreement(client, registrar, parties):
+    row = "bilateral;Vanha sopimus;0737546-2;1572860-0;1.8.2026;31.7.2027;3;ei;a.pdf;"
+    assert bulk(client, "\n".join([HEADER, row]), GOOD_FILES).status_code == 302
+    [agreement] = registered()
+    db.session.commit()
+    take_mail()
+    mail = run_day(date(2027, 1, 30))  # 90 days before the notice deadline of 30.4.2027
+    subjects = [message.subject for message in mail.get(registrar.email, [])]
+    assert subjects == [f"Notice deadline 30.4.2027: Vanha sopimus ({agreement.reference})"]
+
+
+def register_one(client, row: str) -> Agreement:
+    """Register one agreement through the bulk page; the agreement."""
+    assert bulk(client, "\n".join([HEADER + ";notice_given_on", row]), GOOD_FILES).status_code == 302
+    [agreement] = registered()
+    return agreement
+
+
+def test_a_registered_agreement_is_renewed_on_a_template_of_its_kind(
+    client, registrar, parties, make_template_version
+):
+    bilateral = make_template_version(key="renewal_bilateral")
+    make_template_version(key="renewal_commitment", kind="commitment")
+    agreement = register_one(client, "bilateral;Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
+    page = client.get(f"/agreements/{agreement.id}/renew").get_data(as_text=True)
+    assert bilateral.title in page and "renewal_commitment" not in page
+    refused = client.post(f"/agreements/{agreement.id}/renew", data={})
+    assert refused.status_code == 200 and "Choose a template." in refused.get_data(as_text=True)
+
+    response = client.post(f"/agreements/{agreement.id}/renew", data={"template_version_id": bilateral.id})
+    assert response.status_code == 302
+    [draft] = agreement.renewals
+    assert (draft.status, draft.template_version, draft.start_date) == (
+        AgreementStatus.DRAFT,
+        bilateral,
+        date(2027, 8, 1),
+    )
+    assert {party.id for party in draft.parties} == {party.id for party in agreement.parties}
+
+
+def test_a_registered_agreement_given_notice_is_terminated(client, registrar, parties):
+    agreement = register_one(
+        client, "other;Päättyvä;0737546-2;TAKK (Nokia);1.1.2024;31.12.2026;3;;a.pdf;;1.6.2026"
+    )
+    assert (agreement.status, agreement.kind, agreement.notice_given_on) == (
+        AgreementStatus.TERMINATED,
+        None,
+        date(2026, 6, 1),
+    )
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Notice was given on 1.6.2026" in page
+
+
+def test_an_administrator_registers_for_any_workshop_and_others_may_not(client, make_user, parties):
+    log_in(client, make_user(admin=True))
+    assert bulk(client, "\n".join([HEADER, GOOD_ROWS[0]]), GOOD_FILES).status_code == 302
+    client.post("/logout")
+    log_in(client, make_user(organisation=parties[1], role=MembershipRole.EDITOR))
+    assert client.get("/agreements/register").status_code == 403
+    assert client.get("/agreements/register/bulk").status_code == 403
+
+
+def test_the_example_file_is_read_as_it_is_downloaded(client, registrar, parties, make_organisation):
+    make_organisation(
+        kind=OrganisationKind.PROVIDER, name="Esimerkkiopisto", municipality="Espoo", business_id="1234567-1"
+    )
+    make_organisation(kind=OrganisationKind.WORKSHOP, name="Esimerkkipaja", business_id="2345678-0")
+    example = client.get("/agreements/register/example.csv")
+    assert example.mimetype == "text/csv"
+    files = {
+        "yhteistyosopimus-2024.pdf": pdf_bytes(),
+        "yhteistyosopimus-2024.docx": docx_bytes(),
+        "vuokra.pdf": pdf_bytes(),
+    }
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO(example.data), "example.csv"),
+            "zip_file": (io.BytesIO(zip_of(files)), "example.zip"),
+        },
+    )
+    page = response.get_data(as_text=True)
+    # the registrar edits Tampereen Työpaja only: the example's other workshop is refused, by row and column
+    assert "<td>3</td><td>workshop</td>" in page
+    assert "<td>2</td>" not in page
+
+
+def test_a_registered_commitment_counts_as_one_but_offers_no_revising_or_joining(client, registrar, parties):
+    agreement = register_one(client, "sitoumus;Sitoumus 2019;0737546-2;Tredu (Tampere);24.9.2019;;1;;a.pdf;;")
+    assert agreement.kind == TemplateKind.COMMITMENT
+    assert db.session.scalar(select(func.count(Agreement.id)).where(is_commitment())) == 1
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Revise the text" not in page and "Open for joining" not in page
+
+
+def test_registered_agreements_count_on_the_dashboard(client, registrar, parties):
+    rows = [
+        "bilateral;Yhteistyö;0737546-2;1572860-0;1.1.2024;;3;;a.pdf;",
+        "commitment;Sitoumus;0737546-2;2617416-4;1.1.2024;;3;;b.pdf;",
+    ]
+    assert bulk(client, "\n".join([HEADER, *rows]), GOOD_FILES).status_code == 302
+    region_id = parties[0].region_id
+    figures = region_figures({region_id}, helsinki_today(), utcnow())[region_id]
+    # Tredu by the cooperation agreement; the workshop by both; TAKK and the workshop by the commitment
+    assert (figures.workshops_in_force, figures.providers_in_force, figures.committed) == (1, 1, 2)
+    assert figures.by_status[AgreementStatus.SIGNED] == 2
