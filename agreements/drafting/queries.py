@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from agreements.core.signals import values_from
+from agreements.drafting import lifecycle
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
 from agreements.drafting.models import (
@@ -152,6 +153,33 @@ def party_candidates(kind: TemplateKind, owner: Organisation, current: list[Orga
         query = query.where(Organisation.kind == OrganisationKind.PROVIDER)
     candidates = set(db.session.scalars(query)) | {party for party in current if party.id != owner.id}
     return sorted(candidates, key=lambda organisation: (organisation.name, organisation.municipality))
+
+
+def main_agreement_candidates(owner: Organisation) -> list[Agreement]:
+    """The agreements an annex drafted by ``owner`` may belong to: the workshop's own that are neither
+    annexes nor ended (cancelled, terminated or superseded), newest first."""
+    annex_versions = (
+        select(TemplateVersion.id)
+        .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+        .where(AgreementTemplate.kind == TemplateKind.ANNEX)
+    )
+    query = select(Agreement).where(
+        Agreement.owner_id == owner.id,
+        Agreement.status.not_in(lifecycle.FINISHED),
+        Agreement.template_version_id.not_in(annex_versions),
+    )
+    return list(db.session.scalars(query.order_by(Agreement.id.desc())))
+
+
+def live_annexes(agreement: Agreement) -> list[Agreement]:
+    """The agreement's annexes that have not ended: those that may end with it."""
+    return [annex for annex in agreement.annexes if annex.status not in lifecycle.FINISHED]
+
+
+def visible_annexes(agreement: Agreement, user) -> list[Agreement]:
+    """The agreement's annexes that ``user`` may read, oldest first."""
+    query = select(Agreement).where(Agreement.main_agreement_id == agreement.id, visible_to(user))
+    return list(db.session.scalars(query.order_by(Agreement.id)))
 
 
 def version_author(version: AgreementVersion) -> str:

@@ -6,25 +6,42 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from agreements.core.errors import OperationRefused
-from agreements.core.forms import strip
+from agreements.core.forms import MultiCheckboxField, strip
+from agreements.drafting.forms import keep_annexes_field, offer_annexes
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import parse_days
 
 
 class RenewForm(FlaskForm):
-    """Confirms that a renewal draft is to be made."""
+    """Confirms that a renewal draft is to be made, and which of ``annexes`` move to it."""
+
+    move_annex_ids = MultiCheckboxField(
+        _l("Annexes moved to the renewal"),
+        coerce=int,
+        description=_l(
+            "Tick the annexes that are to belong to the renewal instead. The others stay with this "
+            "agreement and end with it."
+        ),
+    )
+
+    def __init__(self, annexes=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_annexes(self.move_annex_ids, list(annexes))
 
 
 class NoticeForm(FlaskForm):
-    """Which of ``parties`` (those that have not given notice alone) gave notice, when, and why."""
+    """Which of ``parties`` (those that have not given notice alone) gave notice, when, why, and which of
+    ``annexes`` (those the notice may end) are kept in force."""
 
     given_by = SelectField(_l("Notice given by"), coerce=int, validators=[DataRequired()])
     given_on = DateField(_l("Notice given on"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=500)])
+    keep_annex_ids = keep_annexes_field()
 
-    def __init__(self, parties, *args, **kwargs):
+    def __init__(self, parties, *args, annexes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.given_by.choices = [(party.id, party.name) for party in parties]
+        offer_annexes(self.keep_annex_ids, list(annexes))
 
 
 #: The choices for each kind of reminder on an agreement.
