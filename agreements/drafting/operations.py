@@ -322,7 +322,11 @@ def checked_main_agreement(kind: TemplateKind, owner: Organisation, main: Agreem
         or main.status in lifecycle.FINISHED
     ):
         raise InvalidAgreement(
-            {"main_agreement": _("Choose the main agreement from your workshop's agreements in force.")}
+            {
+                "main_agreement": _(
+                    "Choose the main agreement from your workshop's agreements that have not ended."
+                )
+            }
         )
 
 

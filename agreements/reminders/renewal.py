@@ -184,15 +184,24 @@ def following_annexes(agreement: Agreement, given_by: Organisation, ends_agreeme
     """The annexes notice by ``given_by`` ends unless kept: with the agreement, every signed annex and every
     one that can still be cancelled; with one provider's part alone, the signed annexes it is bound by."""
     if ends_agreement:
-        movable = (AgreementStatus.TERMINATED, AgreementStatus.CANCELLED)
-        return tuple(
-            a for a in queries.live_annexes(agreement) if any(lifecycle.can_move(a, t) for t in movable)
-        )
+        return tuple(annex for annex in queries.live_annexes(agreement) if _may_follow(annex))
     return tuple(
         annex
         for annex in queries.live_annexes(agreement)
         if annex.status == AgreementStatus.SIGNED and _staying_party(annex, given_by)
     )
+
+
+def _may_follow(annex: Agreement) -> bool:
+    """Whether the annex can end with its main agreement: signed (terminated) or a draft (cancelled)."""
+    return any(
+        lifecycle.can_move(annex, end) for end in (AgreementStatus.TERMINATED, AgreementStatus.CANCELLED)
+    )
+
+
+def annexes_staying(agreement: Agreement) -> list[Agreement]:
+    """The annexes of the agreement that notice cannot end, whatever is ticked: those awaiting signatures."""
+    return [annex for annex in queries.live_annexes(agreement) if not _may_follow(annex)]
 
 
 def _staying_party(agreement: Agreement, organisation: Organisation) -> AgreementParty | None:

@@ -68,7 +68,10 @@ def notice(agreement: Agreement):
             if outcome.annexes:
                 flash(annexes.ended_message(list(outcome.annexes)), "info")
             return _detail(agreement)
-    return render_template("reminders/notice.html", agreement=agreement, form=form, outcomes=outcomes)
+    staying = renewal.annexes_staying(agreement)
+    return render_template(
+        "reminders/notice.html", agreement=agreement, form=form, outcomes=outcomes, staying=staying
+    )
 
 
 def _notice_recorded(outcome: renewal.NoticeOutcome) -> str:

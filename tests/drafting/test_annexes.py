@@ -236,9 +236,12 @@ def test_the_notice_page_lists_the_annexes_each_with_a_keep_box_unticked(
     editor_client, main, make_annex, provider
 ):
     annex = make_annex(main)
+    awaiting = make_annex(main, status=S.AWAITING_SIGNATURES, title="Allekirjoitettavana")
     page = page_text(editor_client.get(f"/agreements/{main.id}/notice"))
     assert f"Keep {annex.reference} Korvausliite (Signed) in force" in page
     assert f"Annex {annex.reference} follows unless kept in force below." in page
+    assert f"Keep {awaiting.reference}" not in page
+    assert "their status does not allow ending them this way" in page and awaiting.reference in page
     assert "keep_annex_ids" not in form_values(editor_client.get(f"/agreements/{main.id}/notice"))
 
 
