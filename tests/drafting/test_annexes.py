@@ -79,6 +79,15 @@ def events(agreement, action: str) -> list[AuditEvent]:
     return list(db.session.scalars(query.order_by(AuditEvent.seq)))
 
 
+def assert_offered(page: str, offered: dict, staying: Agreement) -> None:
+    """The confirmation offers a "keep in force" box for each annex ``offered`` (annex: its title and
+    status as labelled) and lists ``staying`` as an annex that cannot end this way, without a box."""
+    for annex, label in offered.items():
+        assert f"Keep {annex.reference} {label} in force" in page
+    assert f"Keep {staying.reference}" not in page
+    assert "their status does not allow ending them this way" in page and staying.reference in page
+
+
 def new_annex_url(annex_version, workshop) -> str:
     return f"/agreements/new?template_version_id={annex_version.id}&language=fi&owner_id={workshop.id}"
 
@@ -238,10 +247,8 @@ def test_the_notice_page_lists_the_annexes_each_with_a_keep_box_unticked(
     annex = make_annex(main)
     awaiting = make_annex(main, status=S.AWAITING_SIGNATURES, title="Allekirjoitettavana")
     page = page_text(editor_client.get(f"/agreements/{main.id}/notice"))
-    assert f"Keep {annex.reference} Korvausliite (Signed) in force" in page
+    assert_offered(page, {annex: "Korvausliite (Signed)"}, staying=awaiting)
     assert f"Annex {annex.reference} follows unless kept in force below." in page
-    assert f"Keep {awaiting.reference}" not in page
-    assert "their status does not allow ending them this way" in page and awaiting.reference in page
     assert "keep_annex_ids" not in form_values(editor_client.get(f"/agreements/{main.id}/notice"))
 
 
@@ -343,10 +350,11 @@ def test_cancelling_the_main_agreement_cancels_its_draft_annexes_unless_kept(
     awaiting = make_annex(main, status=S.AWAITING_SIGNATURES, title="Allekirjoitettavana")
 
     page = page_text(editor_client.get(f"/agreements/{main.id}/cancel"))
-    assert f"Keep {following.reference} Peruttava liite (Draft) in force" in page
-    assert f"Keep {kept.reference} Säilyvä liite (Out for comments) in force" in page
-    assert f"Keep {awaiting.reference}" not in page
-    assert "their status does not allow ending them this way" in page and awaiting.reference in page
+    assert_offered(
+        page,
+        {following: "Peruttava liite (Draft)", kept: "Säilyvä liite (Out for comments)"},
+        staying=awaiting,
+    )
 
     response = editor_client.post(
         f"/agreements/{main.id}/cancel", data={"reason": "Ei tarvita", "keep_annex_ids": [kept.id]}
