@@ -330,6 +330,21 @@ def checked_main_agreement(kind: TemplateKind, owner: Organisation, main: Agreem
         )
 
 
+def link_main_agreement(agreement: Agreement, main: Agreement | None, actor=None) -> bool:
+    """Link an annex being edited to another main agreement (see ``checked_main_agreement``); True when
+    the link changed. It belongs to the agreement, not to a version: the text is untouched."""
+    previous = agreement.main_agreement
+    if main is previous or agreement.template_version.template.kind != TemplateKind.ANNEX:
+        return False
+    ensure_editable(agreement)
+    checked_main_agreement(TemplateKind.ANNEX, agreement.owner, main)
+    agreement.main_agreement = main
+    db.session.flush()
+    details = {"from": previous.reference if previous else None, "to": main.reference}
+    record("agreement.main_agreement_set", agreement, details, actor=actor)
+    return True
+
+
 def _party_problem(kind: TemplateKind, owner: Organisation, others: list[Organisation]) -> str | None:
     if owner.kind != OrganisationKind.WORKSHOP:
         return _("%(name)s is not a youth workshop and cannot draft agreements.", name=owner.name)

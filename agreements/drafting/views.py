@@ -118,7 +118,7 @@ def create():
     form = AgreementForm(
         kind=kind,
         candidates=queries.party_candidates(kind, owner),
-        main_agreements=queries.main_agreement_candidates(owner) if kind == TemplateKind.ANNEX else None,
+        main_agreements=_main_agreement_choices(kind, owner),
     )
     manifest = template_version.manifest
     submitted = request.method == "POST"
@@ -150,6 +150,14 @@ def create():
         template_version=template_version,
         owner=owner,
     )
+
+
+def _main_agreement_choices(kind, owner, current: Agreement | None = None) -> list[Agreement] | None:
+    """The agreements an annex may belong to, with its ``current`` main agreement; None for other kinds."""
+    if kind != TemplateKind.ANNEX:
+        return None
+    candidates = queries.main_agreement_candidates(owner)
+    return candidates if current is None or current in candidates else [current, *candidates]
 
 
 def _row_action(values) -> bool:
@@ -220,13 +228,15 @@ def edit(agreement: Agreement):
         "kind": kind,
         "candidates": queries.party_candidates(kind, agreement.owner, agreement.parties),
         "answerable": [c for found in values_from(signals.answerable_comments, agreement) for c in found],
+        "main_agreements": _main_agreement_choices(kind, agreement.owner, agreement.main_agreement),
     }
     manifest = agreement.template_version.manifest
     if request.method == "POST":
         form = AgreementForm(**choices)
         values = field_forms.values_form(manifest, request.form)
     else:
-        form = AgreementForm(**choices, data=header_data(latest, agreement.owner_id))
+        data = {**header_data(latest, agreement.owner_id), "main_agreement_id": agreement.main_agreement_id}
+        form = AgreementForm(**choices, data=data)
         values = field_forms.values_form(manifest, stored=latest.values)
     if request.method == "POST" and not _row_action(values) and _validate(form, values):
         with refusal_shown(form, show=partial(_show_refusal, form=form, values=values)):
@@ -264,7 +274,10 @@ def _save(agreement: Agreement, form: AgreementForm, values):
         answered_comments=form.answered_comments(),
         actor=current_user,
     )
-    if version is None:
+    relinked = operations.link_main_agreement(agreement, form.main_agreement(), current_user)
+    if version is None and relinked:
+        flash(_("The main agreement was changed; the text was not, so no new version was saved."), "info")
+    elif version is None:
         flash(_("Nothing was changed, so no new version was saved."), "info")
     else:
         flash(_("Saved as version %(number)s.", number=version.number), "success")

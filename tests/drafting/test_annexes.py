@@ -513,3 +513,34 @@ def test_the_migration_links_existing_annexes_by_the_reference_they_name_and_kee
     texts = {agreement_id: (v if isinstance(v, dict) else json.loads(v)) for agreement_id, v in kept}
     assert texts[annex_ids["paper"]] == {"main_agreement_reference": "Yhteistyösopimus 2019"}
     assert texts[annex_ids["linked"]] == {"main_agreement_reference": " SOP-2026-0001 "}
+
+
+def test_a_draft_annex_is_linked_to_another_main_agreement_when_edited(
+    editor_client, make_agreement, make_annex, main, workshop, provider, editor
+):
+    annex = make_annex(None, status=S.DRAFT)  # an annex from before the link, its main not found
+    other = make_agreement(owner=workshop, providers=[provider], status=S.SIGNED, title="Toinen")
+    data = form_values(editor_client.get(f"/agreements/{annex.id}/edit"))
+    assert data["main_agreement_id"] == ""
+
+    forged = editor_client.post(
+        f"/agreements/{annex.id}/edit", data={**data, "main_agreement_id": str(annex.id)}
+    )
+    assert forged.status_code == 200 and "Choose the main agreement from the list." in forged.get_data(
+        as_text=True
+    )
+
+    response = editor_client.post(
+        f"/agreements/{annex.id}/edit", data={**data, "main_agreement_id": str(other.id)}
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(annex)
+    assert annex.main_agreement == other and annex.current_version_number == 1
+    (linked,) = events(annex, "agreement.main_agreement_set")
+    assert linked.actor_id == editor.id and linked.details == {"from": None, "to": other.reference}
+    page = page_text(editor_client.get(f"/agreements/{annex.id}"))
+    assert "The main agreement was changed; the text was not, so no new version was saved." in page
+    assert "Linked the annex to another main agreement" in page_text(
+        editor_client.get(f"/signatures/history/{annex.id}")
+    )
