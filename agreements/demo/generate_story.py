@@ -215,6 +215,7 @@ class Story:
                 "auto_renew": plan.auto_renew,
                 "notice_deadline": notice_deadline(end, plan.notice_months),
                 "renewal_of_id": plan.renewal_of.id if plan.renewal_of else None,
+                "main_agreement_id": plan.main.id if plan.main else None,
                 "notice_given_on": given_on,
                 "notice_given_by_id": given_by.id if given_by else None,
                 "current_version_number": len(self.version_ids),

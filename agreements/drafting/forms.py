@@ -99,6 +99,12 @@ class AgreementForm(FlaskForm):
     )
     auto_renew = BooleanField(_l("Renews automatically"))
     party_ids = SelectMultipleField(_l("Parties"), coerce=int, validate_choice=False, render_kw={"size": 8})
+    main_agreement_id = SelectField(
+        _l("Main agreement"),
+        coerce=int_or_none,
+        validate_choice=False,
+        description=_l("The agreement of your workshop that this annex belongs to."),
+    )
     change_note = TextAreaField(
         _l("Change note"),
         filters=[strip],
@@ -117,9 +123,26 @@ class AgreementForm(FlaskForm):
     #: The version the edit started from; a save based on an older one is refused as a conflict.
     base_version = HiddenField()
 
-    def __init__(self, *args, kind: TemplateKind, candidates: list[Organisation], answerable=(), **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: TemplateKind,
+        candidates: list[Organisation],
+        answerable=(),
+        main_agreements: list | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        #: The agreements a new annex may belong to; without them (not an annex, or editing), no such field.
+        self.main_agreements = {agreement.id: agreement for agreement in main_agreements or ()}
+        if main_agreements is None:
+            del self.main_agreement_id
+        else:
+            self.main_agreement_id.choices = [("", _("Choose the main agreement"))] + [
+                (agreement.id, f"{agreement.reference} {agreement.title} ({agreement.status.title})")
+                for agreement in main_agreements
+            ]
         self.candidates = {organisation.id: organisation for organisation in candidates}
         self.party_ids.choices = [organisation_choice(organisation) for organisation in candidates]
         #: Comments of the agreement's rounds the new version may answer; without any, no such field.
@@ -153,6 +176,16 @@ class AgreementForm(FlaskForm):
             raise ValidationError(_("Choose the parties from the list."))
         if self.kind != TemplateKind.COMMITMENT and not field.data:
             raise ValidationError(_("Choose at least one education provider."))
+
+    def validate_main_agreement_id(self, field):
+        if field.data not in self.main_agreements:
+            raise ValidationError(_("Choose the main agreement from the list."))
+
+    def main_agreement(self):
+        """The chosen main agreement of a new annex, or None for any other agreement."""
+        if "main_agreement_id" not in self:
+            return None
+        return self.main_agreements[self.main_agreement_id.data]
 
     def validate_answered_comment_ids(self, field):
         if any(comment_id not in self.answerable for comment_id in field.data):
@@ -249,10 +282,32 @@ def _str_choice(organisation: Organisation) -> tuple[str, str]:
     return str(value), text
 
 
+def offer_annexes(field: MultiCheckboxField, annexes: list) -> None:
+    """Make ``field`` a checkbox per annex, labelled with its reference, title and status."""
+    field.annexes = annexes
+    field.choices = [
+        (annex.id, f"{annex.reference} {annex.title} ({annex.status.title})") for annex in annexes
+    ]
+
+
+def keep_annexes_field() -> MultiCheckboxField:
+    """The confirmation's "keep in force" box per annex: unticked, an annex ends with its main agreement."""
+    return MultiCheckboxField(
+        _l("Annexes kept in force"),
+        coerce=int,
+        description=_l("Annexes end with the main agreement unless you tick them here."),
+    )
+
+
 class CancelForm(FlaskForm):
-    """Confirm cancelling a draft, with an optional reason kept in the audit log."""
+    """Confirm cancelling a draft, with an optional reason kept in the audit log, and the annexes kept."""
 
     reason = StringField(_l("Reason (optional)"), filters=[strip], validators=[Length(max=500)])
+    keep_annex_ids = keep_annexes_field()
+
+    def __init__(self, annexes: list = (), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_annexes(self.keep_annex_ids, list(annexes))
 
 
 class ApprovalForm(FlaskForm):

@@ -58,6 +58,9 @@ def is_editable(agreement: Agreement) -> bool:
 #: Statuses in which a signed agreement has ended: nobody new may join it.
 ENDED = frozenset({TERMINATED, SUPERSEDED})
 
+#: Statuses of an agreement that has come to an end, cancelled included: it takes no new annexes.
+FINISHED = frozenset({CANCELLED, *ENDED})
+
 #: Statuses in which comment rounds may be opened.
 OPEN_FOR_COMMENTS = frozenset({DRAFT, COMMENTING})
 
@@ -114,9 +117,14 @@ def _reason(reason: str) -> dict | None:
     return {"reason": reason} if reason else None
 
 
-def cancel_draft(agreement: Agreement, actor=None, reason: str = "") -> None:
-    """Cancel an agreement that was never sent for signature."""
-    transition(agreement, CANCELLED, "cancel", actor, _reason(reason))
+def with_main(details: dict | None, main: Agreement | None) -> dict | None:
+    """``details`` of an annex's move, naming the ``main`` agreement it follows, if any."""
+    return details if main is None else {**(details or {}), "main_agreement": main.reference}
+
+
+def cancel_draft(agreement: Agreement, actor=None, reason: str = "", main: Agreement | None = None) -> None:
+    """Cancel an agreement that was never sent for signature (an annex perhaps with its ``main``)."""
+    transition(agreement, CANCELLED, "cancel", actor, with_main(_reason(reason), main))
 
 
 def open_for_comments(agreement: Agreement, actor=None) -> None:

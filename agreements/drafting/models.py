@@ -138,6 +138,11 @@ class Agreement(TimestampMixin, db.Model):
     renewal_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreements.id", ondelete="SET NULL"), index=True
     )
+    #: The agreement an annex belongs to: chosen from the drafting workshop's agreements when the annex is
+    #: made. An annex's own field naming its main agreement is document text; this link is the record.
+    main_agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreements.id", ondelete="SET NULL"), index=True
+    )
     #: When a party gave notice, and which: recorded with the termination.
     notice_given_on: Mapped[date | None] = mapped_column(Date)
     notice_given_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -150,8 +155,19 @@ class Agreement(TimestampMixin, db.Model):
     template_version: Mapped[TemplateVersion | None] = relationship()
     owner: Mapped[Organisation] = relationship(foreign_keys=[owner_id])
     notice_given_by: Mapped[Organisation | None] = relationship(foreign_keys=[notice_given_by_id])
-    renewal_of: Mapped["Agreement | None"] = relationship(remote_side=[id], back_populates="renewals")
-    renewals: Mapped[list["Agreement"]] = relationship(back_populates="renewal_of", order_by="Agreement.id")
+    renewal_of: Mapped["Agreement | None"] = relationship(
+        remote_side=[id], back_populates="renewals", foreign_keys=[renewal_of_id]
+    )
+    renewals: Mapped[list["Agreement"]] = relationship(
+        back_populates="renewal_of", order_by="Agreement.id", foreign_keys=[renewal_of_id]
+    )
+    main_agreement: Mapped["Agreement | None"] = relationship(
+        remote_side=[id], back_populates="annexes", foreign_keys=[main_agreement_id]
+    )
+    #: The annexes linked to this agreement, oldest first.
+    annexes: Mapped[list["Agreement"]] = relationship(
+        back_populates="main_agreement", order_by="Agreement.id", foreign_keys=[main_agreement_id]
+    )
     parties: Mapped[list[Organisation]] = relationship(
         secondary=agreement_parties, order_by=Organisation.name
     )

@@ -116,14 +116,17 @@ def create_agreement(
     change_note: str = "",
     actor=None,
     complete: bool = True,
+    main_agreement: Agreement | None = None,
 ) -> Agreement:
     """Create an agreement drafted by ``owner`` with its first version; ``parties`` are the others.
 
-    With ``complete=False`` required fields may still be empty (a renewal on a newer template version);
-    the drafter fills them in before the next save.
+    An annex names its ``main_agreement`` (see ``checked_main_agreement``). With ``complete=False``
+    required fields may still be empty (a renewal on a newer template version); the drafter fills them
+    in before the next save.
     """
     header = checked_header(title, start_date, end_date, notice_period_months, auto_renew)
     all_parties = checked_parties(template_version.template.kind, owner, parties)
+    checked_main_agreement(template_version.template.kind, owner, main_agreement)
     checked_values = check_values(template_version.manifest, values, complete)
     agreement = Agreement(
         reference=next_reference(helsinki_today().year),
@@ -133,16 +136,15 @@ def create_agreement(
         owner=owner,
         created_by_id=actor.id if actor is not None else None,
         current_version_number=0,
+        main_agreement=main_agreement,
         **header,
     )
     db.session.add(agreement)
     version = add_version(agreement, header, all_parties, checked_values, change_note, actor)
-    record(
-        "agreement.create",
-        agreement,
-        {"reference": agreement.reference, "template_version_id": template_version.id, "version": 1},
-        actor=actor,
-    )
+    details = {"reference": agreement.reference, "template_version_id": template_version.id, "version": 1}
+    if main_agreement is not None:
+        details["main_agreement"] = main_agreement.reference
+    record("agreement.create", agreement, details, actor=actor)
     return version.agreement
 
 
@@ -208,11 +210,16 @@ def ensure_cancellable(agreement: Agreement) -> None:
     lifecycle.ensure_allowed(agreement, AgreementStatus.CANCELLED, "cancel")
 
 
-def cancel_agreement(agreement: Agreement, actor, reason: str = "") -> None:
-    """Cancel a draft or an agreement out for comments; the packages above close what it had open."""
+def cancel_agreement(
+    agreement: Agreement, actor, reason: str = "", with_main: Agreement | None = None
+) -> None:
+    """Cancel a draft or an agreement out for comments; the packages above close what it had open.
+
+    ``with_main`` is the main agreement an annex is cancelled with, recorded with the cancellation.
+    """
     ensure_cancellable(agreement)
     agreement_cancelled.send(agreement, actor=actor)
-    lifecycle.cancel_draft(agreement, actor, reason)
+    lifecycle.cancel_draft(agreement, actor, reason, with_main)
 
 
 def _version(agreement: Agreement, number: int) -> AgreementVersion:
@@ -299,6 +306,43 @@ def checked_parties(
     if problem:
         raise InvalidAgreement({"parties": problem})
     return parties
+
+
+def checked_main_agreement(kind: TemplateKind, owner: Organisation, main: Agreement | None) -> None:
+    """Refuse (InvalidAgreement on "main_agreement") an annex without a main agreement of the same workshop
+    that is neither an annex nor ended, and a main agreement for anything but an annex."""
+    if kind != TemplateKind.ANNEX:
+        if main is not None:
+            raise InvalidAgreement({"main_agreement": _("Only an annex belongs to a main agreement.")})
+        return
+    if (
+        main is None
+        or main.owner_id != owner.id
+        or main.kind == TemplateKind.ANNEX
+        or main.status in lifecycle.FINISHED
+    ):
+        raise InvalidAgreement(
+            {
+                "main_agreement": _(
+                    "Choose the main agreement from your workshop's agreements that have not ended."
+                )
+            }
+        )
+
+
+def link_main_agreement(agreement: Agreement, main: Agreement | None, actor=None) -> bool:
+    """Link an annex being edited to another main agreement (see ``checked_main_agreement``); True when
+    the link changed. It belongs to the agreement, not to a version: the text is untouched."""
+    previous = agreement.main_agreement
+    if main is previous or agreement.kind != TemplateKind.ANNEX:
+        return False
+    ensure_editable(agreement)
+    checked_main_agreement(TemplateKind.ANNEX, agreement.owner, main)
+    agreement.main_agreement = main
+    db.session.flush()
+    details = {"from": previous.reference if previous else None, "to": main.reference}
+    record("agreement.main_agreement_set", agreement, details, actor=actor)
+    return True
 
 
 def _party_problem(kind: TemplateKind, owner: Organisation, others: list[Organisation]) -> str | None:

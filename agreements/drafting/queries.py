@@ -6,10 +6,11 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from agreements.core.signals import values_from
+from agreements.drafting import lifecycle
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
 from agreements.drafting.models import (
@@ -153,6 +154,40 @@ def party_candidates(kind: TemplateKind, owner: Organisation, current: list[Orga
         query = query.where(Organisation.kind == OrganisationKind.PROVIDER)
     candidates = set(db.session.scalars(query)) | {party for party in current if party.id != owner.id}
     return sorted(candidates, key=lambda organisation: (organisation.name, organisation.municipality))
+
+
+def main_agreement_candidates(owner: Organisation) -> list[Agreement]:
+    """The agreements an annex drafted by ``owner`` may belong to: the workshop's own that are neither
+    annexes nor ended (cancelled, terminated or superseded), newest first."""
+    annex_versions = (
+        select(TemplateVersion.id)
+        .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+        .where(AgreementTemplate.kind == TemplateKind.ANNEX)
+    )
+    query = select(Agreement).where(
+        Agreement.owner_id == owner.id,
+        Agreement.status.not_in(lifecycle.FINISHED),
+        or_(
+            Agreement.template_version_id.not_in(annex_versions),
+            # Signed outside the service: its kind is stored; NULL means "other", not an annex.
+            and_(
+                Agreement.template_version_id.is_(None),
+                or_(Agreement.registered_kind.is_(None), Agreement.registered_kind != TemplateKind.ANNEX),
+            ),
+        ),
+    )
+    return list(db.session.scalars(query.order_by(Agreement.id.desc())))
+
+
+def live_annexes(agreement: Agreement) -> list[Agreement]:
+    """The agreement's annexes that have not ended: those that may end with it."""
+    return [annex for annex in agreement.annexes if annex.status not in lifecycle.FINISHED]
+
+
+def visible_annexes(agreement: Agreement, user) -> list[Agreement]:
+    """The agreement's annexes that ``user`` may read, oldest first."""
+    query = select(Agreement).where(Agreement.main_agreement_id == agreement.id, visible_to(user))
+    return list(db.session.scalars(query.order_by(Agreement.id)))
 
 
 def version_author(version: AgreementVersion) -> str:

@@ -15,7 +15,7 @@ from agreements.core.i18n import ui_language
 from agreements.core.signals import values_from
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import paginate
-from agreements.drafting import approval, field_forms, operations, queries, signals
+from agreements.drafting import annexes, approval, field_forms, operations, queries, signals
 from agreements.drafting.blueprint import bp
 from agreements.drafting.forms import (
     PARTY_CHOICES_MAX,
@@ -38,6 +38,7 @@ from agreements.drafting.policy import (
 from agreements.drafting.tables import agreement_table, party_names
 from agreements.extensions import db
 from agreements.templates_lib.fields import section_titles
+from agreements.templates_lib.models import TemplateKind
 
 #: Badge colours of the statuses; the badge always carries the status in words too.
 STATUS_BADGES = {
@@ -116,7 +117,11 @@ def create():
         return render_template("drafting/start.html", form=start)
     template_version, language, owner = start.chosen()
     kind = template_version.template.kind
-    form = AgreementForm(kind=kind, candidates=queries.party_candidates(kind, owner))
+    form = AgreementForm(
+        kind=kind,
+        candidates=queries.party_candidates(kind, owner),
+        main_agreements=_main_agreement_choices(kind, owner),
+    )
     manifest = template_version.manifest
     submitted = request.method == "POST"
     values = field_forms.values_form(
@@ -133,6 +138,7 @@ def create():
                 values=values.stored_values(),
                 change_note=form.change_note.data,
                 actor=current_user,
+                main_agreement=form.main_agreement(),
             )
             flash(_("Agreement %(reference)s created as a draft.", reference=agreement.reference), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
@@ -146,6 +152,14 @@ def create():
         template_version=template_version,
         owner=owner,
     )
+
+
+def _main_agreement_choices(kind, owner, current: Agreement | None = None) -> list[Agreement] | None:
+    """The agreements an annex may belong to, with its ``current`` main agreement; None for other kinds."""
+    if kind != TemplateKind.ANNEX:
+        return None
+    candidates = queries.main_agreement_candidates(owner)
+    return candidates if current is None or current in candidates else [current, *candidates]
 
 
 def _row_action(values) -> bool:
@@ -163,8 +177,9 @@ def _validate(form: AgreementForm, values) -> bool:
 def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> None:
     """Put the problems an operation found on the fields they concern, or above the form."""
     fields = {"parties": form.party_ids, **{name: form[name] for name in operations.HEADER_FIELDS}}
-    if "answered_comment_ids" in form:
-        fields["answered_comments"] = form.answered_comment_ids
+    for key, name in (("answered_comments", "answered_comment_ids"), ("main_agreement", "main_agreement_id")):
+        if name in form:
+            fields[key] = form[name]
     fields.update({field["key"]: bound for field, bound in values.value_fields()})
     errors = getattr(refusal, "errors", None) or {refusal.field: refusal.message}
     for key, message in errors.items():
@@ -193,7 +208,15 @@ def detail(agreement: Agreement):
         can_cancel=can_cancel(current_user, agreement),
         approval_required=approval.requires_approval(agreement),
         can_approve=can_manage_agreement(current_user, agreement) and approval.may_approve(agreement),
+        main_agreement=_main_agreement(agreement),
+        annexes=queries.visible_annexes(agreement, current_user),
     )
+
+
+def _main_agreement(agreement: Agreement) -> Agreement | None:
+    """The main agreement of an annex, if the user may read it: the annex's page links to it."""
+    main = agreement.main_agreement
+    return main if main is not None and can_view_agreement(current_user, main) else None
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -207,13 +230,15 @@ def edit(agreement: Agreement):
         "kind": kind,
         "candidates": queries.party_candidates(kind, agreement.owner, agreement.parties),
         "answerable": [c for found in values_from(signals.answerable_comments, agreement) for c in found],
+        "main_agreements": _main_agreement_choices(kind, agreement.owner, agreement.main_agreement),
     }
     manifest = agreement.template_version.manifest
     if request.method == "POST":
         form = AgreementForm(**choices)
         values = field_forms.values_form(manifest, request.form)
     else:
-        form = AgreementForm(**choices, data=header_data(latest, agreement.owner_id))
+        data = {**header_data(latest, agreement.owner_id), "main_agreement_id": agreement.main_agreement_id}
+        form = AgreementForm(**choices, data=data)
         values = field_forms.values_form(manifest, stored=latest.values)
     if request.method == "POST" and not _row_action(values) and _validate(form, values):
         with refusal_shown(form, show=partial(_show_refusal, form=form, values=values)):
@@ -251,7 +276,10 @@ def _save(agreement: Agreement, form: AgreementForm, values):
         answered_comments=form.answered_comments(),
         actor=current_user,
     )
-    if version is None:
+    relinked = operations.link_main_agreement(agreement, form.main_agreement(), current_user)
+    if version is None and relinked:
+        flash(_("The main agreement was changed; the text was not, so no new version was saved."), "info")
+    elif version is None:
         flash(_("Nothing was changed, so no new version was saved."), "info")
     else:
         flash(_("Saved as version %(number)s.", number=version.number), "success")
@@ -282,12 +310,17 @@ def _conflict_page(agreement: Agreement, form: AgreementForm, values, conflict: 
 @acts_on(Agreement, can_manage_agreement)
 def cancel(agreement: Agreement):
     """Confirm and cancel an agreement that is a draft or out for comments."""
-    form = CancelForm()
+    form = CancelForm(annexes.cancellable(agreement))
     if not form.is_submitted():
         operations.ensure_cancellable(agreement)
     if form.validate_on_submit():
         with refusal_shown(form):
-            operations.cancel_agreement(agreement, current_user, form.reason.data or "")
+            cancelled = annexes.cancel_with_annexes(
+                agreement, form.keep_annex_ids.data, current_user, form.reason.data or ""
+            )
             flash(_("Agreement %(reference)s was cancelled.", reference=agreement.reference), "success")
+            if cancelled:
+                flash(annexes.ended_message(cancelled), "info")
             return redirect(url_for(".detail", agreement_id=agreement.id))
-    return render_template("drafting/cancel.html", agreement=agreement, form=form)
+    staying = [a for a in queries.live_annexes(agreement) if a not in form.keep_annex_ids.annexes]
+    return render_template("drafting/cancel.html", agreement=agreement, form=form, staying=staying)

@@ -6,23 +6,33 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from agreements.core.errors import OperationRefused
-from agreements.core.forms import int_or_none, strip
+from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.drafting.forms import keep_annexes_field, offer_annexes
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import parse_days
 
 
 class RenewForm(FlaskForm):
-    """Confirms that a renewal draft is to be made; for an agreement signed outside the service, on which
-    of ``templates`` (without any, the field is left out)."""
+    """Confirms that a renewal draft is to be made, which of ``annexes`` move to it and, for an agreement
+    signed outside the service, on which of ``templates`` (without any, the field is left out)."""
 
     template_version_id = SelectField(
         _l("Template of the renewal"),
         coerce=int_or_none,
         validators=[InputRequired(_l("Choose a template."))],
     )
+    move_annex_ids = MultiCheckboxField(
+        _l("Annexes moved to the renewal"),
+        coerce=int,
+        description=_l(
+            "Tick the annexes that are to belong to the renewal instead. The others stay with this "
+            "agreement and end with it."
+        ),
+    )
 
-    def __init__(self, templates=(), *args, **kwargs):
+    def __init__(self, templates=(), annexes=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_annexes(self.move_annex_ids, list(annexes))
         self.templates = {version.id: version for version in templates}
         if templates:
             self.template_version_id.choices = [(version.id, version.title) for version in templates]
@@ -35,15 +45,18 @@ class RenewForm(FlaskForm):
 
 
 class NoticeForm(FlaskForm):
-    """Which of ``parties`` (those that have not given notice alone) gave notice, when, and why."""
+    """Which of ``parties`` (those that have not given notice alone) gave notice, when, why, and which of
+    ``annexes`` (those the notice may end) are kept in force."""
 
     given_by = SelectField(_l("Notice given by"), coerce=int, validators=[DataRequired()])
     given_on = DateField(_l("Notice given on"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=500)])
+    keep_annex_ids = keep_annexes_field()
 
-    def __init__(self, parties, *args, **kwargs):
+    def __init__(self, parties, *args, annexes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.given_by.choices = [(party.id, party.name) for party in parties]
+        offer_annexes(self.keep_annex_ids, list(annexes))
 
 
 #: The choices for each kind of reminder on an agreement.

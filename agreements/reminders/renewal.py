@@ -6,9 +6,15 @@
   given no notice, by the length of their term, audited and notified.
 - ``give_notice`` records the notice a party gave: a provider's ends its own part after the notice period
   while the workshop and another provider stay; otherwise the agreement ends (``notice_outcome`` decides).
+  The agreement's annexes follow, unless the user keeps them in force: when the agreement ends, every
+  signed annex ends on the same day (or its own earlier end) and a draft annex is cancelled; when a
+  provider's notice ends only its own part, its part ends the same day in each signed annex it is a party
+  to (and such an annex ends if that provider was the last one in it). Draft annexes stay then: the
+  drafter changes their parties.
 """
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -19,9 +25,9 @@ from agreements.core.dates import add_months, end_after_notice, term_months
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
 from agreements.core.web import format_day
-from agreements.drafting import lifecycle
+from agreements.drafting import annexes, lifecycle, queries
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
-from agreements.drafting.operations import create_agreement
+from agreements.drafting.operations import cancel_agreement, create_agreement
 from agreements.drafting.parties import terms_of
 from agreements.drafting.queries import template_versions
 from agreements.extensions import db
@@ -142,6 +148,8 @@ class NoticeOutcome:
     ends_agreement: bool
     #: The party's own last day, or the agreement's new end date when the notice ends it.
     end: date
+    #: The annexes that follow unless kept in force (see ``following_annexes``).
+    annexes: tuple = field(default=())
 
 
 def staying_parties(agreement: Agreement) -> list[Organisation]:
@@ -183,7 +191,40 @@ def notice_outcome(agreement: Agreement, given_by: Organisation, given_on: date,
     end = max(
         end_after_notice(given_on, agreement.notice_period_months, agreement.end_date), agreement.start_date
     )
-    return NoticeOutcome(given_by, not _others_stay(agreement, terms), end)
+    ends_agreement = not _others_stay(agreement, terms)
+    return NoticeOutcome(
+        given_by, ends_agreement, end, following_annexes(agreement, given_by, ends_agreement)
+    )
+
+
+def following_annexes(agreement: Agreement, given_by: Organisation, ends_agreement: bool) -> tuple:
+    """The annexes notice by ``given_by`` ends unless kept: with the agreement, every signed annex and every
+    one that can still be cancelled; with one provider's part alone, the signed annexes it is bound by."""
+    if ends_agreement:
+        return tuple(annex for annex in queries.live_annexes(agreement) if _may_follow(annex))
+    return tuple(
+        annex
+        for annex in queries.live_annexes(agreement)
+        if annex.status == AgreementStatus.SIGNED and _staying_party(annex, given_by)
+    )
+
+
+def _may_follow(annex: Agreement) -> bool:
+    """Whether the annex can end with its main agreement: signed (terminated) or a draft (cancelled)."""
+    return any(
+        lifecycle.can_move(annex, end) for end in (AgreementStatus.TERMINATED, AgreementStatus.CANCELLED)
+    )
+
+
+def annexes_staying(agreement: Agreement) -> list[Agreement]:
+    """The annexes of the agreement that notice cannot end, whatever is ticked: those awaiting signatures."""
+    return [annex for annex in queries.live_annexes(agreement) if not _may_follow(annex)]
+
+
+def _staying_party(agreement: Agreement, organisation: Organisation) -> AgreementParty | None:
+    """The organisation's terms in the agreement while it is bound and has not given notice, else None."""
+    terms = terms_of(agreement, organisation)
+    return terms if terms is not None and terms.bound and terms.left_on is None else None
 
 
 def _others_stay(agreement: Agreement, terms: AgreementParty) -> bool:
@@ -214,22 +255,58 @@ def notice_outcomes(agreement: Agreement, given_on: date) -> list[NoticeOutcome]
 
 
 def give_notice(
-    agreement: Agreement, given_by: Organisation, given_on: date, reason: str, actor, today=None
+    agreement: Agreement,
+    given_by: Organisation,
+    given_on: date,
+    reason: str,
+    actor,
+    today=None,
+    keep_annexes: Collection[int] = (),
 ) -> NoticeOutcome:
     """Record the notice ``given_by`` gave on ``given_on``: it ends that provider's part alone, or the
-    agreement, after the notice period (see ``notice_outcome``)."""
+    agreement, after the notice period (see ``notice_outcome``); the annexes follow unless their ids are in
+    ``keep_annexes``. The outcome's ``annexes`` are those that followed."""
     today = today or helsinki_today()
     _read_locked(agreement)
     outcome = notice_outcome(agreement, given_by, given_on, today)
-    terms = terms_of(agreement, given_by)
-    terms.notice_given_on = given_on
+    following = [annex for annex in outcome.annexes if annex.id not in keep_annexes]
+    annexes.record_kept(agreement, [annex for annex in outcome.annexes if annex.id in keep_annexes], actor)
+    _part_ends(agreement, given_by, given_on, outcome, reason, actor, today)
+    for annex in following:
+        _annex_follows(annex, agreement, given_by, given_on, outcome, reason, actor, today)
+    return NoticeOutcome(outcome.party, outcome.ends_agreement, outcome.end, tuple(following))
+
+
+def _part_ends(
+    agreement, given_by, given_on: date, outcome: NoticeOutcome, reason: str, actor, today, main=None
+) -> None:
+    """End the agreement, or ``given_by``'s part of it, as ``outcome`` says, and tell the parties; an annex
+    follows its ``main`` agreement (``given_by`` may then be no party to it)."""
+    terms = _staying_party(agreement, given_by)
+    if terms is not None:
+        terms.notice_given_on = given_on
     if outcome.ends_agreement:
-        _terminate(agreement, given_by, given_on, outcome.end, reason, actor)
+        _terminate(agreement, given_by, given_on, outcome.end, reason, actor, main)
         notifications.notify_notice_given(agreement, actor, today)
     else:
-        _end_party(agreement, terms, outcome.end, reason, actor)
+        _end_party(agreement, terms, outcome.end, reason, actor, main)
         notifications.notify_party_notice_given(agreement, terms, actor, today)
-    return outcome
+
+
+def _annex_follows(
+    annex, main, given_by, given_on: date, outcome: NoticeOutcome, reason, actor, today
+) -> None:
+    """End the annex, or ``given_by``'s part of it, with the main agreement: on the same day, or on the
+    annex's own earlier end; a draft annex of an agreement that ends is cancelled."""
+    if annex.status != AgreementStatus.SIGNED:
+        cancel_agreement(annex, actor, reason, with_main=main)
+        return
+    _read_locked(annex)
+    end = max(min(outcome.end, annex.end_date or outcome.end), annex.start_date)
+    ends_annex = outcome.ends_agreement or not _others_stay(annex, terms_of(annex, given_by))
+    _part_ends(
+        annex, given_by, given_on, NoticeOutcome(given_by, ends_annex, end), reason, actor, today, main
+    )
 
 
 def _read_locked(agreement: Agreement) -> None:
@@ -240,8 +317,11 @@ def _read_locked(agreement: Agreement) -> None:
     db.session.scalars(terms.execution_options(populate_existing=True)).all()
 
 
-def _terminate(agreement: Agreement, given_by: Organisation, given_on: date, ends: date, reason: str, actor):
-    """End the agreement at ``ends``; a party that gave notice keeps its own end unless that comes later."""
+def _terminate(
+    agreement: Agreement, given_by: Organisation, given_on: date, ends: date, reason: str, actor, main=None
+):
+    """End the agreement at ``ends``; a party that gave notice keeps its own end unless that comes later.
+    An annex ending with its ``main`` agreement names it in the audit event."""
     previous_end = agreement.end_date
     agreement.notice_given_on, agreement.notice_given_by, agreement.end_date = given_on, given_by, ends
     cut_short = [terms for terms in agreement.party_terms if terms.left_on and terms.left_on > ends]
@@ -256,11 +336,16 @@ def _terminate(agreement: Agreement, given_by: Organisation, given_on: date, end
     }
     if cut_short:
         details["parties_ending_with_it"] = [terms.organisation.name for terms in cut_short]
-    lifecycle.transition(agreement, AgreementStatus.TERMINATED, "terminate", actor, details)
+    lifecycle.transition(
+        agreement, AgreementStatus.TERMINATED, "terminate", actor, lifecycle.with_main(details, main)
+    )
 
 
-def _end_party(agreement: Agreement, terms: AgreementParty, left_on: date, reason: str, actor) -> None:
-    """End one provider's part at ``left_on``; the agreement stays signed for the others."""
+def _end_party(
+    agreement: Agreement, terms: AgreementParty, left_on: date, reason: str, actor, main=None
+) -> None:
+    """End one provider's part at ``left_on``; the agreement stays signed for the others (an annex's part
+    perhaps with its ``main`` agreement, named in the audit event)."""
     terms.left_on = left_on
     db.session.flush()
     details = {
@@ -271,4 +356,4 @@ def _end_party(agreement: Agreement, terms: AgreementParty, left_on: date, reaso
         "end_date": agreement.end_date.isoformat() if agreement.end_date else None,
         "reason": reason,
     }
-    record("agreement.party_notice", agreement, details, actor=actor)
+    record("agreement.party_notice", agreement, lifecycle.with_main(details, main), actor=actor)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import format_day
+from agreements.drafting import annexes
 from agreements.drafting.models import Agreement
 from agreements.reminders import renewal, rules, working_days
 from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
@@ -27,9 +28,13 @@ def _detail(agreement: Agreement):
 def renew(agreement: Agreement):
     """Confirm and start the renewal of a signed agreement: a new draft for the next term."""
     renewal.ensure_renewable(agreement)
-    form = RenewForm(renewal.renewal_templates(agreement) if agreement.template_version is None else ())
+    form = RenewForm(
+        renewal.renewal_templates(agreement) if agreement.template_version is None else (),
+        annexes.movable(agreement),
+    )
     if form.validate_on_submit():
         draft = renewal.renew(agreement, current_user, form.chosen_template())
+        annexes.move_to_renewal(agreement, draft, form.move_annex_ids.data, current_user)
         flash(
             _(
                 "Renewal draft %(reference)s was made. Check its dates and fields, then save.",
@@ -46,19 +51,30 @@ def renew(agreement: Agreement):
 @acts_on(Agreement, can_give_notice)
 def notice(agreement: Agreement):
     """Record that a party gave notice: a provider's ends its own part, else the agreement ends."""
-    form = NoticeForm(renewal.staying_parties(agreement))
+    outcomes = renewal.notice_outcomes(agreement, helsinki_today())
+    following = list(dict.fromkeys(annex for outcome in outcomes for annex in outcome.annexes))
+    form = NoticeForm(renewal.staying_parties(agreement), annexes=following)
     if not form.is_submitted():
         form.given_on.data = helsinki_today()
     if form.validate_on_submit():
         given_by = next(party for party in agreement.parties if party.id == form.given_by.data)
         with refusal_shown(form):
             outcome = renewal.give_notice(
-                agreement, given_by, form.given_on.data, form.reason.data or "", current_user
+                agreement,
+                given_by,
+                form.given_on.data,
+                form.reason.data or "",
+                current_user,
+                keep_annexes=form.keep_annex_ids.data,
             )
             flash(_notice_recorded(outcome), "success")
+            if outcome.annexes:
+                flash(annexes.ended_message(list(outcome.annexes)), "info")
             return _detail(agreement)
-    outcomes = renewal.notice_outcomes(agreement, helsinki_today())
-    return render_template("reminders/notice.html", agreement=agreement, form=form, outcomes=outcomes)
+    staying = renewal.annexes_staying(agreement)
+    return render_template(
+        "reminders/notice.html", agreement=agreement, form=form, outcomes=outcomes, staying=staying
+    )
 
 
 def _notice_recorded(outcome: renewal.NoticeOutcome) -> str:
