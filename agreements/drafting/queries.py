@@ -7,11 +7,12 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from agreements.core.signals import values_from
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
+from agreements.drafting.lifecycle import EDITABLE
 from agreements.drafting.models import (
     EXPIRED,
     IN_FORCE,
@@ -129,6 +130,35 @@ def visible_parties(user, limit: int | None = None) -> list[Organisation]:
             .limit(limit)
         )
     )
+
+
+def _in_progress_condition(user) -> ColumnElement:
+    """Agreements of the user's organisations that are drafted, out for comments or awaiting signatures."""
+    ours = select(agreement_parties.c.agreement_id).where(
+        agreement_parties.c.organisation_id.in_(user.organisation_ids())
+    )
+    return Agreement.status.in_(EDITABLE) & Agreement.id.in_(ours)
+
+
+def in_progress(user, limit: int) -> list[Agreement]:
+    """The ``limit`` most recently changed agreements in progress of the user's organisations, with owners."""
+    query = (
+        select(Agreement)
+        .where(_in_progress_condition(user))
+        .options(joinedload(Agreement.owner))
+        .order_by(Agreement.updated_at.desc(), Agreement.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def in_progress_counts(user) -> dict[AgreementStatus, int]:
+    """How many agreements of the user's organisations are in progress, by status, in lifecycle order."""
+    query = (
+        select(Agreement.status, func.count()).where(_in_progress_condition(user)).group_by(Agreement.status)
+    )
+    counts = dict(db.session.execute(query).all())
+    return {status: counts[status] for status in AgreementStatus if status in counts}
 
 
 def own_organisations(user) -> list[Organisation]:
