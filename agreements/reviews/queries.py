@@ -180,13 +180,32 @@ def all_networks() -> list[Network]:
     return list(db.session.scalars(select(Network).order_by(Network.name)))
 
 
+def _unanswered_round_ids(user: User):
+    """A subquery of the ids of rounds where an invitation of the user (personal or of one of their
+    organisations) has neither a live comment nor a "no comments" answer, as ``answers`` counts them."""
+    answered = (
+        select(Comment.id)
+        .where(
+            Comment.round_id == RoundInvitation.round_id,
+            Comment.parent_id.is_(None),
+            Comment.withdrawn_at.is_(None),
+            or_(
+                Comment.author_organisation_id == RoundInvitation.organisation_id,
+                (RoundInvitation.organisation_id.is_(None)) & (Comment.author_id == RoundInvitation.user_id),
+            ),
+        )
+        .exists()
+    )
+    return _invited_round_ids(user).where(RoundInvitation.answered_no_comments_at.is_(None), ~answered)
+
+
 def open_requests(user: User, now: datetime) -> list[CommentRound]:
-    """Open rounds before their deadline to which the user is invited, the nearest deadline first, with
-    their agreements and drafting workshops."""
+    """Open rounds before their deadline that ask for the user's views and that they (or their organisation)
+    have not yet answered, the nearest deadline first, with their agreements and drafting workshops."""
     query = (
         select(CommentRound)
         .where(
-            CommentRound.id.in_(_invited_round_ids(user)),
+            CommentRound.id.in_(_unanswered_round_ids(user)),
             CommentRound.status == RoundStatus.OPEN,
             CommentRound.deadline > now,
         )

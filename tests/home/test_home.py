@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.mail import MailStatus, OutboxMessage
@@ -12,6 +13,7 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.reviews import operations as reviews
+from agreements.reviews.models import CommentRound
 from agreements.signatures import operations as signatures
 from tests.support.database import counted_statements
 from tests.support.review_world import open_plain_round
@@ -24,9 +26,12 @@ def people(make_organisation, make_user, make_network):
     """A workshop's editor, a provider's signatory, a coordinator of their region and an administrator."""
     workshop = make_organisation(kind=OrganisationKind.WORKSHOP, name="Verstas")
     provider = make_organisation(kind=OrganisationKind.PROVIDER, name="Opisto")
+    other_provider = make_organisation(kind=OrganisationKind.PROVIDER, name="Toinen opisto")
     return {
         "workshop": workshop,
         "provider": provider,
+        "other_provider": other_provider,
+        "commenter": make_user(organisation=other_provider, role=MembershipRole.EDITOR),
         "editor": make_user(organisation=workshop, role=MembershipRole.EDITOR),
         "signatory": make_user(organisation=provider, role=MembershipRole.SIGNATORY),
         "workshop_signatory": make_user(organisation=workshop, role=MembershipRole.SIGNATORY),
@@ -36,9 +41,9 @@ def people(make_organisation, make_user, make_network):
 
 
 def add_work(people, make_agreement, count: int, start: int = 0) -> None:
-    """``count`` of each: a request for the signatory's signature, a round asking the provider's views with
-    a comment for the editor to resolve, a signed agreement whose notice deadline and end come within 90
-    days, and a mail the editor caused that could not be delivered."""
+    """``count`` of each: a request for the signatory's signature, a round asking the providers' views
+    with another provider's comment for the editor to resolve, a signed agreement whose notice deadline and
+    end come within 90 days, and a mail the editor caused that could not be delivered."""
     workshop, provider = people["workshop"], people["provider"]
     editor, signatory = people["editor"], people["signatory"]
     today = utcnow().astimezone(HELSINKI).date()
@@ -48,8 +53,9 @@ def add_work(people, make_agreement, count: int, start: int = 0) -> None:
             to_sign, editor, [(provider, signatory), (workshop, people["workshop_signatory"])]
         )
         draft = make_agreement(owner=workshop, providers=[provider], created_by=editor, title=f"Draft {n}")
-        comment_round = open_plain_round(draft, editor, utcnow() + timedelta(days=10 + n), [provider])
-        reviews.add_comment(comment_round, signatory, f"Comment {n}")
+        deadline = utcnow() + timedelta(days=10 + n)
+        comment_round = open_plain_round(draft, editor, deadline, [provider, people["other_provider"]])
+        reviews.add_comment(comment_round, people["commenter"], f"Comment {n}")
         make_agreement(
             owner=workshop,
             providers=[provider],
@@ -127,6 +133,17 @@ def test_each_role_sees_exactly_its_own_work(client, login, people, make_agreeme
     assert all(links(page, key) == [] for key in SECTIONS)
     assert "2 messages could not be delivered." in page  # the system summary
     assert "The scheduler has not run yet" in page
+
+
+def test_a_request_answered_for_the_organisation_is_no_longer_listed(client, login, people, make_agreement):
+    add_work(people, make_agreement, 2)
+    first = db.session.scalars(select(CommentRound).order_by(CommentRound.deadline)).first()
+    reviews.answer_no_comments(first, people["provider"], people["signatory"])
+    db.session.commit()
+    page = home(client, login, people["signatory"])
+    assert titles(links(page, "requests")) == ["Draft 1"]
+    page = home(client, login, people["commenter"])  # their organisation commented on both
+    assert links(page, "requests") == []
 
 
 def test_empty_sections_say_what_to_do_next(client, login, people, make_user):
