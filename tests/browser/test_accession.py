@@ -91,7 +91,7 @@ def join(page: Page, cast, name: str) -> None:
     """The organisation's signatory opens the invitation from the home page and signs."""
     signer = cast.signers[name]
     log_in(page, signer)
-    waiting = page.get_by_role("region", name="Waiting for your signature")
+    waiting = page.get_by_role("region", name="Signatures waiting for you")
     waiting.get_by_role("link", name=re.compile(re.escape(cast.commitment.reference))).click()
     signature = page.get_by_role("region", name="Your signature")
     signature.get_by_label("Your name").fill(signer.name)
@@ -106,7 +106,7 @@ def join(page: Page, cast, name: str) -> None:
 def decline(page: Page, cast, name: str) -> None:
     """The organisation's signatory declines, with a reason."""
     log_in(page, cast.signers[name])
-    waiting = page.get_by_role("region", name="Waiting for your signature")
+    waiting = page.get_by_role("region", name="Signatures waiting for you")
     waiting.get_by_role("link", name=re.compile(re.escape(cast.commitment.reference))).click()
     page.get_by_role("link", name="Decline").click()
     assert_accessible(page)
