@@ -142,6 +142,8 @@ def _in_progress_condition(user) -> ColumnElement:
 
 def in_progress(user, limit: int) -> list[Agreement]:
     """The ``limit`` most recently changed agreements in progress of the user's organisations, with owners."""
+    if not user.organisation_ids():
+        return []
     query = (
         select(Agreement)
         .where(_in_progress_condition(user))
@@ -154,6 +156,8 @@ def in_progress(user, limit: int) -> list[Agreement]:
 
 def in_progress_counts(user) -> dict[AgreementStatus, int]:
     """How many agreements of the user's organisations are in progress, by status, in lifecycle order."""
+    if not user.organisation_ids():
+        return {}
     query = (
         select(Agreement.status, func.count()).where(_in_progress_condition(user)).group_by(Agreement.status)
     )

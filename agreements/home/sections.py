@@ -44,10 +44,14 @@ def _first(items: list) -> Section:
     return Section(items[:SHOWN], len(items))
 
 
+def _count(query: Select) -> int:
+    """How many rows ``query`` has, counted without its order."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
 def _first_of_query(query: Select) -> Section:
     """The first SHOWN rows of ``query`` and its count: two statements, whatever the size."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Section(list(db.session.scalars(query.limit(SHOWN))), total)
+    return Section(list(db.session.scalars(query.limit(SHOWN))), _count(query))
 
 
 def signatures(user: User) -> Section:
@@ -98,7 +102,7 @@ def system_summary() -> dict:
     """The administrators' view of the system: mail that could not be delivered, the scheduler's last run."""
     snapshot = latest_snapshot()
     return {
-        "failed_mail": db.session.scalar(select(func.count()).select_from(failed_messages().subquery())),
+        "failed_mail": _count(failed_messages()),
         "scheduler_seen_at": snapshot.checked_at if snapshot is not None else None,
     }
 

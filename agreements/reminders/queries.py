@@ -40,6 +40,8 @@ def agreement_deadlines_between(user, first: date, last: date) -> list[Deadline]
     agreements that bind the user's organisations, and the own last days of those of them that gave notice
     alone; by day."""
     organisation_ids = user.organisation_ids()
+    if not organisation_ids:
+        return []
     ours = _bound_agreements(organisation_ids)
     deadlines = _notice_deadlines(ours, first, last) + _ends(ours, first, last)
     deadlines += _own_ends(organisation_ids, first, last)

@@ -217,12 +217,15 @@ def open_requests(user: User, now: datetime) -> list[CommentRound]:
 def rounds_to_resolve(user: User) -> list[tuple[CommentRound, int]]:
     """The rounds of drafts whose workshop the user edits that have comments waiting for a resolution
     (the summary not yet shared), with how many, the nearest deadline first."""
+    editor_of = user.organisation_ids(MembershipRole.EDITOR)
+    if not editor_of:
+        return []
     waiting = (
         select(Comment.round_id, func.count(Comment.id).label("waiting"))
         .join(CommentRound, CommentRound.id == Comment.round_id)
         .join(Agreement, Agreement.id == CommentRound.agreement_id)
         .where(
-            Agreement.owner_id.in_(user.organisation_ids(MembershipRole.EDITOR)),
+            Agreement.owner_id.in_(editor_of),
             Agreement.status.in_(OPEN_FOR_COMMENTS),
             CommentRound.summary_shared_at.is_(None),
             Comment.parent_id.is_(None),
