@@ -60,7 +60,7 @@ def signatures(user: User) -> Section:
 
 
 def comment_requests(user: User, now: datetime) -> Section:
-    """Open rounds the user is invited to comment on, the nearest deadline first."""
+    """Open rounds asking for the user's views that they have not yet answered, the nearest deadline first."""
     return _first(open_requests(user, now))
 
 
