@@ -234,6 +234,15 @@ def outbox_query(address: str | None = None, status: str | None = None):
     return query
 
 
+def failed_messages(caused_by_id: int | None = None):
+    """Messages that could not be delivered, without their bodies, newest first; only those the user
+    ``caused_by_id`` caused when given."""
+    query = outbox_query(status=MailStatus.FAILED)
+    if caused_by_id is not None:
+        query = query.where(OutboxMessage.caused_by_id == caused_by_id)
+    return query
+
+
 def retry_message(message: OutboxMessage, actor) -> None:
     """Put a failed message back in the queue, due now, with its attempts counted afresh; audited."""
     if message.status != MailStatus.FAILED:

@@ -7,12 +7,13 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from agreements.core.signals import values_from
 from agreements.drafting import lifecycle
 from agreements.drafting.diff import display_value, header_texts
 from agreements.drafting.documents import version_parties
+from agreements.drafting.lifecycle import EDITABLE
 from agreements.drafting.models import (
     EXPIRED,
     IN_FORCE,
@@ -131,6 +132,39 @@ def visible_parties(user, limit: int | None = None) -> list[Organisation]:
             .limit(limit)
         )
     )
+
+
+def _in_progress_condition(user) -> ColumnElement:
+    """Agreements of the user's organisations that are drafted, out for comments or awaiting signatures."""
+    ours = select(agreement_parties.c.agreement_id).where(
+        agreement_parties.c.organisation_id.in_(user.organisation_ids())
+    )
+    return Agreement.status.in_(EDITABLE) & Agreement.id.in_(ours)
+
+
+def in_progress(user, limit: int) -> list[Agreement]:
+    """The ``limit`` most recently changed agreements in progress of the user's organisations, with owners."""
+    if not user.organisation_ids():
+        return []
+    query = (
+        select(Agreement)
+        .where(_in_progress_condition(user))
+        .options(joinedload(Agreement.owner))
+        .order_by(Agreement.updated_at.desc(), Agreement.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def in_progress_counts(user) -> dict[AgreementStatus, int]:
+    """How many agreements of the user's organisations are in progress, by status, in lifecycle order."""
+    if not user.organisation_ids():
+        return {}
+    query = (
+        select(Agreement.status, func.count()).where(_in_progress_condition(user)).group_by(Agreement.status)
+    )
+    counts = dict(db.session.execute(query).all())
+    return {status: counts[status] for status in AgreementStatus if status in counts}
 
 
 def own_organisations(user) -> list[Organisation]:

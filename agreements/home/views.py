@@ -7,11 +7,10 @@ from sqlalchemy import func, select
 
 from agreements.accounts.models import User
 from agreements.core.timeutil import utcnow
+from agreements.drafting.policy import can_create_agreement
 from agreements.extensions import db
+from agreements.home import sections
 from agreements.organisations.models import Network, Organisation, OrganisationKind
-from agreements.organisations.queries import organisation_counts_by_network
-from agreements.reviews.queries import open_requests
-from agreements.signatures.queries import signatures_awaiting
 
 bp = Blueprint("home", __name__)
 
@@ -40,14 +39,23 @@ def nav_items() -> list[tuple[str, str]]:
 @bp.get("/")
 @login_required
 def index():
-    """Show the home page that fits the user's role."""
+    """Show what needs the user now, section by section, and their role's summary."""
+    user, now = current_user._get_current_object(), utcnow()
     return render_template(
         "home/index.html",
-        admin_counts=_admin_counts() if current_user.is_admin else None,
-        coordinator_networks=_coordinator_networks() if current_user.is_coordinator else None,
-        memberships=sorted(current_user.memberships, key=lambda m: m.organisation.name),
-        comment_requests=open_requests(current_user, utcnow()),
-        signatures_awaiting=signatures_awaiting(current_user),
+        signatures=sections.signatures(user),
+        comment_requests=sections.comment_requests(user, now),
+        resolutions=sections.resolutions(user),
+        in_progress=sections.agreements_in_progress(user),
+        deadlines=sections.deadlines(user, now),
+        failed_mail=sections.failed_mail(user),
+        shown=sections.SHOWN,
+        horizon_days=sections.HORIZON.days,
+        can_draft=can_create_agreement(user),
+        admin_counts=_admin_counts() if user.is_admin else None,
+        system=sections.system_summary() if user.is_admin else None,
+        coordinator_networks=sections.coordinator_networks(user) if user.is_coordinator else None,
+        memberships=sorted(user.memberships, key=lambda m: m.organisation.name),
     )
 
 
@@ -66,10 +74,3 @@ def _admin_counts() -> dict:
             select(func.count()).select_from(User).where(User.password_hash.is_(None), User.active)
         ),
     }
-
-
-def _coordinator_networks() -> list[dict]:
-    """The user's networks with their count of active organisations by kind."""
-    networks = sorted(current_user.coordinated_networks, key=lambda n: n.name)
-    counts = organisation_counts_by_network([network.id for network in networks])
-    return [{"network": network, "counts": counts[network.id]} for network in networks]

@@ -4,11 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from agreements.accounts.models import Membership, User
+from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.drafting import signals
+from agreements.drafting.lifecycle import OPEN_FOR_COMMENTS
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation, OrganisationKind
@@ -223,14 +224,77 @@ def all_networks() -> list[Network]:
     return list(db.session.scalars(select(Network).order_by(Network.name)))
 
 
-def open_requests(user: User, now: datetime) -> list[CommentRound]:
-    """Open rounds before their deadline to which the user is invited, the nearest deadline first."""
-    query = select(CommentRound).where(
-        CommentRound.id.in_(_invited_round_ids(user)),
-        CommentRound.status == RoundStatus.OPEN,
-        CommentRound.deadline > now,
+def _unanswered_round_ids(user: User):
+    """A subquery of the ids of rounds where an invitation of the user (personal or of one of their
+    organisations) has neither a live comment nor a "no comments" answer, as ``answers`` counts them."""
+    answered = (
+        select(Comment.id)
+        .where(
+            Comment.round_id == RoundInvitation.round_id,
+            Comment.parent_id.is_(None),
+            Comment.withdrawn_at.is_(None),
+            or_(
+                Comment.author_organisation_id == RoundInvitation.organisation_id,
+                (RoundInvitation.organisation_id.is_(None)) & (Comment.author_id == RoundInvitation.user_id),
+            ),
+        )
+        .exists()
     )
-    return list(db.session.scalars(query.order_by(CommentRound.deadline)))
+    return _invited_round_ids(user).where(RoundInvitation.answered_no_comments_at.is_(None), ~answered)
+
+
+def open_requests(user: User, now: datetime) -> list[CommentRound]:
+    """Open rounds before their deadline that ask for the user's views and that they (or their organisation)
+    have not yet answered, the nearest deadline first, with their agreements and drafting workshops."""
+    query = (
+        select(CommentRound)
+        .where(
+            CommentRound.id.in_(_unanswered_round_ids(user)),
+            CommentRound.status == RoundStatus.OPEN,
+            CommentRound.deadline > now,
+        )
+        .options(selectinload(CommentRound.agreement).joinedload(Agreement.owner))
+    )
+    return list(db.session.scalars(query.order_by(CommentRound.deadline, CommentRound.id)))
+
+
+def rounds_to_resolve(user: User) -> list[tuple[CommentRound, int]]:
+    """The rounds of drafts whose workshop the user edits that have comments waiting for a resolution
+    (the summary not yet shared), with how many, the nearest deadline first."""
+    editor_of = user.organisation_ids(MembershipRole.EDITOR)
+    if not editor_of:
+        return []
+    waiting = (
+        select(Comment.round_id, func.count(Comment.id).label("waiting"))
+        .join(CommentRound, CommentRound.id == Comment.round_id)
+        .join(Agreement, Agreement.id == CommentRound.agreement_id)
+        .where(
+            Agreement.owner_id.in_(editor_of),
+            Agreement.status.in_(OPEN_FOR_COMMENTS),
+            CommentRound.summary_shared_at.is_(None),
+            Comment.parent_id.is_(None),
+            Comment.withdrawn_at.is_(None),
+            Comment.resolution.is_(None),
+        )
+        .group_by(Comment.round_id)
+        .subquery()
+    )
+    query = (
+        select(CommentRound, waiting.c.waiting)
+        .join(waiting, waiting.c.round_id == CommentRound.id)
+        .options(selectinload(CommentRound.agreement))
+        .order_by(CommentRound.deadline, CommentRound.id)
+    )
+    return [(comment_round, count) for comment_round, count in db.session.execute(query)]
+
+
+def round_deadlines_between(user: User, start: datetime, end: datetime) -> list[CommentRound]:
+    """Open rounds the user is invited to or whose drafting workshop they belong to, due from ``start``
+    to ``end``, the nearest deadline first."""
+    query = rounds_for(user).where(
+        CommentRound.status == RoundStatus.OPEN, CommentRound.deadline.between(start, end)
+    )
+    return list(db.session.scalars(query.order_by(None).order_by(CommentRound.deadline, CommentRound.id)))
 
 
 @signals.version_answers.connect

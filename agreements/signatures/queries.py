@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager, joinedload
 
 from agreements.accounts.models import User
 from agreements.drafting.models import Agreement
@@ -53,18 +54,26 @@ def awaiting(request: SignatureRequest) -> list[Signature]:
 
 
 def signatures_awaiting(user: User) -> list[Signature]:
-    """The user's signatures that are asked for now, the oldest request first."""
+    """The user's signatures that are asked for now, the oldest request first; their requests, parties,
+    fellow signers, agreements and organisations loaded in a fixed number of statements."""
+    request = contains_eager(Signature.request)
     query = (
         db.select(Signature)
-        .join(SignatureRequest, SignatureRequest.id == Signature.request_id)
-        .join(SigningParty, SigningParty.id == Signature.party_id)
+        .join(Signature.request)
+        .join(Signature.party)
         .where(
             Signature.signatory_id == user.id,
             Signature.status == SignatureStatus.PENDING,
             SigningParty.status == PartyStatus.PENDING,
             SignatureRequest.status == RequestStatus.PENDING,
         )
-        .order_by(SignatureRequest.sent_at, SigningParty.invited_at)
+        .options(
+            request.selectinload(SignatureRequest.parties).selectinload(SigningParty.signers),
+            request.selectinload(SignatureRequest.agreement),
+            contains_eager(Signature.party),
+            joinedload(Signature.organisation),
+        )
+        .order_by(SignatureRequest.sent_at, SigningParty.invited_at, Signature.id)
     )
     return [signature for signature in db.session.scalars(query) if whose_turn(signature)]
 

@@ -59,7 +59,7 @@ def expect_flash(page: Page, text: str) -> None:
 def join_commitment(page: Page, signer, reference: str, name: str) -> None:
     """``signer``, logged in on the home page, opens the invitation to join ``reference`` and signs for the
     organisation ``name``."""
-    waiting = page.get_by_role("region", name="Waiting for your signature")
+    waiting = page.get_by_role("region", name="Signatures waiting for you")
     waiting.get_by_role("link", name=re.compile(re.escape(reference))).click()
     signature = page.get_by_role("region", name="Your signature")
     signature.get_by_label("Your name").fill(signer.name)

@@ -94,7 +94,7 @@ def join(page: Page, cast, name: str) -> None:
 def decline(page: Page, cast, name: str) -> None:
     """The organisation's signatory declines, with a reason."""
     log_in(page, cast.signers[name])
-    waiting = page.get_by_role("region", name="Waiting for your signature")
+    waiting = page.get_by_role("region", name="Signatures waiting for you")
     waiting.get_by_role("link", name=re.compile(re.escape(cast.commitment.reference))).click()
     page.get_by_role("link", name="Decline").click()
     assert_accessible(page)

@@ -92,7 +92,7 @@ def sign(page: Page, cast, signatory, party, sha256: str, wrong_password_first: 
     """Log in as ``signatory``, open the signature asked of them from the home page, check the document's
     hash and sign for ``party``."""
     log_in(page, signatory)
-    waiting = page.get_by_role("region", name="Waiting for your signature")
+    waiting = page.get_by_role("region", name="Signatures waiting for you")
     expect(waiting).to_contain_text(cast.agreement.reference)
     assert_accessible(page)
     waiting.get_by_role("link", name=re.compile(re.escape(cast.agreement.reference))).click()
@@ -127,7 +127,9 @@ def sign(page: Page, cast, signatory, party, sha256: str, wrong_password_first: 
     rows = page.get_by_role("table", name=re.compile("^Signatures of the parties")).get_by_role("row")
     expect(rows.filter(has_text=party.name).locator(".badge")).to_have_text("Signed")
     open_page(page, "/")
-    expect(page.get_by_role("region", name="Waiting for your signature")).to_have_count(0)
+    expect(page.get_by_role("region", name="Signatures waiting for you")).to_contain_text(
+        "Nothing is waiting for your signature."
+    )
 
 
 def expect_signed(page: Page, cast, sha256: str) -> None:

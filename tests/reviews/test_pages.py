@@ -258,10 +258,10 @@ def test_the_document_under_comment_downloads(commenter_client, comment_round):
 
 def test_the_home_page_lists_open_requests_for_views(commenter_client, comment_round, open_round):
     home = page(commenter_client, "/")
-    assert "Your views are asked" in home and comment_round.agreement.title in home
+    assert "1 comment round asks for your views." in home and comment_round.agreement.title in home
     operations.close_round(comment_round, comment_round.opened_by)
     db.session.commit()
-    assert "Your views are asked" not in page(commenter_client, "/")
+    assert "No comment round is asking for your views." in page(commenter_client, "/")
 
 
 def test_cancelling_the_agreement_closes_its_open_rounds(drafter_client, comment_round, commenter_client):

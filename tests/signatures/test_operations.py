@@ -183,9 +183,10 @@ def test_the_home_page_lists_the_signatures_asked_of_the_user(client, login, sen
     request = send(order=SigningOrder.SEQUENTIAL)
     login(client, provider_signatory)
     home = client.get("/").get_data(as_text=True)
-    assert "Waiting for your signature" in home and f"/signatures/{request.signatures[0].id}/sign" in home
+    assert "1 signature is waiting for you." in home
+    assert f"/signatures/{request.signatures[0].id}/sign" in home
     sign(request.signatures[0])
-    assert "Waiting for your signature" not in client.get("/").get_data(as_text=True)
+    assert "Nothing is waiting for your signature." in client.get("/").get_data(as_text=True)
 
 
 def test_a_person_invited_to_sign_can_be_asked_again_on_the_next_request(
