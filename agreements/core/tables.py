@@ -24,3 +24,13 @@ class Table:
     as_of: date | None = None
     #: When the scheduler last found the figures current, for tables made from its count.
     checked_at: datetime | None = None
+
+    @property
+    def numeric_columns(self) -> set[int]:
+        """The columns holding numbers, right-aligned whole, so that an empty cell lines up with them too."""
+        return {
+            index
+            for row in self.rows
+            for index, cell in enumerate(row)
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool)
+        }
