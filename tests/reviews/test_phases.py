@@ -126,6 +126,8 @@ def test_phase_two_to_every_active_organisation_invites_nobody_twice(
     )
     assert event.details["phase"] == 2 and event.details["previous_round"] == first_phase.id
     assert set(event.details["left_out"]) == {f"organisations:{provider.id}", f"users:{expert.id}"}
+    listed = _text(drafter_client, "/rounds/")
+    assert f"{agreement.reference} {agreement.title}</a> · Phase 2" in listed
 
 
 def test_an_earlier_invitee_ticked_again_is_invited_again(
