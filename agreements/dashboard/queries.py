@@ -60,11 +60,15 @@ def is_commitment():
         .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
         .where(AgreementTemplate.kind == TemplateKind.COMMITMENT)
     )
-    # Signed outside the service; never NULL, so that the condition can be negated (NOT NULL is not true).
+    # Never NULL, so that the condition can be negated (NOT NULL is not true): an agreement signed outside
+    # the service has no template (NULL IN (...) is NULL) and keeps its kind itself.
+    in_service = and_(
+        Agreement.template_version_id.is_not(None), Agreement.template_version_id.in_(versions.all())
+    )
     registered = and_(
         Agreement.registered_kind.is_not(None), Agreement.registered_kind == TemplateKind.COMMITMENT
     )
-    return or_(Agreement.template_version_id.in_(versions.all()), registered)
+    return or_(in_service, registered)
 
 
 @dataclass(frozen=True)
@@ -158,9 +162,9 @@ def _count_parties_in_force(figures, groups: Groups, today: date) -> None:
         if is_commitment_row:
             figures[group].committed += count  # one row per kind: together, every organisation once
         elif kind == OrganisationKind.WORKSHOP:
-            figures[group].workshops_in_force = count
+            figures[group].workshops_in_force += count
         else:
-            figures[group].providers_in_force = count
+            figures[group].providers_in_force += count
 
 
 def _owned_in(groups: Groups):

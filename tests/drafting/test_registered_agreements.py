@@ -11,13 +11,15 @@ from sqlalchemy import func, select
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
 from agreements.core.timeutil import helsinki_today, utcnow
+from agreements.dashboard.lists import ORGANISATION_LISTS
 from agreements.dashboard.queries import is_commitment, region_figures
 from agreements.drafting.models import Agreement, AgreementOrigin, AgreementStatus
 from agreements.extensions import db
-from agreements.organisations.models import OrganisationKind
+from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.templates_lib.models import TemplateKind
 from tests.support.client import log_in
 from tests.support.messages import take_mail
+from tests.support.pages import page_text
 from tests.support.reminders import run_day
 from tests.support.signing import docx_bytes, pdf_bytes
 
@@ -371,3 +373,25 @@ def test_registered_agreements_count_on_the_dashboard(client, registrar, parties
     # Tredu by the cooperation agreement; the workshop by both; TAKK and the workshop by the commitment
     assert (figures.workshops_in_force, figures.providers_in_force, figures.committed) == (1, 1, 2)
     assert figures.by_status[AgreementStatus.SIGNED] == 2
+
+
+def test_a_registered_agreement_counts_beside_the_services_own_when_commitments_exist(
+    client, registrar, parties, make_template_version, make_agreement, make_organisation
+):
+    """With a commitment template in use, an agreement without a template is still told apart from a
+    commitment: its workshop is in force in the figure and in the list behind it, not among those without."""
+    make_template_version(key="a_commitment", kind="commitment")
+    workshop, tredu, _takk = parties
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen Paja", business_id="0201256-6")
+    make_agreement(owner=other, providers=[tredu], status=AgreementStatus.SIGNED, start_date=date(2024, 1, 1))
+    response = bulk(
+        client, "\n".join([HEADER, "bilateral;Vanha;0737546-2;1572860-0;1.1.2024;;3;;a.pdf;"]), GOOD_FILES
+    )
+    assert response.status_code == 302, page_text(response)
+
+    figures = region_figures({workshop.region_id}, helsinki_today(), utcnow())[workshop.region_id]
+    assert (figures.workshops_in_force, figures.committed) == (2, 0)
+    in_force = ORGANISATION_LISTS["workshops_in_force"][1](helsinki_today())
+    without = ORGANISATION_LISTS["workshops_without"][1](helsinki_today())
+    assert set(db.session.scalars(select(Organisation.name).where(in_force))) == {workshop.name, other.name}
+    assert list(db.session.scalars(select(Organisation.name).where(without))) == []
