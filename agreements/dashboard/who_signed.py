@@ -1,12 +1,11 @@
-"""Who in the scope has signed a commitment: every active organisation of the scope with its
-status for the commitment — signed (the day it joined, the version it signed), invited, declined or not
-invited.
+"""Who in the scope has signed a commitment: every active organisation of the scope with its status for the
+commitment — signed (the day it joined, the version it signed), invited, declined or not invited.
 
 An organisation has signed when it is bound by the commitment and a signature of it stands on one of the
-commitment's requests. Otherwise its latest invitation decides: waiting for an answer is *invited*, declined
-is *declined*; withdrawn, expired or void invitations, like none at all, leave it *not invited*. The rows are
-read in one statement (the summary by status in one more), however many organisations there are.
-"""
+commitment's requests (for a commitment signed outside the service, when it is bound: no version is named).
+Otherwise its latest invitation decides: waiting for an answer is *invited*, declined is *declined*;
+withdrawn, expired or void invitations, like none at all, leave it *not invited*. The rows are read in one
+statement (the summary by status in one more), however many organisations there are."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,7 +93,12 @@ def _statuses(agreement: Agreement, covers: Callable):
         .correlate(Organisation)
         .scalar_subquery()
     )
-    signed = and_(AgreementParty.bound, version_signed.is_not(None))
+    # A commitment signed outside the service has no signatures here: its bound parties are its signers.
+    signed = (
+        AgreementParty.bound
+        if agreement.registered
+        else and_(AgreementParty.bound, version_signed.is_not(None))
+    )
     status = case(
         (signed, SIGNED),
         (latest_answer == PartyStatus.PENDING, INVITED),

@@ -4,15 +4,18 @@ scope, inviting the rest in one go, in a fixed number of statements."""
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
 from agreements.accounts.models import MembershipRole
+from agreements.drafting.models import AgreementOrigin, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
 from agreements.signatures import operations
 from agreements.signatures.models import PartyStatus
+from agreements.templates_lib.models import TemplateKind
 from tests.support.client import log_in
 from tests.support.database import counted_statements
 from tests.support.joining import approve, commitment_manifest, moment, sign_for, signatory
@@ -162,3 +165,25 @@ def test_the_page_takes_as_many_statements_whatever_the_number_of_organisations(
     for number in range(6):
         make_organisation(kind=PROVIDER if number % 2 else WORKSHOP, name=f"Lisäjärjestö {number}")
     assert statements_of() == few
+
+
+def test_a_commitment_signed_outside_the_service_lists_its_parties_as_signed(
+    client, make_organisation, make_network, make_agreement, make_user, workshop
+):
+    coordinator = make_user(networks=[make_network(name="ALU 06", region_codes=("06",))])
+    joined = make_organisation(kind=PROVIDER, name="Paperilla Opisto")
+    make_organisation(kind=WORKSHOP, name="Muu Paja")
+    commitment = make_agreement(
+        owner=workshop, providers=[joined], status=AgreementStatus.SIGNED, start_date=date(2019, 10, 1)
+    )
+    commitment.origin, commitment.template_version = AgreementOrigin.REGISTERED, None
+    commitment.registered_kind = TemplateKind.COMMITMENT
+    db.session.commit()
+
+    log_in(client, coordinator)
+    rows = _csv(client, f"/dashboard/commitments/{commitment.id}/signed.csv")
+    assert _statuses(rows) == {
+        "Muu Paja": ("Not invited", "", ""),
+        "Paperilla Opisto": ("Signed", "1.10.2019", ""),
+        "Tampereen Työpaja": ("Signed", "1.10.2019", ""),
+    }
