@@ -15,6 +15,11 @@ from agreements.extensions import db
 MAX_ID = 2**31 - 1
 
 
+def is_storable_id(object_id: int) -> bool:
+    """Whether ``object_id`` can be a row's id: comparing a larger one fails on PostgreSQL and SQLite."""
+    return 0 < object_id <= MAX_ID
+
+
 def can_administer(user) -> bool:
     """National administrators manage templates, organisations, networks and users."""
     return user.is_authenticated and user.is_admin
@@ -27,7 +32,7 @@ def can_manage_mail(user, message=None) -> bool:
 
 def load_or_404(model, object_id: int, permission: Callable[..., bool]):
     """Load ``model`` by id for the current user; 404 when it is missing or not permitted."""
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    obj = db.session.get(model, object_id) if is_storable_id(object_id) else None
     if obj is None or not permission(current_user, obj):
         abort(404)
     return obj

@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 
+from flask import abort
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
+from agreements.core.access import is_storable_id
 from agreements.core.signals import values_from
 from agreements.extensions import db
 from agreements.organisations import signals
@@ -93,17 +96,21 @@ def network_organisations_query(network: Network) -> Select:
 def member_candidates(network: Network, search: str) -> Select:
     """Active organisations matching ``search`` that are not members of the network yet, by name."""
     members = select(network_members.c.organisation_id).where(network_members.c.network_id == network.id)
-    return organisations_query(OrganisationFilters(search=search)).where(Organisation.id.not_in(members))
+    query = organisations_query(OrganisationFilters(search=search)).where(Organisation.id.not_in(members))
+    return query.options(joinedload(Organisation.region))
 
 
 def active_organisations_by_id(organisation_ids: list[int]) -> list[Organisation]:
     """The active organisations among ``organisation_ids`` (any other id is left out), by name."""
-    query = select(Organisation).where(Organisation.id.in_(organisation_ids), Organisation.active)
+    ids = [organisation_id for organisation_id in organisation_ids if is_storable_id(organisation_id)]
+    query = select(Organisation).where(Organisation.id.in_(ids), Organisation.active)
     return list(db.session.scalars(query.order_by(Organisation.name, Organisation.id)))
 
 
 def network_member_or_404(network: Network, organisation_id: int) -> Organisation:
     """The member ``organisation_id`` of the network; 404 for any organisation that is not one."""
+    if not is_storable_id(organisation_id):
+        abort(404)
     query = (
         select(Organisation)
         .join(network_members, network_members.c.organisation_id == Organisation.id)

@@ -252,3 +252,12 @@ def test_a_change_of_members_shows_on_the_dashboard_at_once(client, world, admin
     assert _rows(client.get(path).get_data().decode("utf-8-sig"))[0]["Workshops"] == "2"
     unfiltered = {row["Network"]: row for row in _rows(exported(client, "networks"))}
     assert unfiltered["ULA"]["Workshops"] == "2"
+
+
+def test_ids_past_any_row_are_refused_without_a_server_error(admin_client, world):
+    ula, huge = world["ula"], 10**20
+    response = admin_client.post(f"/networks/{ula.id}/members/add", data={"organisation_ids": [huge]})
+    assert response.status_code < 500
+    assert admin_client.get(f"/networks/{ula.id}/members/{huge}/remove").status_code == 404
+    assert admin_client.get(f"/networks/{ula.id}/members/{2**31}/remove").status_code == 404
+    assert {member.name for member in ula.members} == {"Svenska Verkstaden", "Yrkesinstitutet Vasa"}
