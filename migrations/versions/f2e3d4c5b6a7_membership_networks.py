@@ -54,6 +54,11 @@ def upgrade():
 
 
 def downgrade():
+    if op.get_bind().execute(sa.text("SELECT 1 FROM network_members")).first() is not None:
+        raise RuntimeError(
+            "cannot downgrade: membership networks have members, which the earlier schema cannot hold "
+            "(it would leave them networks without regions); make them regional networks first"
+        )
     with op.batch_alter_table("network_members") as batch_op:
         batch_op.drop_index(batch_op.f("ix_network_members_organisation_id"))
     op.drop_table("network_members")

@@ -8,17 +8,24 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
 from agreements.dashboard.jobs import refresh
 from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
-from agreements.organisations.models import Network, NetworkKind, OrganisationKind
+from agreements.organisations.models import (
+    Network,
+    NetworkKind,
+    Organisation,
+    OrganisationKind,
+    network_members,
+)
 from agreements.signatures import operations as signing
 from tests.support.client import log_in
 from tests.support.dashboard import exported
+from tests.support.fresh_database import connected, flask_db, fresh_database_url  # noqa: F401 - a fixture
 from tests.support.joining import approve, commitment_manifest, signatory
 
 WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
@@ -261,3 +268,41 @@ def test_ids_past_any_row_are_refused_without_a_server_error(admin_client, world
     assert admin_client.get(f"/networks/{ula.id}/members/{huge}/remove").status_code == 404
     assert admin_client.get(f"/networks/{ula.id}/members/{2**31}/remove").status_code == 404
     assert {member.name for member in ula.members} == {"Svenska Verkstaden", "Yrkesinstitutet Vasa"}
+
+
+def test_downgrading_refuses_to_turn_a_membership_network_into_one_without_regions(
+    fresh_database_url,  # noqa: F811 - the fixture
+):
+    url, before = fresh_database_url, "e7f8a9b0c1d2"  # the revision before network kinds
+    flask_db(url, "upgrade")
+    with connected(url) as connection:
+        network_id = insert(connection, Network, name="ULA", kind="membership")
+        organisation_id = insert(
+            connection,
+            Organisation,
+            kind="workshop",
+            name="Verkstaden",
+            business_id="0737546-2",
+            region_id=connection.execute(text("SELECT min(id) FROM regions")).scalar_one(),
+            municipality="Vasa",
+            language="sv",
+        )
+        connection.execute(
+            network_members.insert().values(network_id=network_id, organisation_id=organisation_id)
+        )
+        connection.commit()
+
+    with pytest.raises(AssertionError, match="membership networks have members"):
+        flask_db(url, "downgrade", before)
+    flask_db(url, "upgrade")  # wherever the refusal left it (SQLite has run the later downgrades)
+    with connected(url) as connection:
+        assert connection.execute(select(network_members)).all() == [(network_id, organisation_id)]
+        connection.execute(network_members.delete())
+        connection.commit()
+    flask_db(url, "downgrade", before)
+    with connected(url) as connection:
+        assert connection.execute(text("SELECT name FROM networks")).scalars().all() == ["ULA"]
+
+
+def insert(connection, model, **values) -> int:
+    return connection.execute(model.__table__.insert().values(**values)).inserted_primary_key[0]
