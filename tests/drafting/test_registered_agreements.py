@@ -307,12 +307,19 @@ def test_a_registered_agreement_is_renewed_on_a_template_of_its_kind(
     assert {party.id for party in draft.parties} == {party.id for party in agreement.parties}
 
 
-def test_a_registered_agreement_with_no_template_of_its_kind_is_not_offered_renewal_and_says_why(
-    client, registrar, parties, make_template_version
+@pytest.mark.parametrize(
+    ("template_kind", "kind", "reason"),
+    [
+        ("commitment", "bilateral", "No active template fits this agreement's kind and parties"),
+        ("annex", "annex", "An annex is renewed under its main agreement"),
+    ],
+    ids=["no-template-of-its-kind", "annex-without-main-agreement"],
+)
+def test_a_registered_agreement_that_cannot_be_renewed_is_not_offered_renewal_and_says_why(
+    client, registrar, parties, make_template_version, template_kind, kind, reason
 ):
-    make_template_version(key="renewal_commitment", kind="commitment")
-    agreement = register_one(client, "bilateral;Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
-    reason = "No active template fits this agreement's kind and parties"
+    make_template_version(key="renewal_template", kind=template_kind)
+    agreement = register_one(client, f"{kind};Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
 
     page = html.unescape(client.get(f"/agreements/{agreement.id}").get_data(as_text=True))
     assert "Renew the agreement" not in page and reason in page
@@ -322,20 +329,6 @@ def test_a_registered_agreement_with_no_template_of_its_kind_is_not_offered_rene
     assert response.status_code == 409
     assert f"Renew {agreement.reference}?" in page and reason in page and "Make the renewal draft" not in page
     assert agreement.renewals == []
-
-
-def test_a_registered_annex_has_no_main_agreement_to_be_renewed_under(
-    client, registrar, parties, make_template_version
-):
-    make_template_version(key="renewal_annex", kind="annex")
-    annex = register_one(client, "annex;Liite;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
-    reason = "An annex is renewed under its main agreement"
-
-    page = html.unescape(client.get(f"/agreements/{annex.id}").get_data(as_text=True))
-    assert "Renew the agreement" not in page and reason in page
-    response = client.post(f"/agreements/{annex.id}/renew", data={})
-    assert response.status_code == 409 and reason in html.unescape(response.get_data(as_text=True))
-    assert annex.renewals == []
 
 
 def test_an_other_agreement_is_renewed_only_on_a_template_it_can_use(
