@@ -5,6 +5,12 @@ those not kept end with it the same way. Cancelling a main agreement cancels its
 out for comments; the ways a signed agreement ends (notice, termination) are in reminders.renewal, which
 uses ``record_kept`` below. An annex awaiting signatures cannot end either way: it stays,
 and the confirmation says so.
+
+Annexes moved to a renewal draft are linked to it at once (the draft's page lists them, and a new annex of the
+next term can be linked to it too). If that renewal draft is cancelled, the annexes it still has go back to
+the agreement it renews, which is still in force (unless that has ended meanwhile), audited on each annex as
+``agreement.annex_returned``: so no annex is left linked to a cancelled agreement while its real main
+agreement goes on.
 """
 
 from collections.abc import Collection
@@ -30,7 +36,10 @@ def cancellable(main: Agreement) -> list[Agreement]:
 def cancel_with_annexes(
     main: Agreement, keep_ids: Collection[int], actor, reason: str = ""
 ) -> list[Agreement]:
-    """Cancel the main agreement and, unless kept, its cancellable annexes; returns the annexes cancelled."""
+    """Cancel the main agreement and, unless kept, its cancellable annexes; returns the annexes cancelled.
+
+    The annexes left of a cancelled renewal draft go back to the agreement it renews (``return_target``).
+    """
     operations.ensure_cancellable(main)
     offered = cancellable(main)
     following = [annex for annex in offered if annex.id not in keep_ids]
@@ -38,7 +47,26 @@ def cancel_with_annexes(
     operations.cancel_agreement(main, actor, reason)
     for annex in following:
         operations.cancel_agreement(annex, actor, reason, with_main=main)
+    _return_annexes(main, actor)
     return following
+
+
+def return_target(renewal: Agreement) -> Agreement | None:
+    """The agreement the annexes of ``renewal`` go back to if it is cancelled: the one it renews, unless
+    that has ended (or ``renewal`` renews nothing)."""
+    renewed = renewal.renewal_of
+    return renewed if renewed is not None and renewed.status not in lifecycle.FINISHED else None
+
+
+def _return_annexes(cancelled: Agreement, actor) -> None:
+    """Link the annexes still in force of a cancelled renewal back to the agreement it renews, audited."""
+    target = return_target(cancelled)
+    if target is None:
+        return
+    for annex in queries.live_annexes(cancelled):
+        annex.main_agreement = target
+        details = {"from": cancelled.reference, "to": target.reference}
+        record("agreement.annex_returned", annex, details, actor=actor)
 
 
 def movable(main: Agreement) -> list[Agreement]:

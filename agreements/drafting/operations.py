@@ -356,8 +356,17 @@ def _party_problem(kind: TemplateKind, owner: Organisation, others: list[Organis
             len(inactive),
             names=", ".join(inactive),
         )
-    if kind == TemplateKind.COMMITMENT:
-        return None
+    return None if kind == TemplateKind.COMMITMENT else _provider_problem(others)
+
+
+def parties_fit(kind: TemplateKind, others: list[Organisation]) -> bool:
+    """Whether ``others``, the parties besides the drafting workshop, suit an agreement of ``kind``: any
+    for a commitment, else one or more education providers (whether they are active is not asked)."""
+    return kind == TemplateKind.COMMITMENT or _provider_problem(others) is None
+
+
+def _provider_problem(others: list[Organisation]) -> str | None:
+    """What is wrong with ``others`` as the parties of a bilateral agreement or an annex, or None."""
     if not others:
         return _("Choose at least one education provider.")
     workshops = [party.name for party in others if party.kind != OrganisationKind.PROVIDER]

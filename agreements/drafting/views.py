@@ -323,4 +323,7 @@ def cancel(agreement: Agreement):
                 flash(annexes.ended_message(cancelled), "info")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     staying = [a for a in queries.live_annexes(agreement) if a not in form.keep_annex_ids.annexes]
-    return render_template("drafting/cancel.html", agreement=agreement, form=form, staying=staying)
+    returns_to = annexes.return_target(agreement) if queries.live_annexes(agreement) else None
+    return render_template(
+        "drafting/cancel.html", agreement=agreement, form=form, staying=staying, returns_to=returns_to
+    )

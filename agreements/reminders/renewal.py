@@ -1,7 +1,9 @@
 """The end of an agreement's term: renewing it by a new draft, automatic renewal, and notice.
 
 - ``renew`` starts the renewal of a signed agreement: a new draft linked to it, prefilled from the signed
-  version, on the newest version of its template, for the term that follows.
+  version, on the newest version of its template, for the term that follows. An annex's renewal is an annex
+  of ``renewal_main``; ``renewal_problem`` says why an agreement cannot be renewed (also when no template
+  can be used, ``renewal_templates``), so that Renew is not offered then.
 - ``renew_automatically`` extends, on their end date, signed agreements that renew automatically and were
   given no notice, by the length of their term, audited and notified.
 - ``give_notice`` records the notice a party gave: a provider's ends its own part after the notice period
@@ -27,7 +29,7 @@ from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
 from agreements.core.web import format_day
 from agreements.drafting import annexes, lifecycle, queries
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
-from agreements.drafting.operations import cancel_agreement, create_agreement
+from agreements.drafting.operations import cancel_agreement, create_agreement, parties_fit
 from agreements.drafting.parties import terms_of
 from agreements.drafting.queries import template_versions
 from agreements.extensions import db
@@ -45,7 +47,9 @@ def current_renewal(agreement: Agreement) -> Agreement | None:
 
 
 def renewal_problem(agreement: Agreement) -> str | None:
-    """Why the agreement cannot be renewed now, or None."""
+    """Why the agreement cannot be renewed now, or None: it is not signed, has no end date or is being
+    renewed; it is an annex with no main agreement for its renewal (``renewal_main``); or no template can be
+    used for the renewal (``renewal_templates``)."""
     if agreement.status != AgreementStatus.SIGNED:
         return _("Only a signed agreement can be renewed.")
     if agreement.end_date is None:
@@ -53,7 +57,28 @@ def renewal_problem(agreement: Agreement) -> str | None:
     renewal = current_renewal(agreement)
     if renewal is not None:
         return _("%(reference)s already renews this agreement.", reference=renewal.reference)
+    if agreement.kind == TemplateKind.ANNEX and renewal_main(agreement) is None:
+        return _(
+            "An annex is renewed under its main agreement, and this annex has no main agreement that is "
+            "still in force or being renewed. Draft a new annex for the agreement it now belongs to instead."
+        )
+    if not renewal_templates(agreement):
+        return _(
+            "No active template fits this agreement's kind and parties, so there is nothing to draft its "
+            "renewal on. An administrator can add or activate a template of its kind."
+        )
     return None
+
+
+def renewal_main(agreement: Agreement) -> Agreement | None:
+    """The main agreement the renewal of an annex belongs to, or None: the renewal of the annex's main
+    agreement if one is under way or signed (the annex was left with the old main agreement when that was
+    renewed), else the main agreement itself unless it has ended."""
+    main = agreement.main_agreement
+    if main is None:
+        return None
+    candidates = (current_renewal(main), main)
+    return next((a for a in candidates if a is not None and a.status not in lifecycle.FINISHED), None)
 
 
 def _term_months(agreement: Agreement) -> int:
@@ -71,18 +96,30 @@ def ensure_renewable(agreement: Agreement) -> None:
 
 def renewal_templates(agreement: Agreement) -> list[TemplateVersion]:
     """The template versions a renewal may be drafted on: the newest of the agreement's own template; for one
-    signed outside the service, that of each active template of its kind (of every one for "other")."""
+    signed outside the service, that of each active template of its kind that its parties fit.
+
+    For "other" that is any kind its parties fit but a commitment: a commitment is to the national
+    guidelines, which the parties of some other agreement never took on; and an annex only when the
+    agreement has a main agreement to renew it under (``renewal_main``).
+    """
     if agreement.template_version is not None:
         return [agreement.template_version.template.latest_version]
-    versions = template_versions(only_active=True)
-    return [v for v in versions if agreement.kind is None or v.template.kind == agreement.kind]
+    others = [party for party in staying_parties(agreement) if party.id != agreement.owner_id]
+    kinds = {agreement.kind} if agreement.kind is not None else set(TemplateKind) - {TemplateKind.COMMITMENT}
+    if renewal_main(agreement) is None:
+        kinds.discard(TemplateKind.ANNEX)
+    return [
+        version
+        for version in template_versions(only_active=True)
+        if version.template.kind in kinds and parties_fit(version.template.kind, others)
+    ]
 
 
 def renew(agreement: Agreement, actor, template_version: TemplateVersion | None = None) -> Agreement:
     """Create the renewal draft of a signed agreement and return it; OperationRefused says why not.
 
     A registered agreement has no template of its own: the renewal is drafted on ``template_version``, one of
-    ``renewal_templates``.
+    ``renewal_templates``. The renewal of an annex belongs to ``renewal_main``.
     """
     ensure_renewable(agreement)
     signed = agreement.latest_version
@@ -91,6 +128,7 @@ def renew(agreement: Agreement, actor, template_version: TemplateVersion | None 
     if template_version not in choices:
         raise OperationRefused(_("Choose the template to draft the renewal on."), field="template_version_id")
     start = agreement.end_date + timedelta(days=1)
+    is_annex = template_version.template.kind == TemplateKind.ANNEX
     renewal = create_agreement(
         template_version,
         agreement.language,
@@ -105,6 +143,7 @@ def renew(agreement: Agreement, actor, template_version: TemplateVersion | None 
         change_note=_("Renewal of %(reference)s", reference=agreement.reference),
         actor=actor,
         complete=False,
+        main_agreement=renewal_main(agreement) if is_annex else None,
     )
     renewal.renewal_of = agreement
     db.session.flush()

@@ -26,25 +26,30 @@ def _detail(agreement: Agreement):
 @bp.route("/<int:agreement_id>/renew", methods=["GET", "POST"])
 @acts_on(Agreement, can_renew)
 def renew(agreement: Agreement):
-    """Confirm and start the renewal of a signed agreement: a new draft for the next term."""
-    renewal.ensure_renewable(agreement)
+    """Confirm and start the renewal of a signed agreement: a new draft for the next term; or say why not."""
+    problem = renewal.renewal_problem(agreement)
     form = RenewForm(
-        renewal.renewal_templates(agreement) if agreement.template_version is None else (),
+        renewal.renewal_templates(agreement) if agreement.registered and problem is None else (),
         annexes.movable(agreement),
     )
-    if form.validate_on_submit():
-        draft = renewal.renew(agreement, current_user, form.chosen_template())
-        annexes.move_to_renewal(agreement, draft, form.move_annex_ids.data, current_user)
-        flash(
-            _(
-                "Renewal draft %(reference)s was made. Check its dates and fields, then save.",
-                reference=draft.reference,
-            ),
-            "success",
-        )
-        return redirect(url_for("agreements.edit", agreement_id=draft.id))
+    if problem is None and form.validate_on_submit():
+        with refusal_shown(form):
+            draft = renewal.renew(agreement, current_user, form.chosen_template())
+            annexes.move_to_renewal(agreement, draft, form.move_annex_ids.data, current_user)
+            flash(
+                _(
+                    "Renewal draft %(reference)s was made. Check its dates and fields, then save.",
+                    reference=draft.reference,
+                ),
+                "success",
+            )
+            return redirect(url_for("agreements.edit", agreement_id=draft.id))
     start = agreement.end_date + timedelta(days=1)
-    return render_template("reminders/renew.html", agreement=agreement, form=form, start=start)
+    main = renewal.renewal_main(agreement)
+    page = render_template(
+        "reminders/renew.html", agreement=agreement, form=form, start=start, problem=problem, main=main
+    )
+    return (page, 409) if problem else page
 
 
 @bp.route("/<int:agreement_id>/notice", methods=["GET", "POST"])
@@ -106,9 +111,14 @@ def settings(agreement: Agreement):
 
 @bp.app_template_global()
 def end_of_term_actions(agreement: Agreement) -> dict:
-    """Which end-of-term actions the current user may take on the agreement's page."""
+    """Which end-of-term actions the current user may take on the agreement's page, and why it may not
+    renew an agreement it could otherwise renew."""
+    may_renew = can_renew(current_user, agreement)
+    problem = renewal.renewal_problem(agreement) if may_renew else None
     return {
-        "renew": can_renew(current_user, agreement) and renewal.renewal_problem(agreement) is None,
+        "renew": may_renew and problem is None,
+        #: Why a renewal the user might expect is not offered (one under way is named on the page anyway).
+        "renew_problem": problem if renewal.current_renewal(agreement) is None else None,
         "notice": can_give_notice(current_user, agreement),
         "reminders": can_set_reminders(current_user, agreement),
     }

@@ -38,6 +38,9 @@ ACTION_DESCRIPTIONS = {
     "agreement.supersede": _l("Marked the agreement as superseded"),
     "agreement.annexes_kept": _l("Kept annexes in force when the agreement ended"),
     "agreement.annex_moved": _l("Moved the annex to the renewal of its main agreement"),
+    "agreement.annex_returned": _l(
+        "The renewal the annex was moved to was cancelled: the annex went back to the agreement it renewed"
+    ),
     "agreement.main_agreement_set": _l("Linked the annex to another main agreement"),
     "comment_round.open": _l("Opened a comment round"),
     "comment_round.close": _l("Closed a comment round"),

@@ -566,3 +566,73 @@ def test_a_draft_annex_is_linked_to_another_main_agreement_when_edited(
     assert "Linked the annex to another main agreement" in page_text(
         editor_client.get(f"/signatures/history/{annex.id}")
     )
+
+
+def test_a_signed_annex_is_renewed_as_an_annex_of_its_main_agreement(editor_client, main, make_annex):
+    annex = make_annex(main)
+    page = page_text(editor_client.get(f"/agreements/{annex.id}"))
+    assert "Renew the agreement" in page
+
+    confirm = page_text(editor_client.get(f"/agreements/{annex.id}/renew"))
+    assert f"The renewal is an annex of {main.reference} “Pääsopimus”." in confirm
+    response = editor_client.post(f"/agreements/{annex.id}/renew")
+
+    assert response.status_code == 302
+    [draft] = annex.renewals
+    assert draft.main_agreement == main and draft.kind == TemplateKind.ANNEX
+    assert events(draft, "agreement.create")[0].details["main_agreement"] == main.reference
+
+
+def test_an_annex_left_with_the_old_main_agreement_is_renewed_under_the_main_agreements_renewal(
+    editor_client, main, make_annex
+):
+    annex = make_annex(main)
+    assert editor_client.post(f"/agreements/{main.id}/renew").status_code == 302
+    [main_renewal] = main.renewals
+
+    assert editor_client.post(f"/agreements/{annex.id}/renew").status_code == 302
+
+    [draft] = annex.renewals
+    assert draft.main_agreement == main_renewal
+    db.session.refresh(annex)
+    assert annex.main_agreement == main  # the signed annex itself stays with the agreement in force
+
+
+def test_an_annex_whose_main_agreement_has_ended_says_why_it_cannot_be_renewed(
+    editor_client, main, make_annex, workshop, editor
+):
+    annex = make_annex(main)
+    give_notice(main, workshop, date(2027, 1, 10), "", editor, today=JANUARY_12, keep_annexes=[annex.id])
+    db.session.commit()
+    reason = "this annex has no main agreement that is still in force or being renewed"
+
+    page = page_text(editor_client.get(f"/agreements/{annex.id}"))
+    assert "Renew the agreement" not in page and reason in page
+
+    response = editor_client.post(f"/agreements/{annex.id}/renew")
+    assert response.status_code == 409
+    page = page_text(response)
+    assert f"Renew {annex.reference}?" in page and reason in page and "Make the renewal draft" not in page
+    assert annex.renewals == []
+
+
+def test_annexes_moved_to_a_cancelled_renewal_go_back_to_the_agreement_in_force(
+    editor_client, main, make_annex, editor
+):
+    moved = make_annex(main, title="Siirtyvä liite")
+    editor_client.post(f"/agreements/{main.id}/renew", data={"move_annex_ids": [moved.id]})
+    [draft] = main.renewals
+    db.session.refresh(moved)
+    assert moved.main_agreement == draft
+
+    confirm = page_text(editor_client.get(f"/agreements/{draft.id}/cancel"))
+    assert f"The annexes that stay in force go back to {main.reference}" in confirm
+    assert editor_client.post(f"/agreements/{draft.id}/cancel", data={}).status_code == 302
+
+    db.session.refresh(moved)
+    assert draft.status == S.CANCELLED and moved.main_agreement == main and moved.status == S.SIGNED
+    (returned,) = events(moved, "agreement.annex_returned")
+    assert returned.actor_id == editor.id
+    assert returned.details == {"from": draft.reference, "to": main.reference}
+    page = page_text(editor_client.get(f"/agreements/{main.id}/renew"))
+    assert f"Move {moved.reference} Siirtyvä liite (Signed) to the renewal" in page

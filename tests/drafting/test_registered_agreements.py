@@ -1,7 +1,9 @@
 """Agreements signed before the service, or outside it: registered by hand or many at once from a CSV file
 and a ZIP of their PDFs, then shown, counted and reminded of like any other signed agreement."""
 
+import html
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -305,6 +307,51 @@ def test_a_registered_agreement_is_renewed_on_a_template_of_its_kind(
         date(2027, 8, 1),
     )
     assert {party.id for party in draft.parties} == {party.id for party in agreement.parties}
+
+
+@pytest.mark.parametrize(
+    ("template_kind", "kind", "reason"),
+    [
+        ("commitment", "bilateral", "No active template fits this agreement's kind and parties"),
+        ("annex", "annex", "An annex is renewed under its main agreement"),
+    ],
+    ids=["no-template-of-its-kind", "annex-without-main-agreement"],
+)
+def test_a_registered_agreement_that_cannot_be_renewed_is_not_offered_renewal_and_says_why(
+    client, registrar, parties, make_template_version, template_kind, kind, reason
+):
+    make_template_version(key="renewal_template", kind=template_kind)
+    agreement = register_one(client, f"{kind};Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
+
+    page = html.unescape(client.get(f"/agreements/{agreement.id}").get_data(as_text=True))
+    assert "Renew the agreement" not in page and reason in page
+
+    response = client.post(f"/agreements/{agreement.id}/renew", data={})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 409
+    assert f"Renew {agreement.reference}?" in page and reason in page and "Make the renewal draft" not in page
+    assert agreement.renewals == []
+
+
+def test_an_other_agreement_is_renewed_only_on_a_template_it_can_use(
+    client, registrar, parties, make_template_version
+):
+    bilateral = make_template_version(key="renewal_bilateral")
+    commitment = make_template_version(key="renewal_commitment", kind="commitment")
+    annex = make_template_version(key="renewal_annex", kind="annex")
+    other = register_one(client, "other;Vuokra;0737546-2;TAKK (Nokia);1.1.2024;31.12.2026;3;;a.pdf;;")
+
+    page = html.unescape(client.get(f"/agreements/{other.id}/renew").get_data(as_text=True))
+    offered = {int(value) for value in re.findall(r'<option[^>]*value="(\d+)"', page)}
+    assert bilateral.id in offered and not {commitment.id, annex.id} & offered
+    assert "Templates of commitments to the guidelines are not offered" in page
+    response = client.post(f"/agreements/{other.id}/renew", data={"template_version_id": annex.id})
+    assert response.status_code == 200 and other.renewals == []
+
+    response = client.post(f"/agreements/{other.id}/renew", data={"template_version_id": bilateral.id})
+    assert response.status_code == 302
+    [draft] = other.renewals
+    assert draft.template_version == bilateral and draft.main_agreement is None
 
 
 def test_a_registered_agreement_given_notice_is_terminated(client, registrar, parties):
