@@ -3,7 +3,8 @@
 The whole upload is checked first and every problem listed with its row (the header is row 1) and column;
 nothing is stored unless every row passes, and then all rows are stored in the request's one transaction.
 The CSV is read as the organisations import reads it (UTF-8 with or without a BOM, semicolons or commas);
-the ZIP is opened defensively: a bounded number of entries and bytes, plain file names only.
+the ZIP is opened defensively: a bounded number of entries and bytes, plain file names only, and each entry
+named by one row only, so no entry is unpacked twice (and two agreements never share one PDF).
 """
 
 import io
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from agreements.core.uploads import MAX_PAPER_BYTES
 from agreements.drafting.operations import InvalidAgreement
-from agreements.drafting.registration import Registration, check_registration, store
+from agreements.drafting.registration import Registration, check_registration, sha256, store
 from agreements.extensions import db
 from agreements.organisations import business_id, csv_import
 from agreements.organisations.csv_import import ImportFileError, RowError, decode, read_records
@@ -51,6 +52,8 @@ KIND_ALIASES = {
 }
 YES = {"yes", "kyllä", "ja", "true", "1", "x"}
 NO = {"", "no", "ei", "nej", "false", "0"}
+#: The columns that name a file in the ZIP.
+FILE_COLUMNS = ("pdf", "docx")
 #: Where the problems check_registration finds by field go in the file.
 FIELD_COLUMNS = {"owner": "workshop", "signed_pdf": "pdf"}
 
@@ -65,6 +68,8 @@ class BulkCheck:
 
     registrations: list[tuple[Registration, dict, list]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: The row of each signed PDF by its SHA-256: two rows with the same PDF are one agreement twice.
+    pdf_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -83,8 +88,9 @@ def check_upload(csv_data: bytes, zip_data: bytes, actor) -> BulkCheck:
         files = _zip_files(archive)
         organisations = _Organisations.build()
         result = BulkCheck()
+        shared = _shared_files(records)
         for number, record in records:
-            _check_row(result, number, record, _Row(archive, files, organisations, actor))
+            _check_row(result, number, record, _Row(archive, files, organisations, actor, shared))
     if result.errors:
         result.registrations = []
     return result
@@ -124,6 +130,17 @@ def _zip_files(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             )
         )
     return {entry.filename: entry for entry in entries}
+
+
+def _shared_files(records: list[tuple[int, dict]]) -> dict[str, list[int]]:
+    """The file names that more than one cell names, each with the numbers of the rows naming it."""
+    rows_by_name: dict[str, list[int]] = {}
+    for number, record in records:
+        for column in FILE_COLUMNS:
+            name = record.get(column, "")
+            if name:
+                rows_by_name.setdefault(name, []).append(number)
+    return {name: rows for name, rows in rows_by_name.items() if len(rows) > 1}
 
 
 def _plain_name(name: str) -> bool:
@@ -177,6 +194,8 @@ class _Row:
     files: dict[str, zipfile.ZipInfo]
     organisations: _Organisations
     actor: object
+    #: The file names named more than once in the file, with their rows: refused, never unpacked.
+    shared: dict[str, list[int]]
 
 
 def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
@@ -203,6 +222,16 @@ def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
     except InvalidAgreement as invalid:
         result.errors.extend(
             RowError(number, FIELD_COLUMNS.get(key, key), message) for key, message in invalid.errors.items()
+        )
+        return
+    first = result.pdf_rows.setdefault(sha256(registration.signed_pdf), number)
+    if first != number:
+        result.errors.append(
+            RowError(
+                number,
+                "pdf",
+                _("The PDF is the same as on row %(row)s: is it one agreement twice?", row=first),
+            )
         )
         return
     result.registrations.append((registration, header, parties))
@@ -305,6 +334,13 @@ def _read_file(raw: str, row: _Row):
     entry = row.files.get(raw)
     if entry is None:
         return None, _("The ZIP file has no file “%(name)s”.", name=raw)
+    if raw in row.shared:
+        rows = ", ".join(str(number) for number in sorted(set(row.shared[raw])))
+        return None, _(
+            "The file “%(name)s” is named more than once (rows %(rows)s): give each agreement its own file.",
+            name=raw,
+            rows=rows,
+        )
     if entry.file_size > MAX_PAPER_BYTES:
         return None, _("The file is larger than %(size)s MB.", size=MAX_PAPER_BYTES // (1024 * 1024))
     try:

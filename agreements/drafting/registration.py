@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from agreements.core.audit import record
 from agreements.core.timeutil import helsinki_today
@@ -59,6 +60,8 @@ def check_registration(registration: Registration, actor) -> tuple[dict, list[Or
     )
     parties = _collected(errors, _checked_parties, r)
     errors.update(_file_problems(r))
+    if "owner" not in errors and "signed_pdf" not in errors:
+        errors.update(_duplicate_problem(r))
     notice = _notice_problem(r)
     if notice:
         errors["notice_given_on"] = notice
@@ -95,6 +98,24 @@ def _file_problems(registration: Registration) -> dict[str, str]:
     if registration.docx is not None and not is_docx(registration.docx):
         problems["docx"] = _("The file is not a Word document (.docx) of at most %(size)s MB.", size=_mb())
     return problems
+
+
+def _duplicate_problem(registration: Registration) -> dict[str, str]:
+    """A signed PDF already registered for the workshop, by its content: the agreement is there already."""
+    query = (
+        select(Agreement.reference)
+        .join(AgreementRegistration, AgreementRegistration.agreement_id == Agreement.id)
+        .where(
+            Agreement.owner_id == registration.owner.id,
+            AgreementRegistration.signed_pdf_sha256 == sha256(registration.signed_pdf),
+        )
+    )
+    reference = db.session.scalars(query.order_by(Agreement.id).limit(1)).first()
+    if reference is None:
+        return {}
+    return {
+        "signed_pdf": _("This PDF is already registered as agreement %(reference)s.", reference=reference)
+    }
 
 
 def _mb() -> int:
@@ -148,9 +169,9 @@ def store(registration: Registration, header: dict, parties: list[Organisation],
     )
     agreement.registration = AgreementRegistration(
         signed_pdf=registration.signed_pdf,
-        signed_pdf_sha256=_sha256(registration.signed_pdf),
+        signed_pdf_sha256=sha256(registration.signed_pdf),
         docx=registration.docx,
-        docx_sha256=_sha256(registration.docx) if registration.docx is not None else None,
+        docx_sha256=sha256(registration.docx) if registration.docx is not None else None,
         registered_by_id=actor.id,
     )
     db.session.add(agreement)
@@ -159,7 +180,8 @@ def store(registration: Registration, header: dict, parties: list[Organisation],
     return agreement
 
 
-def _sha256(data: bytes) -> str:
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of a document, as stored with the registration."""
     return hashlib.sha256(data).hexdigest()
 
 

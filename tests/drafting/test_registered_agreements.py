@@ -371,3 +371,58 @@ def test_registered_agreements_count_on_the_dashboard(client, registrar, parties
     # Tredu by the cooperation agreement; the workshop by both; TAKK and the workshop by the commitment
     assert (figures.workshops_in_force, figures.providers_in_force, figures.committed) == (1, 1, 2)
     assert figures.by_status[AgreementStatus.SIGNED] == 2
+
+
+def test_a_file_named_by_several_rows_is_refused_naming_the_rows(client, registrar, parties):
+    # one entry named by many rows would otherwise be unpacked once per row: refused before any is read
+    rows = [
+        "bilateral;Ensimmäinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+        "bilateral;Toinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;b.pdf;",
+        "bilateral;Kolmas;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+        "bilateral;Neljäs;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+    ]
+    page = bulk(client, "\n".join([HEADER, *rows]), GOOD_FILES).get_data(as_text=True)
+    assert "Nothing was registered" in page
+    for row in (2, 4, 5):
+        assert f"<td>{row}</td><td>pdf</td>" in page
+    assert "<td>3</td>" not in page
+    assert "a.pdf” is named more than once (rows 2, 4, 5)" in page
+    assert registered() == []
+
+
+def test_the_same_pdf_is_not_registered_twice(client, registrar, parties):
+    workshop, tredu, _takk = parties
+    assert bulk(client, "\n".join([HEADER, *GOOD_ROWS]), GOOD_FILES).status_code == 302
+    first = min(registered(), key=lambda agreement: agreement.id)
+
+    # the same upload again: every row is refused, naming the agreement already registered
+    page = bulk(client, "\n".join([HEADER, *GOOD_ROWS]), GOOD_FILES).get_data(as_text=True)
+    assert "<td>2</td><td>pdf</td>" in page and "<td>3</td><td>pdf</td>" in page
+    assert f"This PDF is already registered as agreement {first.reference}." in page
+    # by hand too, on the PDF field
+    response = by_hand(client, workshop, party_ids=[tredu.id], signed_pdf=(io.BytesIO(pdf_bytes()), "x.pdf"))
+    page = response.get_data(as_text=True)
+    assert 'id="signed_pdf-error"' in page and f"already registered as agreement {first.reference}" in page
+    assert len(registered()) == 2
+
+
+def test_two_rows_with_the_same_pdf_content_are_refused(client, registrar, parties):
+    rows = [
+        "bilateral;Ensimmäinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+        "bilateral;Toinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;copy.pdf;",
+    ]
+    files = {"a.pdf": pdf_bytes(), "copy.pdf": pdf_bytes()}
+    page = bulk(client, "\n".join([HEADER, *rows]), files).get_data(as_text=True)
+    assert "<td>3</td><td>pdf</td>" in page and "The PDF is the same as on row 2" in page
+    assert "<td>2</td>" not in page
+    assert registered() == []
+
+
+def test_another_workshop_may_register_the_same_pdf(client, make_user, make_organisation, parties):
+    workshop = parties[0]
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen paja", business_id="1234567-1")
+    log_in(client, make_user(admin=True))
+    assert bulk(client, "\n".join([HEADER, GOOD_ROWS[0]]), GOOD_FILES).status_code == 302
+    row = GOOD_ROWS[0].replace(";0737546-2;", ";1234567-1;")
+    assert bulk(client, "\n".join([HEADER, row]), GOOD_FILES).status_code == 302
+    assert {agreement.owner_id for agreement in registered()} == {workshop.id, other.id}
