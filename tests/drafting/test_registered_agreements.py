@@ -426,3 +426,40 @@ def test_another_workshop_may_register_the_same_pdf(client, make_user, make_orga
     row = GOOD_ROWS[0].replace(";0737546-2;", ";1234567-1;")
     assert bulk(client, "\n".join([HEADER, row]), GOOD_FILES).status_code == 302
     assert {agreement.owner_id for agreement in registered()} == {workshop.id, other.id}
+
+
+def test_the_bulk_page_takes_more_than_other_forms_and_says_its_limits(app, client, registrar, parties):
+    page = client.get("/agreements/register/bulk").get_data(as_text=True)
+    assert "together at most 200 MB; each PDF and .docx at most 10 MB" in page
+    # a ZIP larger than other forms take (MAX_CONTENT_LENGTH) reaches the check of its rows
+    filler = {f"{n}.bin": bytes(range(256)) * 4096 * 17 for n in range(1)}  # 17 MB, stored as is
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in {**GOOD_FILES, **filler}.items():
+            archive.writestr(name, data)
+    assert len(buffer.getvalue()) > app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO("\n".join([HEADER, *GOOD_ROWS]).encode()), "x.csv"),
+            "zip_file": (io.BytesIO(buffer.getvalue()), "x.zip"),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert len(registered()) == 2
+
+
+def test_a_bulk_upload_over_its_limit_is_told_the_limit(app, client, registrar, parties, monkeypatch):
+    monkeypatch.setitem(app.config, "BULK_REGISTRATION_MAX_BYTES", 1024 * 1024)
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO("\n".join([HEADER, *GOOD_ROWS]).encode()), "x.csv"),
+            "zip_file": (io.BytesIO(bytes(2 * 1024 * 1024)), "x.zip"),
+        },
+        headers={"Referer": "http://localhost/agreements/register/bulk"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "at most 1 MB of files together" in page
+    assert 'href="/agreements/register/bulk"' in page  # back to the form
