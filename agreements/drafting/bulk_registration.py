@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from agreements.core.uploads import MAX_PAPER_BYTES
+from agreements.drafting.models import Agreement
 from agreements.drafting.operations import InvalidAgreement
 from agreements.drafting.registration import Registration, check_registration, sha256, store
 from agreements.extensions import db
@@ -27,7 +28,15 @@ from agreements.templates_lib.models import TemplateKind
 
 #: Columns every file must have; the optional ones may be left out of the header.
 REQUIRED = ("kind", "title", "workshop", "parties", "start_date", "pdf")
-OPTIONAL = ("end_date", "notice_period_months", "auto_renew", "language", "notice_given_on", "docx")
+OPTIONAL = (
+    "end_date",
+    "notice_period_months",
+    "auto_renew",
+    "language",
+    "notice_given_on",
+    "main_agreement",
+    "docx",
+)
 MAX_ROWS = 2000
 #: A ZIP holds at most a PDF and a .docx per row, and this many bytes once unpacked.
 MAX_ZIP_ENTRIES = 2 * MAX_ROWS
@@ -55,7 +64,7 @@ NO = {"", "no", "ei", "nej", "false", "0"}
 #: The columns that name a file in the ZIP.
 FILE_COLUMNS = ("pdf", "docx")
 #: Where the problems check_registration finds by field go in the file.
-FIELD_COLUMNS = {"owner": "workshop", "signed_pdf": "pdf"}
+FIELD_COLUMNS = {"owner": "workshop", "signed_pdf": "pdf", "main_agreement": "main_agreement"}
 
 
 class ZipFileError(ImportFileError):
@@ -88,9 +97,9 @@ def check_upload(csv_data: bytes, zip_data: bytes, actor) -> BulkCheck:
         files = _zip_files(archive)
         organisations = _Organisations.build()
         result = BulkCheck()
-        shared = _shared_files(records)
+        shared, mains = _shared_files(records), _MainAgreements()
         for number, record in records:
-            _check_row(result, number, record, _Row(archive, files, organisations, actor, shared))
+            _check_row(result, number, record, _Row(archive, files, organisations, actor, shared, mains))
     if result.errors:
         result.registrations = []
     return result
@@ -196,6 +205,7 @@ class _Row:
     actor: object
     #: The file names named more than once in the file, with their rows: refused, never unpacked.
     shared: dict[str, list[int]]
+    main_agreements: "_MainAgreements"
 
 
 def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
@@ -221,7 +231,8 @@ def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
         header, parties = check_registration(registration, row.actor)
     except InvalidAgreement as invalid:
         result.errors.extend(
-            RowError(number, FIELD_COLUMNS.get(key, key), message) for key, message in invalid.errors.items()
+            RowError(number, FIELD_COLUMNS.get(key, key), _row_message(key, message, registration))
+            for key, message in invalid.errors.items()
         )
         return
     first = result.pdf_rows.setdefault(sha256(registration.signed_pdf), number)
@@ -235,6 +246,39 @@ def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
         )
         return
     result.registrations.append((registration, header, parties))
+
+
+def _row_message(key: str, message: str, registration: Registration) -> str:
+    """The message of a problem as the file is written: an annex names its main agreement by reference."""
+    if key == "main_agreement" and registration.kind == TemplateKind.ANNEX:
+        return _main_agreement_problem()
+    return message
+
+
+def _main_agreement_problem() -> str:
+    return _(
+        "An annex names its main agreement by reference, e.g. SOP-2026-0042: an agreement of the same "
+        "workshop registered or drafted earlier, neither an annex nor ended."
+    )
+
+
+#: No reference is longer (SOP-2026-0042); a longer cell is not looked up.
+MAX_REFERENCE_LENGTH = 20
+
+
+class _MainAgreements:
+    """The agreements named as main agreements, by reference, each looked up once."""
+
+    def __init__(self):
+        self.by_reference: dict[str, Agreement | None] = {}
+
+    def find(self, reference: str) -> Agreement | None:
+        if len(reference) > MAX_REFERENCE_LENGTH:
+            return None
+        if reference not in self.by_reference:
+            query = select(Agreement).where(Agreement.reference == reference)
+            self.by_reference[reference] = db.session.scalars(query).first()
+        return self.by_reference[reference]
 
 
 def _registration(values: dict) -> Registration:
@@ -252,6 +296,7 @@ def _registration(values: dict) -> Registration:
         signed_pdf=values["pdf"],
         docx=values["docx"],
         notice_given_on=values["notice_given_on"],
+        main_agreement=values["main_agreement"],
     )
 
 
@@ -327,6 +372,13 @@ def _read_language(raw: str, row: _Row):
         return None, _("Unknown language “%(value)s”: use fi or sv.", value=raw)
 
 
+def _read_main_agreement(raw: str, row: _Row):
+    if not raw:
+        return None, None
+    found = row.main_agreements.find(raw.upper())
+    return (found, None) if found is not None else (None, _main_agreement_problem())
+
+
 def _read_file(raw: str, row: _Row):
     """The bytes of the ZIP entry the cell names; no more than its declared size, at most a paper copy's."""
     if not raw:
@@ -361,6 +413,7 @@ READERS = {
     "auto_renew": _read_yes_no,
     "language": _read_language,
     "notice_given_on": _read_date,
+    "main_agreement": _read_main_agreement,
     "pdf": _required(_read_file),
     "docx": _read_file,
 }
@@ -381,8 +434,24 @@ EXAMPLE_ROWS = (
         "ei",
         "fi",
         "",
+        "",
         "yhteistyosopimus-2024.pdf",
         "yhteistyosopimus-2024.docx",
+    ),
+    (
+        "annex",
+        "Liite 1: korvaukset",
+        "0737546-2",
+        "1572860-0",
+        "1.1.2025",
+        "31.7.2027",
+        "3",
+        "ei",
+        "fi",
+        "",
+        "SOP-2024-0001",
+        "liite-1.pdf",
+        "",
     ),
     (
         "other",
@@ -392,6 +461,7 @@ EXAMPLE_ROWS = (
         "2023-01-01",
         "",
         "6",
+        "",
         "",
         "",
         "",

@@ -23,6 +23,7 @@ from agreements.drafting.operations import (
     InvalidAgreement,
     add_version,
     checked_header,
+    checked_main_agreement,
     checked_parties,
     next_reference,
 )
@@ -48,6 +49,8 @@ class Registration:
     signed_pdf: bytes
     docx: bytes | None = None
     notice_given_on: date | None = None
+    #: The agreement an annex belongs to: it ends with it. Only an annex has one, and must.
+    main_agreement: Agreement | None = None
 
 
 def check_registration(registration: Registration, actor) -> tuple[dict, list[Organisation]]:
@@ -59,6 +62,7 @@ def check_registration(registration: Registration, actor) -> tuple[dict, list[Or
         errors, checked_header, r.title, r.start_date, r.end_date, r.notice_period_months, r.auto_renew
     )
     parties = _collected(errors, _checked_parties, r)
+    _collected(errors, checked_main_agreement, r.kind, r.owner, r.main_agreement)
     errors.update(_file_problems(r))
     if "owner" not in errors and "signed_pdf" not in errors:
         errors.update(_duplicate_problem(r))
@@ -165,6 +169,7 @@ def store(registration: Registration, header: dict, parties: list[Organisation],
         created_by_id=actor.id,
         current_version_number=0,
         notice_given_on=registration.notice_given_on,
+        main_agreement=registration.main_agreement,
         **header,
     )
     agreement.registration = AgreementRegistration(
@@ -194,4 +199,5 @@ def _audit_details(agreement: Agreement) -> dict:
         "parties": [party.id for party in agreement.parties],
         "signed_pdf_sha256": registration.signed_pdf_sha256,
         "docx_sha256": registration.docx_sha256,
+        **({"main_agreement": agreement.main_agreement.reference} if agreement.main_agreement else {}),
     }

@@ -21,7 +21,7 @@ from agreements.organisations.csv_import import MAX_BYTES, ImportFileError
 from agreements.organisations.models import Language
 
 #: Where each problem the registration check finds is shown on the form.
-FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids"}
+FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids", "main_agreement": "main_agreement_id"}
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -30,8 +30,11 @@ FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids"}
 def register():
     """Register an agreement signed outside the service: its details, parties and signed PDF."""
     require(can_register_agreements)
+    workshops = queries.registering_workshops(current_user)
     form = RegisterForm(
-        workshops=queries.registering_workshops(current_user), candidates=queries.registration_candidates()
+        workshops=workshops,
+        candidates=queries.registration_candidates(),
+        main_agreements=queries.main_agreement_candidates_of(workshops),
     )
     if form.validate_on_submit():
         with refusal_shown(form, show=lambda refusal: _show_problems(form, refusal)):
@@ -52,6 +55,7 @@ def _registration(form: RegisterForm) -> registration.Registration:
         signed_pdf=form.signed_pdf.data.read(MAX_PAPER_BYTES + 1),
         docx=docx.read(MAX_PAPER_BYTES + 1) if docx else None,
         notice_given_on=form.notice_given_on.data,
+        main_agreement=form.main_agreement(),
         **form.header(),
     )
 

@@ -18,6 +18,7 @@ from agreements.organisations.models import OrganisationKind
 from agreements.templates_lib.models import TemplateKind
 from tests.support.client import log_in
 from tests.support.messages import take_mail
+from tests.support.pages import page_text
 from tests.support.reminders import run_day
 from tests.support.signing import docx_bytes, pdf_bytes
 
@@ -337,7 +338,8 @@ def test_the_example_file_is_read_as_it_is_downloaded(client, registrar, parties
     files = {
         "yhteistyosopimus-2024.pdf": pdf_bytes(),
         "yhteistyosopimus-2024.docx": docx_bytes(),
-        "vuokra.pdf": pdf_bytes(),
+        "liite-1.pdf": pdf_bytes(2),
+        "vuokra.pdf": pdf_bytes(3),
     }
     response = client.post(
         "/agreements/register/bulk",
@@ -347,8 +349,10 @@ def test_the_example_file_is_read_as_it_is_downloaded(client, registrar, parties
         },
     )
     page = response.get_data(as_text=True)
+    # the example's annex names a main agreement this service does not have
+    assert "<td>3</td><td>main_agreement</td>" in page and "An annex names its main agreement" in page
     # the registrar edits Tampereen Työpaja only: the example's other workshop is refused, by row and column
-    assert "<td>3</td><td>workshop</td>" in page
+    assert "<td>4</td><td>workshop</td>" in page
     assert "<td>2</td>" not in page
 
 
@@ -463,3 +467,96 @@ def test_a_bulk_upload_over_its_limit_is_told_the_limit(app, client, registrar, 
     assert response.status_code == 413
     assert "at most 1 MB of files together" in page
     assert 'href="/agreements/register/bulk"' in page  # back to the form
+
+
+MAIN_ROW = "bilateral;Pääsopimus;0737546-2;1572860-0;1.8.2024;31.7.2030;3;ei;a.pdf;"
+ANNEX_HEADER = HEADER + ";main_agreement"
+
+
+def test_a_registered_annex_names_its_main_agreement_by_hand_and_ends_with_it(client, registrar, parties):
+    workshop, tredu, _takk = parties
+    main = register_one(client, MAIN_ROW + ";")
+    page = client.get("/agreements/register").get_data(as_text=True)
+    assert f"{main.reference} Pääsopimus" in page and "Only for an annex" in page
+
+    annex_fields = {"agreement_kind": "annex", "title": "Korvausliite", "party_ids": [tredu.id]}
+    refused = by_hand(client, workshop, **annex_fields, signed_pdf=(io.BytesIO(pdf_bytes(2)), "liite.pdf"))
+    page = refused.get_data(as_text=True)
+    assert 'id="main_agreement_id-error"' in page and "Choose the main agreement" in page
+    refused = by_hand(
+        client,
+        workshop,
+        party_ids=[tredu.id],
+        main_agreement_id=main.id,
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "muu.pdf"),
+    )
+    assert "Only an annex belongs to a main agreement." in refused.get_data(as_text=True)
+
+    response = by_hand(
+        client,
+        workshop,
+        **annex_fields,
+        main_agreement_id=main.id,
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "liite.pdf"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    annex = max(registered(), key=lambda agreement: agreement.id)
+    assert (annex.kind, annex.main_agreement) == (TemplateKind.ANNEX, main)
+    annex_page = page_text(client.get(f"/agreements/{annex.id}"))
+    assert "Annex to" in annex_page and f"{main.reference} Pääsopimus</a>" in annex_page
+
+    # ending the main agreement ends the annex with it
+    given = client.post(
+        f"/agreements/{main.id}/notice",
+        data={"given_by": workshop.id, "given_on": helsinki_today().isoformat()},
+    )
+    assert given.status_code == 302
+    db.session.refresh(annex)
+    assert annex.status == AgreementStatus.TERMINATED
+
+
+def test_a_main_agreement_of_another_workshop_cannot_be_chosen(client, make_user, make_organisation, parties):
+    workshop, tredu, _takk = parties
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen paja", business_id="1234567-1")
+    log_in(client, make_user(admin=True))
+    elsewhere = register_one(client, MAIN_ROW.replace(";0737546-2;", ";1234567-1;") + ";")
+    assert elsewhere.owner == other
+    response = by_hand(
+        client,
+        workshop,
+        agreement_kind="annex",
+        party_ids=[tredu.id],
+        main_agreement_id=elsewhere.id,
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "liite.pdf"),
+    )
+    page = response.get_data(as_text=True)
+    assert 'id="main_agreement_id-error"' in page
+    assert [agreement.id for agreement in registered()] == [elsewhere.id]
+
+
+def test_a_bulk_annex_names_its_main_agreement_by_reference(client, make_user, make_organisation, parties):
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen paja", business_id="1234567-1")
+    log_in(client, make_user(admin=True))
+    assert bulk(client, "\n".join([HEADER, MAIN_ROW]), GOOD_FILES).status_code == 302
+    [main] = registered()
+    their_row = MAIN_ROW.replace(";0737546-2;", ";1234567-1;").replace("a.pdf", "b.pdf")
+    assert bulk(client, "\n".join([HEADER, their_row]), GOOD_FILES).status_code == 302
+    elsewhere = next(agreement for agreement in registered() if agreement.owner == other)
+
+    annex = "annex;Liite;0737546-2;1572860-0;1.1.2025;31.7.2027;3;ei;{pdf};;{main}"
+    rows = [
+        annex.format(pdf="c.pdf", main=""),  # an annex must name one
+        annex.format(pdf="d.pdf", main=elsewhere.reference),  # another workshop's
+        annex.format(pdf="e.pdf", main="SOP-1999-0001"),  # no such agreement
+        MAIN_ROW.replace("a.pdf", "f.pdf") + f";{main.reference}",  # not an annex
+    ]
+    files = {f"{name}.pdf": pdf_bytes(pages) for pages, name in enumerate("cdef", start=2)}
+    page = bulk(client, "\n".join([ANNEX_HEADER, *rows]), files).get_data(as_text=True)
+    for row in (2, 3, 4):
+        assert f"<td>{row}</td><td>main_agreement</td><td>An annex names its main agreement" in page
+    assert "<td>5</td><td>main_agreement</td><td>Only an annex belongs to a main agreement." in page
+
+    good = annex.format(pdf="c.pdf", main=main.reference.lower())
+    assert bulk(client, "\n".join([ANNEX_HEADER, good]), files).status_code == 302
+    [registered_annex] = [agreement for agreement in registered() if agreement.kind == TemplateKind.ANNEX]
+    assert registered_annex.main_agreement == main
