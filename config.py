@@ -44,6 +44,8 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+    #: The largest request of the bulk registration page (a CSV file and a ZIP file of signed PDFs).
+    BULK_REGISTRATION_MAX_BYTES = int(os.environ.get("BULK_REGISTRATION_MAX_BYTES", 200 * 1024 * 1024))
 
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Conflict, HTTPException
+from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge
 
 from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
@@ -74,6 +74,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["page_url"] = page_url
+    # Runs before every before_request function, so before the CSRF check reads (and limits) the body.
+    app.url_value_preprocessor(_own_body_limit)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.teardown_request(deliver_after_request)
@@ -140,6 +143,41 @@ def _operation_refused(error: OperationRefused):
 def _csrf_error(error: CSRFError):
     return render_error(
         error, str(_l("The form expired or was sent from elsewhere. Reload the page and try again."))
+    )
+
+
+def body_limit(setting: str):
+    """Let a view take a request body of up to ``config[setting]`` bytes instead of MAX_CONTENT_LENGTH."""
+
+    def mark(view):
+        view.body_limit_setting = setting
+        return view
+
+    return mark
+
+
+def _own_body_limit(endpoint: str | None, values: dict | None) -> None:
+    """Give the request the body limit of its view, when the view has one of its own (``body_limit``)."""
+    setting = getattr(current_app.view_functions.get(endpoint), "body_limit_setting", None)
+    if setting is not None:
+        request.max_content_length = current_app.config[setting]
+
+
+def _too_large(error: RequestEntityTooLarge):
+    """The 413 page, saying how much this page takes at once."""
+    limit = request.max_content_length
+    if not limit:
+        return render_error(error)
+    megabytes = max(limit // (1024 * 1024), 1)
+    return render_error(
+        error,
+        str(
+            _l(
+                "You sent more than this page takes at once: at most %(size)s MB of files together. "
+                "Send smaller files, or fewer at a time.",
+                size=megabytes,
+            )
+        ),
     )
 
 

@@ -3,7 +3,8 @@
 The whole upload is checked first and every problem listed with its row (the header is row 1) and column;
 nothing is stored unless every row passes, and then all rows are stored in the request's one transaction.
 The CSV is read as the organisations import reads it (UTF-8 with or without a BOM, semicolons or commas);
-the ZIP is opened defensively: a bounded number of entries and bytes, plain file names only.
+the ZIP is opened defensively: a bounded number of entries and bytes, plain file names only, and each entry
+named by one row only, so no entry is unpacked twice (and two agreements never share one PDF).
 """
 
 import io
@@ -15,8 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from agreements.core.uploads import MAX_PAPER_BYTES
+from agreements.drafting.models import Agreement
 from agreements.drafting.operations import InvalidAgreement
-from agreements.drafting.registration import Registration, check_registration, store
+from agreements.drafting.registration import Registration, check_registration, sha256, store
 from agreements.extensions import db
 from agreements.organisations import business_id, csv_import
 from agreements.organisations.csv_import import ImportFileError, RowError, decode, read_records
@@ -26,7 +28,15 @@ from agreements.templates_lib.models import TemplateKind
 
 #: Columns every file must have; the optional ones may be left out of the header.
 REQUIRED = ("kind", "title", "workshop", "parties", "start_date", "pdf")
-OPTIONAL = ("end_date", "notice_period_months", "auto_renew", "language", "notice_given_on", "docx")
+OPTIONAL = (
+    "end_date",
+    "notice_period_months",
+    "auto_renew",
+    "language",
+    "notice_given_on",
+    "main_agreement",
+    "docx",
+)
 MAX_ROWS = 2000
 #: A ZIP holds at most a PDF and a .docx per row, and this many bytes once unpacked.
 MAX_ZIP_ENTRIES = 2 * MAX_ROWS
@@ -51,8 +61,10 @@ KIND_ALIASES = {
 }
 YES = {"yes", "kyllä", "ja", "true", "1", "x"}
 NO = {"", "no", "ei", "nej", "false", "0"}
+#: The columns that name a file in the ZIP.
+FILE_COLUMNS = ("pdf", "docx")
 #: Where the problems check_registration finds by field go in the file.
-FIELD_COLUMNS = {"owner": "workshop", "signed_pdf": "pdf"}
+FIELD_COLUMNS = {"owner": "workshop", "signed_pdf": "pdf", "main_agreement": "main_agreement"}
 
 
 class ZipFileError(ImportFileError):
@@ -65,6 +77,8 @@ class BulkCheck:
 
     registrations: list[tuple[Registration, dict, list]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: The row of each signed PDF by its SHA-256: two rows with the same PDF are one agreement twice.
+    pdf_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -83,8 +97,9 @@ def check_upload(csv_data: bytes, zip_data: bytes, actor) -> BulkCheck:
         files = _zip_files(archive)
         organisations = _Organisations.build()
         result = BulkCheck()
+        shared, mains = _shared_files(records), _MainAgreements()
         for number, record in records:
-            _check_row(result, number, record, _Row(archive, files, organisations, actor))
+            _check_row(result, number, record, _Row(archive, files, organisations, actor, shared, mains))
     if result.errors:
         result.registrations = []
     return result
@@ -124,6 +139,17 @@ def _zip_files(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             )
         )
     return {entry.filename: entry for entry in entries}
+
+
+def _shared_files(records: list[tuple[int, dict]]) -> dict[str, list[int]]:
+    """The file names that more than one cell names, each with the numbers of the rows naming it."""
+    rows_by_name: dict[str, list[int]] = {}
+    for number, record in records:
+        for column in FILE_COLUMNS:
+            name = record.get(column, "")
+            if name:
+                rows_by_name.setdefault(name, []).append(number)
+    return {name: rows for name, rows in rows_by_name.items() if len(rows) > 1}
 
 
 def _plain_name(name: str) -> bool:
@@ -177,6 +203,9 @@ class _Row:
     files: dict[str, zipfile.ZipInfo]
     organisations: _Organisations
     actor: object
+    #: The file names named more than once in the file, with their rows: refused, never unpacked.
+    shared: dict[str, list[int]]
+    main_agreements: "_MainAgreements"
 
 
 def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
@@ -202,10 +231,54 @@ def _check_row(result: BulkCheck, number: int, record: dict, row: _Row) -> None:
         header, parties = check_registration(registration, row.actor)
     except InvalidAgreement as invalid:
         result.errors.extend(
-            RowError(number, FIELD_COLUMNS.get(key, key), message) for key, message in invalid.errors.items()
+            RowError(number, FIELD_COLUMNS.get(key, key), _row_message(key, message, registration))
+            for key, message in invalid.errors.items()
+        )
+        return
+    first = result.pdf_rows.setdefault(sha256(registration.signed_pdf), number)
+    if first != number:
+        result.errors.append(
+            RowError(
+                number,
+                "pdf",
+                _("The PDF is the same as on row %(row)s: is it one agreement twice?", row=first),
+            )
         )
         return
     result.registrations.append((registration, header, parties))
+
+
+def _row_message(key: str, message: str, registration: Registration) -> str:
+    """The message of a problem as the file is written: an annex names its main agreement by reference."""
+    if key == "main_agreement" and registration.kind == TemplateKind.ANNEX:
+        return _main_agreement_problem()
+    return message
+
+
+def _main_agreement_problem() -> str:
+    return _(
+        "An annex names its main agreement by reference, e.g. SOP-2026-0042: an agreement of the same "
+        "workshop registered or drafted earlier, neither an annex nor ended."
+    )
+
+
+#: No reference is longer (SOP-2026-0042); a longer cell is not looked up.
+MAX_REFERENCE_LENGTH = 20
+
+
+class _MainAgreements:
+    """The agreements named as main agreements, by reference, each looked up once."""
+
+    def __init__(self):
+        self.by_reference: dict[str, Agreement | None] = {}
+
+    def find(self, reference: str) -> Agreement | None:
+        if len(reference) > MAX_REFERENCE_LENGTH:
+            return None
+        if reference not in self.by_reference:
+            query = select(Agreement).where(Agreement.reference == reference)
+            self.by_reference[reference] = db.session.scalars(query).first()
+        return self.by_reference[reference]
 
 
 def _registration(values: dict) -> Registration:
@@ -223,6 +296,7 @@ def _registration(values: dict) -> Registration:
         signed_pdf=values["pdf"],
         docx=values["docx"],
         notice_given_on=values["notice_given_on"],
+        main_agreement=values["main_agreement"],
     )
 
 
@@ -298,6 +372,13 @@ def _read_language(raw: str, row: _Row):
         return None, _("Unknown language “%(value)s”: use fi or sv.", value=raw)
 
 
+def _read_main_agreement(raw: str, row: _Row):
+    if not raw:
+        return None, None
+    found = row.main_agreements.find(raw.upper())
+    return (found, None) if found is not None else (None, _main_agreement_problem())
+
+
 def _read_file(raw: str, row: _Row):
     """The bytes of the ZIP entry the cell names; no more than its declared size, at most a paper copy's."""
     if not raw:
@@ -305,6 +386,13 @@ def _read_file(raw: str, row: _Row):
     entry = row.files.get(raw)
     if entry is None:
         return None, _("The ZIP file has no file “%(name)s”.", name=raw)
+    if raw in row.shared:
+        rows = ", ".join(str(number) for number in sorted(set(row.shared[raw])))
+        return None, _(
+            "The file “%(name)s” is named more than once (rows %(rows)s): give each agreement its own file.",
+            name=raw,
+            rows=rows,
+        )
     if entry.file_size > MAX_PAPER_BYTES:
         return None, _("The file is larger than %(size)s MB.", size=MAX_PAPER_BYTES // (1024 * 1024))
     try:
@@ -325,6 +413,7 @@ READERS = {
     "auto_renew": _read_yes_no,
     "language": _read_language,
     "notice_given_on": _read_date,
+    "main_agreement": _read_main_agreement,
     "pdf": _required(_read_file),
     "docx": _read_file,
 }
@@ -345,8 +434,24 @@ EXAMPLE_ROWS = (
         "ei",
         "fi",
         "",
+        "",
         "yhteistyosopimus-2024.pdf",
         "yhteistyosopimus-2024.docx",
+    ),
+    (
+        "annex",
+        "Liite 1: korvaukset",
+        "0737546-2",
+        "1572860-0",
+        "1.1.2025",
+        "31.7.2027",
+        "3",
+        "ei",
+        "fi",
+        "",
+        "SOP-2024-0001",
+        "liite-1.pdf",
+        "",
     ),
     (
         "other",
@@ -356,6 +461,7 @@ EXAMPLE_ROWS = (
         "2023-01-01",
         "",
         "6",
+        "",
         "",
         "",
         "",

@@ -370,9 +370,23 @@ class RegisterForm(AgreementForm):
         render_kw={"accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
     )
 
-    def __init__(self, *args, workshops: list[Organisation], candidates: list[Organisation], **kwargs):
-        super().__init__(*args, kind=TemplateKind.COMMITMENT, candidates=candidates, **kwargs)
+    def __init__(
+        self,
+        *args,
+        workshops: list[Organisation],
+        candidates: list[Organisation],
+        main_agreements: list,
+        **kwargs,
+    ):
+        super().__init__(
+            *args,
+            kind=TemplateKind.COMMITMENT,
+            candidates=candidates,
+            main_agreements=main_agreements,
+            **kwargs,
+        )
         del self.change_note
+        self._offer_main_agreements(main_agreements, named=len(workshops) > 1)
         self.workshops = {workshop.id: workshop for workshop in workshops}
         self.owner_id.choices = [organisation_choice(workshop) for workshop in workshops]
         self.agreement_kind.choices = [*TemplateKind.choices(), (OTHER_KIND, _("Other"))]
@@ -387,9 +401,32 @@ class RegisterForm(AgreementForm):
         if field.data not in self.workshops:
             raise ValidationError(_("Choose the workshop from the list."))
 
+    def _offer_main_agreements(self, main_agreements: list, named: bool) -> None:
+        """Offer the main agreements, with their workshop when there are several, or none for no annex."""
+        self.main_agreement_id.description = _(
+            "Only for an annex: the agreement of the same workshop that it belongs to, neither an annex nor "
+            "ended. The annex ends with it."
+        )
+        self.main_agreement_id.choices = [("", _("None: not an annex"))] + [
+            (agreement.id, _main_agreement_label(agreement, named)) for agreement in main_agreements
+        ]
+
+    def validate_main_agreement_id(self, field):
+        if field.data is not None and field.data not in self.main_agreements:
+            raise ValidationError(_("Choose the main agreement from the list."))
+
+    def main_agreement(self):
+        """The main agreement chosen, or None."""
+        return self.main_agreements.get(self.main_agreement_id.data)
+
     def chosen_kind(self) -> TemplateKind | None:
         """The kind chosen; None for "other"."""
         return None if self.agreement_kind.data == OTHER_KIND else TemplateKind(self.agreement_kind.data)
+
+
+def _main_agreement_label(agreement, named: bool) -> str:
+    label = f"{agreement.reference} {agreement.title} ({agreement.status.title})"
+    return f"{label} – {agreement.owner.name}" if named else label
 
 
 class BulkRegisterForm(FlaskForm):

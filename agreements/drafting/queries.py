@@ -193,13 +193,18 @@ def party_candidates(kind: TemplateKind, owner: Organisation, current: list[Orga
 def main_agreement_candidates(owner: Organisation) -> list[Agreement]:
     """The agreements an annex drafted by ``owner`` may belong to: the workshop's own that are neither
     annexes nor ended (cancelled, terminated or superseded), newest first."""
+    return main_agreement_candidates_of([owner])
+
+
+def main_agreement_candidates_of(owners: list[Organisation]) -> list[Agreement]:
+    """The agreements an annex of any of ``owners`` may belong to (each its own workshop's), newest first."""
     annex_versions = (
         select(TemplateVersion.id)
         .join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
         .where(AgreementTemplate.kind == TemplateKind.ANNEX)
     )
     query = select(Agreement).where(
-        Agreement.owner_id == owner.id,
+        Agreement.owner_id.in_([owner.id for owner in owners]),
         Agreement.status.not_in(lifecycle.FINISHED),
         or_(
             Agreement.template_version_id.not_in(annex_versions),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from agreements.core.audit import record
 from agreements.core.timeutil import helsinki_today
@@ -22,6 +23,7 @@ from agreements.drafting.operations import (
     InvalidAgreement,
     add_version,
     checked_header,
+    checked_main_agreement,
     checked_parties,
     next_reference,
 )
@@ -47,6 +49,8 @@ class Registration:
     signed_pdf: bytes
     docx: bytes | None = None
     notice_given_on: date | None = None
+    #: The agreement an annex belongs to: it ends with it. Only an annex has one, and must.
+    main_agreement: Agreement | None = None
 
 
 def check_registration(registration: Registration, actor) -> tuple[dict, list[Organisation]]:
@@ -58,7 +62,10 @@ def check_registration(registration: Registration, actor) -> tuple[dict, list[Or
         errors, checked_header, r.title, r.start_date, r.end_date, r.notice_period_months, r.auto_renew
     )
     parties = _collected(errors, _checked_parties, r)
+    _collected(errors, checked_main_agreement, r.kind, r.owner, r.main_agreement)
     errors.update(_file_problems(r))
+    if "owner" not in errors and "signed_pdf" not in errors:
+        errors.update(_duplicate_problem(r))
     notice = _notice_problem(r)
     if notice:
         errors["notice_given_on"] = notice
@@ -95,6 +102,24 @@ def _file_problems(registration: Registration) -> dict[str, str]:
     if registration.docx is not None and not is_docx(registration.docx):
         problems["docx"] = _("The file is not a Word document (.docx) of at most %(size)s MB.", size=_mb())
     return problems
+
+
+def _duplicate_problem(registration: Registration) -> dict[str, str]:
+    """A signed PDF already registered for the workshop, by its content: the agreement is there already."""
+    query = (
+        select(Agreement.reference)
+        .join(AgreementRegistration, AgreementRegistration.agreement_id == Agreement.id)
+        .where(
+            Agreement.owner_id == registration.owner.id,
+            AgreementRegistration.signed_pdf_sha256 == sha256(registration.signed_pdf),
+        )
+    )
+    reference = db.session.scalars(query.order_by(Agreement.id).limit(1)).first()
+    if reference is None:
+        return {}
+    return {
+        "signed_pdf": _("This PDF is already registered as agreement %(reference)s.", reference=reference)
+    }
 
 
 def _mb() -> int:
@@ -144,13 +169,14 @@ def store(registration: Registration, header: dict, parties: list[Organisation],
         created_by_id=actor.id,
         current_version_number=0,
         notice_given_on=registration.notice_given_on,
+        main_agreement=registration.main_agreement,
         **header,
     )
     agreement.registration = AgreementRegistration(
         signed_pdf=registration.signed_pdf,
-        signed_pdf_sha256=_sha256(registration.signed_pdf),
+        signed_pdf_sha256=sha256(registration.signed_pdf),
         docx=registration.docx,
-        docx_sha256=_sha256(registration.docx) if registration.docx is not None else None,
+        docx_sha256=sha256(registration.docx) if registration.docx is not None else None,
         registered_by_id=actor.id,
     )
     db.session.add(agreement)
@@ -159,7 +185,8 @@ def store(registration: Registration, header: dict, parties: list[Organisation],
     return agreement
 
 
-def _sha256(data: bytes) -> str:
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of a document, as stored with the registration."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -172,4 +199,5 @@ def _audit_details(agreement: Agreement) -> dict:
         "parties": [party.id for party in agreement.parties],
         "signed_pdf_sha256": registration.signed_pdf_sha256,
         "docx_sha256": registration.docx_sha256,
+        **({"main_agreement": agreement.main_agreement.reference} if agreement.main_agreement else {}),
     }

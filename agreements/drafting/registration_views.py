@@ -1,7 +1,7 @@
 """Registration views: an agreement signed outside the service by hand, many from CSV and ZIP files, and
 the registered documents."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -10,7 +10,7 @@ from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.uploads import MAX_PAPER_BYTES
-from agreements.core.web import send_download
+from agreements.core.web import body_limit, send_download
 from agreements.drafting import bulk_registration, queries, registration
 from agreements.drafting.blueprint import bp
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
@@ -21,7 +21,7 @@ from agreements.organisations.csv_import import MAX_BYTES, ImportFileError
 from agreements.organisations.models import Language
 
 #: Where each problem the registration check finds is shown on the form.
-FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids"}
+FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids", "main_agreement": "main_agreement_id"}
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -30,15 +30,18 @@ FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids"}
 def register():
     """Register an agreement signed outside the service: its details, parties and signed PDF."""
     require(can_register_agreements)
+    workshops = queries.registering_workshops(current_user)
     form = RegisterForm(
-        workshops=queries.registering_workshops(current_user), candidates=queries.registration_candidates()
+        workshops=workshops,
+        candidates=queries.registration_candidates(),
+        main_agreements=queries.main_agreement_candidates_of(workshops),
     )
     if form.validate_on_submit():
         with refusal_shown(form, show=lambda refusal: _show_problems(form, refusal)):
             agreement = registration.register(_registration(form), current_user)
             flash(_("Agreement %(reference)s was registered.", reference=agreement.reference), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
-    return render_template("drafting/register.html", form=form, max_mb=MAX_PAPER_BYTES // (1024 * 1024))
+    return render_template("drafting/register.html", form=form, max_mb=_mb(MAX_PAPER_BYTES))
 
 
 def _registration(form: RegisterForm) -> registration.Registration:
@@ -52,6 +55,7 @@ def _registration(form: RegisterForm) -> registration.Registration:
         signed_pdf=form.signed_pdf.data.read(MAX_PAPER_BYTES + 1),
         docx=docx.read(MAX_PAPER_BYTES + 1) if docx else None,
         notice_given_on=form.notice_given_on.data,
+        main_agreement=form.main_agreement(),
         **form.header(),
     )
 
@@ -67,6 +71,7 @@ def _show_problems(form: RegisterForm, refusal: OperationRefused) -> None:
 
 
 @bp.route("/register/bulk", methods=["GET", "POST"])
+@body_limit("BULK_REGISTRATION_MAX_BYTES")
 @login_required
 @in_transaction
 def register_bulk():
@@ -83,8 +88,15 @@ def register_bulk():
         form=form,
         check=check,
         max_rows=bulk_registration.MAX_ROWS,
-        max_megabytes=MAX_BYTES // (1024 * 1024),
+        max_megabytes=_mb(MAX_BYTES),
+        max_upload_mb=_mb(current_app.config["BULK_REGISTRATION_MAX_BYTES"]),
+        max_file_mb=_mb(MAX_PAPER_BYTES),
+        max_unpacked_mb=_mb(bulk_registration.MAX_UNPACKED_BYTES),
     )
+
+
+def _mb(size: int) -> int:
+    return size // (1024 * 1024)
 
 
 def _check_upload(form: BulkRegisterForm) -> bulk_registration.BulkCheck | None:

@@ -281,8 +281,10 @@ def test_reminders_fire_for_a_registered_agreement(client, registrar, parties):
 
 
 def register_one(client, row: str) -> Agreement:
-    """Register one agreement through the bulk page; the agreement."""
-    assert bulk(client, "\n".join([HEADER + ";notice_given_on", row]), GOOD_FILES).status_code == 302
+    """Register one agreement through the bulk page (its row ends with notice_given_on and main_agreement);
+    the agreement."""
+    header = HEADER + ";notice_given_on;main_agreement"
+    assert bulk(client, "\n".join([header, row]), GOOD_FILES).status_code == 302
     [agreement] = registered()
     return agreement
 
@@ -292,7 +294,7 @@ def test_a_registered_agreement_is_renewed_on_a_template_of_its_kind(
 ):
     bilateral = make_template_version(key="renewal_bilateral")
     make_template_version(key="renewal_commitment", kind="commitment")
-    agreement = register_one(client, "bilateral;Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
+    agreement = register_one(client, "bilateral;Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;;")
     page = client.get(f"/agreements/{agreement.id}/renew").get_data(as_text=True)
     assert bilateral.title in page and "renewal_commitment" not in page
     refused = client.post(f"/agreements/{agreement.id}/renew", data={})
@@ -318,10 +320,18 @@ def test_a_registered_agreement_is_renewed_on_a_template_of_its_kind(
     ids=["no-template-of-its-kind", "annex-without-main-agreement"],
 )
 def test_a_registered_agreement_that_cannot_be_renewed_is_not_offered_renewal_and_says_why(
-    client, registrar, parties, make_template_version, template_kind, kind, reason
+    client, registrar, parties, make_template_version, make_agreement, template_kind, kind, reason
 ):
     make_template_version(key="renewal_template", kind=template_kind)
-    agreement = register_one(client, f"{kind};Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;")
+    main = None
+    if kind == "annex":  # a registered annex names its main agreement (which ends below)
+        workshop, tredu, _takk = parties
+        main = make_agreement(owner=workshop, providers=[tredu], status=AgreementStatus.SIGNED)
+    row = f"{kind};Vanha;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;;;{main.reference if main else ''}"
+    agreement = register_one(client, row)
+    if main is not None:
+        main.status = AgreementStatus.CANCELLED  # the main agreement has ended: nothing to renew under
+        db.session.commit()
 
     page = html.unescape(client.get(f"/agreements/{agreement.id}").get_data(as_text=True))
     assert "Renew the agreement" not in page and reason in page
@@ -339,7 +349,7 @@ def test_an_other_agreement_is_renewed_only_on_a_template_it_can_use(
     bilateral = make_template_version(key="renewal_bilateral")
     commitment = make_template_version(key="renewal_commitment", kind="commitment")
     annex = make_template_version(key="renewal_annex", kind="annex")
-    other = register_one(client, "other;Vuokra;0737546-2;TAKK (Nokia);1.1.2024;31.12.2026;3;;a.pdf;;")
+    other = register_one(client, "other;Vuokra;0737546-2;TAKK (Nokia);1.1.2024;31.12.2026;3;;a.pdf;;;")
 
     page = html.unescape(client.get(f"/agreements/{other.id}/renew").get_data(as_text=True))
     offered = {int(value) for value in re.findall(r'<option[^>]*value="(\d+)"', page)}
@@ -386,7 +396,8 @@ def test_the_example_file_is_read_as_it_is_downloaded(client, registrar, parties
     files = {
         "yhteistyosopimus-2024.pdf": pdf_bytes(),
         "yhteistyosopimus-2024.docx": docx_bytes(),
-        "vuokra.pdf": pdf_bytes(),
+        "liite-1.pdf": pdf_bytes(2),
+        "vuokra.pdf": pdf_bytes(3),
     }
     response = client.post(
         "/agreements/register/bulk",
@@ -396,13 +407,17 @@ def test_the_example_file_is_read_as_it_is_downloaded(client, registrar, parties
         },
     )
     page = response.get_data(as_text=True)
+    # the example's annex names a main agreement this service does not have
+    assert "<td>3</td><td>main_agreement</td>" in page and "An annex names its main agreement" in page
     # the registrar edits Tampereen Työpaja only: the example's other workshop is refused, by row and column
-    assert "<td>3</td><td>workshop</td>" in page
+    assert "<td>4</td><td>workshop</td>" in page
     assert "<td>2</td>" not in page
 
 
 def test_a_registered_commitment_counts_as_one_but_offers_no_revising_or_joining(client, registrar, parties):
-    agreement = register_one(client, "sitoumus;Sitoumus 2019;0737546-2;Tredu (Tampere);24.9.2019;;1;;a.pdf;;")
+    agreement = register_one(
+        client, "sitoumus;Sitoumus 2019;0737546-2;Tredu (Tampere);24.9.2019;;1;;a.pdf;;;"
+    )
     assert agreement.kind == TemplateKind.COMMITMENT
     assert db.session.scalar(select(func.count(Agreement.id)).where(is_commitment())) == 1
     page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
@@ -442,3 +457,188 @@ def test_a_registered_agreement_counts_beside_the_services_own_when_commitments_
     without = ORGANISATION_LISTS["workshops_without"][1](helsinki_today())
     assert set(db.session.scalars(select(Organisation.name).where(in_force))) == {workshop.name, other.name}
     assert list(db.session.scalars(select(Organisation.name).where(without))) == []
+
+
+def test_a_file_named_by_several_rows_is_refused_naming_the_rows(client, registrar, parties):
+    # one entry named by many rows would otherwise be unpacked once per row: refused before any is read
+    rows = [
+        "bilateral;Ensimmäinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+        "bilateral;Toinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;b.pdf;",
+        "bilateral;Kolmas;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+        "bilateral;Neljäs;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+    ]
+    page = bulk(client, "\n".join([HEADER, *rows]), GOOD_FILES).get_data(as_text=True)
+    assert "Nothing was registered" in page
+    for row in (2, 4, 5):
+        assert f"<td>{row}</td><td>pdf</td>" in page
+    assert "<td>3</td>" not in page
+    assert "a.pdf” is named more than once (rows 2, 4, 5)" in page
+    assert registered() == []
+
+
+def test_the_same_pdf_is_not_registered_twice(client, registrar, parties):
+    workshop, tredu, _takk = parties
+    assert bulk(client, "\n".join([HEADER, *GOOD_ROWS]), GOOD_FILES).status_code == 302
+    first = min(registered(), key=lambda agreement: agreement.id)
+
+    # the same upload again: every row is refused, naming the agreement already registered
+    page = bulk(client, "\n".join([HEADER, *GOOD_ROWS]), GOOD_FILES).get_data(as_text=True)
+    assert "<td>2</td><td>pdf</td>" in page and "<td>3</td><td>pdf</td>" in page
+    assert f"This PDF is already registered as agreement {first.reference}." in page
+    # by hand too, on the PDF field
+    response = by_hand(client, workshop, party_ids=[tredu.id], signed_pdf=(io.BytesIO(pdf_bytes()), "x.pdf"))
+    page = response.get_data(as_text=True)
+    assert 'id="signed_pdf-error"' in page and f"already registered as agreement {first.reference}" in page
+    assert len(registered()) == 2
+
+
+def test_two_rows_with_the_same_pdf_content_are_refused(client, registrar, parties):
+    rows = [
+        "bilateral;Ensimmäinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;a.pdf;",
+        "bilateral;Toinen;0737546-2;1572860-0;1.8.2024;31.7.2027;3;ei;copy.pdf;",
+    ]
+    files = {"a.pdf": pdf_bytes(), "copy.pdf": pdf_bytes()}
+    page = bulk(client, "\n".join([HEADER, *rows]), files).get_data(as_text=True)
+    assert "<td>3</td><td>pdf</td>" in page and "The PDF is the same as on row 2" in page
+    assert "<td>2</td>" not in page
+    assert registered() == []
+
+
+def test_another_workshop_may_register_the_same_pdf(client, make_user, make_organisation, parties):
+    workshop = parties[0]
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen paja", business_id="1234567-1")
+    log_in(client, make_user(admin=True))
+    assert bulk(client, "\n".join([HEADER, GOOD_ROWS[0]]), GOOD_FILES).status_code == 302
+    row = GOOD_ROWS[0].replace(";0737546-2;", ";1234567-1;")
+    assert bulk(client, "\n".join([HEADER, row]), GOOD_FILES).status_code == 302
+    assert {agreement.owner_id for agreement in registered()} == {workshop.id, other.id}
+
+
+def test_the_bulk_page_takes_more_than_other_forms_and_says_its_limits(app, client, registrar, parties):
+    page = client.get("/agreements/register/bulk").get_data(as_text=True)
+    assert "together at most 200 MB; each PDF and .docx at most 10 MB" in page
+    # a ZIP larger than other forms take (MAX_CONTENT_LENGTH) reaches the check of its rows
+    filler = {f"{n}.bin": bytes(range(256)) * 4096 * 17 for n in range(1)}  # 17 MB, stored as is
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in {**GOOD_FILES, **filler}.items():
+            archive.writestr(name, data)
+    assert len(buffer.getvalue()) > app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO("\n".join([HEADER, *GOOD_ROWS]).encode()), "x.csv"),
+            "zip_file": (io.BytesIO(buffer.getvalue()), "x.zip"),
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert len(registered()) == 2
+
+
+def test_a_bulk_upload_over_its_limit_is_told_the_limit(app, client, registrar, parties, monkeypatch):
+    monkeypatch.setitem(app.config, "BULK_REGISTRATION_MAX_BYTES", 1024 * 1024)
+    response = client.post(
+        "/agreements/register/bulk",
+        data={
+            "csv_file": (io.BytesIO("\n".join([HEADER, *GOOD_ROWS]).encode()), "x.csv"),
+            "zip_file": (io.BytesIO(bytes(2 * 1024 * 1024)), "x.zip"),
+        },
+        headers={"Referer": "http://localhost/agreements/register/bulk"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "at most 1 MB of files together" in page
+    assert 'href="/agreements/register/bulk"' in page  # back to the form
+
+
+MAIN_ROW = "bilateral;Pääsopimus;0737546-2;1572860-0;1.8.2024;31.7.2030;3;ei;a.pdf;"
+ANNEX_HEADER = HEADER + ";main_agreement"
+
+
+def test_a_registered_annex_names_its_main_agreement_by_hand_and_ends_with_it(client, registrar, parties):
+    workshop, tredu, _takk = parties
+    main = register_one(client, MAIN_ROW + ";")
+    page = client.get("/agreements/register").get_data(as_text=True)
+    assert f"{main.reference} Pääsopimus" in page and "Only for an annex" in page
+
+    annex_fields = {"agreement_kind": "annex", "title": "Korvausliite", "party_ids": [tredu.id]}
+    refused = by_hand(client, workshop, **annex_fields, signed_pdf=(io.BytesIO(pdf_bytes(2)), "liite.pdf"))
+    page = refused.get_data(as_text=True)
+    assert 'id="main_agreement_id-error"' in page and "Choose the main agreement" in page
+    refused = by_hand(
+        client,
+        workshop,
+        party_ids=[tredu.id],
+        main_agreement_id=main.id,
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "muu.pdf"),
+    )
+    assert "Only an annex belongs to a main agreement." in refused.get_data(as_text=True)
+
+    response = by_hand(
+        client,
+        workshop,
+        **annex_fields,
+        main_agreement_id=main.id,
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "liite.pdf"),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    annex = max(registered(), key=lambda agreement: agreement.id)
+    assert (annex.kind, annex.main_agreement) == (TemplateKind.ANNEX, main)
+    annex_page = page_text(client.get(f"/agreements/{annex.id}"))
+    assert "Annex to" in annex_page and f"{main.reference} Pääsopimus</a>" in annex_page
+
+    # ending the main agreement ends the annex with it
+    given = client.post(
+        f"/agreements/{main.id}/notice",
+        data={"given_by": workshop.id, "given_on": helsinki_today().isoformat()},
+    )
+    assert given.status_code == 302
+    db.session.refresh(annex)
+    assert annex.status == AgreementStatus.TERMINATED
+
+
+def test_a_main_agreement_of_another_workshop_cannot_be_chosen(client, make_user, make_organisation, parties):
+    workshop, tredu, _takk = parties
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen paja", business_id="1234567-1")
+    log_in(client, make_user(admin=True))
+    elsewhere = register_one(client, MAIN_ROW.replace(";0737546-2;", ";1234567-1;") + ";")
+    assert elsewhere.owner == other
+    response = by_hand(
+        client,
+        workshop,
+        agreement_kind="annex",
+        party_ids=[tredu.id],
+        main_agreement_id=elsewhere.id,
+        signed_pdf=(io.BytesIO(pdf_bytes(2)), "liite.pdf"),
+    )
+    page = response.get_data(as_text=True)
+    assert 'id="main_agreement_id-error"' in page
+    assert [agreement.id for agreement in registered()] == [elsewhere.id]
+
+
+def test_a_bulk_annex_names_its_main_agreement_by_reference(client, make_user, make_organisation, parties):
+    other = make_organisation(kind=OrganisationKind.WORKSHOP, name="Toinen paja", business_id="1234567-1")
+    log_in(client, make_user(admin=True))
+    assert bulk(client, "\n".join([HEADER, MAIN_ROW]), GOOD_FILES).status_code == 302
+    [main] = registered()
+    their_row = MAIN_ROW.replace(";0737546-2;", ";1234567-1;").replace("a.pdf", "b.pdf")
+    assert bulk(client, "\n".join([HEADER, their_row]), GOOD_FILES).status_code == 302
+    elsewhere = next(agreement for agreement in registered() if agreement.owner == other)
+
+    annex = "annex;Liite;0737546-2;1572860-0;1.1.2025;31.7.2027;3;ei;{pdf};;{main}"
+    rows = [
+        annex.format(pdf="c.pdf", main=""),  # an annex must name one
+        annex.format(pdf="d.pdf", main=elsewhere.reference),  # another workshop's
+        annex.format(pdf="e.pdf", main="SOP-1999-0001"),  # no such agreement
+        MAIN_ROW.replace("a.pdf", "f.pdf") + f";{main.reference}",  # not an annex
+    ]
+    files = {f"{name}.pdf": pdf_bytes(pages) for pages, name in enumerate("cdef", start=2)}
+    page = bulk(client, "\n".join([ANNEX_HEADER, *rows]), files).get_data(as_text=True)
+    for row in (2, 3, 4):
+        assert f"<td>{row}</td><td>main_agreement</td><td>An annex names its main agreement" in page
+    assert "<td>5</td><td>main_agreement</td><td>Only an annex belongs to a main agreement." in page
+
+    good = annex.format(pdf="c.pdf", main=main.reference.lower())
+    assert bulk(client, "\n".join([ANNEX_HEADER, good]), files).status_code == 302
+    [registered_annex] = [agreement for agreement in registered() if agreement.kind == TemplateKind.ANNEX]
+    assert registered_annex.main_agreement == main
