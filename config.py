@@ -91,6 +91,10 @@ class BaseConfig:
     MAIL_RETRY_DELAYS = _env_seconds("MAIL_RETRY_DELAYS", "60,300,900,3600,14400,43200")
     #: The public address every mailed link is built on (never the Host header of a request).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    #: Where feedback on accessibility goes; the accessibility statement shows it (law 306/2019).
+    ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get(
+        "ACCESSIBILITY_FEEDBACK_EMAIL", "saavutettavuus@sopimuspolku.invalid"
+    )
 
     #: Store a PDF beside the .docx when an agreement is sent for signature (needs LibreOffice).
     SIGNATURE_PDF = os.environ.get("SIGNATURE_PDF", "true").lower() != "false"

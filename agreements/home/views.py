@@ -1,11 +1,13 @@
 """The home page for each role, and the navigation that leads from it to every domain."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from agreements.accounts.models import User
+from agreements.core import accessibility
 from agreements.core.timeutil import utcnow
 from agreements.drafting.policy import can_create_agreement
 from agreements.extensions import db
@@ -57,6 +59,25 @@ def index():
         coordinator_networks=sections.coordinator_networks(user) if user.is_coordinator else None,
         memberships=sorted(user.memberships, key=lambda m: m.organisation.name),
     )
+
+
+@bp.get("/accessibility")
+def accessibility_statement():
+    """Show the accessibility statement to anyone, logged in or not (law 306/2019)."""
+    return render_template("home/accessibility.html", **statement_context(accessibility.KNOWN_GAPS))
+
+
+def statement_context(gaps: tuple[accessibility.KnownGap, ...]) -> dict:
+    """The accessibility statement's content: ``gaps``, its date, the feedback and supervisor contacts."""
+    return {
+        "gaps": gaps,
+        "updated": accessibility.STATEMENT_UPDATED,
+        "answer_days": accessibility.ANSWER_DAYS,
+        "feedback_email": current_app.config["ACCESSIBILITY_FEEDBACK_EMAIL"],
+        "supervisor_site": accessibility.SUPERVISOR_SITES[str(get_locale())],
+        "supervisor_email": accessibility.SUPERVISOR_EMAIL,
+        "supervisor_phone": accessibility.SUPERVISOR_PHONE,
+    }
 
 
 def _admin_counts() -> dict:
