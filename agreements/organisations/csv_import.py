@@ -7,6 +7,7 @@ stopping at the first: a whole-file problem raises ``ImportFileError``; row prob
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -65,9 +66,11 @@ class ImportCheck:
 
 
 #: The encodings a spreadsheet in Finland saves text in, by charset-normalizer's names, with the names
-#: people know: "CSV UTF-8", "Unicode text" (UTF-16 with a BOM) and Excel's default "CSV" on Windows.
+#: people know: "CSV UTF-8", "Unicode text" (UTF-16) and Excel's plain "CSV" on Windows (Windows-1252).
 #: Nothing else is guessed: on a short file of Finnish words the 8-bit encodings cannot be told apart.
 ENCODINGS = {"utf_8": "UTF-8", "utf_16": "UTF-16", "cp1252": "Windows-1252"}
+#: Characters no text file has (C0 controls but tab and line ends, and DEL): a file with one is binary.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -82,17 +85,26 @@ def decode(data: bytes) -> Decoded:
     """The file's text in the encoding it is found in; refuses files too large or not text. No BOM."""
     if len(data) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(size)s MB.", size=MAX_BYTES // (1024 * 1024)))
-    try:
-        decoded = Decoded(data.decode("utf-8-sig"), ENCODINGS["utf_8"])
-    except UnicodeDecodeError:
-        decoded = _detected(data)
-    if decoded is None or "\x00" in decoded.text:
+    decoded = _strictly(data, "utf-8-sig", "utf_8") or _detected(data) or _strictly(data, "cp1252", "cp1252")
+    if decoded is None or NOT_TEXT.search(decoded.text):
         raise ImportFileError(_("The file is not a text file. Save the spreadsheet as CSV (UTF-8)."))
     return decoded
 
 
+def _strictly(data: bytes, codec: str, encoding: str) -> Decoded | None:
+    """The text if every byte is valid in ``codec``, else None."""
+    try:
+        return Decoded(data.decode(codec), ENCODINGS[encoding])
+    except UnicodeDecodeError:
+        return None
+
+
 def _detected(data: bytes) -> Decoded | None:
-    """The text in the encoding charset-normalizer finds among ENCODINGS, or None for no text."""
+    """The text in the encoding charset-normalizer finds likeliest among ENCODINGS, or None.
+
+    It refuses some genuine Finnish text (doubled accented letters, ää or ÄÄ, look to it like a wrong guess),
+    so the caller falls back to Windows-1252 for bytes valid in it; NOT_TEXT then tells binary files apart.
+    """
     match = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
     if match is None or match.encoding not in ENCODINGS:
         return None

@@ -53,6 +53,12 @@ def test_windows_1252_with_typographic_quotes_and_euro_sign_keeps_them():
     assert [o["name"] for o in check.organisations] == ["Äänekosken Työpaja", "Paja “Ässä” €"]
 
 
+def test_windows_1252_full_of_doubled_letters_is_read_all_the_same():
+    text = "name;municipality\r\n" + "ÄÄNEKOSKEN MÄÄRÄAIKAINEN PÄÄTÖS;ÄÄNEKOSKI\r\n" * 40 + "ää;öö\r\n" * 20
+    decoded = csv_import.decode(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == (text, "Windows-1252")
+
+
 def upload(client, data: bytes):
     return client.post("/organisations/import", data={"file": (io.BytesIO(data), "organisaatiot.csv")})
 
