@@ -10,6 +10,7 @@ from flask import abort
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -55,14 +56,18 @@ def _cell(value) -> object:
 
 
 def _append(sheet, values: list) -> None:
-    """Append a row whose text stays text: never a formula or an error code, and marked (quotePrefix, no
-    visible apostrophe) so that a spreadsheet keeps text that looks like a formula text when it is edited."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            if cell.value.startswith(FORMULA_STARTS):
-                cell.quotePrefix = True
+    """Append a row whose text stays text (see ``_text``)."""
+    sheet.append([_text(sheet, value) if isinstance(value, str) else value for value in values])
+
+
+def _text(sheet, text: str) -> Cell:
+    """A text cell: never a formula or an error code, and marked (quotePrefix, no visible apostrophe) so that
+    a spreadsheet keeps text that looks like a formula text when it is edited."""
+    cell = Cell(sheet, value=text)
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
 
 
 def to_csv(table: Table) -> bytes:
