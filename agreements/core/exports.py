@@ -1,5 +1,6 @@
 """A table as a file: CSV (UTF-8 with BOM and semicolons, as Finnish Excel opens it) or XLSX (openpyxl),
-both stamped with the day the figures describe."""
+both stamped with the day the figures describe. Text is never run as a formula: CSV quotes it with an
+apostrophe (a CSV cell has no type), XLSX stores it as a text cell."""
 
 import csv
 import io
@@ -9,11 +10,12 @@ from flask import abort
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from agreements.core.tables import Table
-from agreements.core.web import send_download
+from agreements.core.web import CSV_MEDIA_TYPE, send_download
 
 
 def stamp(table: Table) -> str:
@@ -42,7 +44,7 @@ def shown(value, none: str = "–") -> str:
 
 
 def _safe(text):
-    """Text a spreadsheet would take for a formula, quoted with an apostrophe."""
+    """Text a spreadsheet would take for a formula, quoted with an apostrophe (CSV only)."""
     return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
 
 
@@ -50,7 +52,22 @@ def _cell(value) -> object:
     """A value as XLSX keeps it: numbers as numbers, the rest as the page shows it."""
     if isinstance(value, int | float):
         return value
-    return _safe(shown(value, none=""))
+    return shown(value, none="")
+
+
+def _append(sheet, values: list) -> None:
+    """Append a row whose text stays text (see ``_text``)."""
+    sheet.append([_text(sheet, value) if isinstance(value, str) else value for value in values])
+
+
+def _text(sheet, text: str) -> Cell:
+    """A text cell: never a formula or an error code, and marked (quotePrefix, no visible apostrophe) so that
+    a spreadsheet keeps text that looks like a formula text when it is edited."""
+    cell = Cell(sheet, value=text)
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
 
 
 def to_csv(table: Table) -> bytes:
@@ -68,12 +85,12 @@ def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.key[:31]
-    sheet.append([stamp(table)])
-    sheet.append(table.columns)
+    _append(sheet, [stamp(table)])
+    _append(sheet, list(table.columns))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_cell(cell.value) for cell in row])
+        _append(sheet, [_cell(cell.value) for cell in row])
     for index, title in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(title) + 2))
     buffer = io.BytesIO()
@@ -83,7 +100,7 @@ def to_xlsx(table: Table) -> bytes:
 
 #: Format → (writer, media type).
 FORMATS = {
-    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "csv": (to_csv, CSV_MEDIA_TYPE),
     "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 

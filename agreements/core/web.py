@@ -201,8 +201,17 @@ def _security_headers(response):
     return response
 
 
+#: CSV files are written in UTF-8 (with a BOM, for Excel).
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
 def send_download(data: bytes, media_type: str, filename: str):
-    """Bytes as a private, uncached attachment named ``filename`` (RFC 6266, with an ASCII fallback)."""
+    """Bytes as a private, uncached attachment named ``filename`` (RFC 6266, with an ASCII fallback).
+
+    The Content-Type is ``media_type`` exactly: Werkzeug would add a second ``charset`` to a text type that
+    names one, and a charset of its own choosing to one that does not.
+    """
     response = send_file(io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=filename)
+    response.headers["Content-Type"] = media_type
     response.headers["Cache-Control"] = "private, no-store"
     return response

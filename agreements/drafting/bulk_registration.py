@@ -2,7 +2,8 @@
 
 The whole upload is checked first and every problem listed with its row (the header is row 1) and column;
 nothing is stored unless every row passes, and then all rows are stored in the request's one transaction.
-The CSV is read as the organisations import reads it (UTF-8 with or without a BOM, semicolons or commas);
+The CSV is read as the organisations import reads it (UTF-8 with or without a BOM, UTF-16 or Windows-1252,
+semicolons, commas or tabs);
 the ZIP is opened defensively: a bounded number of entries and bytes, plain file names only, and each entry
 named by one row only, so no entry is unpacked twice (and two agreements never share one PDF).
 """
@@ -79,6 +80,8 @@ class BulkCheck:
     errors: list[RowError] = field(default_factory=list)
     #: The row of each signed PDF by its SHA-256: two rows with the same PDF are one agreement twice.
     pdf_rows: dict[str, int] = field(default_factory=dict)
+    #: The character encoding the CSV file was read in, as people name it (e.g. Windows-1252).
+    encoding: str = ""
 
     @property
     def ok(self) -> bool:
@@ -87,8 +90,9 @@ class BulkCheck:
 
 def check_upload(csv_data: bytes, zip_data: bytes, actor) -> BulkCheck:
     """Check the CSV and ZIP as a whole; ImportFileError for a file that cannot be read at all."""
+    decoded = decode(csv_data)
     records = read_records(
-        decode(csv_data),
+        decoded.text,
         columns=REQUIRED,
         max_rows=MAX_ROWS,
         no_rows=_("The file has no agreement rows under the header."),
@@ -96,7 +100,7 @@ def check_upload(csv_data: bytes, zip_data: bytes, actor) -> BulkCheck:
     with _opened_zip(zip_data) as archive:
         files = _zip_files(archive)
         organisations = _Organisations.build()
-        result = BulkCheck()
+        result = BulkCheck(encoding=decoded.encoding)
         shared, mains = _shared_files(records), _MainAgreements()
         for number, record in records:
             _check_row(result, number, record, _Row(archive, files, organisations, actor, shared, mains))

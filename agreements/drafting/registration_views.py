@@ -10,14 +10,14 @@ from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.uploads import MAX_PAPER_BYTES
-from agreements.core.web import body_limit, send_download
+from agreements.core.web import CSV_MEDIA_TYPE, body_limit, send_download
 from agreements.drafting import bulk_registration, queries, registration
 from agreements.drafting.blueprint import bp
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
 from agreements.drafting.forms import BulkRegisterForm, RegisterForm
 from agreements.drafting.models import Agreement
 from agreements.drafting.policy import can_register_agreements, can_view_registration
-from agreements.organisations.csv_import import MAX_BYTES, ImportFileError
+from agreements.organisations.csv_import import MAX_BYTES, ImportFileError, read_as
 from agreements.organisations.models import Language
 
 #: Where each problem the registration check finds is shown on the form.
@@ -81,7 +81,8 @@ def register_bulk():
     check = _check_upload(form) if form.validate_on_submit() else None
     if check is not None and check.ok:
         count = len(bulk_registration.store_all(check, current_user))
-        flash(ngettext("%(num)s agreement registered.", "%(num)s agreements registered.", count), "success")
+        registered = ngettext("%(num)s agreement registered.", "%(num)s agreements registered.", count)
+        flash(f"{registered} {read_as(check.encoding)}", "success")
         return redirect(url_for(".index"))
     return render_template(
         "drafting/register_bulk.html",
@@ -117,7 +118,7 @@ def _check_upload(form: BulkRegisterForm) -> bulk_registration.BulkCheck | None:
 def register_example():
     """Download an example CSV file of agreements to register."""
     require(can_register_agreements)
-    return send_download(bulk_registration.example_csv().encode(), "text/csv", "agreements-example.csv")
+    return send_download(bulk_registration.example_csv().encode(), CSV_MEDIA_TYPE, "agreements-example.csv")
 
 
 @bp.get("/<int:agreement_id>/signed.pdf")

@@ -7,9 +7,11 @@ stopping at the first: a whole-file problem raises ``ImportFileError``; row prob
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
 from agreements.organisations import business_id
@@ -55,29 +57,64 @@ class ImportCheck:
 
     organisations: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: The character encoding the file was read in, as people name it (e.g. Windows-1252).
+    encoding: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def decode(data: bytes) -> str:
-    """The file's text; refuses files that are too large, binary or not UTF-8. A BOM is dropped."""
+#: The encodings a spreadsheet in Finland saves text in, by charset-normalizer's names, with the names
+#: people know: "CSV UTF-8", "Unicode text" (UTF-16) and Excel's plain "CSV" on Windows (Windows-1252).
+#: Nothing else is guessed: on a short file of Finnish words the 8-bit encodings cannot be told apart.
+ENCODINGS = {"utf_8": "UTF-8", "utf_16": "UTF-16", "cp1252": "Windows-1252"}
+#: Characters no text file has (C0 controls but tab and line ends, and DEL): a file with one is binary.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and the encoding it was read in, as people name it."""
+
+    text: str
+    encoding: str
+
+
+def decode(data: bytes) -> Decoded:
+    """The file's text in the encoding it is found in; refuses files too large or not text. No BOM."""
     if len(data) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than %(size)s MB.", size=MAX_BYTES // (1024 * 1024)))
-    if b"\x00" in data:
+    decoded = _strictly(data, "utf-8-sig", "utf_8") or _detected(data) or _strictly(data, "cp1252", "cp1252")
+    if decoded is None or NOT_TEXT.search(decoded.text):
         raise ImportFileError(_("The file is not a text file. Save the spreadsheet as CSV (UTF-8)."))
+    return decoded
+
+
+def _strictly(data: bytes, codec: str, encoding: str) -> Decoded | None:
+    """The text if every byte is valid in ``codec``, else None."""
     try:
-        return data.decode("utf-8-sig")
+        return Decoded(data.decode(codec), ENCODINGS[encoding])
     except UnicodeDecodeError:
-        raise ImportFileError(
-            _("The file is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” and try again.")
-        ) from None
+        return None
+
+
+def _detected(data: bytes) -> Decoded | None:
+    """The text in the encoding charset-normalizer finds likeliest among ENCODINGS, or None.
+
+    It refuses some genuine Finnish text (doubled accented letters, ää or ÄÄ, look to it like a wrong guess),
+    so the caller falls back to Windows-1252 for bytes valid in it; NOT_TEXT then tells binary files apart.
+    """
+    match = from_bytes(data, cp_isolation=list(ENCODINGS)).best()
+    if match is None or match.encoding not in ENCODINGS:
+        return None
+    return Decoded(str(match).removeprefix("\ufeff"), ENCODINGS[match.encoding])
 
 
 def sniff_delimiter(header_line: str) -> str:
-    """Semicolon (what Finnish spreadsheets write) or comma, whichever the header uses more."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    """Semicolon (what Finnish spreadsheets write), tab (Excel's "Unicode text") or comma, whichever the
+    header uses most; comma when none."""
+    return max((",", ";", "\t"), key=header_line.count)
 
 
 def read_records(
@@ -275,5 +312,12 @@ def example_csv(columns: tuple[str, ...] = COLUMNS, rows: tuple[tuple[str, ...],
 
 def check_file(data: bytes) -> ImportCheck:
     """Decode, read and check an uploaded file against the database; raises ImportFileError."""
-    records = read_records(decode(data))
-    return check_records(records, all_regions(), existing_name_keys())
+    decoded = decode(data)
+    check = check_records(read_records(decoded.text), all_regions(), existing_name_keys())
+    check.encoding = decoded.encoding
+    return check
+
+
+def read_as(encoding: str) -> str:
+    """The sentence telling which encoding a file was read in."""
+    return _("The file was read as %(encoding)s text.", encoding=encoding)

@@ -1,6 +1,6 @@
 """Organisations and networks: lists, detail pages, administration and CSV import."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from agreements.core.access import can_administer, require
 from agreements.core.actions import acts_on, in_transaction
 from agreements.core.forms import ConfirmForm
-from agreements.core.web import paginate
+from agreements.core.web import CSV_MEDIA_TYPE, paginate, send_download
 from agreements.organisations import csv_import, operations, queries
 from agreements.organisations.forms import (
     AddMembersForm,
@@ -131,7 +131,8 @@ def import_csv():
     check = _check_upload(form) if form.validate_on_submit() else None
     if check is not None and check.ok:
         count = operations.import_organisations(check.organisations)
-        flash(ngettext("%(num)s organisation imported.", "%(num)s organisations imported.", count), "success")
+        imported = ngettext("%(num)s organisation imported.", "%(num)s organisations imported.", count)
+        flash(f"{imported} {csv_import.read_as(check.encoding)}", "success")
         return redirect(url_for(".index"))
     return render_template(
         "organisations/import.html",
@@ -156,11 +157,7 @@ def _check_upload(form: ImportForm) -> csv_import.ImportCheck | None:
 def import_example():
     """Download an example CSV file for the import (administrators)."""
     require(can_administer)
-    return Response(
-        csv_import.example_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=organisations-example.csv"},
-    )
+    return send_download(csv_import.example_csv().encode(), CSV_MEDIA_TYPE, "organisations-example.csv")
 
 
 @bp.get("/networks/")

@@ -141,14 +141,30 @@ def test_the_filtered_agreement_list_exports_every_page_with_its_filters(
     assert client.get("/agreements/export.csv?status=draft").get_data().decode("utf-8-sig").count("\r\n") == 2
 
 
-def test_text_that_a_spreadsheet_would_run_is_quoted(client, field, make_organisation):
-    make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name='=HYPERLINK("http://x")')
+def test_text_that_a_spreadsheet_would_run_is_quoted_in_csv_and_a_text_cell_in_xlsx(
+    client, field, make_organisation
+):
+    name = '=HYPERLINK("http://x")'
+    make_organisation(kind=OrganisationKind.WORKSHOP, region_code="06", name=name)
     log_in(client, field["coordinator"])
     text = client.get("/dashboard/list/workshops_without.csv").get_data().decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     workbook = load_workbook(io.BytesIO(client.get("/dashboard/list/workshops_without.xlsx").get_data()))
-    names = [row[0].value for row in workbook.active.iter_rows(min_row=3)]
-    assert '\'=HYPERLINK("http://x")' in names
+    [cell] = [row[0] for row in workbook.active.iter_rows(min_row=3) if "HYPERLINK" in row[0].value]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (name, "s", True)  # text, shown without a quote
+
+
+def test_every_csv_download_names_one_charset(client, field, make_agreement, templates):
+    log_in(client, field["coordinator"])
+    for path in (
+        "/dashboard/export/regions.csv",
+        "/dashboard/export/trend.csv",
+        "/dashboard/list/workshops_without.csv",
+        "/agreements/export.csv",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get_all("Content-Type") == ["text/csv; charset=utf-8"], path
 
 
 def test_a_months_figure_in_the_trend_leads_to_the_agreements_in_force_that_day(client, field):

@@ -64,6 +64,7 @@ def joining(
 def _csv(client, path: str) -> list[list[str]]:
     response = client.get(path)
     assert response.status_code == 200, path
+    assert response.headers.get_all("Content-Type") == ["text/csv; charset=utf-8"]  # one charset
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     return rows[2:]  # the stamp and the header row first
 

@@ -174,6 +174,22 @@ def test_bulk_registration_stores_every_row_in_one_go(client, registrar, parties
     assert audit_count("agreement.registered") == 2
 
 
+def test_bulk_registration_reads_excel_plain_csv_in_windows_1252_and_says_so(client, registrar, parties):
+    response = bulk(client, "\r\n".join([HEADER, *GOOD_ROWS]) + "\r\n", GOOD_FILES, encoding="cp1252")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert sorted(agreement.title for agreement in registered()) == ["Vuokrasopimus", "Yhteistyösopimus"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 agreements registered. The file was read as Windows-1252 text." in page
+
+
+def test_a_refused_bulk_file_names_the_encoding_it_was_read_in(client, registrar, parties):
+    bad = "bilateral;Yhteistyösopimus;0737546-2;Tuntematon Oppilaitos;1.8.2024;;3;;b.pdf;"
+    page = bulk(client, "\r\n".join([HEADER, bad]), GOOD_FILES, encoding="utf-16").get_data(as_text=True)
+    assert "<td>2</td><td>parties</td>" in page and "Tuntematon Oppilaitos" in page
+    assert "The file was read as UTF-16 text." in page
+    assert registered() == []
+
+
 def test_bulk_registration_with_one_bad_row_stores_nothing_and_names_the_row(client, registrar, parties):
     bad = "annex;Liite;0737546-2;9999999-9;31.12.2024;1.1.2024;30;ehkä;missing.pdf;"
     response = bulk(client, "\n".join([HEADER, *GOOD_ROWS, bad]).replace(";", ","), GOOD_FILES)
@@ -201,8 +217,8 @@ def test_bulk_registration_checks_dates_and_notice_against_the_rules(client, reg
         (b"", "The file is empty."),
         (b"kind;title\nother;x\n", "lacks these columns"),
         (b"kind;title;workshop;parties;start_date;pdf\n", "no agreement rows"),
-        ("laji;äö\n".encode("latin-1"), "not UTF-8"),
         (b"\x00\x01binary", "not a text file"),
+        (bytes(range(0x80, 0x100)) * 8, "not a text file"),
     ],
 )
 def test_bulk_files_that_cannot_be_read_are_refused_with_the_reason(
@@ -392,7 +408,7 @@ def test_the_example_file_is_read_as_it_is_downloaded(client, registrar, parties
     )
     make_organisation(kind=OrganisationKind.WORKSHOP, name="Esimerkkipaja", business_id="2345678-0")
     example = client.get("/agreements/register/example.csv")
-    assert example.mimetype == "text/csv"
+    assert example.headers["Content-Type"] == "text/csv; charset=utf-8"
     files = {
         "yhteistyosopimus-2024.pdf": pdf_bytes(),
         "yhteistyosopimus-2024.docx": docx_bytes(),
