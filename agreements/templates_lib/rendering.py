@@ -99,6 +99,7 @@ class RenderLimitExceeded(RuntimeError):
 
     @property
     def message(self) -> str:
+        """The translated message naming the template and the limit it passed."""
         return str(LIMIT_MESSAGES[self.limit]) % {"template": self.template, "limit": self.amount}
 
 
@@ -125,6 +126,7 @@ class RenderBudget:
             raise RenderLimitExceeded("output", self.limits.max_output_chars)
 
     def check_time(self) -> None:
+        """Stop the render when its thread has used up its CPU time."""
         if time.thread_time() > self.deadline:
             raise RenderLimitExceeded("cpu_time", self.limits.cpu_seconds)
 
@@ -215,9 +217,11 @@ class DocumentEnvironment(SandboxedEnvironment):
             yield item
 
     def sized(self, value):
+        """``value``, when no larger than a template may build (the result of ``~``, ``+`` and ``*``)."""
         return self.budget.check_size(value)
 
     def counted_buffer(self) -> CountedBuffer:
+        """A new block buffer counted in this render's budget."""
         return CountedBuffer(self.budget)
 
     def concat(self, pieces: Iterable) -> str:

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from agreements.accounts.models import UILanguage
+from agreements.accounts.models import MembershipRole, UILanguage
 from agreements.core.errors import OperationRefused
 from agreements.drafting.documents import version_document
 from agreements.extensions import db
+from agreements.signatures import operations as signature_operations
+from agreements.signatures.models import SignatureRequest, SigningOrder
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.models import TemplateSource, TemplateVersion
 from agreements.templates_lib.operations import add_template_version
@@ -176,6 +178,21 @@ def test_rendering_a_stored_hostile_template_is_refused_naming_it(hostile_agreem
 
     assert time.process_time() - started < CPU_SECONDS
     assert "“Test agreement” repeats its loops more than 200000 times" in refused.value.message
+
+
+def test_sending_a_stored_hostile_template_for_signature_is_refused(
+    hostile_agreement, editor, workshop, provider, make_user
+):
+    signers = [
+        (party, make_user(organisation=party, role=MembershipRole.SIGNATORY))
+        for party in (provider, workshop)
+    ]
+
+    with pytest.raises(OperationRefused, match="“Test agreement” repeats its loops"):
+        signature_operations.send_for_signature(hostile_agreement, editor, signers, SigningOrder.PARALLEL, "")
+
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(SignatureRequest)) == 0
 
 
 @pytest.mark.parametrize("page", ["preview", "versions/1.docx", "versions/1.pdf"])
