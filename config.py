@@ -47,6 +47,12 @@ class BaseConfig:
     #: The largest request of the bulk registration page (a CSV file and a ZIP file of signed PDFs).
     BULK_REGISTRATION_MAX_BYTES = int(os.environ.get("BULK_REGISTRATION_MAX_BYTES", 200 * 1024 * 1024))
 
+    #: Limits of one document render (see README, Configuration reference): CPU seconds of the rendering
+    #: thread, loop steps, and characters of output (also the longest text or list a template may build).
+    TEMPLATE_RENDER_CPU_SECONDS = float(os.environ.get("TEMPLATE_RENDER_CPU_SECONDS", 10))
+    TEMPLATE_RENDER_MAX_ITERATIONS = int(os.environ.get("TEMPLATE_RENDER_MAX_ITERATIONS", 200_000))
+    TEMPLATE_RENDER_MAX_OUTPUT_CHARS = int(os.environ.get("TEMPLATE_RENDER_MAX_OUTPUT_CHARS", 20_000_000))
+
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")

@@ -8,14 +8,18 @@ every download of a version gives the same document.
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from agreements.core.errors import OperationRefused
+from agreements.core.i18n import ui_language
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementVersion
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
-from agreements.templates_lib.rendering import build_context, convert_to_pdf, render_docx
+from agreements.templates_lib.fields import label
+from agreements.templates_lib.rendering import RenderLimitExceeded, build_context, convert_to_pdf, render_docx
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -79,10 +83,23 @@ def version_context(version: AgreementVersion) -> dict:
 
 
 def version_document(version: AgreementVersion) -> bytes:
-    """The .docx of a version, rendered from the agreement's template version in the agreement's language."""
+    """The .docx of a version, rendered from the agreement's template version in the agreement's language.
+
+    Refuses (OperationRefused, a 409 page naming the template) when the render passes a render limit.
+    """
     agreement = version.agreement
     template = agreement.template_version.docx(agreement.language.value)
-    return render_docx(template, version_context(version))
+    try:
+        return render_docx(template, version_context(version))
+    except RenderLimitExceeded as error:
+        title = label(agreement.template_version.manifest["title"], ui_language())
+        problem = error.named(title).message
+        raise OperationRefused(
+            _(
+                "%(problem)s The document cannot be made; the national administrators can fix the template.",
+                problem=problem,
+            )
+        ) from error
 
 
 def version_pdf(version: AgreementVersion) -> bytes:

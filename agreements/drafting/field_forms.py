@@ -28,11 +28,9 @@ from wtforms.widgets import TextInput
 
 from agreements.core.forms import strip
 from agreements.core.i18n import ui_language
-from agreements.templates_lib.fields import label
+from agreements.templates_lib.fields import LONG_TEXT_MAX, TEXT_MAX, label
 
 PREFIX = "field-"
-TEXT_MAX = 1000
-LONG_TEXT_MAX = 20000
 #: Dates are sent as ISO by date inputs; d.M.yyyy is accepted from browsers without them.
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 

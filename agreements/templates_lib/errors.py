@@ -26,6 +26,10 @@ MESSAGES = {
     "unused_required_field": _l("Required fields are not used in the document: %(detail)s"),
     "missing_section_heading": _l("The document has no Heading 1 paragraph for the section %(detail)s."),
     "render_failed": _l("A test render with sample values failed: %(detail)s"),
+    "render_limit": _l(
+        "A test render with the longest allowed values passed a render limit: %(detail)s Simplify the "
+        "document's loops and calculations."
+    ),
 }
 
 

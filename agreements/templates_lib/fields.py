@@ -13,6 +13,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 FIELD_TYPES = ("text", "long_text", "date", "integer", "money", "choice", "boolean", "rows")
+#: Longest text of a text and of a long text field (the values form refuses longer ones).
+TEXT_MAX = 1000
+LONG_TEXT_MAX = 20000
+#: Rows of each list field in the worst-case render an uploaded template must pass; nothing refuses more
+#: rows when an agreement is saved, so a longer list is stopped only by the render limits.
+WORST_CASE_ROWS = 50
 _LOCALES = {"fi": "fi_FI", "sv": "sv_FI"}
 #: What a document sees for an empty value; every other type sees "", which prints as nothing.
 _EMPTY_IN_DOCUMENT = {"rows": [], "boolean": False}
@@ -116,6 +122,21 @@ def sample_value(field: dict):
     if field["type"] == "rows":
         return [{column["key"]: sample_value(column) for column in field["columns"]} for _ in range(2)]
     return samples[field["type"]]
+
+
+def worst_case_value(field: dict):
+    """A stored value as long as the field allows: texts at their maximum length, lists at WORST_CASE_ROWS."""
+    longest = {"text": TEXT_MAX, "long_text": LONG_TEXT_MAX}
+    if field["type"] in longest:
+        return longest_text(sample_value(field), longest[field["type"]])
+    if field["type"] == "rows":
+        return [{column["key"]: worst_case_value(column) for column in field["columns"]}] * WORST_CASE_ROWS
+    return sample_value(field)
+
+
+def longest_text(sample: str, length: int) -> str:
+    """``sample`` repeated to exactly ``length`` characters."""
+    return (sample * (length // len(sample) + 1))[:length]
 
 
 def section_titles(manifest: dict, language: str) -> dict[str | None, str]:

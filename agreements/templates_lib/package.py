@@ -2,7 +2,8 @@
 
 Each check raises TemplateRejected with a named code: the .docx must be a safe zip (bounded size and
 entry count, no path tricks, no XML entities), use exactly the declared variables, carry a Heading 1 for
-every section, and render with sample values in the sandbox.
+every section, and render in the sandbox within the render limits with worst-case sample values: every text
+at its maximum length, every list (and the parties) at WORST_CASE_ROWS rows.
 """
 
 import io
@@ -17,9 +18,15 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from agreements.templates_lib.errors import TemplateRejected
-from agreements.templates_lib.fields import label, sample_value
+from agreements.templates_lib.fields import WORST_CASE_ROWS, label, longest_text, worst_case_value
 from agreements.templates_lib.manifest import RESERVED_NAMES, field_keys, required_field_keys
-from agreements.templates_lib.rendering import build_context, is_heading_1, render_docx, sandboxed_environment
+from agreements.templates_lib.rendering import (
+    RenderLimitExceeded,
+    build_context,
+    is_heading_1,
+    render_docx,
+    sandboxed_environment,
+)
 
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -27,6 +34,8 @@ _ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 #: What zipfile raises on a damaged, encrypted or exotic archive.
 _BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
+#: Longest agreement title and organisation name and municipality (their database columns).
+TITLE_MAX, NAME_MAX, MUNICIPALITY_MAX = 200, 200, 80
 SAMPLE_HEADER = {
     "reference": "SOP-2026-0001",
     "title": 'Näytesopimus <&> "Åbo"',
@@ -50,6 +59,16 @@ SAMPLE_PARTIES = [
         "region": "Pohjanmaa",
         "kind": "provider",
     },
+]
+WORST_CASE_HEADER = {**SAMPLE_HEADER, "title": longest_text(SAMPLE_HEADER["title"] + " ", TITLE_MAX)}
+#: The sample parties with their longest names, the provider repeated to WORST_CASE_ROWS parties in all.
+WORST_CASE_PARTIES = [
+    {
+        **party,
+        "name": longest_text(party["name"], NAME_MAX),
+        "municipality": longest_text("Åbo ", MUNICIPALITY_MAX),
+    }
+    for party in [SAMPLE_PARTIES[0]] + [SAMPLE_PARTIES[1]] * (WORST_CASE_ROWS - 1)
 ]
 
 
@@ -142,10 +161,16 @@ def check_section_headings(docx_bytes: bytes, manifest: dict, language: str) -> 
 
 
 def check_test_render(docx_bytes: bytes, manifest: dict, language: str) -> None:
-    """Render once with a sample value for every field; any failure refuses the package."""
-    values = {field["key"]: sample_value(field) for field in manifest["fields"]}
-    context = build_context(SAMPLE_HEADER, SAMPLE_PARTIES, values, manifest, language, date(2026, 1, 1))
+    """Render once with the worst-case value of every field; any failure, or passing a render limit, refuses
+    the package."""
+    values = {field["key"]: worst_case_value(field) for field in manifest["fields"]}
+    context = build_context(
+        WORST_CASE_HEADER, WORST_CASE_PARTIES, values, manifest, language, date(2026, 1, 1)
+    )
     try:
         render_docx(docx_bytes, context, strict=True)
+    except RenderLimitExceeded as error:
+        named = error.named(label(manifest["title"], language))
+        raise TemplateRejected("render_limit", f"{language}.docx: {named.message}") from error
     except Exception as error:  # any failure of a foreign template refuses it, with its message
         raise TemplateRejected("render_failed", f"{language}.docx: {error}") from error

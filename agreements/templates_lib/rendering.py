@@ -2,6 +2,10 @@
 
 docxtpl always runs with a SandboxedEnvironment and autoescape: without the sandbox a template could run
 code, and without autoescape a ``<`` or ``&`` in a value would silently corrupt the document.
+
+Every render is bounded (see RenderLimits): the environment is compiled so that each loop step, each piece
+of output and each value a template builds is counted against one budget per render, which stops the render
+with RenderLimitExceeded when the CPU time, the loop steps, the output or a value's size passes its limit.
 """
 
 import io
@@ -9,6 +13,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
 from pathlib import Path
@@ -18,7 +25,10 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Undefined
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from jinja2 import StrictUndefined, Undefined, nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -37,27 +47,209 @@ class PdfUnavailable(RuntimeError):
     """LibreOffice is not installed or could not convert the document."""
 
 
+@dataclass(frozen=True)
+class RenderLimits:
+    """How much one render may take: CPU seconds of the rendering thread, loop steps, characters of output.
+
+    Memory is bounded through the same numbers: no text or list a template builds may be longer than the
+    output limit, and no number it computes longer than MAX_INTEGER_BITS.
+    """
+
+    cpu_seconds: float = 10.0
+    max_iterations: int = 200_000
+    max_output_chars: int = 20_000_000
+
+    @classmethod
+    def configured(cls) -> "RenderLimits":
+        """The limits set in the app's configuration (TEMPLATE_RENDER_*), the defaults outside an app."""
+        if not has_app_context():
+            return cls()
+        config = current_app.config
+        return cls(
+            cpu_seconds=config.get("TEMPLATE_RENDER_CPU_SECONDS", cls.cpu_seconds),
+            max_iterations=config.get("TEMPLATE_RENDER_MAX_ITERATIONS", cls.max_iterations),
+            max_output_chars=config.get("TEMPLATE_RENDER_MAX_OUTPUT_CHARS", cls.max_output_chars),
+        )
+
+
+#: Largest integer a template may compute; squaring a number again and again passes it after a few steps.
+MAX_INTEGER_BITS = 256
+#: Loop steps and output pieces between two looks at the CPU clock.
+_CLOCK_EVERY = 256
+LIMIT_MESSAGES = {
+    "cpu_time": _l(
+        "Filling the template “%(template)s” took more than %(limit)s seconds of processing time, the limit."
+    ),
+    "iterations": _l("The template “%(template)s” repeats its loops more than %(limit)s times, the limit."),
+    "output": _l("The template “%(template)s” produces more than %(limit)s characters of text, the limit."),
+    "value_size": _l("The template “%(template)s” computes a text, list or number larger than allowed."),
+}
+
+
+class RenderLimitExceeded(RuntimeError):
+    """A render stopped at one of its limits; ``limit`` names which (a key of LIMIT_MESSAGES)."""
+
+    def __init__(self, limit: str, amount, template: str = ""):
+        self.limit, self.amount, self.template = limit, amount, template
+        super().__init__(f"{template}: {limit} over {amount}")
+
+    def named(self, template: str) -> "RenderLimitExceeded":
+        """The same error naming ``template``, the title of the template whose render it stopped."""
+        return RenderLimitExceeded(self.limit, self.amount, template)
+
+    @property
+    def message(self) -> str:
+        """The translated message naming the template and the limit it passed."""
+        return str(LIMIT_MESSAGES[self.limit]) % {"template": self.template, "limit": self.amount}
+
+
+class RenderBudget:
+    """What one render has used so far of its limits."""
+
+    def __init__(self, limits: RenderLimits):
+        self.limits = limits
+        self.deadline = time.thread_time() + limits.cpu_seconds
+        self.iterations = self.output = 0
+
+    def step(self) -> None:
+        """Count one loop step."""
+        self.iterations += 1
+        if self.iterations > self.limits.max_iterations:
+            raise RenderLimitExceeded("iterations", self.limits.max_iterations)
+        if not self.iterations % _CLOCK_EVERY:
+            self.check_time()
+
+    def write(self, text) -> None:
+        """Count a piece of output."""
+        self.output += len(text)
+        if self.output > self.limits.max_output_chars:
+            raise RenderLimitExceeded("output", self.limits.max_output_chars)
+
+    def check_time(self) -> None:
+        """Stop the render when its thread has used up its CPU time."""
+        if time.thread_time() > self.deadline:
+            raise RenderLimitExceeded("cpu_time", self.limits.cpu_seconds)
+
+    def check_size(self, value):
+        """``value`` itself, when it is no larger than a template may build."""
+        if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+            raise RenderLimitExceeded("value_size", f"{MAX_INTEGER_BITS} bits")
+        if isinstance(value, str | list | tuple) and len(value) > self.limits.max_output_chars:
+            raise RenderLimitExceeded("value_size", self.limits.max_output_chars)
+        return value
+
+
+class CountedBuffer(list):
+    """The output buffer of a block (``{% set %}…{% endset %}``, ``{% filter %}``), counted as output."""
+
+    def __init__(self, budget: RenderBudget):
+        super().__init__()
+        self.budget = budget
+
+    def append(self, text) -> None:
+        self.budget.write(text)
+        super().append(text)
+
+    def extend(self, texts) -> None:
+        for text in texts:
+            self.append(text)
+
+
+class BoundedCodeGenerator(CodeGenerator):
+    """Jinja's code, with every loop's steps counted, every ``~`` result sized and block buffers counted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loop_iterables: set[int] = set()
+
+    def visit(self, node: nodes.Node, *args, **kwargs):
+        if id(node) not in self.loop_iterables:
+            return super().visit(node, *args, **kwargs)
+        self.write("environment.counted(")
+        super().visit(node, *args, **kwargs)
+        self.write(")")
+        return None
+
+    def visit_For(self, node: nodes.For, frame) -> None:
+        self.loop_iterables.add(id(node.iter))
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame) -> None:
+        self.write("environment.sized(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+    def buffer(self, frame) -> None:
+        super().buffer(frame)
+        self.writeline(f"{frame.buffer} = environment.counted_buffer()")
+
+
 class DocumentEnvironment(SandboxedEnvironment):
     """The sandbox without method calls, sequence repetition and powers, with which a template could
-    exhaust memory or CPU (``{{ name.ljust(10**10) }}``, ``{{ "x" * 10**10 }}``); numbers still multiply."""
+    exhaust memory or CPU (``{{ name.ljust(10**10) }}``, ``{{ "x" * 10**10 }}``); numbers still multiply.
 
-    intercepted_binops = frozenset({"*", "**"})
+    It renders within ``limits``: every loop step, output piece and built value is counted in one budget
+    for the environment's life, which is one document (all its parts).
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = BoundedCodeGenerator
+
+    def __init__(self, limits: RenderLimits, **options):
+        super().__init__(**options)
+        self.budget = RenderBudget(limits)
 
     def is_safe_callable(self, obj) -> bool:
         return False
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" or not all(isinstance(value, int | float) for value in (left, right)):
+        numbers = all(isinstance(value, int | float) for value in (left, right))
+        if operator == "**" or (operator in ("*", "%") and not numbers):
             raise SecurityError(f"the operator {operator} is not allowed here")
-        return super().call_binop(context, operator, left, right)
+        if operator == "*" and _bits(left) + _bits(right) > MAX_INTEGER_BITS:
+            raise RenderLimitExceeded("value_size", f"{MAX_INTEGER_BITS} bits")
+        return self.sized(super().call_binop(context, operator, left, right))
+
+    def counted(self, iterable: Iterable) -> Iterator:
+        """``iterable``, each step counted."""
+        for item in iterable:
+            self.budget.step()
+            yield item
+
+    def sized(self, value):
+        """``value``, when no larger than a template may build (the result of ``~``, ``+`` and ``*``)."""
+        return self.budget.check_size(value)
+
+    def counted_buffer(self) -> CountedBuffer:
+        """A new block buffer counted in this render's budget."""
+        return CountedBuffer(self.budget)
+
+    def concat(self, pieces: Iterable) -> str:
+        """A template's output joined, each piece counted (Template.render joins with this)."""
+        counted = []
+        for piece in pieces:
+            self.budget.write(piece)
+            if not len(counted) % _CLOCK_EVERY:
+                self.budget.check_time()
+            counted.append(piece)
+        return "".join(counted)
 
 
-def sandboxed_environment(strict: bool = False) -> SandboxedEnvironment:
-    """The only Jinja environment documents are rendered in: sandboxed, autoescaping, without globals.
+def _bits(number) -> int:
+    return number.bit_length() if isinstance(number, int) else 0
+
+
+def sandboxed_environment(strict: bool = False, limits: RenderLimits | None = None) -> SandboxedEnvironment:
+    """The only Jinja environment documents are rendered in: sandboxed, autoescaping, without globals,
+    within ``limits`` (the configured ones by default). Make a new one for every document.
 
     ``strict`` makes any undefined or unsafe lookup an error, which is how uploaded templates are tested.
     """
-    environment = DocumentEnvironment(autoescape=True, undefined=StrictUndefined if strict else Undefined)
+    environment = DocumentEnvironment(
+        limits or RenderLimits.configured(),
+        autoescape=True,
+        undefined=StrictUndefined if strict else Undefined,
+    )
     environment.globals.clear()
     environment.filters = {name: environment.filters[name] for name in ALLOWED_FILTERS}
     return environment
@@ -99,10 +291,17 @@ def build_context(
     return context
 
 
-def render_docx(template_bytes: bytes, context: dict, strict: bool = False) -> bytes:
-    """Fill a .docx template with ``context`` (plain dicts only) and return the document's bytes."""
+def render_docx(
+    template_bytes: bytes, context: dict, strict: bool = False, limits: RenderLimits | None = None
+) -> bytes:
+    """Fill a .docx template with ``context`` (plain dicts only) and return the document's bytes.
+
+    Raises RenderLimitExceeded when the render passes ``limits`` (the configured ones by default).
+    """
     document = DocxTemplate(io.BytesIO(template_bytes))
-    document.render(context, jinja_env=sandboxed_environment(strict), autoescape=True)
+    environment = sandboxed_environment(strict, limits)
+    document.render(context, jinja_env=environment, autoescape=True)
+    environment.budget.check_time()
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

@@ -117,6 +117,13 @@ CASES = [
         lambda: d.with_finnish_document(d.finnish_with("{{ agreement.signing_place }}")),
         "test render with sample values failed: fi.docx",
     ),
+    (
+        "render_limit",
+        lambda: d.with_finnish_document(
+            d.finnish_with("{% for a in agreement.title %}" * 4 + "x" + "{% endfor %}" * 4)
+        ),
+        "passed a render limit: fi.docx: The template “Testisopimus” repeats its loops",
+    ),
 ]
 
 
