@@ -114,6 +114,10 @@ class BaseConfig:
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", 60))
     #: How often a standby scheduler asks whether the lease has become free.
     SCHEDULER_STANDBY_POLL = float(os.environ.get("SCHEDULER_STANDBY_POLL", 10))
+    #: While the database is unreachable the scheduler asks again after 1 s, 2 s, 4 s... up to this many.
+    SCHEDULER_RETRY_MAX = float(os.environ.get("SCHEDULER_RETRY_MAX", 60))
+    #: SQLite only: seconds a statement waits for another process's write to end before "database is locked".
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 30))
 
     #: The dashboard's tables are reused this long at most while no change has been recorded; 0: never.
     DASHBOARD_CACHE_SECONDS = float(os.environ.get("DASHBOARD_CACHE_SECONDS", 300))

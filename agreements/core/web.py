@@ -27,7 +27,7 @@ from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
 from agreements.core.mail import deliver_after_request
 from agreements.core.urls import is_safe_local_path
-from agreements.extensions import db, login_manager
+from agreements.extensions import db, discard_session, login_manager
 
 #: Titles and explanations of the error pages, by status code.
 ERROR_TEXTS = {
@@ -153,22 +153,9 @@ def _database_unavailable(error: DBAPIError):
     if not (isinstance(error, OperationalError) or error.connection_invalidated):
         raise error
     current_app.logger.warning("Database unavailable during %s %s: %s", request.method, request.path, error)
-    _forget_transaction()
+    discard_session()
     _reload_user_or_forget()
     return render_error(ServiceUnavailable())
-
-
-def _forget_transaction() -> None:
-    """End the request's session without trusting its connection: the rollback a dead connection cannot do
-    is given up, and the pool hands the next request a fresh, checked connection (pool_pre_ping).
-
-    Closing keeps what the session had loaded (the user, for the page's language) and expires nothing, so
-    the error page does not need the database.
-    """
-    try:
-        db.session.close()
-    except DBAPIError:
-        db.session.invalidate()
 
 
 def _reload_user_or_forget() -> None:
@@ -179,7 +166,7 @@ def _reload_user_or_forget() -> None:
         if current_user.is_authenticated:
             current_user.locale  # noqa: B018 - loads the user's row now, not while the page renders
     except DBAPIError:
-        _forget_transaction()
+        discard_session()
         g._login_user = login_manager.anonymous_user()
 
 
