@@ -83,8 +83,12 @@ class BaseConfig:
     #: Log in to the mail server only when a username is set.
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    #: Seconds to wait for the mail server before the attempt counts as failed (and is retried).
-    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    #: Seconds to wait for the mail server to connect, greet and answer each command before the message;
+    #: with no greeting in time the delivery run ends and the queue waits for the next run.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
+    #: Seconds to wait for the replies while sending a message, above all the final one after its data
+    #: (RFC 5321 advises 10 minutes): a server that stores the mail but answers late must not get it twice.
+    MAIL_DATA_TIMEOUT = float(os.environ.get("MAIL_DATA_TIMEOUT", 600))
     #: How long a delivery run holds a message it is sending; another run takes it only after that.
     MAIL_LEASE = timedelta(seconds=int(os.environ.get("MAIL_LEASE", 300)))
     #: Waits before each retry after a temporary failure (4xx, no connection); when used up, the mail fails.

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, defer, mapped_column
 
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
-from agreements.core.mail_transports import DeliveryError, describe, open_transport
+from agreements.core.mail_transports import DeliveryError, ServerUnavailable, describe, open_transport
 from agreements.core.models import TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
@@ -142,8 +142,14 @@ def deliver_queued(now: datetime | None = None) -> int:
     with open_transport(current_app.config) as transport:
         for message_id in db.session.scalars(due.order_by(OutboxMessage.created_at, OutboxMessage.id)).all():
             message = _claim(message_id, run, clock())
-            if message is not None:
+            if message is None:
+                continue
+            try:
                 sent += _attempt(message, transport, clock())
+            except ServerUnavailable:
+                # The server is away for every message alike: the rest wait for the next run, untried.
+                log.warning("Mail server unavailable: the delivery run ends; the rest wait for the next run")
+                break
     return sent
 
 
@@ -157,7 +163,8 @@ def _claimable(now: datetime) -> tuple:
 
 
 def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
-    """Take the lease on a message and commit it before talking to the server; None when another run has it.
+    """Take the lease on a message and count the attempt, committed before talking to the server; None
+    when another run has it. An attempt cut off by a crash is counted all the same.
 
     The UPDATE repeats the conditions, so of two runs claiming at once only one changes the row (on
     PostgreSQL the second waits for the first's commit and then finds the lease taken).
@@ -165,7 +172,12 @@ def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, *_claimable(now))
-        .values(locked_until=now + current_app.config["MAIL_LEASE"], locked_by=run)
+        .values(
+            locked_until=now + current_app.config["MAIL_LEASE"],
+            locked_by=run,
+            attempts=OutboxMessage.attempts + 1,
+            last_attempt_at=now,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -173,11 +185,17 @@ def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
 
 
 def _attempt(message: OutboxMessage, transport, now: datetime) -> int:
-    """Send one claimed message, record the outcome, give up the lease and commit; 1 when it was sent."""
-    message.attempts += 1
-    message.last_attempt_at, message.locked_until, message.locked_by = now, None, None
+    """Send one claimed message, record the outcome, give up the lease and commit; 1 when it was sent.
+
+    Raises ServerUnavailable, once the failure is recorded, when the server cannot be reached at all.
+    """
+    message.locked_until, message.locked_by = None, None
     try:
         transport.send(message, as_email(message))
+    except ServerUnavailable as error:
+        _record_failure(message, error, now)
+        db.session.commit()
+        raise
     except DeliveryError as error:
         _record_failure(message, error, now)
     except Exception as error:  # a fault of ours must not hold the message forever: counted, tried again
