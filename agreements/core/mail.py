@@ -30,11 +30,13 @@ log = logging.getLogger(__name__)
 
 
 class MailStatus(TitledEnum):
-    """Where a message stands: waiting (also between retries), accepted by the mail server, or given up."""
+    """Where a message stands: waiting (also between retries), accepted by the mail server, given up, or
+    held back by an administrator (after a restore) until released or dropped."""
 
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    HELD = "held"
 
     @classmethod
     def titles(cls):
@@ -42,6 +44,7 @@ class MailStatus(TitledEnum):
             cls.QUEUED: _l("Waiting to be sent"),
             cls.SENT: _l("Sent"),
             cls.FAILED: _l("Could not be delivered"),
+            cls.HELD: _l("Held by an administrator"),
         }
 
 
@@ -272,6 +275,79 @@ def retry_message(message: OutboxMessage, actor) -> None:
 
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
+
+
+#: What a dropped message's last error says in the outbox.
+DROPPED = "Dropped by an administrator (flask mail drop)"
+
+
+def hold_queued() -> int:
+    """Hold every queued message back (after a restore, before the scheduler starts); audited."""
+    return _change_status(MailStatus.QUEUED, "mail.hold", None, status=MailStatus.HELD)
+
+
+def release_held(ids: tuple[int, ...] = ()) -> int:
+    """Put held messages (those of ``ids``, or all) back in the queue, due now; audited."""
+    return _change_status(
+        MailStatus.HELD, "mail.release", ids, status=MailStatus.QUEUED, next_attempt_at=utcnow()
+    )
+
+
+def drop_held(ids: tuple[int, ...] = ()) -> int:
+    """Give held messages (those of ``ids``, or all) up unsent: they show as failed; audited."""
+    return _change_status(MailStatus.HELD, "mail.drop", ids, status=MailStatus.FAILED, last_error=DROPPED)
+
+
+def _change_status(current: MailStatus, action: str, ids: tuple[int, ...] | None, **values) -> int:
+    """Set ``values`` on the messages in ``current`` status (only ``ids`` when given), audit each, commit."""
+    query = select(OutboxMessage).where(OutboxMessage.status == current).order_by(OutboxMessage.id)
+    if ids:
+        query = query.where(OutboxMessage.id.in_(ids))
+    messages = db.session.scalars(query).all()
+    for message in messages:
+        record(action, message, {"from": current.value, "to": values["status"].value})
+        for name, value in values.items():
+            setattr(message, name, value)
+    db.session.commit()
+    return len(messages)
+
+
+@mail_cli.command("hold")
+def hold_command() -> None:
+    """Hold all queued mail back until released or dropped: run it first after restoring a backup."""
+    click.echo(f"{hold_queued()} message(s) held")
+
+
+@mail_cli.command("release")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Release every held message.")
+def release_command(ids: tuple[int, ...], everything: bool) -> None:
+    """Put held mail (the messages IDS, or --all) back in the queue to be delivered."""
+    _require_choice(ids, everything)
+    click.echo(f"{release_held(ids)} message(s) released")
+
+
+@mail_cli.command("drop")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Drop every held message.")
+def drop_command(ids: tuple[int, ...], everything: bool) -> None:
+    """Give held mail (the messages IDS, or --all) up without sending it."""
+    _require_choice(ids, everything)
+    click.echo(f"{drop_held(ids)} message(s) dropped")
+
+
+def _require_choice(ids: tuple[int, ...], everything: bool) -> None:
+    if bool(ids) == everything:
+        raise click.UsageError("name the messages by id, or give --all (not both)")
+
+
+@mail_cli.command("held")
+def held_command() -> None:
+    """List the held mail: id, when it was queued, recipient and subject."""
+    query = outbox_query(status=MailStatus.HELD.value).order_by(None).order_by(OutboxMessage.id)
+    for message in db.session.scalars(query):
+        created = message.created_at.isoformat(timespec="minutes")
+        click.echo(f"{message.id}\t{created}\t{message.to_address}\t{message.subject}")
 
 
 @mail_cli.command("deliver")
