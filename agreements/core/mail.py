@@ -318,22 +318,24 @@ def hold_command() -> None:
     click.echo(f"{hold_queued()} message(s) held")
 
 
-@mail_cli.command("release")
-@click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "everything", is_flag=True, help="Release every held message.")
-def release_command(ids: tuple[int, ...], everything: bool) -> None:
-    """Put held mail (the messages IDS, or --all) back in the queue to be delivered."""
-    _require_choice(ids, everything)
-    click.echo(f"{release_held(ids)} message(s) released")
+def _held_command(name: str, operation, done: str, summary: str) -> None:
+    """Add `flask mail NAME [IDS]... [--all]`: ``operation`` on held mail, saying what was ``done``."""
+
+    @click.argument("ids", nargs=-1, type=int)
+    @click.option("--all", "everything", is_flag=True, help="Every held message.")
+    def command(ids: tuple[int, ...], everything: bool) -> None:
+        _require_choice(ids, everything)
+        click.echo(f"{operation(ids)} message(s) {done}")
+
+    mail_cli.command(name, help=summary)(command)
 
 
-@mail_cli.command("drop")
-@click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "everything", is_flag=True, help="Drop every held message.")
-def drop_command(ids: tuple[int, ...], everything: bool) -> None:
-    """Give held mail (the messages IDS, or --all) up without sending it."""
-    _require_choice(ids, everything)
-    click.echo(f"{drop_held(ids)} message(s) dropped")
+_held_command(
+    "release", release_held, "released", "Put held mail (the messages IDS, or --all) back in the queue."
+)
+_held_command(
+    "drop", drop_held, "dropped", "Give held mail (the messages IDS, or --all) up without sending it."
+)
 
 
 def _require_choice(ids: tuple[int, ...], everything: bool) -> None:
