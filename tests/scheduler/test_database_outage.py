@@ -63,11 +63,11 @@ def test_both_schedulers_survive_postgresql_going_away_and_the_leader_resumes(
         start_scheduler(proxied, "first", **settings),
         start_scheduler(proxied, "second", **settings),
     )
-    eventually(lambda: roles(first, second), timeout=30)
-    eventually(lambda: len(reminders(url)) == 2, timeout=20)
+    eventually(lambda: roles(first, second), timeout=60)
+    eventually(lambda: len(reminders(url)) == 2, timeout=40)
 
     proxy.stop()
-    eventually(lambda: UNAVAILABLE in first.output() and UNAVAILABLE in second.output(), timeout=20)
+    eventually(lambda: UNAVAILABLE in first.output() and UNAVAILABLE in second.output(), timeout=40)
     time.sleep(OUTAGE_SECONDS)
     assert _alive(first, second), first.output() + second.output()
 
@@ -75,8 +75,8 @@ def test_both_schedulers_survive_postgresql_going_away_and_the_leader_resumes(
         later = [user.email for user in sent_for_signature(days_ago=4)]
     empty_outbox(url)  # the requests to sign, and the early reminders
     proxy.start()
-    eventually(lambda: first.output().count(ACQUIRED) + second.output().count(ACQUIRED) == 2, timeout=30)
-    eventually(lambda: len(reminders(url)) == 4, timeout=30)
+    eventually(lambda: first.output().count(ACQUIRED) + second.output().count(ACQUIRED) == 2, timeout=60)
+    eventually(lambda: len(reminders(url)) == 4, timeout=60)
 
     assert _alive(first, second)
     assert outbox(url) == Counter({address: 1 for address in later})  # and the early ones not again
@@ -93,13 +93,13 @@ def test_sqlite_schedulers_survive_a_long_write_lock_and_carry_on(database_url, 
         start_scheduler(database_url, "first", **settings),
         start_scheduler(database_url, "second", **settings),
     )
-    _leader, standby = eventually(lambda: roles(first, second), timeout=30)
+    _leader, standby = eventually(lambda: roles(first, second), timeout=60)
 
     # A long job of the leader holds SQLite's write lock, as a long write transaction does.
     path = make_url(database_url).database
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    eventually(lambda: UNAVAILABLE in standby.output(), timeout=20)
+    eventually(lambda: UNAVAILABLE in standby.output(), timeout=40)
     time.sleep(OUTAGE_SECONDS)
     assert _alive(first, second), first.output() + second.output()
     writer.execute("ROLLBACK")
