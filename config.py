@@ -89,8 +89,12 @@ class BaseConfig:
     #: Log in to the mail server only when a username is set.
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    #: Seconds to wait for the mail server before the attempt counts as failed (and is retried).
-    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 30))
+    #: Seconds to wait for the mail server to connect, greet and answer each command before the message;
+    #: with no greeting in time the delivery run ends and the queue waits for the next run.
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", 10))
+    #: Seconds to wait for the replies while sending a message, above all the final one after its data
+    #: (RFC 5321 advises 10 minutes): a server that stores the mail but answers late must not get it twice.
+    MAIL_DATA_TIMEOUT = float(os.environ.get("MAIL_DATA_TIMEOUT", 600))
     #: How long a delivery run holds a message it is sending; another run takes it only after that.
     MAIL_LEASE = timedelta(seconds=int(os.environ.get("MAIL_LEASE", 300)))
     #: Waits before each retry after a temporary failure (4xx, no connection); when used up, the mail fails.
@@ -124,6 +128,10 @@ class BaseConfig:
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", 60))
     #: How often a standby scheduler asks whether the lease has become free.
     SCHEDULER_STANDBY_POLL = float(os.environ.get("SCHEDULER_STANDBY_POLL", 10))
+    #: While the database is unreachable the scheduler asks again after 1 s, 2 s, 4 s... up to this many.
+    SCHEDULER_RETRY_MAX = float(os.environ.get("SCHEDULER_RETRY_MAX", 60))
+    #: SQLite only: seconds a statement waits for another process's write to end before "database is locked".
+    SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", 30))
 
     #: The dashboard's tables are reused this long at most while no change has been recorded; 0: never.
     DASHBOARD_CACHE_SECONDS = float(os.environ.get("DASHBOARD_CACHE_SECONDS", 300))

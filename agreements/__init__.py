@@ -24,6 +24,7 @@ def create_app(config_class=DevelopmentConfig) -> Flask:
     if hasattr(config_class, "init_app"):
         config_class.init_app(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     if app.config["PROXY_FIX_HOPS"]:
         # Behind a proxy the client's address, used by the login limits, comes from X-Forwarded-For.
         hops = app.config["PROXY_FIX_HOPS"]
@@ -56,6 +57,17 @@ def _psycopg_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _engine_options(config) -> dict:
+    """The engine options, with SQLite's busy timeout: a writer waits for another process's write to end."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options["connect_args"] = {
+            "timeout": config["SQLITE_BUSY_TIMEOUT"],
+            **options.get("connect_args", {}),
+        }
+    return options
 
 
 def _init_extensions(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 #: Named constraints, so Alembic batch mode on SQLite can find and alter them.
@@ -32,3 +33,15 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def discard_session() -> None:
+    """End ``db.session``'s transaction without trusting its connection: the rollback a dead connection
+    cannot do is given up, and the pool hands the next use a fresh, checked one (pool_pre_ping).
+
+    Closing keeps what the session had loaded and expires nothing, so it can still be read.
+    """
+    try:
+        db.session.close()
+    except DBAPIError:
+        db.session.invalidate()

@@ -18,11 +18,12 @@ from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import DBAPIError
 
 from agreements.core.lease import Lease, lease_for
 from agreements.core.scheduling import ScheduledJob, collect, register_job_modules
 from agreements.core.timeutil import HELSINKI
-from agreements.extensions import db
+from agreements.extensions import db, discard_session
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ JOB_MODULES = (
     "agreements.dashboard.jobs",
     "agreements.core.jobs",
 )
+
+#: Seconds before the first retry when the database cannot be reached; the wait doubles each time.
+RETRY_FIRST = 1.0
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler process that runs the due work.")
 
@@ -83,11 +87,16 @@ def run_job(app: Flask, lease: Lease, job: ScheduledJob, on_lost: Callable[[], N
             result = job.func()
             db.session.commit()
         except Exception:
-            db.session.rollback()
+            discard_session()  # a plain rollback would fail again on a connection the database dropped
             log.exception("job %s failed", job.id)
             return False
         log.info("job %s: %s in %d ms", job.id, _described(result), (time.perf_counter() - started) * 1000)
         return True
+
+
+def _first_line(error: Exception) -> str:
+    """A database error's first line, for the log (the rest repeats the statement)."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 def _described(result) -> str:
@@ -111,14 +120,26 @@ class SchedulerProcess:
             self.lead()
 
     def wait_for_lease(self) -> bool:
-        """Poll for the lease, saying once that another scheduler holds it; False when stopped first."""
-        told = False
+        """Poll for the lease, saying once that another scheduler holds it; False when stopped first.
+
+        While the database cannot be reached (or, on SQLite, stays locked), ask again after a wait that
+        doubles up to SCHEDULER_RETRY_MAX seconds, and go on as soon as it answers.
+        """
+        told, retry = False, RETRY_FIRST
         while not self.stopping.is_set():
-            if self.lease.acquire():
+            try:
+                acquired = self.lease.acquire()
+            except DBAPIError as error:
+                log.warning("database unavailable, asking again in %g s: %s", retry, _first_line(error))
+                self.stopping.wait(retry)
+                retry = min(retry * 2, self.app.config["SCHEDULER_RETRY_MAX"])
+                continue
+            if acquired:
                 return True
             if not told:
                 log.info("standby: another scheduler holds the lease")
                 told = True
+            retry = RETRY_FIRST
             self.stopping.wait(self.app.config["SCHEDULER_STANDBY_POLL"])
         return False
 
@@ -129,7 +150,12 @@ class SchedulerProcess:
         try:
             self.scheduler.start()
         finally:
-            self.lease.release()
+            try:
+                self.lease.release()
+            except (
+                DBAPIError
+            ) as error:  # unreachable: the lease ends by itself (connection closed, row expires)
+                log.warning("could not give the lease up: %s", _first_line(error))
 
     def stop(self) -> None:
         """Stop for good: leave the standby, or let the running jobs finish and stop the scheduler."""

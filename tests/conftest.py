@@ -48,7 +48,10 @@ def app(database_url):
         SQLALCHEMY_DATABASE_URI = database_url
         if database_url.startswith("postgresql"):
             # Throwaway test data need not wait for the disk at every commit.
-            SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": "-c synchronous_commit=off"}}
+            SQLALCHEMY_ENGINE_OPTIONS = {
+                **TestingConfig.SQLALCHEMY_ENGINE_OPTIONS,
+                "connect_args": {"options": "-c synchronous_commit=off"},
+            }
 
     application = create_app(Config)
     application.test_client_class = CSRFClient

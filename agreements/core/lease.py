@@ -79,8 +79,13 @@ class AdvisoryLease:
             return self.renew()
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         connection.detach()  # closing it must end the session, never return it (and the lock) to the pool
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), LOCK_PARAMETERS)
-        if not got.scalar_one():
+        try:
+            got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), LOCK_PARAMETERS).scalar_one()
+        except DBAPIError:
+            with contextlib.suppress(DBAPIError):
+                connection.close()
+            raise
+        if not got:
             connection.close()
             return False
         self.connection = connection
@@ -123,6 +128,8 @@ class RowLease:
         self.engine = engine
         self.ttl = timedelta(seconds=seconds)
         self.holder = holder or holder_name()
+        #: Until when the row is ours as far as we know: no other process can take it before then.
+        self.held_until: datetime | None = None
 
     def acquire(self) -> bool:
         """Take over an expired (or our own) row, else insert one; a concurrent insert loses on the key."""
@@ -135,28 +142,41 @@ class RowLease:
             .values(fields)
         )
         with self.engine.begin() as connection:
-            if connection.execute(takeover).rowcount:
-                return True
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(table).values(name=LEASE_NAME, **fields))
-        except IntegrityError:
-            return False
+            taken = connection.execute(takeover).rowcount == 1
+        if not taken:
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(table).values(name=LEASE_NAME, **fields))
+            except IntegrityError:
+                return False
+        self.held_until = fields["expires_at"]
         return True
 
     def renew(self) -> bool:
-        """Push the expiry on, if the row is still ours."""
+        """Push the expiry on, if the row is still ours.
+
+        When the database does not answer (locked by a long write, or away), the lease still counts as held
+        while the last expiry we wrote is more than a heartbeat (a third of the lease) ahead: no other
+        process can take the row before it expires.
+        """
         table = SchedulerLease.__table__
+        expires_at = utcnow() + self.ttl
         extend = (
             update(table)
             .where(table.c.name == LEASE_NAME, table.c.holder == self.holder)
-            .values(expires_at=utcnow() + self.ttl)
+            .values(expires_at=expires_at)
         )
-        with self.engine.begin() as connection:
-            return connection.execute(extend).rowcount == 1
+        try:
+            with self.engine.begin() as connection:
+                renewed = connection.execute(extend).rowcount == 1
+        except DBAPIError:
+            return self.held_until is not None and utcnow() + self.ttl / 3 < self.held_until
+        self.held_until = expires_at if renewed else None
+        return renewed
 
     def release(self) -> None:
         """Delete the row, if it is still ours."""
         table = SchedulerLease.__table__
+        self.held_until = None
         with self.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.name == LEASE_NAME, table.c.holder == self.holder))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, defer, mapped_column
 
 from agreements.core.audit import record
 from agreements.core.errors import OperationRefused
-from agreements.core.mail_transports import DeliveryError, describe, open_transport
+from agreements.core.mail_transports import DeliveryError, ServerUnavailable, describe, open_transport
 from agreements.core.models import TitledEnum, enum_type
 from agreements.core.timeutil import UTCDateTime, utcnow
 from agreements.extensions import db
@@ -30,11 +30,13 @@ log = logging.getLogger(__name__)
 
 
 class MailStatus(TitledEnum):
-    """Where a message stands: waiting (also between retries), accepted by the mail server, or given up."""
+    """Where a message stands: waiting (also between retries), accepted by the mail server, given up, or
+    held back by an administrator (after a restore) until released or dropped."""
 
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    HELD = "held"
 
     @classmethod
     def titles(cls):
@@ -42,6 +44,7 @@ class MailStatus(TitledEnum):
             cls.QUEUED: _l("Waiting to be sent"),
             cls.SENT: _l("Sent"),
             cls.FAILED: _l("Could not be delivered"),
+            cls.HELD: _l("Held by an administrator"),
         }
 
 
@@ -142,8 +145,14 @@ def deliver_queued(now: datetime | None = None) -> int:
     with open_transport(current_app.config) as transport:
         for message_id in db.session.scalars(due.order_by(OutboxMessage.created_at, OutboxMessage.id)).all():
             message = _claim(message_id, run, clock())
-            if message is not None:
+            if message is None:
+                continue
+            try:
                 sent += _attempt(message, transport, clock())
+            except ServerUnavailable:
+                # The server is away for every message alike: the rest wait for the next run, untried.
+                log.warning("Mail server unavailable: the delivery run ends; the rest wait for the next run")
+                break
     return sent
 
 
@@ -157,7 +166,8 @@ def _claimable(now: datetime) -> tuple:
 
 
 def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
-    """Take the lease on a message and commit it before talking to the server; None when another run has it.
+    """Take the lease on a message and count the attempt, committed before talking to the server; None
+    when another run has it. An attempt cut off by a crash is counted all the same.
 
     The UPDATE repeats the conditions, so of two runs claiming at once only one changes the row (on
     PostgreSQL the second waits for the first's commit and then finds the lease taken).
@@ -165,7 +175,12 @@ def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, *_claimable(now))
-        .values(locked_until=now + current_app.config["MAIL_LEASE"], locked_by=run)
+        .values(
+            locked_until=now + current_app.config["MAIL_LEASE"],
+            locked_by=run,
+            attempts=OutboxMessage.attempts + 1,
+            last_attempt_at=now,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -173,11 +188,17 @@ def _claim(message_id: int, run: str, now: datetime) -> OutboxMessage | None:
 
 
 def _attempt(message: OutboxMessage, transport, now: datetime) -> int:
-    """Send one claimed message, record the outcome, give up the lease and commit; 1 when it was sent."""
-    message.attempts += 1
-    message.last_attempt_at, message.locked_until, message.locked_by = now, None, None
+    """Send one claimed message, record the outcome, give up the lease and commit; 1 when it was sent.
+
+    Raises ServerUnavailable, once the failure is recorded, when the server cannot be reached at all.
+    """
+    message.locked_until, message.locked_by = None, None
     try:
         transport.send(message, as_email(message))
+    except ServerUnavailable as error:
+        _record_failure(message, error, now)
+        db.session.commit()
+        raise
     except DeliveryError as error:
         _record_failure(message, error, now)
     except Exception as error:  # a fault of ours must not hold the message forever: counted, tried again
@@ -254,6 +275,81 @@ def retry_message(message: OutboxMessage, actor) -> None:
 
 
 mail_cli = AppGroup("mail", help="The mail outbox.")
+
+
+#: What a dropped message's last error says in the outbox.
+DROPPED = "Dropped by an administrator (flask mail drop)"
+
+
+def hold_queued() -> int:
+    """Hold every queued message back (after a restore, before the scheduler starts); audited."""
+    return _change_status(MailStatus.QUEUED, "mail.hold", None, status=MailStatus.HELD)
+
+
+def release_held(ids: tuple[int, ...] = ()) -> int:
+    """Put held messages (those of ``ids``, or all) back in the queue, due now; audited."""
+    return _change_status(
+        MailStatus.HELD, "mail.release", ids, status=MailStatus.QUEUED, next_attempt_at=utcnow()
+    )
+
+
+def drop_held(ids: tuple[int, ...] = ()) -> int:
+    """Give held messages (those of ``ids``, or all) up unsent: they show as failed; audited."""
+    return _change_status(MailStatus.HELD, "mail.drop", ids, status=MailStatus.FAILED, last_error=DROPPED)
+
+
+def _change_status(current: MailStatus, action: str, ids: tuple[int, ...] | None, **values) -> int:
+    """Set ``values`` on the messages in ``current`` status (only ``ids`` when given), audit each, commit."""
+    query = select(OutboxMessage).where(OutboxMessage.status == current).order_by(OutboxMessage.id)
+    if ids:
+        query = query.where(OutboxMessage.id.in_(ids))
+    messages = db.session.scalars(query).all()
+    for message in messages:
+        record(action, message, {"from": current.value, "to": values["status"].value})
+        for name, value in values.items():
+            setattr(message, name, value)
+    db.session.commit()
+    return len(messages)
+
+
+@mail_cli.command("hold")
+def hold_command() -> None:
+    """Hold all queued mail back until released or dropped: run it first after restoring a backup."""
+    click.echo(f"{hold_queued()} message(s) held")
+
+
+def _held_command(name: str, operation, done: str, summary: str) -> None:
+    """Add `flask mail NAME [IDS]... [--all]`: ``operation`` on held mail, saying what was ``done``."""
+
+    @click.argument("ids", nargs=-1, type=int)
+    @click.option("--all", "everything", is_flag=True, help="Every held message.")
+    def command(ids: tuple[int, ...], everything: bool) -> None:
+        _require_choice(ids, everything)
+        click.echo(f"{operation(ids)} message(s) {done}")
+
+    mail_cli.command(name, help=summary)(command)
+
+
+_held_command(
+    "release", release_held, "released", "Put held mail (the messages IDS, or --all) back in the queue."
+)
+_held_command(
+    "drop", drop_held, "dropped", "Give held mail (the messages IDS, or --all) up without sending it."
+)
+
+
+def _require_choice(ids: tuple[int, ...], everything: bool) -> None:
+    if bool(ids) == everything:
+        raise click.UsageError("name the messages by id, or give --all (not both)")
+
+
+@mail_cli.command("held")
+def held_command() -> None:
+    """List the held mail: id, when it was queued, recipient and subject."""
+    query = outbox_query(status=MailStatus.HELD.value).order_by(None).order_by(OutboxMessage.id)
+    for message in db.session.scalars(query):
+        created = message.created_at.isoformat(timespec="minutes")
+        click.echo(f"{message.id}\t{created}\t{message.to_address}\t{message.subject}")
 
 
 @mail_cli.command("deliver")

@@ -28,6 +28,14 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+class ServerUnavailable(DeliveryError):
+    """No connection to the mail server (refused, unreachable, no greeting in time, failed STARTTLS or
+    login): it would fail the same for every message, so the delivery run ends here."""
+
+    def __init__(self, reply: str):
+        super().__init__(reply, permanent=False)
+
+
 class Transport:
     """A transport that needs no connection; used as a context manager for one delivery run."""
 
@@ -80,12 +88,16 @@ class SMTPTransport(Transport):
         except (smtplib.SMTPException, OSError) as error:
             # Refused, unreachable, or a failed greeting, STARTTLS or login: a fault of the connection or
             # of the settings, never of this message, so it is tried again later whatever the code.
-            raise DeliveryError(describe(error), permanent=False) from error
+            raise ServerUnavailable(describe(error)) from error
+        # Once greeted, the server may take long over a message (RFC 5321 4.5.3.2: ten minutes for the
+        # reply to the end of DATA); giving up earlier makes it a repeat the server may have stored.
+        self._connection.sock.settimeout(self.config["MAIL_DATA_TIMEOUT"])
         try:
             self._connection.send_message(email)
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise _refusal(error) from error
+        self._connection.sock.settimeout(self.config["MAIL_TIMEOUT"])
 
     def close(self) -> None:
         """Say goodbye to the server; a connection that already broke is just closed."""

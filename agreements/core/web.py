@@ -7,6 +7,7 @@ from flask import (
     Flask,
     abort,
     current_app,
+    g,
     has_request_context,
     render_template,
     request,
@@ -19,13 +20,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge, ServiceUnavailable
 
 from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
 from agreements.core.mail import deliver_after_request
 from agreements.core.urls import is_safe_local_path
-from agreements.extensions import db, login_manager
+from agreements.extensions import db, discard_session, login_manager
 
 #: Titles and explanations of the error pages, by status code.
 ERROR_TEXTS = {
@@ -39,6 +41,10 @@ ERROR_TEXTS = {
     500: (
         _l("Something went wrong"),
         _l("An unexpected error occurred. It has been logged; try again later."),
+    ),
+    503: (
+        _l("Service temporarily unavailable"),
+        _l("The service could not reach its database. Nothing was saved; wait a moment and try again."),
     ),
 }
 
@@ -66,6 +72,7 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, render_error)
     app.register_error_handler(OperationRefused, _operation_refused)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DBAPIError, _database_unavailable)
 
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = lambda value: (
@@ -138,6 +145,28 @@ def _previous_page() -> str | None:
 def _operation_refused(error: OperationRefused):
     db.session.rollback()
     return render_error(Conflict(), error.message)
+
+
+def _database_unavailable(error: DBAPIError):
+    """A lost or unreachable database answers the translated 503 page; any other database error is a 500."""
+    if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        raise error
+    current_app.logger.warning("Database unavailable during %s %s: %s", request.method, request.path, error)
+    discard_session()
+    _reload_user_or_forget()
+    return render_error(ServiceUnavailable())
+
+
+def _reload_user_or_forget() -> None:
+    """Load the user again on a fresh connection for the error page (their language, their menu); while
+    the database stays away the page is shown as to a visitor instead."""
+    g.pop("_login_user", None)
+    try:
+        if current_user.is_authenticated:
+            current_user.locale  # noqa: B018 - loads the user's row now, not while the page renders
+    except DBAPIError:
+        discard_session()
+        g._login_user = login_manager.anonymous_user()
 
 
 def _csrf_error(error: CSRFError):

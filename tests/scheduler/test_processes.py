@@ -45,13 +45,14 @@ def start_scheduler(tmp_path):
     """Factory: start `flask scheduler run` on a database; any still running are killed after the test."""
     started = []
 
-    def start(database_url: str, name: str) -> Scheduler:
+    def start(database_url: str, name: str, **settings: str) -> Scheduler:
         env = {key: value for key, value in os.environ.items() if key != "TEST_DATABASE_URL"}
         env.update(
             FLASK_APP="agreements",
             DATABASE_URL=database_url,
             MAIL_TRANSPORT="none",
             SCHEDULER_STANDBY_POLL="0.2",
+            **settings,
         )
         log = tmp_path / f"{name}.log"
         with log.open("w") as output:

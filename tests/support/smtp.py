@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on loopback that records what it receives, or refuses when told."""
 
+import asyncio
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -33,6 +34,8 @@ class RecordingHandler:
 
     received: list[Received] = field(default_factory=list)
     refusals: list[int] = field(default_factory=list)
+    #: Seconds between storing a message and answering its DATA, as a slow server (filters, disks) does.
+    answer_delay: float = 0
 
     def answer(self, code: int, times: int = 1) -> None:
         """Refuse the next ``times`` messages with ``code`` (and its text in REPLY_TEXTS)."""
@@ -45,6 +48,7 @@ class RecordingHandler:
         login = session.auth_data.login.decode() if session.authenticated else None
         message = message_from_bytes(envelope.content, policy=default_policy)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, login))
+        await asyncio.sleep(self.answer_delay)
         return "250 2.0.0 Message accepted"
 
 
