@@ -25,10 +25,9 @@ from tests.support.client import CSRFClient, log_in
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgresql`` are deselected, not skipped, when the suite runs on SQLite."""
-    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
-        return
-    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    """Tests marked for the other database (``postgresql`` or ``sqlite``) are deselected, not skipped."""
+    other = "sqlite" if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") else "postgresql"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
 

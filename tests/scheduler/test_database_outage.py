@@ -85,9 +85,8 @@ def test_both_schedulers_survive_postgresql_going_away_and_the_leader_resumes(
     proxy.stop()
 
 
+@pytest.mark.sqlite  # the write lock of a whole database file is SQLite's; PostgreSQL is tested above
 def test_sqlite_schedulers_survive_a_long_write_lock_and_carry_on(database_url, start_scheduler):  # noqa: F811
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the write lock of a whole database file is SQLite's; PostgreSQL is tested above")
     settings = {"SQLITE_BUSY_TIMEOUT": "0.5", "SCHEDULER_RETRY_MAX": "1", "SCHEDULER_LEASE_SECONDS": "3"}
     first, second = (
         start_scheduler(database_url, "first", **settings),
