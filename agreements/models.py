@@ -4,6 +4,7 @@ from agreements.accounts.models import Membership, User, coordinator_networks
 from agreements.core.audit import AuditChainHead, AuditEvent
 from agreements.core.lease import SchedulerLease
 from agreements.core.mail import OutboxMessage
+from agreements.core.once import FormSubmission
 from agreements.dashboard.models import DashboardSnapshot
 from agreements.drafting.models import Agreement, AgreementVersion, ReferenceCounter, agreement_parties
 from agreements.notifications.models import Notification, NotificationPreference
@@ -23,6 +24,7 @@ __all__ = [
     "Comment",
     "CommentRound",
     "DashboardSnapshot",
+    "FormSubmission",
     "Membership",
     "Network",
     "Notification",

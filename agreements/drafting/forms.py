@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from agreements.core.forms import MultiCheckboxField, QueryFilterForm, int_or_none, strip
+from agreements.core.once import SubmitOnceForm
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
@@ -67,7 +68,7 @@ class StartForm(FlaskForm):
         )
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(SubmitOnceForm, FlaskForm):
     """An agreement's own details: title, validity, parties and the note saved with the version."""
 
     title = StringField(

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from agreements.core.access import require
@@ -12,6 +13,7 @@ from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.exports import FORMATS, download
 from agreements.core.i18n import ui_language
+from agreements.core.once import SubmitOnce
 from agreements.core.signals import values_from
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import paginate
@@ -50,6 +52,14 @@ STATUS_BADGES = {
     AgreementStatus.TERMINATED: "text-bg-dark",
     AgreementStatus.SUPERSEDED: "text-bg-light border",
 }
+
+#: A new agreement's form, sent again, shows the agreement it created.
+CREATED_ONCE = SubmitOnce(
+    "agreement",
+    "agreements.detail",
+    "agreement_id",
+    _l("This form was already sent; here is the agreement it created."),
+)
 
 
 @bp.app_context_processor
@@ -110,6 +120,8 @@ def _filter_form() -> AgreementFilterForm:
 def create():
     """Draft a new agreement: choose a template, language and workshop, then fill in the form."""
     require(can_create_agreement)
+    if (repeat := CREATED_ONCE.repeated()) is not None:
+        return repeat
     start = StartForm(
         request.values, queries.template_versions(only_active=True), drafting_workshops(current_user)
     )
@@ -129,6 +141,8 @@ def create():
     )
     if submitted and not _row_action(values) and _validate(form, values):
         with refusal_shown(form, show=partial(_show_refusal, form=form, values=values)):
+            if (repeat := CREATED_ONCE.claim(form)) is not None:
+                return repeat
             agreement = operations.create_agreement(
                 template_version,
                 language,
@@ -140,6 +154,7 @@ def create():
                 actor=current_user,
                 main_agreement=form.main_agreement(),
             )
+            CREATED_ONCE.made(form, agreement.id)
             flash(_("Agreement %(reference)s created as a draft.", reference=agreement.reference), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template(

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from agreements.core.errors import OperationRefused
 from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.core.once import SubmitOnceForm
 from agreements.drafting.forms import keep_annexes_field, offer_annexes
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import parse_days
@@ -44,7 +45,7 @@ class RenewForm(FlaskForm):
         return self.templates.get(self.template_version_id.data) if "template_version_id" in self else None
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(SubmitOnceForm, FlaskForm):
     """Which of ``parties`` (those that have not given notice alone) gave notice, when, why, and which of
     ``annexes`` (those the notice may end) are kept in force."""
 

@@ -2,21 +2,32 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from agreements.core.actions import acts_on, refusal_shown
+from agreements.core.once import SubmitOnce
 from agreements.core.timeutil import helsinki_today
 from agreements.core.web import format_day
 from agreements.drafting import annexes
 from agreements.drafting.models import Agreement
+from agreements.drafting.policy import can_manage_agreement
 from agreements.reminders import renewal, rules, working_days
 from agreements.reminders.forms import NoticeForm, RenewForm, rules_form
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.policy import can_give_notice, can_renew, can_set_reminders
 
 bp = Blueprint("reminders", __name__, url_prefix="/agreements")
+
+#: The notice form, sent again, shows the agreement the notice was recorded on.
+NOTICE_ONCE = SubmitOnce(
+    "notice",
+    "agreements.detail",
+    "agreement_id",
+    _l("This form was already sent; here is the agreement the notice was recorded on."),
+)
 
 
 def _detail(agreement: Agreement):
@@ -53,9 +64,13 @@ def renew(agreement: Agreement):
 
 
 @bp.route("/<int:agreement_id>/notice", methods=["GET", "POST"])
-@acts_on(Agreement, can_give_notice)
+@acts_on(Agreement, can_manage_agreement)
 def notice(agreement: Agreement):
     """Record that a party gave notice: a provider's ends its own part, else the agreement ends."""
+    if (repeat := NOTICE_ONCE.repeated()) is not None:
+        return repeat  # the notice may have ended the agreement: asked before whether notice can be given
+    if not can_give_notice(current_user, agreement):
+        abort(404)
     outcomes = renewal.notice_outcomes(agreement, helsinki_today())
     following = list(dict.fromkeys(annex for outcome in outcomes for annex in outcome.annexes))
     form = NoticeForm(renewal.staying_parties(agreement), annexes=following)
@@ -64,6 +79,8 @@ def notice(agreement: Agreement):
     if form.validate_on_submit():
         given_by = next(party for party in agreement.parties if party.id == form.given_by.data)
         with refusal_shown(form):
+            if (repeat := NOTICE_ONCE.claim(form)) is not None:
+                return repeat
             outcome = renewal.give_notice(
                 agreement,
                 given_by,
@@ -72,6 +89,7 @@ def notice(agreement: Agreement):
                 current_user,
                 keep_annexes=form.keep_annex_ids.data,
             )
+            NOTICE_ONCE.made(form, agreement.id)
             flash(_notice_recorded(outcome), "success")
             if outcome.annexes:
                 flash(annexes.ended_message(list(outcome.annexes)), "info")

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from agreements.accounts.models import User
 from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.core.once import SubmitOnceForm
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.forms import organisation_choice
@@ -26,7 +27,7 @@ MAX_TEXT = 10_000
 DEFAULT_DEADLINE_TIME = time(16, 0)
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(SubmitOnceForm, FlaskForm):
     """Who is asked, until when, about what, and who sees the comments."""
 
     version_number = SelectField(

@@ -6,6 +6,7 @@ section and comment, the drafting workshop's editors see who has answered, reply
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from agreements.accounts.models import User
@@ -13,6 +14,7 @@ from agreements.core.access import MAX_ID
 from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.forms import ConfirmForm
 from agreements.core.i18n import ui_language
+from agreements.core.once import SubmitOnce
 from agreements.core.web import paginate
 from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import version_document
@@ -37,6 +39,14 @@ from agreements.templates_lib.rendering import document_sections
 bp.add_app_template_filter(sections.comment_by, "comment_by")
 bp.add_app_template_filter(sections.grouped_by_section, "comment_groups")
 
+#: The form opening a round (or a next phase), sent again, shows the round it opened.
+OPENED_ONCE = SubmitOnce(
+    "comment_round",
+    "reviews.detail",
+    "round_id",
+    _l("This form was already sent; here is the comment round it opened."),
+)
+
 
 @bp.get("/")
 @login_required
@@ -50,6 +60,8 @@ def index():
 @acts_on(Agreement, can_manage_agreement)
 def open_round(agreement: Agreement):
     """Open a comment round on a version of a draft: invitees, deadline, questions and visibility."""
+    if (repeat := OPENED_ONCE.repeated()) is not None:
+        return repeat
     operations.ensure_round_can_open(agreement)
     return _open_round_page(agreement)
 
@@ -58,6 +70,8 @@ def open_round(agreement: Agreement):
 @acts_on(CommentRound, can_manage_round)
 def open_next_phase(comment_round: CommentRound):
     """Open the next phase of a round's consultation, leaving out those invited to earlier phases."""
+    if (repeat := OPENED_ONCE.repeated()) is not None:
+        return repeat
     operations.ensure_next_phase_can_open(comment_round)
     return _open_round_page(comment_round.agreement, comment_round)
 
@@ -75,7 +89,10 @@ def _open_round_page(agreement: Agreement, previous_round: CommentRound | None =
     )
     if form.validate_on_submit():
         with refusal_shown(form):
+            if (repeat := OPENED_ONCE.claim(form)) is not None:
+                return repeat
             comment_round = _open(agreement, form, previous_round)
+            OPENED_ONCE.made(form, comment_round.id)
             flash(_("The comment round is open and the invitations are on their way."), "success")
             return redirect(url_for(".detail", round_id=comment_round.id))
     return render_template(

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from agreements.accounts.models import User
 from agreements.accounts.operations import find_user_by_email
 from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.core.once import SubmitOnceForm
 from agreements.drafting.models import Agreement
 from agreements.organisations.models import Organisation
 from agreements.signatures.models import SignerRule, SigningOrder
@@ -95,7 +96,7 @@ class PartySignatoryForm(Form):
             )
 
 
-class SendForm(FlaskForm):
+class SendForm(SubmitOnceForm, FlaskForm):
     """The signatories of the parties, the signing order and a message; built by ``send_form``."""
 
     order = RadioField(

@@ -3,12 +3,14 @@ withdrawing, and the frozen documents."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from agreements.accounts.models import User
 from agreements.accounts.operations import invite_user
 from agreements.core.actions import acts_on, refusal_shown
 from agreements.core.i18n import ui_language
+from agreements.core.once import SubmitOnce
 from agreements.core.web import send_download
 from agreements.drafting.document_views import send_document
 from agreements.drafting.documents import MEDIA_TYPES, document_filename
@@ -62,6 +64,14 @@ STATUS_BADGES = {
     "closed": "text-bg-secondary",
 }
 
+#: The form sending an agreement for signature, sent again, shows the signature request it made.
+SENT_ONCE = SubmitOnce(
+    "signature_request",
+    "signatures.request_detail",
+    "request_id",
+    _l("This form was already sent; here is the signature request it made."),
+)
+
 
 @bp.app_context_processor
 def _signature_helpers() -> dict:
@@ -83,13 +93,18 @@ def request_status_title(signature_request: SignatureRequest) -> str:
 @acts_on(Agreement, can_run_signing)
 def send(agreement: Agreement):
     """Send the latest version for signature (a commitment: open it for joining): who signs for each party."""
+    if (repeat := SENT_ONCE.repeated()) is not None:
+        return repeat
     operations.ensure_sendable(agreement)
     accession_mode = operations.mode_for(agreement) == SigningMode.ACCESSION
     form = send_form(agreement, _candidates(agreement), accession=accession_mode)
     refused = []
     if form.validate_on_submit():
         with refusal_shown(form, show=lambda refusal: refused.append(refusal.message)):
+            if (repeat := SENT_ONCE.claim(form)) is not None:
+                return repeat
             signature_request = _send(agreement, form)
+            SENT_ONCE.made(form, signature_request.id)
             flash(_sent_message(signature_request), "success")
             return redirect(url_for(".request_detail", request_id=signature_request.id))
     return _send_page(agreement, form, refused[0] if refused else None)

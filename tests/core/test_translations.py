@@ -13,14 +13,15 @@ CATALOGS = ROOT / "agreements" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str | None, str]]:
+    """Each (context, msgid) of the source: a msgid given a context (pgettext) is translated per context."""
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     messages = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     ):
-        messages.add(_singular(message))
+        messages.add((context, _singular(message)))
     return messages
 
 
@@ -41,10 +42,14 @@ def source_messages():
 def test_every_source_string_has_a_translation(source_messages, locale):
     with open(CATALOGS / locale / "LC_MESSAGES" / "messages.po", "rb") as po:
         catalog = read_po(po, locale=locale)
-    translated = {_singular(m.id): m.string for m in catalog if m.id and _complete(m.string) and not m.fuzzy}
+    translated = {
+        (m.context, _singular(m.id)): m.string
+        for m in catalog
+        if m.id and _complete(m.string) and not m.fuzzy
+    }
     missing = sorted(source_messages - translated.keys())
     assert not missing, f"{len(missing)} untranslated in {locale}: {missing[:20]}"
-    for msgid, msgstr in translated.items():
+    for (_context, msgid), msgstr in translated.items():
         for form in msgstr if isinstance(msgstr, tuple) else (msgstr,):
             assert set(PLACEHOLDER.findall(msgid)) <= set(PLACEHOLDER.findall(form)) | {"num"}, (
                 locale,
