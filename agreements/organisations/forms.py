@@ -158,6 +158,8 @@ class AddMembersForm(FlaskForm):
     def validate_organisation_ids(self, field):
         if not field.data:
             raise ValidationError(_("Choose at least one organisation."))
+        if None in field.data:
+            raise ValidationError(_("Choose the organisations from the list."))
 
 
 class OrganisationFilterForm(QueryFilterForm):

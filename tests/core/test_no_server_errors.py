@@ -14,6 +14,7 @@ import pytest
 
 from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.accounts.tokens import TokenPurpose, make_token
+from agreements.dashboard.lists import AGREEMENT_LISTS, ORGANISATION_LISTS
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db
 from agreements.reminders.calendar import feed_url
@@ -299,3 +300,11 @@ def test_pages_and_renewal_survive_any_stored_date(editor_client, far_off):
 def test_the_days_work_survives_any_stored_date(far_off):
     run_day(date(2026, 12, 7))
     run_day(date(2027, 7, 31))
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "20261207"])
+def test_any_day_of_a_dashboard_list_answers(admin_client, far_off, day):
+    figures = [*ORGANISATION_LISTS, *AGREEMENT_LISTS, "open_rounds", "awaiting_signature"]
+    for figure in figures:
+        response = admin_client.get(f"/dashboard/list/{figure}?on={day}")
+        assert response.status_code in (200, 404), (figure, day)
