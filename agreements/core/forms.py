@@ -1,4 +1,5 @@
-"""Forms and form helpers shared by the domains, and the outbox filter of core's own mail pages."""
+"""Forms and form helpers shared by the domains: the base of every form, the one date field, filters and
+choices; and the outbox filter of core's own mail pages."""
 
 import flask_wtf
 from flask import request
@@ -21,6 +22,7 @@ class FlaskForm(flask_wtf.FlaskForm):
 
     class Meta:
         def wrap_formdata(self, form, formdata):
+            """The submitted fields, with the uploads of the form's own (top-level) file fields."""
             if formdata is not _Auto:
                 return formdata
             if not form.is_submitted():
