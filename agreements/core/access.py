@@ -17,7 +17,7 @@ MAX_ID = 2**31 - 1
 
 def is_storable_id(object_id: int) -> bool:
     """Whether ``object_id`` can be a row's id: comparing a larger one fails on PostgreSQL and SQLite."""
-    return 0 < object_id <= MAX_ID
+    return isinstance(object_id, int) and 0 < object_id <= MAX_ID
 
 
 def can_administer(user) -> bool:

@@ -1,18 +1,48 @@
-"""Calendar arithmetic of agreement terms: notice deadline, term length, next term, end after notice; and
-Finnish working days (not a Saturday, a Sunday or a public holiday)."""
+"""Calendar arithmetic of agreement terms: notice deadline, term length, next term, end after notice;
+Finnish working days (not a Saturday, a Sunday or a public holiday); and reading a date as people write it.
+"""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
 from dateutil.relativedelta import relativedelta
+from flask_babel import lazy_gettext as _l
 
 SATURDAY = 5
+#: The years of every date the service takes in: an agreement's validity, notice, decisions, deadlines.
+#: Arithmetic on a date far outside them (a term after 31.12.9999) would overflow.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: How a date may be written: d.M.yyyy as people type it (7.12.2026, 07.12.2026), ISO as date inputs send it.
+DAY_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+WRONG_DAY = _l("Enter a date, e.g. 31.12.2026.")
+OUTSIDE_YEARS = _l("Enter a date in the years %(first)s–%(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+
+
+def parse_day(text: str) -> date | None:
+    """The date written in ``text`` in one of DAY_FORMATS, or None when it is no such date."""
+    for fmt in DAY_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def years_problem(day: date | None) -> str | None:
+    """Why the service does not take ``day`` (its year is outside FIRST_YEAR–LAST_YEAR), or None."""
+    if day is None or FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return str(OUTSIDE_YEARS)
 
 
 def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months; the 31st becomes the last day of a shorter month."""
-    return day + relativedelta(months=months)
+    """``day`` moved by whole calendar months; the 31st becomes the last day of a shorter month. A date
+    moved past the calendar's ends (before 1.1.1 or after 31.12.9999) stops at that end."""
+    try:
+        return day + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        return date.min if months < 0 else date.max
 
 
 def notice_deadline(end_date: date | None, notice_period_months: int) -> date | None:
@@ -24,7 +54,7 @@ def notice_deadline(end_date: date | None, notice_period_months: int) -> date | 
 
 def term_months(start_date: date, end_date: date) -> int:
     """The agreement's term in whole months (at least one), e.g. 1.1.–31.12. is 12."""
-    span = relativedelta(end_date + timedelta(days=1), start_date)
+    span = relativedelta(end_date + timedelta(days=1) if end_date < date.max else end_date, start_date)
     return max(1, span.years * 12 + span.months + (1 if span.days >= 15 else 0))
 
 

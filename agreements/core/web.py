@@ -22,6 +22,7 @@ from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, RequestEntityTooLarge, ServiceUnavailable
+from werkzeug.routing import IntegerConverter
 
 from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
@@ -61,8 +62,17 @@ def format_day(value) -> str:
     return format_date(value, "d.M.yyyy") if value else ""
 
 
+class StorableIntConverter(IntegerConverter):
+    """``<int:…>`` in every address: an id or a number that a database column can hold. A larger number
+    matches no route (404) instead of reaching a query, where PostgreSQL's int4 and int8 overflow."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
     """Attach login loading, error handlers, filters and headers to ``app``."""
+    app.url_map.converters["int"] = StorableIntConverter  # before any blueprint adds its routes
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on
+from agreements.core.dates import years_problem
 from agreements.core.exports import FORMATS, download, shown
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.dashboard import who_signed as signers
@@ -73,14 +74,18 @@ def export(key: str, fmt: str):
 
 
 def _day_argument(today: date) -> date:
-    """The day a list describes: ``on`` (a month's end in the trend) or today; 404 for a malformed date."""
+    """The day a list describes: ``on`` (a month's end in the trend) or today; 404 for a malformed date or
+    one outside the service's years (a day past 31.12.9999 is out of reach of the lists' arithmetic)."""
     text = request.args.get("on")
     if text is None:
         return today
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         abort(404)
+    if years_problem(day):
+        abort(404)
+    return day
 
 
 def _status_argument() -> str | None:

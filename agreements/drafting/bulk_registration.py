@@ -11,11 +11,11 @@ named by one row only, so no entry is unpacked twice (and two agreements never s
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from agreements.core.dates import parse_day, years_problem
 from agreements.core.uploads import MAX_PAPER_BYTES
 from agreements.drafting.models import Agreement
 from agreements.drafting.operations import InvalidAgreement
@@ -42,7 +42,6 @@ MAX_ROWS = 2000
 #: A ZIP holds at most a PDF and a .docx per row, and this many bytes once unpacked.
 MAX_ZIP_ENTRIES = 2 * MAX_ROWS
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
-DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 DEFAULT_NOTICE_MONTHS = 3
 
 OTHER = "other"
@@ -344,12 +343,11 @@ def _read_parties(raw: str, row: _Row):
 def _read_date(raw: str, row: _Row):
     if not raw:
         return None, None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date(), None
-        except ValueError:
-            continue
-    return None, _("“%(value)s” is not a date: write it as 31.12.2026 or 2026-12-31.", value=raw)
+    day = parse_day(raw)
+    if day is None:
+        return None, _("“%(value)s” is not a date: write it as 31.12.2026 or 2026-12-31.", value=raw)
+    problem = years_problem(day)
+    return (None, problem) if problem else (day, None)
 
 
 def _read_months(raw: str, row: _Row):

@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations
 from wtforms import (
     BooleanField,
-    DateField,
     DecimalField,
     FieldList,
     Form,
@@ -26,13 +25,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from agreements.core.forms import strip
+from agreements.core.forms import DayField, strip
 from agreements.core.i18n import ui_language
 from agreements.templates_lib.fields import LONG_TEXT_MAX, TEXT_MAX, label
 
 PREFIX = "field-"
-#: Dates are sent as ISO by date inputs; d.M.yyyy is accepted from browsers without them.
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 class ManifestForm(Form):
@@ -65,8 +62,15 @@ class ManifestForm(Form):
         return {field["key"]: to_stored(field, bound.data) for field, bound in self.value_fields()}
 
 
+#: Amounts from this many euros up are refused: surely a slip, and too many digits to keep to the cent.
+MONEY_LIMIT = Decimal(10) ** 15
+
+
 class MoneyField(DecimalField):
-    """A euro amount; accepts a comma as the decimal mark and spaces or a € sign around the digits."""
+    """A euro amount; accepts a comma as the decimal mark and spaces or a € sign around the digits.
+
+    Decimal reads NaN, Infinity and 1e999999 too; none of them is an amount.
+    """
 
     widget = TextInput()
 
@@ -74,6 +78,9 @@ class MoneyField(DecimalField):
         if valuelist:
             valuelist = [re.sub(r"[\s€]", "", valuelist[0]).replace(",", ".")]
         super().process_formdata(valuelist)
+        if self.data is not None and not (self.data.is_finite() and abs(self.data) < MONEY_LIMIT):
+            self.data = None
+            raise ValueError(self.invalid_value_message)
 
 
 def _attribute(field: dict) -> str:
@@ -127,8 +134,7 @@ def _form_field(field: dict, language: str):
         validators = [*validators, Length(max=LONG_TEXT_MAX)]
         return TextAreaField(validators=validators, filters=[strip, _unix_newlines], **options)
     if kind == "date":
-        message = _l("Enter a date, e.g. 31.12.2026.")
-        return DateField(validators=validators, format=DATE_FORMATS, invalid_value_message=message, **options)
+        return DayField(validators=validators, **options)
     if kind == "integer":
         validators = [*validators, *_range(field)]
         return IntegerField(

@@ -5,11 +5,9 @@ The template's fields come from field_forms.py, generated from the manifest.
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -19,9 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from agreements.core.forms import MultiCheckboxField, QueryFilterForm, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, QueryFilterForm, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
-from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
 from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters
@@ -59,6 +56,14 @@ class StartForm(FlaskForm):
         self.language.choices = Language.choices()
         self.owner_id.choices = [organisation_choice(workshop) for workshop in workshops]
 
+    def validate_template_version_id(self, field):
+        if field.data not in self.versions:
+            raise ValidationError(_("Choose a template."))
+
+    def validate_owner_id(self, field):
+        if field.data not in self.workshops:
+            raise ValidationError(_("Choose the workshop from the list."))
+
     def chosen(self) -> tuple[TemplateVersion, Language, Organisation]:
         """The validated choices as objects."""
         return (
@@ -76,18 +81,8 @@ class AgreementForm(SubmitOnceForm, FlaskForm):
         filters=[strip],
         validators=[DataRequired(_l("Give the agreement a title.")), Length(max=200)],
     )
-    start_date = DateField(
-        _l("Start date"),
-        format=DATE_FORMATS,
-        validators=[InputRequired(_l("Give the start date."))],
-        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
-    )
-    end_date = DateField(
-        _l("End date"),
-        format=DATE_FORMATS,
-        validators=[Optional()],
-        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
-    )
+    start_date = DayField(_l("Start date"), validators=[InputRequired(_l("Give the start date."))])
+    end_date = DayField(_l("End date"), validators=[Optional()])
     open_ended = BooleanField(_l("Open-ended (no end date)"))
     notice_period_months = IntegerField(
         _l("Notice period in months"),
@@ -99,7 +94,9 @@ class AgreementForm(SubmitOnceForm, FlaskForm):
         invalid_value_message=_l("Enter a whole number."),
     )
     auto_renew = BooleanField(_l("Renews automatically"))
-    party_ids = SelectMultipleField(_l("Parties"), coerce=int, validate_choice=False, render_kw={"size": 8})
+    party_ids = SelectMultipleField(
+        _l("Parties"), coerce=int_or_none, validate_choice=False, render_kw={"size": 8}
+    )
     main_agreement_id = SelectField(
         _l("Main agreement"),
         coerce=int_or_none,
@@ -114,7 +111,7 @@ class AgreementForm(SubmitOnceForm, FlaskForm):
     )
     answered_comment_ids = MultiCheckboxField(
         _l("Comments this version answers"),
-        coerce=int,
+        coerce=int_or_none,
         validate_choice=False,
         description=_l(
             "Optional: tick the comments from the comment rounds that this version answers. "
@@ -295,7 +292,7 @@ def keep_annexes_field() -> MultiCheckboxField:
     """The confirmation's "keep in force" box per annex: unticked, an annex ends with its main agreement."""
     return MultiCheckboxField(
         _l("Annexes kept in force"),
-        coerce=int,
+        coerce=int_or_none,
         description=_l("Annexes end with the main agreement unless you tick them here."),
     )
 
@@ -321,11 +318,8 @@ class ApprovalForm(FlaskForm):
         validators=[DataRequired(_l("Name the body that made the decision.")), Length(max=200)],
         description=_l("E.g. TPY:n hallitus."),
     )
-    decided_on = DateField(
-        _l("Date of the decision"),
-        format=DATE_FORMATS,
-        validators=[InputRequired(_l("Give the date of the decision."))],
-        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
+    decided_on = DayField(
+        _l("Date of the decision"), validators=[InputRequired(_l("Give the date of the decision."))]
     )
     minutes_reference = StringField(
         _l("Minutes reference"),
@@ -352,11 +346,9 @@ class RegisterForm(AgreementForm):
     owner_id = SelectField(_l("Workshop"), coerce=int_or_none, validators=[InputRequired()])
     agreement_kind = SelectField(_l("Kind of agreement"), validators=[InputRequired()])
     language = SelectField(_l("Language of the agreement"), validators=[InputRequired()])
-    notice_given_on = DateField(
+    notice_given_on = DayField(
         _l("Notice given on (optional)"),
-        format=DATE_FORMATS,
         validators=[Optional()],
-        invalid_value_message=_l("Enter a date, e.g. 31.12.2026."),
         description=_l(
             "Only when a party has already given notice: the agreement is then recorded as terminated."
         ),

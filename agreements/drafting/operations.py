@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from agreements.core.audit import record
+from agreements.core.dates import years_problem
 from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
 from agreements.core.timeutil import helsinki_today
@@ -280,7 +281,10 @@ def checked_header(
     errors = {}
     if not title or len(title) > 200:
         errors["title"] = _("Give the agreement a title of at most 200 characters.")
-    if end_date is not None and end_date < start_date:
+    for name, day in (("start_date", start_date), ("end_date", end_date)):
+        if years_problem(day):
+            errors[name] = years_problem(day)
+    if "end_date" not in errors and end_date is not None and end_date < start_date:
         errors["end_date"] = _("The end date cannot be before the start date.")
     if not 0 <= notice_period_months <= MAX_NOTICE_MONTHS:
         errors["notice_period_months"] = _(

@@ -1,8 +1,8 @@
 """The notification preferences form: one radio group per kind, built for the kinds that exist."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from agreements.core.forms import FlaskForm
 from agreements.notifications.models import Delivery, NotificationKind
 
 

@@ -2,12 +2,11 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from agreements.core.forms import MultiCheckboxField, QueryFilterForm, int_or_none, strip
+from agreements.core.forms import FlaskForm, MultiCheckboxField, QueryFilterForm, int_or_none, strip
 from agreements.organisations import business_id
 from agreements.organisations.models import Language, Network, NetworkKind, OrganisationKind, Region
 from agreements.organisations.queries import STATUSES, OrganisationFilters, existing_name_keys, name_key
@@ -101,7 +100,7 @@ class NetworkForm(FlaskForm):
     )
     region_ids = MultiCheckboxField(
         _l("Regions"),
-        coerce=int,
+        coerce=int_or_none,
         description=_l("Only for a regional network; a membership network has none."),
     )
     active = BooleanField(_l("Active"), default=True)
@@ -152,11 +151,15 @@ class AddMembersForm(FlaskForm):
     """The organisations chosen on the search page to become members of a membership network."""
 
     #: The choices are the page's organisations; the operation adds only active organisations.
-    organisation_ids = MultiCheckboxField(_l("Organisations to add"), coerce=int, validate_choice=False)
+    organisation_ids = MultiCheckboxField(
+        _l("Organisations to add"), coerce=int_or_none, validate_choice=False
+    )
 
     def validate_organisation_ids(self, field):
         if not field.data:
             raise ValidationError(_("Choose at least one organisation."))
+        if None in field.data:
+            raise ValidationError(_("Choose the organisations from the list."))
 
 
 class OrganisationFilterForm(QueryFilterForm):

@@ -83,8 +83,8 @@ class FeedEvent:
         event.add("uid", f"{self.uid}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
         event.add("dtstart", self.start)
-        if not isinstance(self.start, datetime):
-            event.add("dtend", self.start + timedelta(days=1))
+        if not isinstance(self.start, datetime) and self.start < date.max:
+            event.add("dtend", self.start + timedelta(days=1))  # without it, the same one day (RFC 5545)
         event.add("summary", self.summary)
         # Many calendar apps show the description but not the URL property, so the link is in both.
         event.add("description", f"{self.description}\n\n{self.url}")

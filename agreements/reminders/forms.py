@@ -1,12 +1,11 @@
 """Forms of reminders and renewals: confirming a renewal, recording notice, an agreement's reminder days."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from agreements.core.errors import OperationRefused
-from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
 from agreements.drafting.forms import keep_annexes_field, offer_annexes
 from agreements.reminders.models import ReminderKind
@@ -24,7 +23,7 @@ class RenewForm(FlaskForm):
     )
     move_annex_ids = MultiCheckboxField(
         _l("Annexes moved to the renewal"),
-        coerce=int,
+        coerce=int_or_none,
         description=_l(
             "Tick the annexes that are to belong to the renewal instead. The others stay with this "
             "agreement and end with it."
@@ -49,8 +48,8 @@ class NoticeForm(SubmitOnceForm, FlaskForm):
     """Which of ``parties`` (those that have not given notice alone) gave notice, when, why, and which of
     ``annexes`` (those the notice may end) are kept in force."""
 
-    given_by = SelectField(_l("Notice given by"), coerce=int, validators=[DataRequired()])
-    given_on = DateField(_l("Notice given on"), validators=[DataRequired()])
+    given_by = SelectField(_l("Notice given by"), coerce=int_or_none, validators=[DataRequired()])
+    given_on = DayField(_l("Notice given on"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason (optional)"), filters=[strip], validators=[Optional(), Length(max=500)])
     keep_annex_ids = keep_annexes_field()
 

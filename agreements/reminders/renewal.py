@@ -23,7 +23,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from agreements.core.audit import record
-from agreements.core.dates import add_months, end_after_notice, term_months
+from agreements.core.dates import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    add_months,
+    end_after_notice,
+    term_months,
+    years_problem,
+)
 from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
 from agreements.core.web import format_day
@@ -54,6 +61,14 @@ def renewal_problem(agreement: Agreement) -> str | None:
         return _("Only a signed agreement can be renewed.")
     if agreement.end_date is None:
         return _("The agreement has no end date, so it needs no renewal.")
+    if renewal_term(agreement) is None:
+        return _(
+            "The term after this agreement's end on %(date)s falls outside the years %(first)s–%(last)s, "
+            "so it cannot be renewed here.",
+            date=format_day(agreement.end_date),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+        )
     renewal = current_renewal(agreement)
     if renewal is not None:
         return _("%(reference)s already renews this agreement.", reference=renewal.reference)
@@ -85,6 +100,16 @@ def _term_months(agreement: Agreement) -> int:
     """The length of a term, from the signed version's own dates (an extension does not lengthen it)."""
     signed = agreement.latest_version
     return term_months(signed.start_date, signed.end_date or agreement.end_date)
+
+
+def renewal_term(agreement: Agreement) -> tuple[date, date] | None:
+    """The first and last day of the term a renewal is drafted for: from the day after the agreement's end,
+    as long as its own term; None when that is not within the years the service takes (FIRST_YEAR...)."""
+    if not date(FIRST_YEAR - 1, 12, 31) <= agreement.end_date < date(LAST_YEAR, 12, 31):
+        return None
+    start = agreement.end_date + timedelta(days=1)
+    end = add_months(start, _term_months(agreement)) - timedelta(days=1)
+    return None if years_problem(end) else (start, end)
 
 
 def ensure_renewable(agreement: Agreement) -> None:
@@ -127,7 +152,7 @@ def renew(agreement: Agreement, actor, template_version: TemplateVersion | None 
     template_version = template_version if agreement.template_version is None else choices[0]
     if template_version not in choices:
         raise OperationRefused(_("Choose the template to draft the renewal on."), field="template_version_id")
-    start = agreement.end_date + timedelta(days=1)
+    start, end = renewal_term(agreement)
     is_annex = template_version.template.kind == TemplateKind.ANNEX
     renewal = create_agreement(
         template_version,
@@ -136,7 +161,7 @@ def renew(agreement: Agreement, actor, template_version: TemplateVersion | None 
         [party for party in staying_parties(agreement) if party.id != agreement.owner_id],
         title=signed.title,
         start_date=start,
-        end_date=add_months(start, _term_months(agreement)) - timedelta(days=1),
+        end_date=end,
         notice_period_months=signed.notice_period_months,
         auto_renew=signed.auto_renew,
         values=dict(signed.values),

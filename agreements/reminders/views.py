@@ -1,7 +1,5 @@
 """Pages of an agreement's end of term: renew it, record notice, and set its own reminder days."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -55,7 +53,8 @@ def renew(agreement: Agreement):
                 "success",
             )
             return redirect(url_for("agreements.edit", agreement_id=draft.id))
-    start = agreement.end_date + timedelta(days=1)
+    term = renewal.renewal_term(agreement) if agreement.end_date else None
+    start = term[0] if term else None
     main = renewal.renewal_main(agreement)
     page = render_template(
         "reminders/renew.html", agreement=agreement, form=form, start=start, problem=problem, main=main

@@ -4,16 +4,14 @@ from datetime import datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, TimeField
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from agreements.accounts.models import User
-from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
 from agreements.core.timeutil import HELSINKI
-from agreements.drafting.field_forms import DATE_FORMATS
 from agreements.drafting.forms import organisation_choice
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
@@ -33,9 +31,8 @@ class OpenRoundForm(SubmitOnceForm, FlaskForm):
     version_number = SelectField(
         _l("Version under comment"), coerce=int_or_none, validators=[InputRequired()]
     )
-    deadline_date = DateField(
+    deadline_date = DayField(
         _l("Deadline date"),
-        format=DATE_FORMATS,
         validators=[InputRequired(_l("Give the deadline date."))],
         description=_l("The deadline is in Finnish time."),
     )
@@ -67,10 +64,10 @@ class OpenRoundForm(SubmitOnceForm, FlaskForm):
         _l("Every active organisation"),
         description=_l("A national round: every active workshop and education provider is invited."),
     )
-    organisation_ids = MultiCheckboxField(_l("Organisations"), coerce=int)
+    organisation_ids = MultiCheckboxField(_l("Organisations"), coerce=int_or_none)
     network_ids = MultiCheckboxField(
         _l("Every organisation in these networks"),
-        coerce=int,
+        coerce=int_or_none,
         description=_l(
             "Active organisations the networks cover are invited: a regional network's by region, "
             "a membership network's members."

@@ -7,11 +7,11 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
 
 from agreements.core.actions import acts_on
+from agreements.core.forms import FlaskForm
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
 from agreements.drafting.documents import MEDIA_TYPES

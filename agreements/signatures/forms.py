@@ -3,11 +3,9 @@ organisations, replacing a signer, signing, declining, a paper copy, withdrawing
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Form,
     FormField,
@@ -21,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from agreements.accounts.models import User
 from agreements.accounts.operations import find_user_by_email
-from agreements.core.forms import MultiCheckboxField, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
 from agreements.drafting.models import Agreement
 from agreements.organisations.models import Organisation
@@ -105,7 +103,7 @@ class SendForm(SubmitOnceForm, FlaskForm):
     message = TextAreaField(
         _l("Message to the signatories"), filters=[strip], validators=[Length(max=MAX_TEXT)]
     )
-    respond_by = DateField(
+    respond_by = DayField(
         _l("Last day to answer"),
         validators=[Optional()],
         description=_l("Optional. An invitation not answered by then expires; the others can still join."),
@@ -196,15 +194,15 @@ def send_form(
 class InviteForm(FlaskForm):
     """More organisations to invite to join a commitment: chosen ones, by network or region, or one named."""
 
-    organisation_ids = MultiCheckboxField(_l("Organisations"), coerce=int)
+    organisation_ids = MultiCheckboxField(_l("Organisations"), coerce=int_or_none)
     network_ids = MultiCheckboxField(
         _l("Every active organisation in these networks"),
-        coerce=int,
+        coerce=int_or_none,
         description=_l("Organisations already invited are skipped."),
     )
     region_ids = MultiCheckboxField(
         _l("Every active organisation of these regions"),
-        coerce=int,
+        coerce=int_or_none,
         description=_l("Organisations already invited are skipped."),
     )
     named_id = SelectField(
@@ -220,7 +218,7 @@ class InviteForm(FlaskForm):
         validators=[Length(max=254)],
         description=_l("A person without an account gets an invitation to set a password."),
     )
-    respond_by = DateField(
+    respond_by = DayField(
         _l("Last day to answer"),
         validators=[Optional()],
         description=_l("Optional. An invitation not answered by then expires."),

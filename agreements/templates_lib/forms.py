@@ -2,10 +2,10 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import ValidationError
 
+from agreements.core.forms import FlaskForm
 from agreements.templates_lib.errors import TemplateRejected
 from agreements.templates_lib.manifest import parse_manifest
 

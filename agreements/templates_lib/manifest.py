@@ -1,6 +1,7 @@
 """Reading and checking a template manifest (manifest.json): its sections and typed fields."""
 
 import json
+import math
 import re
 from decimal import Decimal
 
@@ -19,13 +20,35 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 def parse_manifest(raw: bytes | str) -> dict:
     """Parse and check a manifest; raises TemplateRejected naming the first defect."""
     try:
-        manifest = json.loads(raw)
+        manifest = json.loads(raw, parse_constant=_not_a_number, parse_float=_finite_number)
+        _check_characters(manifest)
     except (ValueError, RecursionError) as error:
         raise TemplateRejected("manifest_not_json", str(error)) from error
     if not isinstance(manifest, dict):
         raise TemplateRejected("manifest_not_json", "the top level must be an object")
     check_manifest(manifest)
     return manifest
+
+
+def _not_a_number(name: str):
+    """Python's json reads NaN and Infinity, which JSON has not (PostgreSQL refuses to store them)."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_number(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large a number")
+    return number
+
+
+def _check_characters(manifest) -> None:
+    """Refuse a string with half of a UTF-16 surrogate pair (e.g. "\\ud800"): it is no character, and
+    neither a page nor the database can hold it."""
+    try:
+        json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(f"\\u{ord(error.object[error.start]):04x} is half of a surrogate pair") from error
 
 
 def check_manifest(manifest: dict) -> None:

@@ -1,9 +1,18 @@
-"""Fixtures of the core tests: a real SMTP server (aiosmtpd) on loopback that records what it receives."""
+"""Fixtures of the core tests: a real SMTP server (aiosmtpd) on loopback that records what it receives; the
+workshop's editor logged in, for the tests that post forms."""
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.support.client import log_in
 from tests.support.smtp import RecordingHandler, SMTPServer, check_login, free_port
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """A client logged in as an editor of ``workshop``."""
+    log_in(client, editor)
+    return client
 
 
 @pytest.fixture

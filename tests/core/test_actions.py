@@ -1,7 +1,6 @@
 """One loader and check, one commit, one answer to a refusal (agreements/core/actions.py)."""
 
 import pytest
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import StringField
 
@@ -9,6 +8,7 @@ from agreements import create_app
 from agreements.core.access import can_administer
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
+from agreements.core.forms import FlaskForm
 from agreements.extensions import db
 from agreements.organisations.models import Network
 from config import TestingConfig

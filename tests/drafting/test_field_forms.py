@@ -40,7 +40,7 @@ def test_each_type_gets_its_own_kind_of_field(request_context):
     assert kinds == {
         "instructor": "StringField",
         "duties": "TextAreaField",
-        "first_day": "DateField",
+        "first_day": "DayField",
         "places": "IntegerField",
         "fee": "MoneyField",
         "billing": "SelectField",

@@ -1,14 +1,13 @@
 """Forms of the user administration: filters, invitation, editing, memberships and coordinator networks."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, SearchField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from agreements.accounts.admin.operations import email_taken
 from agreements.accounts.models import Membership, MembershipRole, UILanguage, User
-from agreements.core.forms import QueryFilterForm, strip
+from agreements.core.forms import FlaskForm, QueryFilterForm, int_or_none, strip
 from agreements.core.models import TitledEnum
 from agreements.extensions import db
 from agreements.organisations.models import Network, Organisation
@@ -51,7 +50,7 @@ class UserFilterForm(QueryFilterForm):
     """Search and filters of the user list, read from the query string."""
 
     q = SearchField(_l("Name or e-mail"))
-    organisation = SelectField(_l("Organisation"), coerce=int, default=0)
+    organisation = SelectField(_l("Organisation"), coerce=int_or_none, default=0)
     role = SelectField(_l("Role"), default="")
     state = SelectField(_l("State"), default="")
 
@@ -91,7 +90,7 @@ class _AccountForm(FlaskForm):
 class InviteForm(_AccountForm):
     """Invite a new user, optionally straight into an organisation."""
 
-    organisation = SelectField(_l("Organisation (optional)"), coerce=int, default=0)
+    organisation = SelectField(_l("Organisation (optional)"), coerce=int_or_none, default=0)
     role = SelectField(_l("Role in the organisation"), default="")
 
     def __init__(self, *args, **kwargs):
@@ -124,7 +123,9 @@ class MembershipForm(FlaskForm):
     """Add a role in an organisation to a user."""
 
     organisation = SelectField(
-        _l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))]
+        _l("Organisation"),
+        coerce=int_or_none,
+        validators=[DataRequired(message=_l("Choose an organisation."))],
     )
     role = SelectField(_l("Role"), validators=[InputRequired()])
 
@@ -138,6 +139,8 @@ class MembershipForm(FlaskForm):
         self.role.choices = MembershipRole.choices()  # here, so the titles are in the user's language
 
     def validate_role(self, field) -> None:
+        if field.errors or self.organisation.errors:
+            return  # an unknown role or organisation cannot be looked up
         duplicate = db.session.scalar(
             select(Membership.id).where(
                 Membership.user_id == self._user.id,
@@ -152,7 +155,7 @@ class MembershipForm(FlaskForm):
 class NetworksForm(FlaskForm):
     """The networks a user coordinates."""
 
-    networks = SelectMultipleField(_l("Coordinated networks"), coerce=int)
+    networks = SelectMultipleField(_l("Coordinated networks"), coerce=int_or_none)
 
     def __init__(self, *args, user: User, **kwargs):
         assigned = {network.id for network in user.coordinated_networks}

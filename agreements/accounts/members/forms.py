@@ -1,12 +1,11 @@
 """Forms of an organisation's members page: the search, adding a person and a member's roles."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from agreements.accounts.models import MembershipRole, UILanguage
-from agreements.core.forms import MultiCheckboxField, QueryFilterForm, strip
+from agreements.core.forms import FlaskForm, MultiCheckboxField, QueryFilterForm, strip
 
 ROLES_HELP = _l(
     "Editors draft and edit agreements, signatories sign them for the organisation, viewers read them, "
