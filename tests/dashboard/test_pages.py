@@ -65,15 +65,19 @@ def test_exports_hold_the_same_figures_as_the_page(client, field):
 
 
 class TableText(HTMLParser):
-    """The cell texts of each table on a page, by caption."""
+    """The cell texts of each table on a page, by caption, as a screen reader reads them: a short header's
+    abbreviation is hidden from it, and the whole title read instead."""
 
     def __init__(self):
         super().__init__()
         self.tables, self._caption, self._row, self._cell = {}, None, None, None
         self._in_caption = False
+        self._hidden = None  # the tag of the element hidden from screen readers we are in
 
     def handle_starttag(self, tag, attrs):
-        if tag == "caption":
+        if ("aria-hidden", "true") in attrs and self._hidden is None:
+            self._hidden = tag
+        elif tag == "caption":
             self._caption, self._in_caption = "", True
         elif tag == "tr":
             self._row = []
@@ -81,13 +85,17 @@ class TableText(HTMLParser):
             self._cell = ""
 
     def handle_data(self, data):
+        if self._hidden is not None:
+            return
         if self._cell is not None:
             self._cell += data
         elif self._in_caption:
             self._caption += data
 
     def handle_endtag(self, tag):
-        if tag == "caption":
+        if tag == self._hidden:
+            self._hidden = None
+        elif tag == "caption":
             self._caption, self._in_caption = self._caption.strip(), False
             self.tables[self._caption] = []
         elif tag in ("td", "th") and self._cell is not None:
