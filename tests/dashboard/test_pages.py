@@ -41,6 +41,28 @@ def test_the_drill_down_lists_workshops_without_an_agreement(client, field):
     assert client.get("/dashboard/list/nonsense").status_code == 404
 
 
+def test_a_trend_of_zeros_says_so_instead_of_drawing_an_empty_chart(
+    app, client, field, make_user, make_network
+):
+    log_in(client, field["coordinator"])
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "trend-chart" in page and "No agreement was in force" not in page
+    quiet = app.test_client()
+    log_in(quiet, make_user(networks=[make_network(name="ALU Lappi", region_codes=("19",))]))
+    page = quiet.get("/dashboard/").get_data(as_text=True)
+    assert "No agreement was in force in any of these 24 months." in page
+    assert "trend-chart" not in page
+
+
+def test_long_figure_titles_have_short_headers_that_spell_them_out(client, field):
+    log_in(client, field["coordinator"])
+    page = client.get("/dashboard/").get_data(as_text=True)
+    short = '<abbr title="Workshops with an agreement in force" aria-hidden="true">In force</abbr>'
+    assert short in page
+    assert '<span class="visually-hidden">Workshops with an agreement in force</span>' in page
+    assert '<dt class="col-sm-3 col-lg-2">In force</dt>' in page
+
+
 @pytest.mark.parametrize("page", ["99999999999999999999", "0", "x"])
 def test_a_list_page_out_of_range_is_a_page_not_an_error(client, field, page):
     log_in(client, field["coordinator"])
