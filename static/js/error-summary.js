@@ -10,6 +10,14 @@
   }
   summary.focus();
 
+  // The element a link names: the field, or the group holding its options (ids "<field>-0", "<field>-1"...).
+  function named(id) {
+    var starts = '[id^="' + CSS.escape(id + "-") + '"]';
+    return document.getElementById(id) || document.querySelector(
+      "input" + starts + ", select" + starts + ", textarea" + starts
+    );
+  }
+
   function control(target) {
     if (target.matches("input, select, textarea, button")) {
       return target;
@@ -27,7 +35,7 @@
 
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
-    var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    var target = link && named(decodeURIComponent(link.hash.slice(1)));
     var field = target && control(target);
     if (!field) {
       return;

@@ -124,6 +124,7 @@ def test_the_navigation_is_one_row_at_1280_pixels(wide, people, role):
     user.name = "Maria-Kristiina Koordinaattori-Ylläpitäjä"  # a long name must not push the bar to two rows
     db.session.commit()
     log_in(wide, user)
+    wide.wait_for_load_state("load")  # measured once the style sheets apply
 
     bar = wide.get_by_role("navigation", name="Päävalikko")
     items = bar.locator(".navbar-brand, .navbar-nav > li, form, #user-menu")
@@ -170,6 +171,7 @@ def test_the_dashboard_tables_fit_1280_pixels(wide, people, make_network, make_a
     )
     log_in(wide, admin)
     open_page(wide, "/dashboard/")
+    wide.wait_for_load_state("load")
 
     for wrapper in wide.locator("main .table-responsive").all():
         caption = wrapper.locator("caption").inner_text()
