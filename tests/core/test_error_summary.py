@@ -6,8 +6,12 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, Form, FormField, HiddenField, StringField
+from wtforms.validators import DataRequired
 
 from agreements.accounts.models import UILanguage
+from agreements.core.forms import ErrorItem, form_error_items
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.extensions import db
 from agreements.reviews.models import CommentRound
@@ -162,3 +166,23 @@ class MaxLengths(HTMLParser):
 
     def of(self, name: str) -> int | None:
         return {**self.inputs, **self.textareas}[name]
+
+
+def test_form_level_errors_rows_and_hidden_fields_are_listed_in_page_order():
+    class Row(Form):
+        name = StringField("Name", validators=[DataRequired()])
+
+    class Sample(Form):
+        title = StringField("Title", validators=[DataRequired()])
+        rows = FieldList(FormField(Row), label="Rows", min_entries=2)
+        token = HiddenField(validators=[DataRequired("The form has expired.")])
+
+    form = Sample(MultiDict({"rows-0-name": "Maija"}))
+    assert not form.validate()
+    form.form_errors.append("Nothing was saved.")
+    assert list(form_error_items(form)) == [
+        ErrorItem("Nothing was saved."),
+        ErrorItem("This field is required.", "title", "Title"),
+        ErrorItem("This field is required.", "rows-1-name", "Rows, row 2: Name"),
+        ErrorItem("The form has expired."),
+    ]
