@@ -1,12 +1,26 @@
 """Forms and form helpers shared by the domains: the base of every form, the one date field, filters and
-choices; and the outbox filter of core's own mail pages."""
+choices; the error summary of a page; and the outbox filter of core's own mail pages."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import flask_wtf
-from flask import request
+from flask import get_flashed_messages, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.form import _Auto  # flask-wtf's mark of a form built without formdata: read the request
+from jinja2 import pass_context
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import DateField, FileField, SearchField, SelectField, SelectMultipleField
+from wtforms import (
+    DateField,
+    FieldList,
+    FileField,
+    Form,
+    FormField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from agreements.core.access import MAX_ID
@@ -109,3 +123,58 @@ class OutboxFilterForm(QueryFilterForm):
     def __init__(self, *args, status_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.status.choices = [("", _l("All statuses")), *status_choices]
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of a page's error summary: a message, and the field it concerns (its label and element id)."""
+
+    message: str
+    target: str | None = None
+    label: str | None = None
+
+
+#: Fields a person cannot see or fix on the page; their messages are listed without a link.
+_UNSEEN_FIELDS = {"HiddenField", "CSRFTokenField"}
+
+
+def form_error_items(form: Form, prefix: str = "") -> Iterator[ErrorItem]:
+    """The errors of ``form`` in page order: its form-level errors, then each field's, rows included."""
+    for message in getattr(form, "form_errors", ()):
+        yield ErrorItem(str(message))
+    for field in form:
+        yield from _field_error_items(field, prefix)
+
+
+def _field_error_items(field, prefix: str) -> Iterator[ErrorItem]:
+    label = f"{prefix}{field.label.text}"
+    if isinstance(field, FormField):
+        yield from form_error_items(field.form, prefix)
+        return
+    messages = [str(message) for message in field.errors if not isinstance(message, (list, dict))]
+    if isinstance(field, FieldList):  # its own messages; each row's fields follow under the row's number
+        yield from (ErrorItem(message, field.id, label) for message in messages)
+        for number, entry in enumerate(field.entries, start=1):
+            yield from _field_error_items(entry, _("%(label)s, row %(number)s: ", label=label, number=number))
+        return
+    unseen = field.type in _UNSEEN_FIELDS
+    for message in messages:
+        yield ErrorItem(message, None if unseen else field.id, None if unseen else label)
+
+
+@pass_context
+def error_summary(context) -> list[ErrorItem]:
+    """Every error the page shows, for the summary at its top: the refusals flashed as ``danger`` in this
+    request, the errors of each form in the template's context (not the list filters, which drop a bad
+    value quietly), and the page's own ``page_errors`` (ErrorItem-like (message, target, label) tuples)."""
+    items = [ErrorItem(str(message)) for message in get_flashed_messages(category_filter=["danger"])]
+    for form in _forms(context.get_all().values()):
+        items.extend(form_error_items(form))
+    items.extend(ErrorItem(*entry) for entry in context.get("page_errors") or ())
+    return list(dict.fromkeys(items))
+
+
+def _forms(values: Iterable) -> list[Form]:
+    """The distinct forms among ``values``, in order (a view may pass one form under two names)."""
+    forms = [value for value in values if isinstance(value, Form) and not isinstance(value, QueryFilterForm)]
+    return list({id(form): form for form in forms}.values())

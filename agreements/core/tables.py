@@ -24,6 +24,13 @@ class Table:
     as_of: date | None = None
     #: When the scheduler last found the figures current, for tables made from its count.
     checked_at: datetime | None = None
+    #: A page's short header for each column, or None where the title is short enough (exports use titles).
+    short_columns: list[str | None] = field(default_factory=list)
+
+    def headers(self) -> list[tuple[str, str | None]]:
+        """Each column's title with its short header, if it has one."""
+        shorts = self.short_columns or [None] * len(self.columns)
+        return list(zip(self.columns, shorts, strict=True))
 
     @property
     def numeric_columns(self) -> set[int]:

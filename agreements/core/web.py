@@ -26,6 +26,7 @@ from werkzeug.routing import IntegerConverter
 
 from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
+from agreements.core.forms import error_summary
 from agreements.core.mail import deliver_after_request
 from agreements.core.urls import is_safe_local_path
 from agreements.extensions import db, discard_session, login_manager
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["error_summary"] = error_summary
     # Runs before every before_request function, so before the CSRF check reads (and limits) the body.
     app.url_value_preprocessor(_own_body_limit)
     app.register_error_handler(RequestEntityTooLarge, _too_large)

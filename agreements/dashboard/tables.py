@@ -13,19 +13,20 @@ from agreements.dashboard.figures import Figures, total
 from agreements.dashboard.scope import Scope
 from agreements.drafting.models import AgreementStatus
 
-#: The figure columns of the network and region tables: (attribute, title, drill-down list or None).
+#: The figure columns of the network and region tables: (attribute, title, the page's short header or None,
+#: drill-down list or None). Short headers keep the twelve columns within a 1280-pixel window.
 FIGURE_COLUMNS = (
-    ("workshops", _l("Workshops"), "workshops"),
-    ("workshops_in_force", _l("Workshops with an agreement in force"), "workshops_in_force"),
-    ("uptake", _l("Uptake %"), "workshops_without"),
-    ("providers_in_force", _l("Providers with an agreement in force"), "providers_in_force"),
-    ("committed", _l("Organisations committed to the guidelines"), "committed"),
-    ("open_rounds", _l("Open comment rounds"), "open_rounds"),
-    ("awaiting_signature", _l("Requests awaiting signature"), "awaiting_signature"),
-    ("median_wait", _l("Median wait (days)"), "awaiting_signature"),
-    ("longest_wait", _l("Longest wait (days)"), "awaiting_signature"),
-    ("ending_soon", _l("Ending within 90 days"), "ending_soon"),
-    ("renewals_overdue", _l("Renewals overdue"), "renewals_overdue"),
+    ("workshops", _l("Workshops"), None, "workshops"),
+    ("workshops_in_force", _l("Workshops with an agreement in force"), _l("In force"), "workshops_in_force"),
+    ("uptake", _l("Uptake %"), None, "workshops_without"),
+    ("providers_in_force", _l("Providers with an agreement in force"), _l("Providers"), "providers_in_force"),
+    ("committed", _l("Organisations committed to the guidelines"), _l("Committed"), "committed"),
+    ("open_rounds", _l("Open comment rounds"), _l("Rounds"), "open_rounds"),
+    ("awaiting_signature", _l("Requests awaiting signature"), _l("Requests"), "awaiting_signature"),
+    ("median_wait", _l("Median wait (days)"), _l("Median days"), "awaiting_signature"),
+    ("longest_wait", _l("Longest wait (days)"), _l("Longest days"), "awaiting_signature"),
+    ("ending_soon", _l("Ending within 90 days"), _l("Ending 90 d"), "ending_soon"),
+    ("renewals_overdue", _l("Renewals overdue"), _l("Overdue"), "renewals_overdue"),
 )
 
 
@@ -81,6 +82,7 @@ def scope_filters(scope: Scope) -> dict:
 
 def _figure_table(key: str, title, first_column, rows) -> Table:
     table = Table(key, str(title), [str(first_column), *(str(c[1]) for c in FIGURE_COLUMNS)])
+    table.short_columns = [None, *(str(c[2]) if c[2] else None for c in FIGURE_COLUMNS)]
     for name, filters, figures in rows:
         table.rows.append(
             [Cell(name), *(_figure_cell(figures, column, filters) for column in FIGURE_COLUMNS)]
@@ -89,7 +91,7 @@ def _figure_table(key: str, title, first_column, rows) -> Table:
 
 
 def _figure_cell(figures: Figures, column, filters: dict) -> Cell:
-    attribute, _title, listing = column
+    attribute, _title, _short, listing = column
     link = list_url(listing, filters) if listing else None
     return Cell(getattr(figures, attribute), link)
 

@@ -19,7 +19,7 @@ bp = Blueprint("home", __name__)
 
 @bp.app_template_global()
 def nav_items() -> list[tuple[str, str]]:
-    """Navigation links (endpoint, label) for the current user's roles."""
+    """Navigation links (endpoint, label) for the current user's roles, outside the administration menu."""
     items = [
         ("home.index", _l("Home")),
         ("agreements.index", _l("Agreements")),
@@ -28,13 +28,22 @@ def nav_items() -> list[tuple[str, str]]:
     ]
     if current_user.is_admin or current_user.is_coordinator:
         items.insert(1, ("dashboard.index", _l("Dashboard")))
-        items.append(("organisations.index", _l("Organisations")))
-        items.append(("organisations.networks", _l("Networks")))
+    return items
+
+
+@bp.app_template_global()
+def admin_nav_items() -> list[tuple[str, str]]:
+    """The administration menu's links (endpoint, label): empty for a user who administers nothing."""
+    items = []
+    if current_user.is_admin or current_user.is_coordinator:
+        items += [("organisations.index", _l("Organisations")), ("organisations.networks", _l("Networks"))]
     if current_user.is_admin:
-        items.append(("users_admin.index", _l("Users")))
-        items.append(("users_admin.invitations", _l("Invitations")))
-        items.append(("templates_admin.index", _l("Templates")))
-        items.append(("mail.outbox", _l("Mail")))
+        items += [
+            ("users_admin.index", _l("Users")),
+            ("users_admin.invitations", _l("Invitations")),
+            ("templates_admin.index", _l("Templates")),
+            ("mail.outbox", _l("Mail")),
+        ]
     return items
 
 

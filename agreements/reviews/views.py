@@ -172,6 +172,7 @@ def _round_page(comment_round: CommentRound, failed: dict | None = None):
         not_invited_again=queries.not_invited_again(comment_round) if managing else [],
         titles=section_titles(agreement.template_version.manifest, ui_language()),
         failed=failed or {},
+        comment_form=CommentForm(formdata=None),
     )
     return page
 

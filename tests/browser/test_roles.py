@@ -19,7 +19,7 @@ HOME_IN_ENGLISH = {
 }
 #: Text on the role's home page in any language: its own network or organisation.
 HOME_IN_ANY_LANGUAGE = {
-    "admin": ("nav a[href='/admin/users/']", None),
+    "admin": ("nav #admin-menu", None),
     "coordinator": ("#coordinator-heading + table", "ALU Selainverkosto"),
     "workshop editor": ("#orgs-heading + ul", "Työpaja Selain"),
     "provider signatory": ("#orgs-heading + ul", "Selaimen ammattiopisto"),
@@ -27,8 +27,10 @@ HOME_IN_ANY_LANGUAGE = {
 
 
 def pages_for(page, role: str, organisation) -> list[str]:
-    """Every navigation link of the role, plus the organisation pages and admin lists it may open."""
-    paths = [link.get_attribute("href") for link in page.locator("nav .navbar-nav a.nav-link").all()]
+    """Every navigation link of the role (the administration menu's too), plus the organisation pages and
+    admin lists it may open."""
+    links = page.locator("nav .navbar-nav a.nav-link, nav .navbar-nav a.dropdown-item")
+    paths = [link.get_attribute("href") for link in links.all()]
     if role in ("admin", "coordinator"):
         paths.append("/organisations/")
     if role == "admin":
@@ -83,7 +85,7 @@ def test_language_switch_changes_the_page_and_is_remembered_for_the_user(page, n
     switch_language(page, "sv")
     page.reload()
     expect_language(page, "sv")
-    page.locator("nav .dropdown-toggle").click()
+    page.locator("nav #user-menu").click()
     page.locator("nav .dropdown-menu a[href='/account']").click()
     expect_language(page, "sv")
     assert_accessible(page)

@@ -111,7 +111,9 @@ def sign(page: Page, cast, signatory, party, sha256: str, wrong_password_first: 
         signature.get_by_role("checkbox").check()
         signature.get_by_role("button", name="Sign", exact=True).click()
         signature = page.get_by_role("region", name="Your signature")
-        expect(signature.get_by_role("alert")).to_contain_text("You have not signed yet.")
+        expect(signature).to_contain_text("You have not signed yet.")
+        expect(page.locator("#error-summary")).to_be_focused()
+        expect(page.get_by_role("alert")).to_contain_text("Your password: The password is not correct.")
         expect(signature.get_by_label("Your password")).to_have_accessible_description(
             re.compile("The password is not correct.")
         )

@@ -41,6 +41,28 @@ def test_the_drill_down_lists_workshops_without_an_agreement(client, field):
     assert client.get("/dashboard/list/nonsense").status_code == 404
 
 
+def test_a_trend_of_zeros_says_so_instead_of_drawing_an_empty_chart(
+    app, client, field, make_user, make_network
+):
+    log_in(client, field["coordinator"])
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "trend-chart" in page and "No agreement was in force" not in page
+    quiet = app.test_client()
+    log_in(quiet, make_user(networks=[make_network(name="ALU Lappi", region_codes=("19",))]))
+    page = quiet.get("/dashboard/").get_data(as_text=True)
+    assert "No agreement was in force in any of these 24 months." in page
+    assert "trend-chart" not in page
+
+
+def test_long_figure_titles_have_short_headers_that_spell_them_out(client, field):
+    log_in(client, field["coordinator"])
+    page = client.get("/dashboard/").get_data(as_text=True)
+    short = '<abbr title="Workshops with an agreement in force" aria-hidden="true">In force</abbr>'
+    assert short in page
+    assert '<span class="visually-hidden">Workshops with an agreement in force</span>' in page
+    assert '<dt class="col-sm-3 col-lg-2">In force</dt>' in page
+
+
 @pytest.mark.parametrize("page", ["99999999999999999999", "0", "x"])
 def test_a_list_page_out_of_range_is_a_page_not_an_error(client, field, page):
     log_in(client, field["coordinator"])
@@ -65,15 +87,19 @@ def test_exports_hold_the_same_figures_as_the_page(client, field):
 
 
 class TableText(HTMLParser):
-    """The cell texts of each table on a page, by caption."""
+    """The cell texts of each table on a page, by caption, as a screen reader reads them: a short header's
+    abbreviation is hidden from it, and the whole title read instead."""
 
     def __init__(self):
         super().__init__()
         self.tables, self._caption, self._row, self._cell = {}, None, None, None
         self._in_caption = False
+        self._hidden = None  # the tag of the element hidden from screen readers we are in
 
     def handle_starttag(self, tag, attrs):
-        if tag == "caption":
+        if ("aria-hidden", "true") in attrs and self._hidden is None:
+            self._hidden = tag
+        elif tag == "caption":
             self._caption, self._in_caption = "", True
         elif tag == "tr":
             self._row = []
@@ -81,13 +107,17 @@ class TableText(HTMLParser):
             self._cell = ""
 
     def handle_data(self, data):
+        if self._hidden is not None:
+            return
         if self._cell is not None:
             self._cell += data
         elif self._in_caption:
             self._caption += data
 
     def handle_endtag(self, tag):
-        if tag == "caption":
+        if tag == self._hidden:
+            self._hidden = None
+        elif tag == "caption":
             self._caption, self._in_caption = self._caption.strip(), False
             self.tables[self._caption] = []
         elif tag in ("td", "th") and self._cell is not None:

@@ -134,9 +134,10 @@ def test_errors_are_shown_and_the_input_kept(editor_client, template_version, wo
         "Enter a whole number.",
         "Choose at least one education provider.",
         "This field is required.",
-        "Check the fields marked below.",
     ):
         assert message in page
+    assert "<title>Error: New agreement" in page
+    assert 'id="error-summary"' in page and '<a class="alert-link" href="#start_date">' in page
     kept = form_values(response)
     assert kept["title"] == FIELDS["title"]
     assert kept["field-places"] == "sata"

@@ -127,8 +127,15 @@ def test_an_empty_comment_is_shown_again_with_the_error(commenter_client, commen
         f"/rounds/{comment_round.id}/comments", data={"slot": "whole", "body": " "}
     )
     assert response.status_code == 200
-    assert "Write a comment." in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert '<a class="alert-link" href="#comment-body-whole">Comment: Write a comment.</a>' in body
+    assert body.startswith("<!doctype html>") and "<title>Error: " in body
     assert comment_round.comments == []
+
+
+def test_the_comment_box_stops_at_the_longest_comment_kept(commenter_client, comment_round):
+    body = page(commenter_client, f"/rounds/{comment_round.id}")
+    assert re.search(r'id="comment-body-whole" name="body" rows="4"\s+maxlength="10000"', body)
 
 
 def test_after_the_deadline_the_text_is_kept_and_nothing_is_added(commenter_client, comment_round):
@@ -142,6 +149,7 @@ def test_after_the_deadline_the_text_is_kept_and_nothing_is_added(commenter_clie
     body = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "This comment round has closed" in body and "Myöhässä mutta tärkeä." in body
+    assert 'href="#unsaved-text">Comment: This comment round has closed' in body
     assert comment_round.comments == []
 
 
