@@ -486,12 +486,14 @@ def _client_as(app, user):
     return client
 
 
-def _url(app, endpoint: str, url_values: dict) -> str:
+def _url(app, endpoint: str, url_values: dict, names: dict | None = None) -> str:
+    """The endpoint's address on the world's objects: each argument's own, or the one ``names`` (by default
+    OTHER_OBJECTS) says."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         from flask import url_for
 
-        names = OTHER_OBJECTS.get(endpoint, {})
+        names = OTHER_OBJECTS.get(endpoint, {}) if names is None else names
         return url_for(endpoint, **{name: url_values[names.get(name, name)] for name in rule.arguments})
 
 
