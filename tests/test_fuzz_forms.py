@@ -33,10 +33,9 @@ from agreements.extensions import db, limiter
 from tests.support import database
 from tests.support.client import log_in
 from tests.support.factories import PASSWORD, make_agreement, make_network, make_user
+from tests.support.route_matrix import ADMIN, ANON, MATRIX, OTHER_OBJECTS, build_world, route_url
 from tests.support.signing import docx_bytes, pdf_bytes
 from tests.support.template_package import manifest, package
-from tests.test_authorisation_matrix import ADMIN, ANON, MATRIX, OTHER_OBJECTS, _world
-from tests.test_authorisation_matrix import _url as matrix_url
 
 #: POST routes deliberately not fuzzed, with the reason. Empty: every form is fuzzed.
 NOT_FUZZED: dict[str, str] = {}
@@ -125,7 +124,7 @@ class FuzzWorld:
 @pytest.fixture(scope="module")
 def fuzz_world(app, shared_transaction):
     with shared_transaction():
-        users, url_values = _world()
+        users, url_values = build_world()
         url_values.update(_more_objects(users, url_values))
         clients = {role: app.test_client() for role in (ANON, *PREFERRED_ROLES)}
         cookies = {}
@@ -166,7 +165,7 @@ def _url(app, endpoint: str, url_values: dict, objects_of: str | None = None) ->
     """The address of ``endpoint`` on the world's objects (those of the route ``objects_of``, if given)."""
     objects_of = objects_of or endpoint
     names = {**OTHER_OBJECTS.get(objects_of, {}), **FUZZ_OBJECTS.get(objects_of, {})}
-    return matrix_url(app, endpoint, url_values, names)
+    return route_url(app, endpoint, url_values, names)
 
 
 # The form as its page shows it.
@@ -577,7 +576,8 @@ KNOWN_ITEM_1_CAUSES = {
         r"^StatementError at \S+ validate_role — \(builtins\.LookupError\)"
     ),
     "an organisation id past the database's integers on the administrator's forms": (
-        r"^OverflowError at .* — Python int too large to convert to SQLite INTEGER"
+        r"^(OverflowError|DataError) at .* — (Python int too large to convert to SQLite INTEGER"
+        r"|\(psycopg\.errors\.NumericValueOutOfRange\) integer out of range)"
     ),
 }
 
