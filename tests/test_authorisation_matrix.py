@@ -12,8 +12,7 @@ from agreements import create_app
 from agreements.accounts.models import User
 from agreements.extensions import db
 from config import TestingConfig
-from tests.support.client import log_in
-from tests.support.route_matrix import ADMIN, MATRIX, ROLES, build_world, route_url
+from tests.support.route_matrix import ADMIN, MATRIX, ROLES, build_world, client_as, route_url
 
 
 def _routes(app) -> set[tuple[str, str]]:
@@ -53,13 +52,6 @@ def world(built_world):
     return {role: db.session.get(User, user_id) for role, user_id in user_ids.items()}, url_values
 
 
-def _client_as(app, user):
-    client = app.test_client()
-    if user is not None:
-        log_in(client, user)
-    return client
-
-
 def _answers(clients: dict, url: str, method: str) -> dict[str, int]:
     """The status each role's client gets for ``url``."""
     return {
@@ -71,7 +63,7 @@ def _answers(clients: dict, url: str, method: str) -> dict[str, int]:
 def test_every_page_answers_each_role_as_the_matrix_says(app, world):
     """GETs change nothing that decides access, so they share one world and one logged-in client per role."""
     users, url_values = world
-    clients = {role: _client_as(app, users.get(role)) for role in ROLES}
+    clients = {role: client_as(app, users.get(role)) for role in ROLES}
     wrong = {}
     for endpoint, method in sorted(key for key in MATRIX if key[1] == "GET"):
         url = route_url(app, endpoint, url_values)
@@ -89,7 +81,7 @@ def test_form_answers_each_role_as_the_matrix_says(app, world, endpoint, method)
     ROLES order, admin last."""
     users, url_values = world
     url = route_url(app, endpoint, url_values)
-    clients = {role: _client_as(app, users.get(role)) for role in ROLES}
+    clients = {role: client_as(app, users.get(role)) for role in ROLES}
     assert _answers(clients, url, method) == MATRIX[(endpoint, method)], f"{method} {url}"
 
 
@@ -100,7 +92,7 @@ ID_ROUTES = {rule.endpoint for rule in create_app(TestingConfig).url_map.iter_ru
 def test_a_missing_object_is_404_even_for_an_administrator(app, world):
     """Nothing exists under the missing ids, so every route is asked on the same world."""
     users, url_values = world
-    client = {ADMIN: _client_as(app, users[ADMIN])}
+    client = {ADMIN: client_as(app, users[ADMIN])}
     missing = {name: (999_999 if name.endswith("_id") else value) for name, value in url_values.items()}
     answers_by_url = {
         f"{method} {url}": _answers(client, url, method)[ADMIN]

@@ -19,10 +19,18 @@ from agreements.accounts.models import UILanguage, User
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from tests.support.factories import make_agreement
-from tests.test_authorisation_matrix import ADMIN, COORD, EDITOR, MATRIX, ORG_ADMIN, PROVIDER, VIEWER
-from tests.test_authorisation_matrix import _client_as as client_as
-from tests.test_authorisation_matrix import _url as url_of
-from tests.test_authorisation_matrix import _world as build_world
+from tests.support.route_matrix import (
+    ADMIN,
+    COORD,
+    EDITOR,
+    MATRIX,
+    ORG_ADMIN,
+    PROVIDER,
+    VIEWER,
+    build_world,
+    client_as,
+)
+from tests.support.route_matrix import route_url as url_of
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "agreements" / "translations"
 #: Who reads each page: the first of these the matrix lets see it.

@@ -19,6 +19,7 @@ from agreements.reviews.operations import add_comment
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningContact, SigningOrder
 from agreements.templates_lib.rendering import pdf_available
+from tests.support.client import log_in
 from tests.support.factories import (
     PASSWORD,
     make_agreement,
@@ -445,3 +446,11 @@ def route_url(app, endpoint: str, url_values: dict, names: dict | None = None) -
 
         names = OTHER_OBJECTS.get(endpoint, {}) if names is None else names
         return url_for(endpoint, **{name: url_values[names.get(name, name)] for name in rule.arguments})
+
+
+def client_as(app, user):
+    """A test client logged in as ``user``; anonymous when ``user`` is None."""
+    client = app.test_client()
+    if user is not None:
+        log_in(client, user)
+    return client
