@@ -21,6 +21,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
 )
+from wtforms import TextAreaField as WTFormsTextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from agreements.core.access import MAX_ID
@@ -63,6 +64,16 @@ def int_or_none(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if -MAX_ID <= number <= MAX_ID else None
+
+
+class TextAreaField(WTFormsTextAreaField):
+    """A text area whose line breaks are read as LF: browsers send CRLF but count a break as one character
+    against ``maxlength``, so the server's Length check agrees with the browser's."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.replace("\r\n", "\n")
 
 
 class DayField(DateField):

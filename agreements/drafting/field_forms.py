@@ -20,12 +20,11 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
-from agreements.core.forms import DayField, strip
+from agreements.core.forms import DayField, TextAreaField, strip
 from agreements.core.i18n import ui_language
 from agreements.templates_lib.fields import LONG_TEXT_MAX, TEXT_MAX, label
 
@@ -132,7 +131,7 @@ def _form_field(field: dict, language: str):
         return StringField(validators=[*validators, Length(max=TEXT_MAX)], filters=[strip], **options)
     if kind == "long_text":
         validators = [*validators, Length(max=LONG_TEXT_MAX)]
-        return TextAreaField(validators=validators, filters=[strip, _unix_newlines], **options)
+        return TextAreaField(validators=validators, filters=[strip], **options)
     if kind == "date":
         return DayField(validators=validators, **options)
     if kind == "integer":
@@ -148,11 +147,6 @@ def _form_field(field: dict, language: str):
             validators=validators, places=2, invalid_value_message=message, render_kw=render_kw, **options
         )
     return SelectField(validators=validators, choices=_choices(field, language), **options)
-
-
-def _unix_newlines(value):
-    """Browsers send line breaks as CRLF; store them as LF so versions compare equal across browsers."""
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def form_class(fields: list[dict], language: str) -> type[ManifestForm]:

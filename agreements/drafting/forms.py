@@ -13,11 +13,18 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, QueryFilterForm, int_or_none, strip
+from agreements.core.forms import (
+    DayField,
+    FlaskForm,
+    MultiCheckboxField,
+    QueryFilterForm,
+    TextAreaField,
+    int_or_none,
+    strip,
+)
 from agreements.core.once import SubmitOnceForm
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS

@@ -3,10 +3,17 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from agreements.core.forms import FlaskForm, MultiCheckboxField, QueryFilterForm, int_or_none, strip
+from agreements.core.forms import (
+    FlaskForm,
+    MultiCheckboxField,
+    QueryFilterForm,
+    TextAreaField,
+    int_or_none,
+    strip,
+)
 from agreements.organisations import business_id
 from agreements.organisations.models import Language, Network, NetworkKind, OrganisationKind, Region
 from agreements.organisations.queries import STATUSES, OrganisationFilters, existing_name_keys, name_key

@@ -1,11 +1,11 @@
 """Forms of reminders and renewals: confirming a renewal, recording notice, an agreement's reminder days."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from agreements.core.errors import OperationRefused
-from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, TextAreaField, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
 from agreements.drafting.forms import keep_annexes_field, offer_annexes
 from agreements.reminders.models import ReminderKind

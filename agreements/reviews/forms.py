@@ -5,11 +5,11 @@ from datetime import datetime, time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from wtforms import BooleanField, RadioField, SelectField, TextAreaField, TimeField
+from wtforms import BooleanField, RadioField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from agreements.accounts.models import User
-from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, TextAreaField, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.forms import organisation_choice

@@ -13,13 +13,12 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from agreements.accounts.models import User
 from agreements.accounts.operations import find_user_by_email
-from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, int_or_none, strip
+from agreements.core.forms import DayField, FlaskForm, MultiCheckboxField, TextAreaField, int_or_none, strip
 from agreements.core.once import SubmitOnceForm
 from agreements.drafting.models import Agreement
 from agreements.organisations.models import Organisation

@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import pytest
 from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, Form, FormField, HiddenField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from agreements.accounts.models import UILanguage
-from agreements.core.forms import ErrorItem, form_error_items
+from agreements.core.forms import ErrorItem, TextAreaField, form_error_items
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.extensions import db
 from agreements.reviews.models import CommentRound
@@ -147,6 +147,19 @@ def test_every_text_field_stops_at_the_length_its_validator_allows(client, empty
     assert lengths.of("field-duties") == LONG_TEXT_MAX
     assert lengths.of("title") == 200
     assert lengths.of("field-instructor") == TEXT_MAX
+
+
+def test_a_text_area_full_to_its_maxlength_with_line_breaks_is_accepted(app):
+    """A browser counts a line break as one character against maxlength but sends CRLF: the server agrees."""
+
+    class NoteForm(Form):
+        note = TextAreaField(validators=[Length(max=10)])
+
+    typed = "ab\r\ncd\r\nefgh"  # ten characters as the browser counts them
+    form = NoteForm(MultiDict({"note": typed}))
+    assert form.validate(), form.errors
+    assert form.note.data == "ab\ncd\nefgh"
+    assert not NoteForm(MultiDict({"note": typed + "x"})).validate()
 
 
 class MaxLengths(HTMLParser):
