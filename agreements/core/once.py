@@ -17,12 +17,12 @@ refused (400), never a way to someone else's object.
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import LazyString
 from flask_login import current_user
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
@@ -50,6 +50,16 @@ class FormSubmission(db.Model):
     #: The id of what was made; set in the transaction that claimed the token, so never empty once committed.
     object_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+
+
+#: How long a submission is remembered: a form sent again after this makes its object again.
+KEPT_FOR = timedelta(days=30)
+
+
+def forget_old_submissions(now: datetime | None = None) -> int:
+    """Forget the submissions older than ``KEPT_FOR`` (a scheduled job); returns how many were forgotten."""
+    older = FormSubmission.created_at < (now or utcnow()) - KEPT_FOR
+    return db.session.execute(delete(FormSubmission).where(older)).rowcount
 
 
 def new_token() -> str:

@@ -17,6 +17,7 @@ from agreements.drafting.documents import MEDIA_TYPES, document_filename
 from agreements.drafting.forms import BulkRegisterForm, RegisterForm
 from agreements.drafting.models import Agreement
 from agreements.drafting.policy import can_register_agreements, can_view_registration
+from agreements.drafting.views import CREATED_ONCE
 from agreements.organisations.csv_import import MAX_BYTES, ImportFileError, read_as
 from agreements.organisations.models import Language
 
@@ -30,6 +31,8 @@ FORM_FIELDS = {"owner": "owner_id", "parties": "party_ids", "main_agreement": "m
 def register():
     """Register an agreement signed outside the service: its details, parties and signed PDF."""
     require(can_register_agreements)
+    if (repeat := CREATED_ONCE.repeated()) is not None:
+        return repeat
     workshops = queries.registering_workshops(current_user)
     form = RegisterForm(
         workshops=workshops,
@@ -38,7 +41,10 @@ def register():
     )
     if form.validate_on_submit():
         with refusal_shown(form, show=lambda refusal: _show_problems(form, refusal)):
+            if (repeat := CREATED_ONCE.claim(form)) is not None:
+                return repeat
             agreement = registration.register(_registration(form), current_user)
+            CREATED_ONCE.made(form, agreement.id)
             flash(_("Agreement %(reference)s was registered.", reference=agreement.reference), "success")
             return redirect(url_for(".detail", agreement_id=agreement.id))
     return render_template("drafting/register.html", form=form, max_mb=_mb(MAX_PAPER_BYTES))

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from agreements.accounts.models import MembershipRole
-from agreements.core.once import FormSubmission
+from agreements.core.once import KEPT_FOR, FormSubmission, forget_old_submissions
 from agreements.core.timeutil import HELSINKI, helsinki_today, utcnow
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.extensions import db
@@ -58,6 +58,18 @@ def test_each_showing_of_the_form_carries_a_new_unguessable_token(
     first = new_agreement_form(editor_client, template_version, workshop, provider)["submission_token"]
     second = new_agreement_form(editor_client, template_version, workshop, provider)["submission_token"]
     assert len(first) == len(second) == 43 and first != second
+
+
+def test_a_submission_is_remembered_for_thirty_days_then_forgotten(
+    editor_client, template_version, workshop, provider
+):
+    data = new_agreement_form(editor_client, template_version, workshop, provider)
+    made = editor_client.post("/agreements/new", data=data).headers["Location"]
+    now = utcnow()
+    assert forget_old_submissions(now + KEPT_FOR - timedelta(minutes=1)) == 0
+    assert editor_client.post("/agreements/new", data=data).headers["Location"] == made
+    assert forget_old_submissions(now + KEPT_FOR + timedelta(minutes=1)) == 1
+    assert count(FormSubmission) == 0
 
 
 def test_a_new_agreement_sent_twice_is_made_once_and_the_second_answer_shows_it(

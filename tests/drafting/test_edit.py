@@ -99,6 +99,8 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_loses_nothing(
     response = second_editor_client.post(edit_url(agreement), data=mine)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
+    # the conflict is what went wrong: in the error summary at the top, linked to its section
+    assert "<title>Error:" in page and 'href="#conflict-heading"' in page.split('id="error-summary"', 1)[1]
     assert "Eeva Editori saved version 2 at" in page
     changes = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]*)</td><td>([^<]*)</td></tr>', page)
     assert changes == [

@@ -116,6 +116,21 @@ def test_an_editor_registers_a_signed_agreement_by_hand(client, registrar, parti
     assert client.get(f"/agreements/{agreement.id}/edit").status_code == 409
 
 
+def test_a_registration_sent_twice_registers_once_and_the_second_answer_shows_it(client, registrar, parties):
+    workshop, tredu, _takk = parties
+    page = client.get("/agreements/register").text
+    token = re.search(r'name="submission_token"[^>]*value="([^"]+)"', page)[1]
+
+    def send():
+        pdf = (io.BytesIO(pdf_bytes(1)), "sopimus.pdf")
+        return by_hand(client, workshop, party_ids=[tredu.id], signed_pdf=pdf, submission_token=token)
+
+    first, second = send(), send()
+    [agreement] = registered()
+    assert first.headers["Location"] == second.headers["Location"] == f"/agreements/{agreement.id}"
+    assert "This form was already sent" in client.get(second.headers["Location"]).text
+
+
 def test_a_refused_registration_keeps_what_was_chosen_and_names_every_problem(client, registrar, parties):
     response = by_hand(
         client,
@@ -196,6 +211,7 @@ def test_bulk_registration_with_one_bad_row_stores_nothing_and_names_the_row(cli
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Nothing was registered" in page
+    assert "<title>Error:" in page and 'href="#csv_file"' in page.split('id="error-summary"', 1)[1]
     assert "<td>4</td><td>parties</td>" in page
     assert "<td>4</td><td>auto_renew</td>" in page
     assert "<td>4</td><td>pdf</td>" in page and "missing.pdf" in page

@@ -162,6 +162,10 @@ def test_one_bad_row_imports_nothing_and_lists_every_problem(admin_client):
     assert response.status_code == 200
     assert organisation_count() == 0 and audit_events("organisation.import") == []
     assert "Nothing was imported" in page
+    # The error summary at the top says so, linked to the file field; the title starts with "Error:".
+    assert "<title>Error:" in page
+    summary = page.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="#file"' in summary and "The file has 3 problems" in summary
     for row, column in [(6, "business_id"), (7, "business_id"), (7, "region")]:
         assert f"<tr><td>{row}</td><td>{column}</td>" in page
 
