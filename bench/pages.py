@@ -156,8 +156,8 @@ def busy_editor() -> User:
     )
 
 
-def bench_database(label: str, url: str, repeats: int, only: str = "") -> list[tuple]:
-    """Every measurement on one database, as rows for the report."""
+def bench_app(url: str):
+    """The app on the database at ``url``, as deployed but sending no mail, and the first administrator."""
 
     class Config(DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -168,6 +168,14 @@ def bench_database(label: str, url: str, repeats: int, only: str = "") -> list[t
     login_manager.session_protection = None  # the bench's sessions are made up, not tied to a browser
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.is_admin, User.active).order_by(User.id))
+        db.session.expunge(admin)
+    return app, admin
+
+
+def bench_database(label: str, url: str, repeats: int, only: str = "") -> list[tuple]:
+    """Every measurement on one database, as rows for the report."""
+    app, admin = bench_app(url)
+    with app.app_context():
         coordinator = db.session.scalar(
             select(User).where(User.coordinated_networks.any(), User.active).order_by(User.id)
         )

@@ -1,30 +1,55 @@
 """A table as a file: CSV (UTF-8 with BOM and semicolons, as Finnish Excel opens it) or XLSX (openpyxl),
 both stamped with the day the figures describe. Text is never run as a formula: CSV quotes it with an
-apostrophe (a CSV cell has no type), XLSX stores it as a text cell."""
+apostrophe (a CSV cell has no type), XLSX stores it as a text cell.
+
+A table's rows may be an iterator that reads them from the database as they are written: a file is made
+row by row and sent as it is made, so an export of every agreement holds neither every row nor the whole
+file in memory."""
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from itertools import islice
 
-from flask import abort
-from flask_babel import format_date, format_datetime, format_decimal
+from flask import abort, stream_with_context
+from flask_babel import format_decimal, to_user_timezone
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import Cell
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from agreements.core.tables import Table
-from agreements.core.web import CSV_MEDIA_TYPE, send_download
+from agreements.core.web import CSV_MEDIA_TYPE, send_stream
+
+
+def day_text(value: date) -> str:
+    """A date as d.M.yyyy, as Babel writes that pattern in every language, without Babel's cost per value."""
+    return f"{value.day}.{value.month}.{value.year:04d}"
+
+
+def moment_text(value: datetime) -> str:
+    """A time as d.M.yyyy H.mm in the user's time zone, as Babel writes that pattern."""
+    local = to_user_timezone(value)
+    return f"{day_text(local)} {local.hour}.{local.minute:02d}"
 
 
 def stamp(table: Table) -> str:
     """The line that says what the file describes."""
-    return _("%(title)s, figures on %(day)s", title=table.title, day=format_date(table.as_of, "d.M.yyyy"))
+    return _("%(title)s, figures on %(day)s", title=table.title, day=day_text(table.as_of))
 
 
 #: A text starting with one of these would be run as a formula by a spreadsheet (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Rows written between two pieces of a streamed CSV.
+CSV_BATCH = 1000
+
+#: Bytes in each piece of a streamed XLSX file.
+XLSX_CHUNK = 256 * 1024
 
 
 def shown(value, none: str = "–") -> str:
@@ -32,10 +57,12 @@ def shown(value, none: str = "–") -> str:
     (decimal comma in Finnish), dates and times Finnish-style, ``none`` for no value."""
     if value is None:
         return none
+    if isinstance(value, str):
+        return value
     if isinstance(value, datetime):
-        return format_datetime(value, "d.M.yyyy H.mm")
+        return moment_text(value)
     if isinstance(value, date):
-        return format_date(value, "d.M.yyyy")
+        return day_text(value)
     if isinstance(value, int) and -1000 < value < 1000:
         return str(value)  # no separators to place: the common case, spared Babel's cost
     if isinstance(value, int | float):
@@ -48,66 +75,95 @@ def _safe(text):
     return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
 
 
-def _cell(value) -> object:
-    """A value as XLSX keeps it: numbers as numbers, the rest as the page shows it."""
+def _cell(sheet, value) -> object:
+    """A value as XLSX keeps it: numbers as numbers, the rest as the page shows it, text as text."""
     if isinstance(value, int | float):
         return value
-    return shown(value, none="")
+    text = shown(value, none="")
+    return _text(sheet, text) if text.startswith(FORMULA_STARTS) or text in ERROR_CODES else text
 
 
-def _append(sheet, values: list) -> None:
-    """Append a row whose text stays text (see ``_text``)."""
-    sheet.append([_text(sheet, value) if isinstance(value, str) else value for value in values])
-
-
-def _text(sheet, text: str) -> Cell:
+def _text(sheet, text: str, bold: bool = False) -> WriteOnlyCell:
     """A text cell: never a formula or an error code, and marked (quotePrefix, no visible apostrophe) so that
-    a spreadsheet keeps text that looks like a formula text when it is edited."""
-    cell = Cell(sheet, value=text)
+    a spreadsheet keeps text that looks like a formula text when it is edited. Plain text needs no cell of
+    its own: openpyxl stores it as text."""
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
     return cell
+
+
+def csv_chunks(table: Table) -> Iterator[bytes]:
+    """The table as CSV in pieces: the stamp and a header row with the first rows, then rows in batches."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow([stamp(table)])
+    writer.writerow(table.columns)
+    rows = iter(table.rows)
+    while True:
+        batch = list(islice(rows, CSV_BATCH))
+        writer.writerows([_safe(shown(cell.value, none="")) for cell in row] for row in batch)
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+        if len(batch) < CSV_BATCH:
+            return
+
+
+def xlsx_chunks(table: Table) -> Iterator[bytes]:
+    """The table as an XLSX workbook of one sheet (the stamp, a bold header row, then the rows), written
+    row by row in write-only mode to a temporary file, then read out in pieces."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.key[:31])
+    for index, title in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(title) + 2))
+    sheet.append([_text(sheet, stamp(table))])
+    sheet.append([_text(sheet, str(title), bold=True) for title in table.columns])
+    for row in table.rows:
+        sheet.append([_cell(sheet, cell.value) for cell in row])
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        while chunk := file.read(XLSX_CHUNK):
+            yield chunk
 
 
 def to_csv(table: Table) -> bytes:
     """The table as CSV: the stamp, a header row, the rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([stamp(table)])
-    writer.writerow(table.columns)
-    writer.writerows([_safe(shown(cell.value, none="")) for cell in row] for row in table.rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return b"".join(csv_chunks(table))
 
 
 def to_xlsx(table: Table) -> bytes:
     """The table as an XLSX workbook of one sheet: the stamp, a bold header row, then the rows."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.key[:31]
-    _append(sheet, [stamp(table)])
-    _append(sheet, list(table.columns))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        _append(sheet, [_cell(cell.value) for cell in row])
-    for index, title in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(title) + 2))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return b"".join(xlsx_chunks(table))
 
 
-#: Format → (writer, media type).
+#: Format → (writer of pieces, media type).
 FORMATS = {
-    "csv": (to_csv, CSV_MEDIA_TYPE),
-    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (csv_chunks, CSV_MEDIA_TYPE),
+    "xlsx": (xlsx_chunks, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 
 
 def download(table: Table | None, fmt: str):
-    """The table as a file to download; 404 for no table or an unknown format."""
+    """The table as a file to download, streamed as it is written; 404 for no table or an unknown format.
+
+    The first piece is made before the response is: it runs the table's query (built under the request's
+    user) and, for XLSX, writes the whole file, so an error there is an ordinary error page, not a cut file.
+    The rest is made while the request's context is kept (its user, its database session)."""
     if table is None or fmt not in FORMATS:
         abort(404)
     writer, media_type = FORMATS[fmt]
-    return send_download(writer(table), media_type, f"{table.key}-{table.as_of.isoformat()}.{fmt}")
+    pieces = stream_with_context(writer(table))
+    first = next(pieces, b"")
+    return send_stream(_chain(first, pieces), media_type, f"{table.key}-{table.as_of.isoformat()}.{fmt}")
+
+
+def _chain(first: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest

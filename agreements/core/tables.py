@@ -3,11 +3,12 @@ wherever it is read. A cell may link to the list or page behind it."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A value and, when it has one, the link to the list it counts."""
+class Cell(NamedTuple):
+    """A value and, when it has one, the link to the list it counts (a tuple: an export makes one for each
+    value of every row it writes)."""
 
     value: object
     link: str | None = None

@@ -1,7 +1,9 @@
 """Request-wide wiring: locale, login settings, error pages, template helpers, security headers."""
 
 import io
-from urllib.parse import urlencode, urlsplit, urlunsplit
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from flask import (
     Flask,
@@ -253,6 +255,25 @@ def send_download(data: bytes, media_type: str, filename: str):
     names one, and a charset of its own choosing to one that does not.
     """
     response = send_file(io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=filename)
+    return _private(response, media_type)
+
+
+def send_stream(pieces: Iterable[bytes], media_type: str, filename: str):
+    """Pieces of a file, sent as they come, as a private, uncached attachment named ``filename`` (as
+    ``send_download``; no length, so chunked)."""
+    response = current_app.response_class(pieces, direct_passthrough=True)
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+        names = {"filename": simple, "filename*": f"UTF-8''{quote(filename, safe='!#$&+-.^_`|~')}"}
+    else:
+        names = {"filename": filename}
+    response.headers.set("Content-Disposition", "attachment", **names)
+    return _private(response, media_type)
+
+
+def _private(response, media_type: str):
     response.headers["Content-Type"] = media_type
     response.headers["Cache-Control"] = "private, no-store"
     return response

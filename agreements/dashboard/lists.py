@@ -2,9 +2,10 @@
 activity, agreements, comment rounds and signature requests of the scope (agreements by their drafting
 workshop). ``covers(entity)`` is the scope's SQL condition on an organisation (``Scope.covers``)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
@@ -16,7 +17,7 @@ from agreements.core.tables import Cell, Table
 from agreements.core.web import paginate
 from agreements.dashboard.queries import ends_soon, is_commitment, renewal_overdue
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus, agreement_parties
-from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row
+from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row, agreement_rows
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.reviews.models import CommentRound, RoundStatus
@@ -74,6 +75,8 @@ class ListSource:
     columns: list
     query: Select
     row: Callable[..., list[Cell]]
+    #: Every row of ``query`` as an iterator, read as an export writes them; by default ``row`` of each.
+    all_rows: Callable[[Select], Iterator[list[Cell]]] | None = None
 
 
 def listing(
@@ -93,12 +96,17 @@ def listing(
     table = Table(source.key, str(source.title), [str(c) for c in source.columns], as_of=today)
     pagination = None
     if per_page is None:
-        rows = db.session.execute(source.query)
+        table.rows = (source.all_rows or partial(_each_row, source.row))(source.query)
     else:
         pagination = paginate(source.query, per_page, whole_rows=True)
-        rows = pagination.items
-    table.rows = [source.row(*row) for row in rows]
+        table.rows = [source.row(*row) for row in pagination.items]
     return table, pagination
+
+
+def _each_row(row: Callable[..., list[Cell]], query: Select) -> Iterator[list[Cell]]:
+    """``row`` of each row ``query`` reads, as they are read."""
+    for values in db.session.execute(query):
+        yield row(*values)
 
 
 def _source(figure: str, covers: Callable, today: date, now: datetime, status: str | None) -> ListSource:
@@ -151,7 +159,7 @@ def _agreements(figure: str, covers: Callable, today: date, status: str | None) 
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
     query = query.options(*WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
-    return ListSource(figure, title, AGREEMENT_COLUMNS, query, agreement_row)
+    return ListSource(figure, title, AGREEMENT_COLUMNS, query, agreement_row, agreement_rows)
 
 
 #: Loads the parties of every agreement read, and their own terms, in a statement each, however many

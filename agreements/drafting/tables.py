@@ -1,14 +1,20 @@
 """Agreements as a table, for the agreement list's exports and the dashboard's lists."""
 
+from collections.abc import Iterator
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
 
+from agreements.core.exports import day_text
 from agreements.core.tables import Cell, Table
-from agreements.core.web import format_day
-from agreements.drafting.models import Agreement
+from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
+from agreements.extensions import db
+from agreements.organisations.models import Organisation
 
 #: The columns of an agreement table, in order.
 AGREEMENT_COLUMNS = [
@@ -21,11 +27,63 @@ AGREEMENT_COLUMNS = [
     _l("Notice deadline"),
 ]
 
+#: Rows read from the database cursor at a time.
+BATCH = 2000
 
-def agreement_table(key: str, title, agreements, as_of: date) -> Table:
-    """Agreements as a table: reference (linked), title, parties, status, dates and notice deadline."""
+
+def agreement_table(key: str, title, query: Select, as_of: date) -> Table:
+    """The agreements ``query`` selects as a table: reference (linked), title, parties, status, dates and
+    notice deadline. Its rows are read as the table is written (``agreement_rows``)."""
     columns = [str(c) for c in AGREEMENT_COLUMNS]
-    return Table(key, str(title), columns, [agreement_row(a) for a in agreements], as_of=as_of)
+    return Table(key, str(title), columns, agreement_rows(query), as_of=as_of)
+
+
+def agreement_rows(query: Select) -> Iterator[list[Cell]]:
+    """The rows of the agreements ``query`` selects, in its order (which must end with a unique column):
+    only the columns shown, each agreement once per party, read through a server-side cursor in one
+    statement, without the ORM's bookkeeping of rows; status titles and the link's address made once, here
+    (in the request), the rows when they are read."""
+    statuses = {status: status.title for status in AgreementStatus}
+    link = _link_maker()
+    columns = (
+        query.with_only_columns(
+            Agreement.id,
+            Agreement.reference,
+            Agreement.title,
+            Agreement.status,
+            Agreement.start_date,
+            Agreement.end_date,
+            Agreement.notice_deadline,
+            Organisation.name,
+            agreement_parties.c.left_on,
+        )
+        .outerjoin(agreement_parties, agreement_parties.c.agreement_id == Agreement.id)
+        .outerjoin(Organisation, Organisation.id == agreement_parties.c.organisation_id)
+        .order_by(Organisation.name)
+        .execution_options(stream_results=True)
+    )
+    return _rows(columns, statuses, link)
+
+
+def _rows(columns: Select, statuses: dict, link) -> Iterator[list[Cell]]:
+    """Each agreement's row from its rows, one a party, that ``columns`` reads."""
+    rows = db.session.connection().execute(columns).yield_per(BATCH)
+    for agreement_id, group in groupby(rows, key=itemgetter(0)):
+        first, *others = group
+        parties = ", ".join(party_text(row[7], row[8]) for row in (first, *others) if row[7] is not None)
+        yield [
+            Cell(first[1], link(agreement_id)),
+            Cell(first[2]),
+            Cell(parties),
+            Cell(statuses[first[3]]),
+            *(Cell(day) for day in first[4:7]),  # start, end, notice deadline
+        ]
+
+
+def _link_maker():
+    """Agreement id → the address of its page, with the URL map consulted once."""
+    prefix, _sep, _id = url_for("agreements.detail", agreement_id=0).rpartition("/")
+    return lambda agreement_id: f"{prefix}/{agreement_id}"
 
 
 def agreement_row(agreement: Agreement) -> list[Cell]:
@@ -44,13 +102,11 @@ def agreement_row(agreement: Agreement) -> list[Cell]:
 def party_names(agreement: Agreement) -> str:
     """The parties' names; one that gave notice alone with its own last day."""
     left = {terms.organisation_id: terms.left_on for terms in agreement.party_terms if terms.left_on}
-    return ", ".join(
-        _(
-            "%(organisation)s (its part until %(date)s)",
-            organisation=party.name,
-            date=format_day(left[party.id]),
-        )
-        if party.id in left
-        else party.name
-        for party in agreement.parties
-    )
+    return ", ".join(party_text(party.name, left.get(party.id)) for party in agreement.parties)
+
+
+def party_text(name: str, left_on: date | None) -> str:
+    """A party's name, with its own last day if it gave notice alone."""
+    if left_on is None:
+        return name
+    return _("%(organisation)s (its part until %(date)s)", organisation=name, date=day_text(left_on))

@@ -38,7 +38,6 @@ from agreements.drafting.policy import (
     drafting_workshops,
 )
 from agreements.drafting.tables import agreement_table, party_names
-from agreements.extensions import db
 from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.models import TemplateKind
 
@@ -100,8 +99,8 @@ def _export_urls() -> dict[str, str]:
 def export(fmt: str):
     """The agreements the list shows with the same search and filters, every page, as CSV or XLSX."""
     today = helsinki_today()
-    agreements = db.session.scalars(queries.agreements_query(current_user, _filter_form().filters(), today))
-    return download(agreement_table("agreements", _("Agreements"), agreements, today), fmt)
+    query = queries.agreements_query(current_user, _filter_form().filters(), today)
+    return download(agreement_table("agreements", _("Agreements"), query, today), fmt)
 
 
 def _filter_form() -> AgreementFilterForm:

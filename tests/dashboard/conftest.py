@@ -6,7 +6,11 @@ import pytest
 
 from agreements.accounts.models import MembershipRole
 from agreements.drafting.models import AgreementStatus
+from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
+from agreements.reminders.renewal import give_notice
+
+PROVIDER = OrganisationKind.PROVIDER
 
 
 @pytest.fixture
@@ -40,3 +44,29 @@ def field(make_organisation, make_network, make_user, make_agreement, templates)
     coordinator = make_user(networks=[home])
     member = make_user(organisation=signed_here, role=MembershipRole.EDITOR)
     return {"home": home, "away": away, "coordinator": coordinator, "member": member, "idle": idle_here}
+
+
+@pytest.fixture
+def notice_given_alone(field, make_organisation, make_agreement, templates):
+    """Make an agreement of the field's idle workshop in force from last year to the next, whose provider
+    named ``name`` gave notice alone on 1.6. last year (its part ending 1.9.), the other provider staying."""
+
+    def make(name: str):
+        today = date.today()
+        leaving = make_organisation(kind=PROVIDER, region_code="06", name=name)
+        agreement = make_agreement(
+            owner=field["idle"],
+            providers=[
+                leaving,
+                make_organisation(kind=OrganisationKind.PROVIDER, region_code="06", name="Aa"),
+            ],
+            status=AgreementStatus.SIGNED,
+            template_version=templates["bilateral"],
+            start_date=date(today.year - 1, 1, 1),
+            end_date=date(today.year + 1, 12, 31),
+        )
+        give_notice(agreement, leaving, date(today.year - 1, 6, 1), "", None, today=today)
+        db.session.commit()
+        return agreement
+
+    return make

@@ -9,10 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-from agreements.drafting.models import AgreementStatus
-from agreements.extensions import db
 from agreements.organisations.models import OrganisationKind
-from agreements.reminders.renewal import give_notice
 from tests.support.client import log_in
 from tests.support.database import counted_statements
 
@@ -237,21 +234,10 @@ def test_a_long_list_comes_a_page_at_a_time_in_as_many_statements_however_long(
 
 
 def test_a_provider_that_gave_notice_alone_drops_out_of_the_list_after_its_own_end(
-    client, field, make_organisation, make_agreement, templates
+    client, field, notice_given_alone
 ):
     today = date.today()
-    workshop = field["idle"]
-    leaving = make_organisation(kind=OrganisationKind.PROVIDER, region_code="06", name="Lähtevä Opisto")
-    agreement = make_agreement(
-        owner=workshop,
-        providers=[leaving, make_organisation(kind=OrganisationKind.PROVIDER, region_code="06")],
-        status=AgreementStatus.SIGNED,
-        template_version=templates["bilateral"],
-        start_date=date(today.year - 1, 1, 1),
-        end_date=date(today.year + 1, 12, 31),
-    )
-    give_notice(agreement, leaving, date(today.year - 1, 6, 1), "", None, today=today)
-    db.session.commit()
+    notice_given_alone("Lähtevä Opisto")
     log_in(client, field["coordinator"])
 
     def listed(figure: str, day: date) -> str:

@@ -2,6 +2,7 @@
 
 import contextvars
 import re
+from collections.abc import Iterator
 
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -28,7 +29,10 @@ class CSRFClient(FlaskClient):
         if _cv_app.get(None) is None:  # already isolated, e.g. following a redirect
             return super().open(*args, **kwargs)
         end_clean_transaction(db.session())
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if response.is_streamed:  # a server sends the body in the request's context, as the app made it
+            response.response = _read_in(context, response.response)
         db.session.expire_all()  # the test sees what the request committed
         return response
 
@@ -67,6 +71,15 @@ class CSRFClient(FlaskClient):
             return app.session_interface.get_signing_serializer(app).loads(cookie.value).get("csrf_token")
         except BadSignature:
             return None
+
+
+def _read_in(context: contextvars.Context, body) -> Iterator[bytes]:
+    """A streamed body read whole in ``context`` (where a server reads it, and where it was made) and closed
+    there, given back as an iterator: still streamed to the test."""
+    pieces = context.run(lambda: list(body))
+    if hasattr(body, "close"):
+        context.run(body.close)
+    return iter(pieces)
 
 
 def logged_in(app, user):
