@@ -11,12 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from agreements.accounts.queries import USERS_ALONE
-from agreements.accounts.tokens import external_url
 from agreements.core.scheduling import ScheduledJob
 from agreements.extensions import db
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days
-from agreements.reminders.scan import Occasion
+from agreements.reminders.scan import LazyLink, Occasion
 from agreements.signatures import notifications
 from agreements.signatures.accession import expire_invitations
 from agreements.signatures.calendar import signature_turns
@@ -56,7 +55,7 @@ def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
         days=days,
         recipients=[signature.signatory] if signature.signatory.active else [],
         send=lambda recipients: notifications.notify_reminder(signature, started),
-        link=external_url("signatures.sign", signature_id=signature.id),
+        link=LazyLink("signatures.sign", signature_id=signature.id),
     )
 
 
