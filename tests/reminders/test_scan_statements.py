@@ -29,20 +29,25 @@ def add_occasions(make_organisation, make_user, make_agreement, count: int) -> N
         workshop = make_organisation(kind=OrganisationKind.WORKSHOP)
         provider = make_organisation(kind=OrganisationKind.PROVIDER)
         editor = make_user(organisation=workshop, role=MembershipRole.EDITOR)
-        signatories = [
-            (organisation, make_user(organisation=organisation, role=MembershipRole.SIGNATORY))
-            for organisation in (provider, workshop)
-        ]
         make_user(organisation=provider, role=MembershipRole.EDITOR)
-        agreement = make_agreement(owner=workshop, providers=[provider], created_by=editor)
-        signatures.send_for_signature(
-            agreement, editor, signatories, SigningOrder.PARALLEL, now=NOW - timedelta(days=4)
-        )
+        ask_signatures(make_user, make_agreement, workshop, provider, editor)
         draft = make_agreement(owner=workshop, providers=[provider], created_by=editor)
         open_plain_round(draft, editor, NOW + timedelta(days=2), [provider], now=NOW - timedelta(days=1))
         for end in (date(2027, 10, 31), date(2027, 7, 31), date(2027, 6, 29)):
             make_agreement(owner=workshop, providers=[provider], status=AgreementStatus.SIGNED, end_date=end)
     db.session.commit()
+
+
+def ask_signatures(make_user, make_agreement, workshop, provider, editor) -> None:
+    """An agreement sent four days ago for both organisations' new signatories to sign."""
+    signatories = [
+        (organisation, make_user(organisation=organisation, role=MembershipRole.SIGNATORY))
+        for organisation in (provider, workshop)
+    ]
+    agreement = make_agreement(owner=workshop, providers=[provider], created_by=editor)
+    signatures.send_for_signature(
+        agreement, editor, signatories, SigningOrder.PARALLEL, now=NOW - timedelta(days=4)
+    )
 
 
 def rescan(now: datetime, counting) -> list:
@@ -90,10 +95,12 @@ def counted_rows():
 
 def add_nothing_due(make_organisation, make_user, make_agreement, count: int) -> None:
     """``count`` signed agreements of one workshop with its editor: half with reminders due at NOW (to be
-    sent before the rescan), half with every date far off."""
+    sent before the rescan), half with every date far off; and a tenth as many signatures asked for."""
     workshop = make_organisation(kind=OrganisationKind.WORKSHOP)
     provider = make_organisation(kind=OrganisationKind.PROVIDER)
-    make_user(organisation=workshop, role=MembershipRole.EDITOR)
+    editor = make_user(organisation=workshop, role=MembershipRole.EDITOR)
+    for _ in range(count // 10):
+        ask_signatures(make_user, make_agreement, workshop, provider, editor)
     ends = (date(2027, 10, 31), date(2027, 7, 31), date(2027, 6, 29), date(2029, 12, 31))
     for number in range(count):
         end = ends[number % len(ends)] if number % 2 == 0 else date(2030, 6, 30)
