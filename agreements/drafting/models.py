@@ -129,7 +129,7 @@ class Agreement(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
-    end_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, index=True)
     notice_period_months: Mapped[int] = mapped_column(default=3, nullable=False)
     auto_renew: Mapped[bool] = mapped_column(default=False, nullable=False)
     #: The last day notice can be given for the agreement to end at its end date; kept from the dates.

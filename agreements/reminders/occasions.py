@@ -6,24 +6,30 @@ deadline on a weekend or a public holiday is reminded of as if it were the worki
 Agreements renewed by a signed successor are left out; an agreement that renews automatically is not
 reminded of its end (it goes on) unless notice was given. The drafting workshop's editors are reminded of
 the agreement's dates; a party's own end is told to that party's editors.
+
+The database selects only the agreements with something to send: for each day count of the default rule,
+the dates whose reminder has fallen due by now are those up to a bound computed here, and an agreement is
+read when one of its due reminders has not been recorded for one of the editors (an agreement with a rule
+of its own is always read, and the scan decides). So the scan reads no more with more agreements that have
+nothing due.
 """
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Date, String, and_, cast, exists, false, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from agreements.accounts.models import MembershipRole
+from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.accounts.queries import members_by_organisation
-from agreements.accounts.tokens import external_url
+from agreements.core.dates import last_working_day
 from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.reminders import notifications
-from agreements.reminders.models import ReminderKind
-from agreements.reminders.rules import agreement_days, longest
-from agreements.reminders.scan import Occasion, date_anchor
+from agreements.reminders.models import AgreementReminderRule, ReminderKind, SentReminder
+from agreements.reminders.rules import agreement_days, default_days, longest
+from agreements.reminders.scan import LazyLink, Occasion, date_anchor
 from agreements.reminders.working_days import notice_act_by
 
 SIGNED, TERMINATED = AgreementStatus.SIGNED, AgreementStatus.TERMINATED
@@ -42,7 +48,11 @@ def agreement_occasions(now: datetime) -> list[Occasion]:
         ReminderKind.END_OF_VALIDITY: _end_coming(today),
         ReminderKind.ENDED: _ended(today),
     }
-    found = [(kind, *pair) for kind, condition in searches.items() for pair in _agreements(condition, kind)]
+    found = [
+        (kind, *pair)
+        for kind, condition in searches.items()
+        for pair in _agreements(and_(condition, _unsent(kind, now)), kind)
+    ]
     editors = members_by_organisation({a.owner_id for _, a, _ in found}, MembershipRole.EDITOR)
     return [_occasion(kind, agreement, days, editors[agreement.owner_id]) for kind, agreement, days in found]
 
@@ -79,13 +89,81 @@ def _ended(today: date):
     )
 
 
+def _dated(kind: ReminderKind):
+    """The agreement's date that ``kind`` of reminders counts from."""
+    return Agreement.notice_deadline if kind == ReminderKind.NOTICE_DEADLINE else Agreement.end_date
+
+
+def _unsent(kind: ReminderKind, now: datetime):
+    """Agreements with a rule of their own, or with a reminder of the default days due by ``now`` that an
+    active editor of the drafting workshop has not been sent."""
+    own = exists().where(
+        AgreementReminderRule.agreement_id == Agreement.id, AgreementReminderRule.kind == kind
+    )
+    return or_(own, _someone_not_sent(kind, _due_days(kind, now)))
+
+
+def _due_days(kind: ReminderKind, now: datetime):
+    """Rows of each default day count's reminder kind and the latest date whose reminder is due by ``now``."""
+    rows = [
+        select(
+            literal(f"{kind.value}_{days}d", String).label("kind"),
+            literal(_due_bound(kind, days, now), Date).label("bound"),
+        )
+        for days in default_days(kind)
+    ]
+    if not rows:
+        return None
+    return union_all(*rows).subquery("due_days") if len(rows) > 1 else rows[0].subquery("due_days")
+
+
+def _due_bound(kind: ReminderKind, days: int, now: datetime) -> date:
+    """The latest notice deadline or end whose reminder ``days`` from it is due by ``now``."""
+    last_due = now.astimezone(HELSINKI).date()
+    if date_anchor(last_due) > now:
+        last_due -= timedelta(days=1)
+    if not kind.counts_before:
+        return last_due - timedelta(days=days)
+    anchor = last_due + timedelta(days=days)
+    if kind != ReminderKind.NOTICE_DEADLINE:
+        return anchor
+    # Reminders count from the working day on or before the deadline: deadlines up to the next working day
+    # after ``anchor`` count from ``anchor`` or earlier.
+    deadline = anchor + LONGEST_DAYS_OFF
+    while last_working_day(deadline) > anchor:
+        deadline -= timedelta(days=1)
+    return deadline
+
+
+def _someone_not_sent(kind: ReminderKind, due_days):
+    """An active editor of the agreement's workshop has no record of one of the reminders due."""
+    if due_days is None:
+        return false()
+    column = _dated(kind)
+    subject = literal("agreement:") + cast(Agreement.id, String) + ":" + cast(column, String)
+    sent = exists().where(
+        SentReminder.agreement_id == Agreement.id,
+        SentReminder.kind == due_days.c.kind,
+        SentReminder.subject == subject,
+        SentReminder.recipient_id == Membership.user_id,
+    )
+    unsent = (
+        select(Membership.id)
+        .join(User, User.id == Membership.user_id)
+        .join(due_days, column <= due_days.c.bound)
+        .where(Membership.organisation_id == Agreement.owner_id, Membership.role == MembershipRole.EDITOR)
+        .where(User.active, ~sent.correlate_except(SentReminder))
+    )
+    return exists(unsent)
+
+
 def _agreements(condition, kind: ReminderKind) -> list[tuple[Agreement, tuple[int, ...]]]:
     """Agreements meeting ``condition`` that no signed renewal has taken over, with their days of ``kind``."""
     successor = aliased(Agreement)
     renewed = exists().where(successor.renewal_of_id == Agreement.id, successor.status == SIGNED)
     current = and_(condition, ~renewed)
-    days = agreement_days(select(Agreement.id).where(current), kind)
-    agreements = db.session.scalars(select(Agreement).where(current).order_by(Agreement.id))
+    agreements = db.session.scalars(select(Agreement).where(current).order_by(Agreement.id)).all()
+    days = agreement_days([agreement.id for agreement in agreements], kind) if agreements else {}
     return [(agreement, days[agreement.id]) for agreement in agreements]
 
 
@@ -100,7 +178,7 @@ def _occasion(kind: ReminderKind, agreement: Agreement, days, editors) -> Occasi
         days=days,
         recipients=editors,
         send=lambda recipients: notifications.notify_date(kind, agreement, recipients),
-        link=external_url("agreements.detail", agreement_id=agreement.id),
+        link=LazyLink("agreements.detail", agreement_id=agreement.id),
     )
 
 
@@ -133,5 +211,5 @@ def _party_occasion(terms: AgreementParty, agreement: Agreement, days, editors) 
         days=days,
         recipients=editors,
         send=lambda recipients: notifications.notify_party_end(agreement, terms, recipients),
-        link=external_url("agreements.detail", agreement_id=agreement.id),
+        link=LazyLink("agreements.detail", agreement_id=agreement.id),
     )

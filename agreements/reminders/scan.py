@@ -16,10 +16,22 @@ from flask import current_app
 from sqlalchemy import and_, false, or_, select
 
 from agreements.accounts.models import User
+from agreements.accounts.tokens import external_url
 from agreements.core.timeutil import HELSINKI
 from agreements.extensions import db
 from agreements.reminders.models import ReminderKind, SentReminder
 from agreements.reminders.operations import claim_reminder
+
+
+class LazyLink:
+    """A link to a page, built (with the configured BASE_URL) only when a mail shows it: a scan that sends
+    nothing builds no URLs."""
+
+    def __init__(self, endpoint: str, **values):
+        self.endpoint, self.values = endpoint, values
+
+    def __str__(self) -> str:
+        return external_url(self.endpoint, **self.values)
 
 
 @dataclass
@@ -36,8 +48,8 @@ class Occasion:
     recipients: list[User]
     #: Queues the reminder's own mail to the given recipients.
     send: Callable[[list[User]], None]
-    #: Link to the page the reminder is about, for the catch-up summary.
-    link: str = ""
+    #: Link to the page the reminder is about, for the catch-up summary (a str or a LazyLink).
+    link: str | LazyLink = ""
 
     def due_at(self, days: int) -> datetime:
         """When the reminder ``days`` before (or after) the anchor falls due."""
@@ -98,15 +110,20 @@ def _claim_latest(occasion: Occasion, user: User, now: datetime, sent_keys: set)
 
 
 def _sent_keys(occasions: list[Occasion], now: datetime) -> set[tuple[str, str, date, int]]:
-    """The keys of reminders already sent of the kinds due, read in one query over each kind's due dates."""
-    windows = {}
+    """The keys of the due reminders of these occasions already sent, read in one query."""
+    windows, subjects = {}, defaultdict(set)
     for occasion in occasions:
         for days in occasion.due(now):
-            kind, _subject, due_on = occasion.key(days)
+            kind, subject, due_on = occasion.key(days)
             earliest, latest = windows.get(kind, (due_on, due_on))
             windows[kind] = (min(earliest, due_on), max(latest, due_on))
+            subjects[kind].add(subject)
     sent = [
-        and_(SentReminder.kind == kind, SentReminder.due_on.between(earliest, latest))
+        and_(
+            SentReminder.kind == kind,
+            SentReminder.subject.in_(sorted(subjects[kind])),
+            SentReminder.due_on.between(earliest, latest),
+        )
         for kind, (earliest, latest) in windows.items()
     ]
     query = select(SentReminder.kind, SentReminder.subject, SentReminder.due_on, SentReminder.recipient_id)

@@ -11,13 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from agreements.accounts.queries import USERS_ALONE, members_by_organisation
-from agreements.accounts.tokens import external_url
 from agreements.core.scheduling import ScheduledJob
 from agreements.core.timeutil import utcnow
 from agreements.extensions import db
 from agreements.reminders.models import ReminderKind
 from agreements.reminders.rules import agreement_days, longest
-from agreements.reminders.scan import Occasion
+from agreements.reminders.scan import LazyLink, Occasion
 from agreements.reviews import notifications
 from agreements.reviews.calendar import round_deadlines
 from agreements.reviews.models import Comment, CommentRound, RoundInvitation, RoundStatus
@@ -94,7 +93,7 @@ def _occasion(comment_round: CommentRound, days: tuple[int, ...], members: dict)
         days=days,
         recipients=notifications.invitation_recipients(unanswered, members),
         send=lambda recipients: notifications.notify_deadline(comment_round, recipients),
-        link=external_url("reviews.detail", round_id=comment_round.id),
+        link=LazyLink("reviews.detail", round_id=comment_round.id),
     )
 
 

@@ -5,28 +5,38 @@ The reminder days (by default 3, 10, 17 and 24 days after the turn began) and th
 rules' and agreements/reminders/scan.py's; this module says which signatures are waiting and for whom.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, exists, false, literal, or_, select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from agreements.accounts.queries import USERS_ALONE
-from agreements.accounts.tokens import external_url
 from agreements.core.scheduling import ScheduledJob
 from agreements.extensions import db
-from agreements.reminders.models import ReminderKind
-from agreements.reminders.rules import agreement_days
-from agreements.reminders.scan import Occasion
+from agreements.reminders.models import AgreementReminderRule, ReminderKind, SentReminder
+from agreements.reminders.rules import agreement_days, default_days
+from agreements.reminders.scan import LazyLink, Occasion
 from agreements.signatures import notifications
 from agreements.signatures.accession import expire_invitations
 from agreements.signatures.calendar import signature_turns
-from agreements.signatures.models import RequestStatus, Signature, SignatureRequest, SigningParty
+from agreements.signatures.models import (
+    RequestStatus,
+    Signature,
+    SignatureRequest,
+    SignatureStatus,
+    SigningParty,
+)
 from agreements.signatures.queries import awaiting, turn_started
 
 
 def reminder_occasions(now: datetime) -> list[Occasion]:
-    """Every signature whose signatory's turn has come and who has not signed."""
-    pending = (SignatureRequest.status == RequestStatus.PENDING, SignatureRequest.sent_at <= now)
+    """Every signature whose signatory's turn has come and who has not signed, in the requests that may
+    have a reminder to send."""
+    pending = (
+        SignatureRequest.status == RequestStatus.PENDING,
+        SignatureRequest.sent_at <= now,
+        _may_remind(now),
+    )
     query = select(SignatureRequest).where(*pending)
     loading = (
         joinedload(SignatureRequest.agreement),
@@ -46,6 +56,41 @@ def reminder_occasions(now: datetime) -> list[Occasion]:
     ]
 
 
+def _may_remind(now: datetime):
+    """The request's agreement has reminder days of its own, or one of its unsigned signatures has a
+    reminder of the default days due by ``now`` that its signatory has no record of.
+
+    The days count from the signer's turn, which is never before the party's invitation: counting from the
+    invitation finds every reminder that may be due (an hour's leeway covers a change of summer time).
+    """
+    kind = ReminderKind.SIGNATURE_PENDING
+    own = exists().where(
+        AgreementReminderRule.agreement_id == SignatureRequest.agreement_id,
+        AgreementReminderRule.kind == kind,
+    )
+    subject = literal("signature:") + cast(Signature.id, String)
+    unsent = [
+        and_(
+            SigningParty.invited_at <= now - timedelta(days=days, hours=-1),
+            ~exists()
+            .where(
+                SentReminder.agreement_id == SignatureRequest.agreement_id,
+                SentReminder.kind == f"{kind.value}_{days}d",
+                SentReminder.subject == subject,
+                SentReminder.recipient_id == Signature.signatory_id,
+            )
+            .correlate_except(SentReminder),
+        )
+        for days in default_days(kind)
+    ]
+    unsigned = (
+        select(Signature.id)
+        .join(SigningParty, SigningParty.id == Signature.party_id)
+        .where(Signature.request_id == SignatureRequest.id, Signature.status == SignatureStatus.PENDING)
+    )
+    return or_(own, exists(unsigned.where(or_(false(), *unsent))))
+
+
 def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
     started = turn_started(signature)
     return Occasion(
@@ -56,7 +101,7 @@ def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
         days=days,
         recipients=[signature.signatory] if signature.signatory.active else [],
         send=lambda recipients: notifications.notify_reminder(signature, started),
-        link=external_url("signatures.sign", signature_id=signature.id),
+        link=LazyLink("signatures.sign", signature_id=signature.id),
     )
 
 

@@ -1,8 +1,10 @@
-"""The reminder scan reads what it needs in a fixed number of statements, however many occasions there are."""
+"""The reminder scan reads what it needs in a fixed number of statements, however many occasions there are,
+and reads no more rows for agreements that have nothing due."""
 
+import contextlib
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from agreements.accounts.models import MembershipRole
 from agreements.drafting.models import AgreementStatus
@@ -27,15 +29,8 @@ def add_occasions(make_organisation, make_user, make_agreement, count: int) -> N
         workshop = make_organisation(kind=OrganisationKind.WORKSHOP)
         provider = make_organisation(kind=OrganisationKind.PROVIDER)
         editor = make_user(organisation=workshop, role=MembershipRole.EDITOR)
-        signatories = [
-            (organisation, make_user(organisation=organisation, role=MembershipRole.SIGNATORY))
-            for organisation in (provider, workshop)
-        ]
         make_user(organisation=provider, role=MembershipRole.EDITOR)
-        agreement = make_agreement(owner=workshop, providers=[provider], created_by=editor)
-        signatures.send_for_signature(
-            agreement, editor, signatories, SigningOrder.PARALLEL, now=NOW - timedelta(days=4)
-        )
+        ask_signatures(make_user, make_agreement, workshop, provider, editor)
         draft = make_agreement(owner=workshop, providers=[provider], created_by=editor)
         open_plain_round(draft, editor, NOW + timedelta(days=2), [provider], now=NOW - timedelta(days=1))
         for end in (date(2027, 10, 31), date(2027, 7, 31), date(2027, 6, 29)):
@@ -43,21 +38,80 @@ def add_occasions(make_organisation, make_user, make_agreement, count: int) -> N
     db.session.commit()
 
 
-def rescan_statements(now: datetime) -> int:
-    """Send what is due at ``now``, then count the statements of a second run, which only scans."""
+def ask_signatures(make_user, make_agreement, workshop, provider, editor) -> None:
+    """An agreement sent four days ago for both organisations' new signatories to sign."""
+    signatories = [
+        (organisation, make_user(organisation=organisation, role=MembershipRole.SIGNATORY))
+        for organisation in (provider, workshop)
+    ]
+    agreement = make_agreement(owner=workshop, providers=[provider], created_by=editor)
+    signatures.send_for_signature(
+        agreement, editor, signatories, SigningOrder.PARALLEL, now=NOW - timedelta(days=4)
+    )
+
+
+def rescan(now: datetime, counting) -> list:
+    """Send what is due at ``now``, then run again, which only scans, inside ``counting`` (a context
+    manager that yields a list of what it counts); that list."""
     assert send_reminders(now) > 0
     db.session.commit()
-    with counted_statements() as statements:
+    with counting() as counted:
         assert send_reminders(now) == 0
-    return len(statements)
+    return counted
 
 
 def test_the_scan_runs_as_many_statements_for_five_times_the_occasions(
     make_organisation, make_user, make_agreement
 ):
     add_occasions(make_organisation, make_user, make_agreement, 1)
-    few = rescan_statements(NOW)
+    few = len(rescan(NOW, counted_statements))
     sent = {kind.rsplit("_", 1)[0] for kind in db.session.scalars(select(SentReminder.kind))}
     assert sent == {kind.value for kind in ReminderKind}
     add_occasions(make_organisation, make_user, make_agreement, 4)
-    assert rescan_statements(NOW) == few
+    assert len(rescan(NOW, counted_statements)) == few
+
+
+@contextlib.contextmanager
+def counted_rows():
+    """Count the rows the SELECT statements run inside the block return: the yielded list's sum.
+
+    Each statement is run a second time on its own cursor of the same connection, so the count does not
+    depend on how much of a result the code fetched."""
+    rows = []
+
+    def tally(connection, cursor, statement, parameters, *_rest):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            again = cursor.connection.cursor()
+            again.execute(statement, parameters)
+            rows.append(len(again.fetchall()))
+            again.close()
+
+    event.listen(db.engine, "after_cursor_execute", tally)
+    try:
+        yield rows
+    finally:
+        event.remove(db.engine, "after_cursor_execute", tally)
+
+
+def add_nothing_due(make_organisation, make_user, make_agreement, count: int) -> None:
+    """``count`` signed agreements of one workshop with its editor: half with reminders due at NOW (to be
+    sent before the rescan), half with every date far off; and a tenth as many signatures asked for."""
+    workshop = make_organisation(kind=OrganisationKind.WORKSHOP)
+    provider = make_organisation(kind=OrganisationKind.PROVIDER)
+    editor = make_user(organisation=workshop, role=MembershipRole.EDITOR)
+    for _ in range(count // 10):
+        ask_signatures(make_user, make_agreement, workshop, provider, editor)
+    ends = (date(2027, 10, 31), date(2027, 7, 31), date(2027, 6, 29), date(2029, 12, 31))
+    for number in range(count):
+        end = ends[number % len(ends)] if number % 2 == 0 else date(2030, 6, 30)
+        make_agreement(owner=workshop, providers=[provider], status=AgreementStatus.SIGNED, end_date=end)
+    db.session.commit()
+
+
+def test_the_scan_reads_no_more_rows_for_agreements_with_nothing_due(
+    make_organisation, make_user, make_agreement
+):
+    add_occasions(make_organisation, make_user, make_agreement, 1)
+    few = sum(rescan(NOW, counted_rows))
+    add_nothing_due(make_organisation, make_user, make_agreement, 200)
+    assert sum(rescan(NOW, counted_rows)) == few
