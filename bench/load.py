@@ -269,9 +269,9 @@ def describe(name: str, run: Run, bare: Run) -> str:
     """A row of the report: answers, requests/s, p50/p95/p99 ms and other answers; the bare run's
     requests/s, the page's requests/s as a multiple of it and its p50 as a multiple of the bare p50."""
     if not run.samples:
-        return f"{name:<56} {0:>7} {'':>31} {run.errors:>4}"
+        return f"{name:<60} {0:>7} {'':>31} {run.errors:>4}"
     figures = " ".join(f"{run.percentile(share):>7.1f}" for share in (0.5, 0.95, 0.99))
-    line = f"{name:<56} {len(run.samples):>7} {run.rate():>7.1f} {figures} {run.errors:>4}"
+    line = f"{name:<60} {len(run.samples):>7} {run.rate():>7.1f} {figures} {run.errors:>4}"
     if bare.samples and run is not bare:
         times = run.percentile(0.5) / bare.percentile(0.5)
         line += f" {bare.rate():>7.1f} {run.rate() / bare.rate():>7.3f}× {times:>6.2f}×"
@@ -306,7 +306,7 @@ def main() -> None:
             f"gunicorn -w {args.workers} wsgi:app and bare_app:create_app(); client threads: {args.clients};"
             f" {args.seconds:g} s per page and as long on the bare page, {args.rounds} round(s)"
         )
-        header = f"{'page (user) path':<56} {'answers':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
+        header = f"{'page (user) path':<60} {'answers':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}"
         print(header + f" {'p99 ms':>7} {'err':>4} {'bare/s':>7} {'× req/s':>8} {'× p50':>7}")
         bench_users(app, bare, args)
         app_rss, bare_rss = app.worker_rss(), bare.worker_rss()
@@ -340,7 +340,7 @@ def bench_users(app: Server, bare: Server, args) -> None:
                 pair = [(app.port, path, cookie, page_run), (bare.port, "/", "", bare_run)]
                 for port, target, cookie_sent, total in pair[:: -1 if round_number % 2 else 1]:
                     total.add(drive(port, target, cookie_sent, args.seconds, args.clients))
-            print(describe(f"{name} ({email.split('@')[0]}) {path}"[:56], page_run, bare_run), flush=True)
+            print(describe(f"{name} ({email.split('@')[0]}) {path}", page_run, bare_run), flush=True)
             every_bare.add(bare_run)
     print(describe("bare page, every run (one indexed 25-row query)", every_bare, every_bare))
     if every_bare.rates:
