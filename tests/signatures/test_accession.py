@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from agreements.core.errors import OperationRefused
+from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus
 from agreements.extensions import db
 from agreements.signatures import accession, operations, queries
@@ -134,10 +135,11 @@ def test_a_revised_version_lists_the_earlier_signers_and_they_stay_bound(
 
 def test_an_invitation_expires_after_its_last_day(opened, joiners, drafter):
     late = joiners[6]
-    accession.invite(opened, drafter, [PartyChoice(late, (signatory(late),))], respond_by=date.today())
+    today = helsinki_today()  # the service's day, which differs from UTC's between 22 and 24 UTC
+    accession.invite(opened, drafter, [PartyChoice(late, (signatory(late),))], respond_by=today)
     db.session.commit()
-    assert accession.expire_invitations(today=date.today()) == 0
-    assert accession.expire_invitations(today=date.fromordinal(date.today().toordinal() + 1)) == 1
+    assert accession.expire_invitations(today=today) == 0
+    assert accession.expire_invitations(today=date.fromordinal(today.toordinal() + 1)) == 1
     assert opened.party_of(late.id).status == PartyStatus.EXPIRED
     assert opened.is_pending
 
