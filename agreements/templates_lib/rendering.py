@@ -413,7 +413,10 @@ class CompiledDocxTemplate(DocxTemplate):
         self.current_rendering_part = part
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(context))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self.resolve_listing(xml)
+        # resolve_listing turns tabs, line and page breaks in text into Word's; a part without any (a
+        # footer, a document without multi-line values) it leaves as it is, after regular expressions
+        # over every paragraph, run and text.
+        return self.resolve_listing(xml) if _LISTING_CHARACTERS.search(xml) else xml
 
     def build_xml(self, context, jinja_env=None):
         template = self.compiled_part("body", jinja_env, lambda: self.patch_xml(self.get_xml()))
@@ -449,6 +452,8 @@ class CompiledDocxTemplate(DocxTemplate):
         return self.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
 
 
+#: The characters docxtpl's resolve_listing replaces in a part's text.
+_LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
