@@ -21,8 +21,8 @@ from agreements.organisations.models import (
     Region,
 )
 from agreements.templates_lib import operations as template_operations
-from agreements.templates_lib.models import TemplateSource
-from tests.support.template_package import manifest, package
+from agreements.templates_lib.models import TemplateSource, TemplateVersion
+from tests.support.template_package import docx_for, manifest, package
 
 PASSWORD = "Pajasopimus-2026!"
 WORKSHOP, PROVIDER = OrganisationKind.WORKSHOP, OrganisationKind.PROVIDER
@@ -132,6 +132,23 @@ def make_template_version(key="test_template", kind="bilateral", manifest_dict=N
         )
     finally:
         template_operations.check_package = real_check
+    db.session.commit()
+    return version
+
+
+def next_template_version(template_version, finnish_paragraphs: tuple[str, ...], checksum: str):
+    """A further version of ``template_version`` stored as it is, without the package check, whose Finnish
+    document has ``finnish_paragraphs`` added (e.g. one stored before a check existed)."""
+    version = TemplateVersion(
+        template=template_version.template,
+        number=template_version.number + 1,
+        manifest=template_version.manifest,
+        docx_fi=docx_for(manifest(), "fi", finnish_paragraphs),
+        docx_sv=template_version.docx_sv,
+        checksum=checksum,
+        source=TemplateSource.UPLOADED,
+    )
+    db.session.add(version)
     db.session.commit()
     return version
 

@@ -23,7 +23,7 @@ from agreements.templates_lib.rendering import (
     build_context,
     render_docx,
 )
-from tests.support.factories import SAMPLE_VALUES
+from tests.support.factories import SAMPLE_VALUES, next_template_version
 from tests.support.review_world import open_round  # noqa: F401 - fixture
 from tests.support.template_package import docx_for, manifest, manifest_bytes, upload_data
 
@@ -150,18 +150,7 @@ def test_a_normal_document_renders_within_the_limits():
 @pytest.fixture
 def stored_hostile_version(template_version):
     """A version stored before the limits were checked at upload: four loops over the title."""
-    hostile = TemplateVersion(
-        template=template_version.template,
-        number=template_version.number + 1,
-        manifest=template_version.manifest,
-        docx_fi=docx_for(manifest(), "fi", (HOSTILE["four nested loops over the title"],)),
-        docx_sv=template_version.docx_sv,
-        checksum="0" * 64,
-        source=TemplateSource.UPLOADED,
-    )
-    db.session.add(hostile)
-    db.session.commit()
-    return hostile
+    return next_template_version(template_version, (HOSTILE["four nested loops over the title"],), "0" * 64)
 
 
 @pytest.fixture
