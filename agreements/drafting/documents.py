@@ -22,7 +22,12 @@ from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementVersion, VersionPdf
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
-from agreements.templates_lib.converter import convert_to_pdf, converter_profile
+from agreements.templates_lib.converter import (
+    PdfUnavailable,
+    convert_to_pdf,
+    converter_profile,
+    pdf_available,
+)
 from agreements.templates_lib.fields import label
 from agreements.templates_lib.models import TemplateVersion
 from agreements.templates_lib.queries import WITHOUT_DOCUMENTS
@@ -125,11 +130,11 @@ def version_source_sha256(version: AgreementVersion) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def stored_version_pdf(version: AgreementVersion) -> VersionPdf | None:
-    """The version's stored PDF when it is still the version's document, else None."""
-    query = select(VersionPdf).where(
-        VersionPdf.version_id == version.id, VersionPdf.source_sha256 == version_source_sha256(version)
-    )
+def stored_version_pdf(version: AgreementVersion, source: str | None = None) -> VersionPdf | None:
+    """The version's stored PDF when it is still the version's document (made from ``source``, by default
+    what the version's document is made from now), else None."""
+    source = source or version_source_sha256(version)
+    query = select(VersionPdf).where(VersionPdf.version_id == version.id, VersionPdf.source_sha256 == source)
     return db.session.scalar(query.options(undefer(VersionPdf.pdf)))
 
 
@@ -142,21 +147,23 @@ def version_pdf(version: AgreementVersion) -> VersionPdf:
     found = stored_version_pdf(version)
     if found is not None:
         return found
+    if not pdf_available():
+        raise PdfUnavailable("soffice is not installed")
     with converter_profile() as profile:
         db.session.commit()  # end the transaction, so a PDF another process stored meanwhile is seen
-        found = stored_version_pdf(version)
+        source = version_source_sha256(version)
+        found = stored_version_pdf(version, source)
         if found is not None:
             return found
         started = time.perf_counter()
         pdf = convert_to_pdf(version_document(version), profile=profile)
-        stored = _store_pdf(version, pdf, round((time.perf_counter() - started) * 1000))
+        stored = _store_pdf(version, source, pdf, round((time.perf_counter() - started) * 1000))
         db.session.commit()  # before the next in the queue looks for it
     return stored
 
 
-def _store_pdf(version: AgreementVersion, pdf: bytes, conversion_ms: int) -> VersionPdf:
-    """Keep ``pdf`` as the version's document, in place of any PDF of its earlier content."""
-    source = version_source_sha256(version)
+def _store_pdf(version: AgreementVersion, source: str, pdf: bytes, conversion_ms: int) -> VersionPdf:
+    """Keep ``pdf``, made from ``source``, as the version's PDF, in place of any of its earlier content."""
     db.session.execute(
         delete(VersionPdf).where(VersionPdf.version_id == version.id, VersionPdf.source_sha256 != source)
     )
@@ -170,8 +177,8 @@ def _store_pdf(version: AgreementVersion, pdf: bytes, conversion_ms: int) -> Ver
     try:
         with db.session.begin_nested():
             db.session.add(stored)
-    except IntegrityError:  # stored by another process that converted without the queue's lock
-        return stored_version_pdf(version)
+    except IntegrityError:  # stored meanwhile by a process with another PDF_CONVERTER_DIR
+        return stored_version_pdf(version, source)
     return stored
 
 

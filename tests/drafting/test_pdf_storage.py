@@ -22,7 +22,7 @@ from agreements.extensions import db
 from agreements.signatures.models import PdfStatus, SignatureRequest
 from agreements.signatures.pdf import PDF_ATTEMPTS, make_pending_pdfs
 from agreements.templates_lib import converter
-from agreements.templates_lib.converter import convert_to_pdf, pdf_available
+from agreements.templates_lib.converter import PdfUnavailable, convert_to_pdf, pdf_available
 from tests.support.client import log_in
 
 pytestmark = pytest.mark.skipif(
@@ -115,6 +115,29 @@ def test_two_conversions_at_once_queue_and_both_make_valid_pdfs(make_agreement, 
     assert errors == []
     assert in_pdf("Ensimmäinen rinnakkainen sopimus", results[0])
     assert in_pdf("Toinen rinnakkainen sopimus", results[1])
+
+
+def test_a_conversion_waits_while_the_profile_is_held_and_gives_up_past_the_queue_timeout(
+    app, agreement, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PDF_CONVERTERS", 1)
+    monkeypatch.setitem(app.config, "PDF_QUEUE_TIMEOUT", 0.3)
+    document = version_document(agreement.latest_version)
+    before = converter.conversions.value
+
+    with converter.converter_profile(), pytest.raises(PdfUnavailable, match="busy"):
+        convert_to_pdf(document)  # another conversion holds the only profile
+
+    assert converter.conversions.value == before  # it waited: no second LibreOffice on the profile
+    assert convert_to_pdf(document).startswith(b"%PDF")  # and converts once the profile is free
+
+
+def test_the_converter_makes_pdf_a_2b_for_archival_copies(agreement):
+    pdf = convert_to_pdf(version_document(agreement.latest_version), pdfa=True)
+
+    metadata = PdfReader(io.BytesIO(pdf)).xmp_metadata
+    assert (metadata.pdfaid_part, metadata.pdfaid_conformance) == ("2", "B")
+    assert in_pdf(agreement.reference, pdf)
 
 
 @pytest.fixture
