@@ -2,8 +2,9 @@
 
 1. Conversion. The .docx of one agreement version on the database is converted by the app's converter
    (``agreements/templates_lib/converter.py``: a kept profile of the pool, held with its file lock, one
-   LibreOffice run) and by a bare warm ``soffice --headless --convert-to pdf`` in a profile of its own that
-   is kept for the whole run, interleaved A, B, A, B… after one warm-up of each (which builds the profiles).
+   LibreOffice run) and by a bare warm ``soffice --headless --norestore --convert-to pdf`` (the converter's
+   own command line) in a profile of its own that is kept for the whole run, interleaved (A, B, then B, A,
+   and so on) after one warm-up of each (which builds the profiles).
    Prints min, median and max seconds of each and the ratio of the medians (the target is at most 1.2×).
 2. Download. The PDF download of that version through the app as a national administrator: the first one
    (it converts and stores the PDF unless it is stored already), then N downloads of the stored PDF, each
@@ -43,20 +44,12 @@ def chosen_version():
 
 
 def bare_soffice(docx: bytes, profile: Path) -> float:
-    """Seconds of one bare ``soffice --convert-to pdf`` of ``docx`` in the kept ``profile``."""
+    """Seconds of one bare soffice run converting ``docx`` in the kept ``profile``, with the converter's
+    flags, so that the ratio is the cost of the converter around it (queue, lock, files)."""
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as workdir:
         source = Path(workdir) / "document.docx"
         source.write_bytes(docx)
-        command = [
-            converter._soffice(),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            workdir,
-            str(source),
-        ]
+        command = converter.soffice_command(converter._soffice(), profile, source)  # the same flags
         started = time.perf_counter()
         subprocess.run(command, capture_output=True, check=True)  # noqa: S603 - our own arguments
         seconds = time.perf_counter() - started
@@ -84,9 +77,13 @@ def bench_conversion(docx: bytes, rounds: int, workdir: Path) -> None:
     bare_soffice(docx, profile)
     app_converter(docx)
     ours, bare = [], []
-    for _ in range(rounds):
-        ours.append(app_converter(docx))
-        bare.append(bare_soffice(docx, profile))
+    for round_number in range(rounds):  # A, B then B, A: neither always runs first
+        if round_number % 2:
+            bare.append(bare_soffice(docx, profile))
+            ours.append(app_converter(docx))
+        else:
+            ours.append(app_converter(docx))
+            bare.append(bare_soffice(docx, profile))
     ratio = statistics.median(ours) / statistics.median(bare)
     print(f"conversion of a {len(docx) // 1024} KiB .docx, {rounds} runs each, seconds")
     print(f"  app converter   {spread(ours)}")
