@@ -106,8 +106,17 @@ class BaseConfig:
         "ACCESSIBILITY_FEEDBACK_EMAIL", "saavutettavuus@sopimuspolku.invalid"
     )
 
-    #: Store a PDF beside the .docx when an agreement is sent for signature (needs LibreOffice).
+    #: Make a PDF of the .docx frozen when an agreement is sent for signature (the scheduler makes it).
     SIGNATURE_PDF = os.environ.get("SIGNATURE_PDF", "true").lower() != "false"
+    #: Folder of the PDF converter's kept LibreOffice profiles and their locks (a cache, never state);
+    #: empty: sopimuspolku-soffice-<uid> in the temporary folder. See agreements/templates_lib/converter.py.
+    PDF_CONVERTER_DIR = os.environ.get("PDF_CONVERTER_DIR", "")
+    #: LibreOffice conversions that may run at once on this machine; more wait their turn.
+    PDF_CONVERTERS = int(os.environ.get("PDF_CONVERTERS", 1))
+    #: Seconds one LibreOffice run may take before it is killed.
+    PDF_TIMEOUT = float(os.environ.get("PDF_TIMEOUT", 90))
+    #: Seconds a conversion waits for its turn before the download answers "PDF not available".
+    PDF_QUEUE_TIMEOUT = float(os.environ.get("PDF_QUEUE_TIMEOUT", 300))
 
     #: Default reminder days per kind; each agreement may set its own. See agreements/reminders/models.py.
     REMINDER_DAYS = {

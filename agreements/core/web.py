@@ -248,13 +248,16 @@ def _security_headers(response):
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
-def send_download(data: bytes, media_type: str, filename: str):
+def send_download(data: bytes, media_type: str, filename: str, etag: str | None = None):
     """Bytes as a private, uncached attachment named ``filename`` (RFC 6266, with an ASCII fallback).
 
     The Content-Type is ``media_type`` exactly: Werkzeug would add a second ``charset`` to a text type that
-    names one, and a charset of its own choosing to one that does not.
+    names one, and a charset of its own choosing to one that does not. With ``etag`` (e.g. the bytes'
+    SHA-256) the answer carries it, and a request naming it in If-None-Match gets a 304 without the bytes.
     """
-    response = send_file(io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=filename)
+    response = send_file(
+        io.BytesIO(data), mimetype=media_type, as_attachment=True, download_name=filename, etag=etag or False
+    )
     return _private(response, media_type)
 
 

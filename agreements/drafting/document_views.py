@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from agreements.core.actions import acts_on
 from agreements.core.i18n import ui_language
@@ -12,7 +13,9 @@ from agreements.drafting.documents import MEDIA_TYPES, document_filename, versio
 from agreements.drafting.models import Agreement, AgreementVersion
 from agreements.drafting.policy import can_view_agreement
 from agreements.drafting.queries import answered_comments, answered_counts, version_snapshot
-from agreements.templates_lib.rendering import PdfUnavailable, document_sections, pdf_available
+from agreements.extensions import db
+from agreements.templates_lib.converter import PdfUnavailable, pdf_available
+from agreements.templates_lib.rendering import document_sections
 
 bp.add_app_template_global(pdf_available, "pdf_available")
 
@@ -20,12 +23,15 @@ bp.add_app_template_global(pdf_available, "pdf_available")
 def _version_or_404(agreement: Agreement, number: int | None) -> AgreementVersion:
     """The agreement's version with this number, its latest when ``number`` is None; 404 when missing, and
     for an agreement signed outside the service, which has no document made from a template."""
-    if agreement.template_version is None:
+    if agreement.template_version_id is None:
         abort(404)
     if number is None:
         version = agreement.latest_version
     else:
-        version = next((v for v in agreement.versions if v.number == number), None)
+        query = select(AgreementVersion).where(
+            AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == number
+        )
+        version = db.session.scalar(query)
     if version is None:
         abort(404)
     return version
@@ -44,9 +50,13 @@ def preview(agreement: Agreement):
     )
 
 
-def send_document(agreement: Agreement, version: AgreementVersion, data: bytes, extension: str):
-    """A version's document as a private, uncached download (also used by the comment round pages)."""
-    return send_download(data, MEDIA_TYPES[extension], document_filename(agreement, version, extension))
+def send_document(
+    agreement: Agreement, version: AgreementVersion, data: bytes, extension: str, sha256: str | None = None
+):
+    """A version's document as a private, uncached download (also used by the comment round pages); a
+    stored document's SHA-256 (``sha256``) is its ETag."""
+    filename = document_filename(agreement, version, extension)
+    return send_download(data, MEDIA_TYPES[extension], filename, etag=sha256)
 
 
 @bp.get("/<int:agreement_id>/versions/<int:number>.docx")
@@ -60,15 +70,18 @@ def download_docx(agreement: Agreement, number: int):
 @bp.get("/<int:agreement_id>/versions/<int:number>.pdf")
 @acts_on(Agreement, can_view_agreement)
 def download_pdf(agreement: Agreement, number: int):
-    """Download a version of the agreement as PDF, or explain (503) that this server cannot make one."""
+    """Download a version of the agreement as PDF, or explain (503) that this server cannot make one.
+
+    The PDF is converted on the first download and stored; later downloads send the stored bytes.
+    """
     version = _version_or_404(agreement, number)
     try:
-        data = version_pdf(version)
+        stored = version_pdf(version)
     except PdfUnavailable as error:
         current_app.logger.warning("PDF of %s v%s not produced: %s", agreement.reference, number, error)
         page = render_template("drafting/document_pdf_unavailable.html", agreement=agreement, version=version)
         return page, 503
-    return send_document(agreement, version, data, "pdf")
+    return send_document(agreement, version, stored.pdf, "pdf", stored.pdf_sha256)
 
 
 @bp.get("/<int:agreement_id>/history")

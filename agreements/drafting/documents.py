@@ -1,24 +1,38 @@
 """An agreement version as a document: the .docx filled from its template version, the PDF, file names.
 
 Rendering uses only plain dicts (header, parties, values) and the template library's sandboxed renderer.
-The documents are not kept: one renders in about 20 ms of CPU (the renderer keeps each template compiled),
-and its bytes depend only on the version, so every download of a version gives the same document.
+The .docx is not kept: one renders in about 20 ms of CPU (the renderer keeps each template compiled). The
+PDF is made once by LibreOffice and stored (VersionPdf) under the SHA-256 of what the document is made from,
+and served from there after.
 """
 
+import hashlib
+import json
 import re
+import time
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 from agreements.core.errors import OperationRefused
 from agreements.core.i18n import ui_language
 from agreements.core.timeutil import HELSINKI
-from agreements.drafting.models import Agreement, AgreementVersion
+from agreements.drafting.models import Agreement, AgreementVersion, VersionPdf
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, Region
+from agreements.templates_lib.converter import (
+    PdfUnavailable,
+    convert_to_pdf,
+    converter_profile,
+    pdf_available,
+)
 from agreements.templates_lib.fields import label
-from agreements.templates_lib.rendering import RenderLimitExceeded, build_context, convert_to_pdf, render_docx
+from agreements.templates_lib.models import TemplateVersion
+from agreements.templates_lib.queries import WITHOUT_DOCUMENTS
+from agreements.templates_lib.rendering import RenderLimitExceeded, build_context, render_docx
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -76,15 +90,16 @@ def version_date(version: AgreementVersion) -> date:
     return version.created_at.astimezone(HELSINKI).date()
 
 
-def version_context(version: AgreementVersion) -> dict:
-    """Everything the version's document sees, in the agreement's language."""
+def version_context(version: AgreementVersion, template: TemplateVersion | None = None) -> dict:
+    """Everything the version's document sees, in the agreement's language; ``template`` is the agreement's
+    template version when the caller has loaded it already."""
     agreement = version.agreement
     language = agreement.language.value
     return build_context(
         version_header(version),
         version_parties(version, language),
         version.values,
-        agreement.template_version.manifest,
+        (template or agreement.template_version).manifest,
         language,
         version_date(version),
     )
@@ -110,9 +125,71 @@ def version_document(version: AgreementVersion) -> bytes:
         ) from error
 
 
-def version_pdf(version: AgreementVersion) -> bytes:
-    """The version's document as PDF; raises PdfUnavailable when LibreOffice is missing or fails."""
-    return convert_to_pdf(version_document(version))
+def version_source_sha256(version: AgreementVersion) -> str:
+    """SHA-256 of everything the version's document is made from: its template version (immutable), the
+    language and the context filled in, so it changes exactly when the document would."""
+    agreement = version.agreement
+    template = db.session.get(TemplateVersion, agreement.template_version_id, options=WITHOUT_DOCUMENTS)
+    source = {
+        "template_version": template.id,
+        "template_checksum": template.checksum,
+        "language": agreement.language.value,
+        "context": version_context(version, template),
+    }
+    text = json.dumps(source, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_version_pdf(version: AgreementVersion, source: str | None = None) -> VersionPdf | None:
+    """The version's stored PDF when it is still the version's document (made from ``source``, by default
+    what the version's document is made from now), else None."""
+    source = source or version_source_sha256(version)
+    query = select(VersionPdf).where(VersionPdf.version_id == version.id, VersionPdf.source_sha256 == source)
+    return db.session.scalar(query.options(undefer(VersionPdf.pdf)))
+
+
+def version_pdf(version: AgreementVersion) -> VersionPdf:
+    """The version's document as PDF: the stored one, or converted now, stored and committed.
+
+    Conversions queue for LibreOffice; the first in the queue converts and the ones waiting for the same
+    document find it stored. Raises PdfUnavailable when LibreOffice is missing or fails.
+    """
+    found = stored_version_pdf(version)
+    if found is not None:
+        return found
+    if not pdf_available():
+        raise PdfUnavailable("soffice is not installed")
+    with converter_profile() as profile:
+        db.session.commit()  # end the transaction, so a PDF another process stored meanwhile is seen
+        source = version_source_sha256(version)
+        found = stored_version_pdf(version, source)
+        if found is not None:
+            return found
+        started = time.perf_counter()
+        pdf = convert_to_pdf(version_document(version), profile=profile)
+        stored = _store_pdf(version, source, pdf, round((time.perf_counter() - started) * 1000))
+        db.session.commit()  # before the next in the queue looks for it
+    return stored
+
+
+def _store_pdf(version: AgreementVersion, source: str, pdf: bytes, conversion_ms: int) -> VersionPdf:
+    """Keep ``pdf``, made from ``source``, as the version's PDF, in place of any of its earlier content."""
+    db.session.execute(
+        delete(VersionPdf).where(VersionPdf.version_id == version.id, VersionPdf.source_sha256 != source)
+    )
+    stored = VersionPdf(
+        version_id=version.id,
+        source_sha256=source,
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        conversion_ms=conversion_ms,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(stored)
+    except IntegrityError:  # stored meanwhile by a process with another PDF_CONVERTER_DIR
+        return stored_version_pdf(version, source)
+    return stored
 
 
 def document_filename(agreement: Agreement, version: AgreementVersion, extension: str) -> str:

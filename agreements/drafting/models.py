@@ -346,6 +346,31 @@ class AgreementVersion(db.Model):
     )
 
 
+class VersionPdf(db.Model):
+    """A version's document as PDF, converted once by LibreOffice and served from here after.
+
+    A version's values never change, but its document is filled from things that may (a party's name, the
+    agreement's template version or language), so the PDF is stored under the SHA-256 of everything the
+    document is made from: a stored PDF is served only while it is still the version's document.
+    """
+
+    __tablename__ = "version_pdfs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement_versions.id", ondelete="CASCADE"), nullable=False
+    )
+    #: SHA-256 of what the document was made from: template version, language and the filled-in context.
+    source_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    #: How long LibreOffice took, in milliseconds.
+    conversion_ms: Mapped[int] = mapped_column(nullable=False)
+
+    __table_args__ = (UniqueConstraint("version_id", "source_sha256", name="uq_version_pdfs_version_source"),)
+
+
 class ApprovalDecision(db.Model):
     """A decision approving one version of an agreement before it is sent for signature (e.g. a board's).
 

@@ -30,7 +30,8 @@ from agreements.signatures.models import (
     SigningParty,
 )
 from agreements.signatures.operations import INVITED_SIGNATORY
-from agreements.templates_lib.rendering import convert_to_pdf, word_text
+from agreements.templates_lib.converter import convert_to_pdf
+from agreements.templates_lib.rendering import word_text
 
 #: Lifecycle moves that belong to a signature request's story.
 _SIGNING_MOVES = {"agreement.send_for_signature", "agreement.mark_signed"}

@@ -22,7 +22,7 @@ from agreements.signatures import history as histories
 from agreements.signatures.blueprint import bp
 from agreements.signatures.models import SignatureRequest
 from agreements.signatures.policy import can_view_certificate
-from agreements.templates_lib.rendering import PdfUnavailable
+from agreements.templates_lib.converter import PdfUnavailable
 
 #: How many of the latest events the agreement's page lists; the history page lists them all.
 RECENT_EVENTS = 50

@@ -26,6 +26,7 @@ from agreements.signatures.models import (
     SignatureStatus,
     SigningParty,
 )
+from agreements.signatures.pdf import make_pending_pdfs
 from agreements.signatures.queries import awaiting, turn_started
 
 
@@ -105,7 +106,11 @@ def _occasion(signature: Signature, days: tuple[int, ...]) -> Occasion:
     )
 
 
-SCHEDULE = [ScheduledJob("signatures.expire_invitations", expire_invitations, "interval", {"hours": 1})]
+SCHEDULE = [
+    ScheduledJob("signatures.expire_invitations", expire_invitations, "interval", {"hours": 1}),
+    # Right after sending: a run looks for pending PDFs with one indexed query and converts each at once.
+    ScheduledJob("signatures.make_pdfs", make_pending_pdfs, "interval", {"seconds": 15}),
+]
 
 #: What may need reminding, and the deadlines in users' calendar feeds: signatures whose turn has come.
 REMINDERS = [reminder_occasions]

@@ -68,6 +68,24 @@ class RequestStatus(TitledEnum):
         }
 
 
+class PdfStatus(TitledEnum):
+    """Where the PDF of a frozen document stands: the scheduler makes it right after sending."""
+
+    NONE = "none"
+    PENDING = "pending"
+    MADE = "made"
+    FAILED = "failed"
+
+    @classmethod
+    def titles(cls):
+        return {
+            cls.NONE: _l("No PDF is made"),
+            cls.PENDING: _l("The PDF is being made"),
+            cls.MADE: _l("PDF made"),
+            cls.FAILED: _l("The PDF could not be made"),
+        }
+
+
 class PartyStatus(TitledEnum):
     PENDING = "pending"
     SIGNED = "signed"
@@ -162,9 +180,19 @@ class SignatureRequest(db.Model):
     #: The frozen document, exactly as every signatory is shown it.
     docx: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     docx_sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
-    #: The same document as PDF, when LibreOffice was there to make it.
+    #: The same document as PDF, made by the scheduler after sending when LibreOffice is there to make it.
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Whether the scheduler is to make the PDF, has made it, or gave up (see signatures/pdf.py).
+    pdf_status: Mapped[PdfStatus] = mapped_column(
+        enum_type(PdfStatus),
+        default=PdfStatus.NONE,
+        server_default=PdfStatus.NONE.value,
+        nullable=False,
+        index=True,
+    )
+    #: LibreOffice runs that failed to make the PDF; the scheduler gives up after a few.
+    pdf_attempts: Mapped[int] = mapped_column(default=0, server_default="0", nullable=False)
 
     agreement: Mapped[Agreement] = relationship()
     version: Mapped[AgreementVersion] = relationship()
@@ -181,6 +209,7 @@ class SignatureRequest(db.Model):
     __table_args__ = (
         CheckConstraint("(status = 'pending') = (closed_at IS NULL)", name="pending_iff_open"),
         CheckConstraint("(pdf IS NULL) = (pdf_sha256 IS NULL)", name="pdf_with_hash"),
+        CheckConstraint("(pdf_status = 'made') = (pdf IS NOT NULL)", name="pdf_made_iff_stored"),
         CheckConstraint("mode = 'accession' OR status <> 'closed'", name="closed_only_accession"),
     )
 
@@ -191,6 +220,11 @@ class SignatureRequest(db.Model):
     @property
     def is_accession(self) -> bool:
         return self.mode == SigningMode.ACCESSION
+
+    @property
+    def pdf_pending(self) -> bool:
+        """The scheduler has yet to make the frozen document's PDF."""
+        return self.pdf_status == PdfStatus.PENDING
 
     def party_of(self, organisation_id: int) -> "SigningParty | None":
         """The request's party for an organisation, if it was asked."""

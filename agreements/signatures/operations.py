@@ -25,7 +25,7 @@ from agreements.core.errors import OperationRefused
 from agreements.core.timeutil import HELSINKI, as_utc, helsinki_today, utcnow
 from agreements.drafting import lifecycle, parties, signals
 from agreements.drafting.approval import ensure_approved
-from agreements.drafting.documents import version_document, version_pdf
+from agreements.drafting.documents import version_document
 from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.policy import require_manager
 from agreements.extensions import db
@@ -42,6 +42,7 @@ from agreements.signatures.eligibility import (
 )
 from agreements.signatures.models import (
     PartyStatus,
+    PdfStatus,
     RequestStatus,
     Signature,
     SignatureMethod,
@@ -55,8 +56,8 @@ from agreements.signatures.models import (
 )
 from agreements.signatures.queries import awaiting, party_awaiting, pending_request, why_not_now
 from agreements.signatures.uploads import check_pdf
+from agreements.templates_lib.converter import pdf_available
 from agreements.templates_lib.models import TemplateKind
-from agreements.templates_lib.rendering import PdfUnavailable
 
 #: The role recorded for a signatory who was invited by e-mail rather than a member signatory.
 INVITED_SIGNATORY = "invited"
@@ -75,21 +76,18 @@ def mode_for(agreement: Agreement) -> SigningMode:
 
 
 def _frozen_documents(agreement: Agreement) -> dict:
-    """The latest version's .docx, and its PDF when configured and LibreOffice can make one, with hashes."""
+    """The latest version's .docx with its hash; its PDF is left to the scheduler (signatures/pdf.py),
+    which makes it right after sending when configured and LibreOffice is installed."""
     version = agreement.latest_version
     docx = version_document(version)
-    pdf = None
-    if current_app.config["SIGNATURE_PDF"]:
-        try:
-            pdf = version_pdf(version)
-        except PdfUnavailable:
-            current_app.logger.warning("%s was sent for signature without a PDF", agreement.reference)
+    wanted = current_app.config["SIGNATURE_PDF"] and pdf_available()
+    if current_app.config["SIGNATURE_PDF"] and not wanted:
+        current_app.logger.warning("%s was sent for signature without a PDF", agreement.reference)
     return {
         "version": version,
         "docx": docx,
         "docx_sha256": sha256(docx),
-        "pdf": pdf,
-        "pdf_sha256": sha256(pdf) if pdf is not None else None,
+        "pdf_status": PdfStatus.PENDING if wanted else PdfStatus.NONE,
     }
 
 

@@ -192,7 +192,8 @@ def document(signature_request: SignatureRequest, ext: str):
     data = signature_request.docx if ext == "docx" else signature_request.pdf
     if data is None:
         abort(404)
-    return send_document(signature_request.agreement, signature_request.version, data, ext)
+    sha256 = signature_request.docx_sha256 if ext == "docx" else signature_request.pdf_sha256
+    return send_document(signature_request.agreement, signature_request.version, data, ext, sha256)
 
 
 def _sign_limit() -> str:

@@ -1,4 +1,4 @@
-"""Filling a template: the context a document sees, sandboxed docxtpl rendering, PDF and an HTML preview.
+"""Filling a template: the context a document sees, sandboxed docxtpl rendering and an HTML preview.
 
 docxtpl always runs with a SandboxedEnvironment and autoescape: without the sandbox a template could run
 code, and without autoescape a ``<`` or ``&`` in a value would silently corrupt the document.
@@ -16,9 +16,6 @@ same bytes always compile to the same code, so a kept one can never give another
 import hashlib
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -29,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
 from itertools import takewhile
-from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -45,17 +41,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from agreements.templates_lib.fields import document_value, format_date, label
 
-PDF_TIMEOUT_SECONDS = 90
 #: The package format allows no filter but ``default``; any other one is a template syntax error.
 ALLOWED_FILTERS = ("default", "d")
 KIND_TITLES = {
     "fi": {"workshop": "työpaja", "provider": "koulutuksen järjestäjä"},
     "sv": {"workshop": "verkstad", "provider": "utbildningsanordnare"},
 }
-
-
-class PdfUnavailable(RuntimeError):
-    """LibreOffice is not installed or could not convert the document."""
 
 
 @dataclass(frozen=True)
@@ -455,42 +446,6 @@ class CompiledDocxTemplate(DocxTemplate):
 #: The characters docxtpl's resolve_listing replaces in a part's text.
 _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-
-
-def pdf_available() -> bool:
-    return _soffice() is not None
-
-
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(docx_bytes: bytes) -> bytes:
-    """Convert a .docx to PDF with headless LibreOffice, in a fresh profile, within a time limit."""
-    soffice = _soffice()
-    if soffice is None:
-        raise PdfUnavailable("soffice is not installed")
-    with tempfile.TemporaryDirectory(prefix="sopimus-pdf-") as workdir:
-        source = Path(workdir) / "document.docx"
-        source.write_bytes(docx_bytes)
-        command = [
-            soffice,
-            f"-env:UserInstallation=file://{workdir}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            workdir,
-            str(source),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, check=False)  # noqa: S603
-        except subprocess.TimeoutExpired as error:
-            raise PdfUnavailable("LibreOffice did not finish in time") from error
-        target = source.with_suffix(".pdf")
-        if not target.exists():
-            raise PdfUnavailable("LibreOffice produced no PDF")
-        return target.read_bytes()
 
 
 def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[dict]:

@@ -13,10 +13,10 @@ from docx.oxml import OxmlElement
 from agreements.accounts.models import MembershipRole
 from agreements.drafting.documents import document_filename, version_document, version_parties, version_pdf
 from agreements.organisations.models import Language, OrganisationKind
+from agreements.templates_lib.converter import PdfUnavailable, pdf_available
 from agreements.templates_lib.fields import document_value
 from agreements.templates_lib.models import TemplateSource
 from agreements.templates_lib.operations import add_template_version
-from agreements.templates_lib.rendering import PdfUnavailable, pdf_available
 from tests.support.factories import SAMPLE_VALUES
 from tests.support.template_package import docx_for, manifest
 
@@ -172,7 +172,7 @@ def test_pdf_is_produced_by_libreoffice(editor_client, agreement):
 
 
 def test_without_libreoffice_the_pdf_link_explains_it_is_unavailable(editor_client, agreement, monkeypatch):
-    monkeypatch.setattr("agreements.templates_lib.rendering._soffice", lambda: None)
+    monkeypatch.setattr("agreements.templates_lib.converter._soffice", lambda: None)
 
     response = download(editor_client, agreement, "pdf")
     preview = editor_client.get(f"/agreements/{agreement.id}/preview").get_data(as_text=True)

@@ -15,7 +15,8 @@ from agreements.extensions import db
 from agreements.signatures import operations
 from agreements.signatures.certificate import build_certificate
 from agreements.signatures.consent import consent_sha256
-from agreements.templates_lib.rendering import pdf_available
+from agreements.signatures.pdf import make_pending_pdfs
+from agreements.templates_lib.converter import pdf_available
 from tests.support.signing import EVIDENCE, pdf_bytes
 
 
@@ -43,6 +44,7 @@ def test_the_certificate_gives_the_hash_of_the_frozen_pdf_too(
 ):
     monkeypatch.setitem(app.config, "SIGNATURE_PDF", True)
     request = send()
+    make_pending_pdfs()
     for signature in request.signatures:
         sign(signature)
     login(client, drafter)

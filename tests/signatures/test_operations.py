@@ -13,9 +13,16 @@ from agreements.drafting.models import AgreementStatus
 from agreements.extensions import db
 from agreements.signatures import operations
 from agreements.signatures.consent import CONSENT_VERSION, consent_sha256
-from agreements.signatures.models import RequestStatus, SignatureMethod, SignatureStatus, SigningOrder
+from agreements.signatures.models import (
+    PdfStatus,
+    RequestStatus,
+    SignatureMethod,
+    SignatureStatus,
+    SigningOrder,
+)
+from agreements.signatures.pdf import make_pending_pdfs
 from agreements.signatures.uploads import MAX_PAPER_BYTES, InvalidUpload, check_pdf
-from agreements.templates_lib.rendering import pdf_available
+from agreements.templates_lib.converter import pdf_available
 from tests.support.signing import EVIDENCE, edit_agreement, pdf_bytes
 
 
@@ -32,10 +39,13 @@ def test_sending_freezes_the_latest_version_with_its_hash(send, agreement):
 @pytest.mark.skipif(
     not pdf_available() and os.environ.get("CI") != "true", reason="LibreOffice is not installed"
 )
-def test_with_libreoffice_the_pdf_is_frozen_too(app, send, monkeypatch):
+def test_with_libreoffice_the_scheduler_makes_the_pdf_after_sending(app, send, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNATURE_PDF", True)
     request = send()
-    assert request.pdf.startswith(b"%PDF")
+    assert request.pdf is None and request.pdf_pending
+    assert make_pending_pdfs() == 1
+    db.session.refresh(request)
+    assert request.pdf.startswith(b"%PDF") and request.pdf_status == PdfStatus.MADE
     assert request.pdf_sha256 == hashlib.sha256(request.pdf).hexdigest()
 
 

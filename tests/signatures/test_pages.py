@@ -23,6 +23,7 @@ from agreements.signatures.models import (
     SignatureStatus,
     SigningOrder,
 )
+from agreements.signatures.pdf import make_pending_pdfs
 from agreements.signatures.uploads import MAX_PAPER_BYTES
 from tests.support.factories import PASSWORD
 from tests.support.signing import pdf_bytes
@@ -235,8 +236,10 @@ def test_the_request_page_shows_the_documents_hashes_and_parties(
 
 
 def test_the_served_document_is_the_stored_bytes(app, monkeypatch, client_for, send, provider_signatory):
-    monkeypatch.setitem(app.config, "SIGNATURE_PDF", True)  # stored when LibreOffice is there
+    monkeypatch.setitem(app.config, "SIGNATURE_PDF", True)  # made by the scheduler when LibreOffice is there
     request = send()
+    make_pending_pdfs()
+    db.session.refresh(request)
     client = client_for(provider_signatory)
     response = client.get(f"/signatures/requests/{request.id}/document.docx")
     assert response.status_code == 200

@@ -8,7 +8,8 @@ import pytest
 
 from agreements.extensions import db
 from agreements.signatures import operations
-from agreements.templates_lib.rendering import pdf_available
+from agreements.signatures.pdf import make_pending_pdfs
+from agreements.templates_lib.converter import pdf_available
 from tests.support.signing import pdf_bytes
 
 VERIFY = "/signatures/verify"
@@ -38,6 +39,7 @@ def test_the_signed_docx_is_recognised_with_its_agreement(client, login, drafter
 def test_the_signed_pdf_is_recognised(app, client, login, drafter, send, sign, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNATURE_PDF", True)
     request = send()
+    make_pending_pdfs()
     for signature in request.signatures:
         sign(signature)
     login(client, drafter)

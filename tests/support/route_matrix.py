@@ -18,7 +18,7 @@ from agreements.organisations.models import Language, OrganisationKind
 from agreements.reviews.operations import add_comment
 from agreements.signatures import operations as signing
 from agreements.signatures.models import SigningContact, SigningOrder
-from agreements.templates_lib.rendering import pdf_available
+from agreements.templates_lib.converter import pdf_available
 from tests.support.client import log_in
 from tests.support.factories import (
     PASSWORD,

@@ -8,9 +8,10 @@ import pytest
 from docx import Document
 from jinja2.exceptions import SecurityError
 
+from agreements.templates_lib.converter import convert_to_pdf, pdf_available
 from agreements.templates_lib.fields import document_value, format_money
 from agreements.templates_lib.package import SAMPLE_HEADER, SAMPLE_PARTIES
-from agreements.templates_lib.rendering import build_context, convert_to_pdf, pdf_available, render_docx
+from agreements.templates_lib.rendering import build_context, render_docx
 from tests.support.factories import SAMPLE_VALUES
 from tests.support.template_package import docx_for, manifest
 
