@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import load_only
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
@@ -51,6 +52,22 @@ STATUS_BADGES = {
     AgreementStatus.SUPERSEDED: "text-bg-light border",
 }
 
+#: The columns the list's rows show (see tables.list_rows); reading another one is an error, not a query
+#: per row.
+LIST_COLUMNS = load_only(
+    Agreement.id,
+    Agreement.updated_at,
+    Agreement.reference,
+    Agreement.title,
+    Agreement.status,
+    Agreement.origin,
+    Agreement.registered_kind,
+    Agreement.template_version_id,
+    Agreement.start_date,
+    Agreement.end_date,
+    raiseload=True,
+)
+
 #: A new agreement's form, sent again, shows the agreement it created.
 CREATED_ONCE = SubmitOnce(
     "agreement",
@@ -77,7 +94,7 @@ def index():
     titles = queries.version_titles()
     form = _filter_form(titles)
     today = helsinki_today()
-    query = queries.agreements_query(current_user, form.filters(), today)
+    query = queries.agreements_query(current_user, form.filters(), today).options(LIST_COLUMNS)
     pagination = keyset_page(query, Agreement.updated_at, Agreement.id, current_app.config["PAGE_SIZE"])
     return render_template(
         "drafting/index.html",
