@@ -244,6 +244,15 @@ def test_a_numbered_page_beyond_the_end_shows_the_last_page(app, editor_client, 
     assert "Next" not in pager_links(editor_client.get("/agreements/?page=40"))
 
 
+def test_a_numbered_page_deeper_than_any_pager_linked_is_the_last_page(app, editor_list, monkeypatch):
+    whole = editor_list()
+    assert len(whole) == 4
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    monkeypatch.setattr("agreements.core.keyset.LAST_NUMBERED_PAGE", 2)
+    assert editor_list(page=2) == whole[1:2]  # read by skipping a row
+    assert editor_list(page=3) == editor_list(last=1) == whole[-1:]  # not read by skipping: the last
+
+
 @pytest.mark.parametrize(
     "cursor",
     [
