@@ -191,11 +191,13 @@ def log_in(port: int, email: str, password: str) -> str:
 
 def user_pages(port: int, cookie: str, deep: str, agreement: str) -> list[tuple[str, str]]:
     """The pages measured for a user: the list's first page, a deep page (the last one the first page links
-    to, unless given), an agreement's page (the list's first, unless given) and the dashboard."""
+    to — its last page —, unless given), an agreement's page (the list's first, unless given) and the
+    dashboard."""
     _, _, body = fetch(port, "/agreements/", cookie)
     if not deep:
         pages = [int(number) for number in re.findall(rb"[?&](?:amp;)?page=(\d+)", body)]
-        deep = f"/agreements/?page={max(pages)}" if pages else ""
+        last = re.search(rb'href="(/agreements/\?last=1)"', body)  # keyset pages link the last, not numbers
+        deep = f"/agreements/?page={max(pages)}" if pages else last.group(1).decode() if last else ""
     if not agreement:
         found = re.search(rb'href="(/agreements/\d+)"', body)
         agreement = found[1].decode() if found else ""

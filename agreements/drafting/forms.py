@@ -234,31 +234,26 @@ def header_data(version, owner_id: int) -> dict:
     }
 
 
-#: A party filter with more choices than this is left out: nobody scrolls thousands of names, and the
-#: search box finds a party by name.
-PARTY_CHOICES_MAX = 300
-
-
 class AgreementFilterForm(QueryFilterForm):
-    """The search and filters above the agreements list."""
+    """The search and filters above the agreements list. A party is found by a part of its name, typed:
+    a list of every visible party to choose from would be read on every request (thousands at national
+    scale). ``party`` (an organisation's id) is kept for addresses that name one."""
 
     q = StringField(_l("Search"), description=_l("Title, reference or party"))
     status = SelectField(_l("Status"), default="")
     organisation = SelectField(_l("Your organisation"), default="")
-    party = SelectField(_l("Party"), default="")
+    party_name = StringField(_l("Party"), description=_l("Part of a party's name"))
+    party = HiddenField()
     template = SelectField(_l("Template"), default="")
     validity = SelectField(_l("Validity"), default="")
 
-    def __init__(self, formdata, own_organisations: list, parties: list, templates: list[TemplateVersion]):
+    def __init__(self, formdata, own_organisations: list, templates: list):
         super().__init__(formdata)
-        self.status.choices = [("", _("All statuses")), *AgreementStatus.choices()]
-        if len(parties) > PARTY_CHOICES_MAX:
-            del self.party
-        else:
-            self.party.choices = [("", _("All parties")), *(_str_choice(p) for p in parties)]
+        # Translated once here, not once an option is written.
+        self.status.choices = [("", _("All statuses")), *((v, str(t)) for v, t in AgreementStatus.choices())]
         self.template.choices = [
             ("", _("All templates")),
-            *((str(v.template_id), v.title) for v in templates),
+            *((str(version.template_id), version.title) for version in templates),
         ]
         self.validity.choices = [("", _("Any validity")), *((k, str(v)) for k, v in VALIDITY_CHOICES.items())]
         if len(own_organisations) > 1:
@@ -277,6 +272,7 @@ class AgreementFilterForm(QueryFilterForm):
             status=AgreementStatus(valid["status"]) if valid.get("status") else None,
             organisation_id=int_or_none(valid.get("organisation")),
             party_id=int_or_none(valid.get("party")),
+            party_name=(valid.get("party_name") or "").strip(),
             template_id=int_or_none(valid.get("template")),
             validity=valid.get("validity") or None,
         )

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     Table,
@@ -191,6 +192,8 @@ class Agreement(TimestampMixin, db.Model):
         CheckConstraint(
             "origin = 'registered' OR template_version_id IS NOT NULL", name="template_unless_registered"
         ),
+        # The agreement list's order, newest change first: its pages are read from this index.
+        Index("ix_agreements_updated_at_id", "updated_at", "id"),
     )
 
     @property

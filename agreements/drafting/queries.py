@@ -7,8 +7,9 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
+from agreements.core.i18n import ui_language
 from agreements.core.signals import values_from
 from agreements.drafting import lifecycle
 from agreements.drafting.diff import display_value, header_texts
@@ -30,7 +31,7 @@ from agreements.organisations.coverage import coordinated_network_ids, covered_b
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.templates_lib.fields import label, section_titles
 from agreements.templates_lib.models import AgreementTemplate, TemplateKind, TemplateVersion
-from agreements.templates_lib.queries import WITHOUT_DOCUMENTS, latest_versions, title_order
+from agreements.templates_lib.queries import latest_versions, title_order
 from agreements.templates_lib.signals import version_usage
 
 #: The list's validity filter: what ``Agreement.validity_on`` answers, and open-ended terms (see the
@@ -51,6 +52,8 @@ class AgreementFilters:
     status: AgreementStatus | None = None
     organisation_id: int | None = None
     party_id: int | None = None
+    #: A part of a party's name: agreements with a party whose name holds it, in any case.
+    party_name: str = ""
     template_id: int | None = None
     validity: str | None = None
 
@@ -85,13 +88,16 @@ def validity_condition(validity: str, today: date) -> ColumnElement:
 
 
 def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
-    """The agreements the user may read that match ``filters``, most recently changed first."""
+    """The agreements the user may read that match ``filters``, most recently changed first (the order
+    of the index ix_agreements_updated_at_id, which the list's pages are read from)."""
     query = select(Agreement).where(visible_to(user))
     if filters.status is not None:
         query = query.where(Agreement.status == filters.status)
     for organisation_id in (filters.organisation_id, filters.party_id):
         if organisation_id is not None:
             query = query.where(_has_party(Organisation.id == organisation_id))
+    if filters.party_name:
+        query = query.where(_has_party(Organisation.name.icontains(filters.party_name, autoescape=True)))
     if filters.template_id is not None:
         versions = select(TemplateVersion.id).where(TemplateVersion.template_id == filters.template_id)
         query = query.where(Agreement.template_version_id.in_(versions))
@@ -106,32 +112,7 @@ def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
                 _has_party(Organisation.name.icontains(term, autoescape=True)),
             )
         )
-    return query.order_by(Agreement.updated_at.desc(), Agreement.id.desc()).options(
-        selectinload(Agreement.parties),
-        selectinload(Agreement.party_terms),
-        selectinload(Agreement.template_version).options(*WITHOUT_DOCUMENTS),
-    )
-
-
-def visible_parties(user, limit: int | None = None) -> list[Organisation]:
-    """Organisations that are parties to an agreement the user may read, by name; at most ``limit``."""
-    agreement_ids = select(Agreement.id).where(visible_to(user))
-    # The distinct parties first, then joined: with IN, PostgreSQL walked every organisation by name and
-    # checked each against the agreements (175 ms for a coordinator at national scale; this way 35 ms).
-    party_ids = (
-        select(agreement_parties.c.organisation_id)
-        .where(agreement_parties.c.agreement_id.in_(agreement_ids))
-        .distinct()
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .join(party_ids, party_ids.c.organisation_id == Organisation.id)
-            .order_by(Organisation.name, Organisation.municipality)
-            .limit(limit)
-        )
-    )
+    return query.order_by(Agreement.updated_at.desc(), Agreement.id.desc())
 
 
 def _in_progress_condition(user) -> ColumnElement:
@@ -170,6 +151,40 @@ def in_progress_counts(user) -> dict[AgreementStatus, int]:
 def own_organisations(user) -> list[Organisation]:
     """The organisations the user is a member of, by name."""
     return sorted({m.organisation for m in user.memberships}, key=lambda organisation: organisation.name)
+
+
+@dataclass(frozen=True)
+class VersionTitle:
+    """A template version's title in the interface language, with what orders and groups it."""
+
+    id: int
+    template_id: int
+    number: int
+    key: str
+    title: str
+
+
+def version_titles() -> list[VersionTitle]:
+    """Every template version's title in the interface language, by title, read in one statement of the
+    titles alone (not each manifest whole): the agreement list's template filter and template column."""
+    language = ui_language()
+    query = select(
+        TemplateVersion.id,
+        TemplateVersion.template_id,
+        TemplateVersion.number,
+        AgreementTemplate.key,
+        TemplateVersion.manifest["title"],
+    ).join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+    titles = [VersionTitle(*row[:4], label(row[4], language)) for row in db.session.execute(query)]
+    return sorted(titles, key=lambda version: (version.title.casefold(), version.key, version.number))
+
+
+def latest_titles(titles: list[VersionTitle]) -> list[VersionTitle]:
+    """The latest version of each template among ``titles``, in their order."""
+    latest: dict[int, int] = {}
+    for version in titles:
+        latest[version.template_id] = max(version.number, latest.get(version.template_id, 0))
+    return [version for version in titles if version.number == latest[version.template_id]]
 
 
 def template_versions(only_active: bool = False) -> list[TemplateVersion]:

@@ -3,24 +3,24 @@
 from functools import partial
 from urllib.parse import urlencode
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import load_only
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.exports import FORMATS, download
 from agreements.core.i18n import ui_language
+from agreements.core.keyset import PAGE_ARGUMENTS, keyset_page
 from agreements.core.once import SubmitOnce
 from agreements.core.signals import values_from
 from agreements.core.timeutil import helsinki_today
-from agreements.core.web import paginate
 from agreements.drafting import annexes, approval, field_forms, operations, queries, signals
 from agreements.drafting.blueprint import bp
 from agreements.drafting.forms import (
-    PARTY_CHOICES_MAX,
     AgreementFilterForm,
     AgreementForm,
     CancelForm,
@@ -37,7 +37,7 @@ from agreements.drafting.policy import (
     can_view_agreement,
     drafting_workshops,
 )
-from agreements.drafting.tables import agreement_table, party_names
+from agreements.drafting.tables import agreement_table, list_rows, party_names
 from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.models import TemplateKind
 
@@ -51,6 +51,22 @@ STATUS_BADGES = {
     AgreementStatus.TERMINATED: "text-bg-dark",
     AgreementStatus.SUPERSEDED: "text-bg-light border",
 }
+
+#: The columns the list's rows show (see tables.list_rows); reading another one is an error, not a query
+#: per row.
+LIST_COLUMNS = load_only(
+    Agreement.id,
+    Agreement.updated_at,
+    Agreement.reference,
+    Agreement.title,
+    Agreement.status,
+    Agreement.origin,
+    Agreement.registered_kind,
+    Agreement.template_version_id,
+    Agreement.start_date,
+    Agreement.end_date,
+    raiseload=True,
+)
 
 #: A new agreement's form, sent again, shows the agreement it created.
 CREATED_ONCE = SubmitOnce(
@@ -73,15 +89,18 @@ def _drafting_helpers() -> dict:
 @bp.get("/")
 @login_required
 def index():
-    """List the agreements the user may read, with search, filters and pages."""
-    form = _filter_form()
+    """List the agreements the user may read, with search, filters and pages: each page read from the
+    index of the list's order after the previous page's last row (see agreements/core/keyset.py)."""
+    titles = queries.version_titles()
+    form = _filter_form(titles)
     today = helsinki_today()
-    pagination = paginate(queries.agreements_query(current_user, form.filters(), today))
+    query = queries.agreements_query(current_user, form.filters(), today).options(LIST_COLUMNS)
+    pagination = keyset_page(query, Agreement.updated_at, Agreement.id, current_app.config["PAGE_SIZE"])
     return render_template(
         "drafting/index.html",
         form=form,
         pagination=pagination,
-        validity={agreement.id: agreement.validity_on(today) for agreement in pagination.items},
+        rows=list_rows(pagination.items, today, {version.id: version.title for version in titles}),
         can_create=can_create_agreement(current_user),
         can_register=can_register_agreements(current_user),
         export_urls=_export_urls(),
@@ -90,7 +109,9 @@ def index():
 
 def _export_urls() -> dict[str, str]:
     """The list's CSV and XLSX addresses with the same search and filters."""
-    query = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "page"])
+    query = urlencode(
+        [(key, value) for key, value in request.args.items(multi=True) if key not in PAGE_ARGUMENTS]
+    )
     return {fmt: f"{url_for('.export', fmt=fmt)}?{query}" for fmt in FORMATS}
 
 
@@ -99,17 +120,17 @@ def _export_urls() -> dict[str, str]:
 def export(fmt: str):
     """The agreements the list shows with the same search and filters, every page, as CSV or XLSX."""
     today = helsinki_today()
-    query = queries.agreements_query(current_user, _filter_form().filters(), today)
+    query = queries.agreements_query(current_user, _filter_form(queries.version_titles()).filters(), today)
     return download(agreement_table("agreements", _("Agreements"), query, today), fmt)
 
 
-def _filter_form() -> AgreementFilterForm:
-    """The list's search and filters from the query string, with the user's own choices."""
+def _filter_form(titles: list[queries.VersionTitle]) -> AgreementFilterForm:
+    """The list's search and filters from the query string, with the user's own choices; the templates
+    to choose from are the latest versions among ``titles``."""
     return AgreementFilterForm(
         request.args,
         own_organisations=queries.own_organisations(current_user),
-        parties=queries.visible_parties(current_user, limit=PARTY_CHOICES_MAX + 1),  # enough to tell
-        templates=queries.template_versions(),
+        templates=queries.latest_titles(titles),
     )
 
 

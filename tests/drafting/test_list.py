@@ -1,5 +1,6 @@
 """The agreements list: what each role sees, filters, search, validity, pagination and empty states."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -92,11 +93,23 @@ def test_the_newest_change_comes_first(editor_list, world):
     assert editor_list()[0] == "Tuleva, muutettu"
 
 
-def test_too_many_parties_to_choose_from_leave_the_search_to_find_one(editor_client, world, monkeypatch):
-    monkeypatch.setattr("agreements.drafting.forms.PARTY_CHOICES_MAX", 1)
+def test_a_party_is_found_by_a_part_of_its_name(editor_list):
+    assert sorted(editor_list(party_name="TREDU")) == [
+        "Päättynyt",
+        "Toistaiseksi",
+        "Tuleva",
+        "Voimassa oleva",
+    ]
+    assert editor_list(party_name="%") == []  # wildcards are literal
+
+
+def test_the_party_filter_is_a_labelled_search_field_not_a_list_of_parties(editor_client, world):
     page = editor_client.get("/agreements/").get_data(as_text=True)
-    assert 'name="party"' not in page and "Tredu (Tampere)" not in page
-    assert "Title, reference or party" in page
+    assert re.search(r'<label[^>]*for="party_name"[^>]*>\s*Party', page)
+    assert re.search(
+        r'<input[^>]*name="party_name"[^>]*type="text"|<input[^>]*type="text"[^>]*name="party_name"', page
+    )
+    assert "Tredu (Tampere)" not in page  # no party is listed to choose from
 
 
 @pytest.mark.parametrize(
@@ -134,10 +147,12 @@ def test_filter_by_party(client, make_user, world):
     assert titles_on(client.get(f"/agreements/?party={party.id}")) == ["Helsingin sopimus"]
 
 
-def test_the_party_filter_offers_only_visible_parties(editor_client, world):
-    page = editor_client.get("/agreements/").get_data(as_text=True)
-    assert "Tredu (Tampere)" in page
-    assert "Stadin ammattiopisto" not in page
+def test_a_party_search_finds_only_visible_agreements(editor_list, editor_client, world):
+    assert editor_list(party_name="Stadin") == []  # the party of an agreement the editor may not read
+    page = editor_client.get("/agreements/?party_name=Stadin").get_data(as_text=True)
+    assert (
+        "No agreements match your search." in page and "Stadin ammattiopisto" not in page.split("</form>")[1]
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,11 +187,110 @@ def test_a_bad_filter_value_is_ignored(editor_list):
     assert len(editor_list(status="nonsense", validity="someday", party="x")) == 4
 
 
+def pager_links(response) -> dict[str, str]:
+    """The list's page links by their text: First page, Previous, Next, Last page (those enabled)."""
+    found = re.findall(r'<a class="page-link" href="([^"]+)">([^<]+)</a>', response.get_data(as_text=True))
+    return {text: html.unescape(href) for href, text in found}
+
+
 def test_pages(app, editor_list, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
     first, second = editor_list(page=1), editor_list(page=2)
     assert len(first) == 3 and len(second) == 1
     assert not set(first) & set(second)
+
+
+def test_next_and_previous_pages_walk_the_whole_list_in_order(
+    app, client, make_user, make_agreement, world, monkeypatch
+):
+    for number in range(6):
+        make_agreement(title=f"Lisäsopimus {number}")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    log_in(client, make_user(admin=True))
+    first_page = titles_on(client.get("/agreements/"))
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 100)
+    whole = titles_on(client.get("/agreements/"))
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    assert len(whole) == 11 and first_page == whole[:2]
+
+    pages, address = [], "/agreements/"
+    while address:
+        response = client.get(address)
+        pages.append(titles_on(response))
+        address = pager_links(response).get("Next")
+    assert [title for page in pages for title in page] == whole
+    assert [len(page) for page in pages] == [2, 2, 2, 2, 2, 1]
+
+    backwards, address = [], pager_links(client.get("/agreements/")).get("Last page")
+    while address:
+        response = client.get(address)
+        backwards.insert(0, titles_on(response))
+        address = pager_links(response).get("Previous")
+    # Read backwards from a full last page, the pages are the same size; the first is the list's first page
+    # (full, so it repeats one agreement of the second).
+    assert [len(page) for page in backwards] == [2] * 6
+    assert backwards[0] == whole[:2] and backwards[-1] == whole[-2:]
+    assert list(dict.fromkeys(title for page in backwards for title in page)) == whole
+    first = client.get("/agreements/")
+    assert set(pager_links(first)) == {"Next", "Last page"}
+    assert set(pager_links(client.get(pager_links(first)["Last page"]))) == {"First page", "Previous"}
+
+
+def test_a_numbered_page_beyond_the_end_shows_the_last_page(app, editor_client, editor_list, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    whole = editor_list(page=1) + editor_list(page=2)
+    assert len(whole) == 4
+    assert editor_list(page=40) == editor_list(last=1) == whole[-3:]  # the last page is full
+    assert "Next" not in pager_links(editor_client.get("/agreements/?page=40"))
+
+
+def test_a_numbered_page_deeper_than_any_pager_linked_is_the_last_page(app, editor_list, monkeypatch):
+    whole = editor_list()
+    assert len(whole) == 4
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    monkeypatch.setattr("agreements.core.keyset.LAST_NUMBERED_PAGE", 2)
+    assert editor_list(page=2) == whole[1:2]  # read by skipping a row
+    assert editor_list(page=3) == editor_list(last=1) == whole[-1:]  # not read by skipping: the last
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "x",
+        "1_",
+        "_1",
+        "-5_3",
+        "1_0",
+        "1_2147483648",
+        "99999999999999999999_1",
+        "999999999999999999_1",
+        "1.5_2",
+        "1_2_3",
+        "%00",
+        "1_1\n",
+        "\u0661_1",
+    ],
+)
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_cursor_that_is_not_one_shows_the_first_page(app, editor_list, monkeypatch, direction, cursor):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    assert editor_list(**{direction: cursor}) == editor_list()
+
+
+def test_a_cursor_before_the_first_row_shows_the_first_page(app, editor_client, editor_list, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    assert editor_list(before="99999999999999999_1") == editor_list()
+    assert editor_list(after="1_1") == editor_list(last=1)  # nothing is older: the last page
+    assert set(pager_links(editor_client.get("/agreements/?after=1_1"))) == {"First page", "Previous"}
+
+
+def test_the_count_is_exact_on_one_page_and_over_a_page_on_several(app, editor_client, world, monkeypatch):
+    assert "<caption>4 agreements</caption>" in editor_client.get("/agreements/").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 3)
+    for address in ("/agreements/", "/agreements/?last=1"):
+        page = editor_client.get(address).get_data(as_text=True)
+        assert "<caption>Over 3 agreements</caption>" in page
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "2147483648", "0", "-5", "x"])
@@ -188,8 +302,16 @@ def test_a_page_number_out_of_range_is_a_page_not_an_error(editor_client, world,
 def test_pages_keep_the_filters(app, client, make_user, world, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
     log_in(client, make_user(admin=True))  # an administrator sees two agreements in force
-    page = client.get("/agreements/?validity=in_force").get_data(as_text=True)
-    assert "validity=in_force&amp;page=2" in page or "page=2&amp;validity=in_force" in page
+    first = client.get("/agreements/?validity=in_force&page=1")
+    following = pager_links(first)["Next"]
+    assert following.startswith("/agreements/?validity=in_force&after=") and "page=" not in following
+    second = client.get(following)
+    assert titles_on(second) != titles_on(first) and len(titles_on(second)) == 1
+    assert set(pager_links(second)) == {"First page", "Previous"}
+    assert pager_links(second)["Previous"].startswith("/agreements/?validity=in_force&before=")
+    assert pager_links(second)["First page"] == "/agreements/?validity=in_force"
+    export = re.search(r'href="([^"]+)">CSV', second.get_data(as_text=True)).group(1)
+    assert html.unescape(export) == "/agreements/export.csv?validity=in_force"
 
 
 def test_a_member_of_several_organisations_filters_by_organisation(editor, editor_client, provider, world):
