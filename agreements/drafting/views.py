@@ -99,16 +99,19 @@ def _export_urls() -> dict[str, str]:
 def export(fmt: str):
     """The agreements the list shows with the same search and filters, every page, as CSV or XLSX."""
     today = helsinki_today()
-    query = queries.agreements_query(current_user, _filter_form().filters(), today)
+    # The parties a filter may choose are read only when one is chosen: without, there is none to check.
+    form = _filter_form(with_parties=bool(request.args.get("party")))
+    query = queries.agreements_query(current_user, form.filters(), today)
     return download(agreement_table("agreements", _("Agreements"), query, today), fmt)
 
 
-def _filter_form() -> AgreementFilterForm:
+def _filter_form(with_parties: bool = True) -> AgreementFilterForm:
     """The list's search and filters from the query string, with the user's own choices."""
+    limit = PARTY_CHOICES_MAX + 1  # enough to tell
     return AgreementFilterForm(
         request.args,
         own_organisations=queries.own_organisations(current_user),
-        parties=queries.visible_parties(current_user, limit=PARTY_CHOICES_MAX + 1),  # enough to tell
+        parties=queries.visible_parties(current_user, limit=limit) if with_parties else [],
         templates=queries.template_versions(),
     )
 
