@@ -8,6 +8,7 @@ file in memory."""
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from agreements.core.tables import Table
+from agreements.core.tables import Cell, Table
 from agreements.core.web import CSV_MEDIA_TYPE, send_stream
 
 
@@ -44,6 +45,12 @@ def stamp(table: Table) -> str:
 
 #: A text starting with one of these would be run as a formula by a spreadsheet (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: A text starting with one of FORMULA_STARTS, in texts each preceded by NUL.
+_FORMULA_IN_ROW = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
+
+#: Texts a spreadsheet reads as an error value, kept as text in XLSX.
+ERRORS = frozenset(ERROR_CODES)
 
 #: Rows written between two pieces of a streamed CSV.
 CSV_BATCH = 1000
@@ -70,9 +77,18 @@ def shown(value, none: str = "–") -> str:
     return str(value)
 
 
-def _safe(text):
-    """Text a spreadsheet would take for a formula, quoted with an apostrophe (CSV only)."""
-    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
+def _csv_cells(row: list[Cell]) -> list[str]:
+    """A row of cells as CSV writes it: each value as the page shows it, text a spreadsheet would take for a
+    formula quoted with an apostrophe."""
+    return _csv_texts([shown(cell.value, none="") for cell in row])
+
+
+def _csv_texts(texts):
+    """Texts as CSV writes them: one a spreadsheet would take for a formula quoted with an apostrophe. A row
+    with none is looked through once, joined, rather than text by text."""
+    if _FORMULA_IN_ROW.search("\0" + "\0".join(texts)) is None:
+        return texts
+    return ["'" + text if text.startswith(FORMULA_STARTS) else text for text in texts]
 
 
 def _cell(sheet, value) -> object:
@@ -80,7 +96,12 @@ def _cell(sheet, value) -> object:
     if isinstance(value, int | float):
         return value
     text = shown(value, none="")
-    return _text(sheet, text) if text.startswith(FORMULA_STARTS) or text in ERROR_CODES else text
+    return _text(sheet, text) if _spreadsheet_special(text) else text
+
+
+def _spreadsheet_special(text: str) -> bool:
+    """Whether a spreadsheet would read the text as a formula or an error value."""
+    return text.startswith(FORMULA_STARTS) or text in ERRORS
 
 
 def _text(sheet, text: str, bold: bool = False) -> WriteOnlyCell:
@@ -104,9 +125,10 @@ def csv_chunks(table: Table) -> Iterator[bytes]:
     writer.writerow([stamp(table)])
     writer.writerow(table.columns)
     rows = iter(table.rows)
+    convert = _csv_texts if table.plain else _csv_cells
     while True:
         batch = list(islice(rows, CSV_BATCH))
-        writer.writerows([_safe(shown(cell.value, none="")) for cell in row] for row in batch)
+        writer.writerows(map(convert, batch))
         if buffer.tell():
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -124,8 +146,14 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(title) + 2))
     sheet.append([_text(sheet, stamp(table))])
     sheet.append([_text(sheet, str(title), bold=True) for title in table.columns])
-    for row in table.rows:
-        sheet.append([_cell(sheet, cell.value) for cell in row])
+    if table.plain:
+        for texts in table.rows:
+            sheet.append(
+                [_text(sheet, t) if t.startswith(FORMULA_STARTS) or t in ERRORS else t for t in texts]
+            )
+    else:
+        for row in table.rows:
+            sheet.append([_cell(sheet, cell.value) for cell in row])
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

@@ -27,6 +27,9 @@ class Table:
     checked_at: datetime | None = None
     #: A page's short header for each column, or None where the title is short enough (exports use titles).
     short_columns: list[str | None] = field(default_factory=list)
+    #: True when ``rows`` are tuples of texts as the page shows them (no links, "" for no value), as an
+    #: export of many rows reads them: written as they are, without a Cell or formatting for each value.
+    plain: bool = False
 
     def headers(self) -> list[tuple[str, str | None]]:
         """Each column's title with its short header, if it has one."""

@@ -17,7 +17,7 @@ from agreements.core.tables import Cell, Table
 from agreements.core.web import paginate
 from agreements.dashboard.queries import ends_soon, is_commitment, renewal_overdue
 from agreements.drafting.models import Agreement, AgreementParty, AgreementStatus, agreement_parties
-from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row, agreement_rows
+from agreements.drafting.tables import AGREEMENT_COLUMNS, agreement_row, agreement_texts
 from agreements.extensions import db
 from agreements.organisations.models import Organisation, OrganisationKind
 from agreements.reviews.models import CommentRound, RoundStatus
@@ -75,8 +75,9 @@ class ListSource:
     columns: list
     query: Select
     row: Callable[..., list[Cell]]
-    #: Every row of ``query`` as an iterator, read as an export writes them; by default ``row`` of each.
-    all_rows: Callable[[Select], Iterator[list[Cell]]] | None = None
+    #: Every row of ``query`` as texts (a plain table's rows), read as an export writes them; without it,
+    #: an export has ``row`` of each.
+    all_texts: Callable[[Select], Iterator[tuple[str, ...]]] | None = None
 
 
 def listing(
@@ -96,7 +97,8 @@ def listing(
     table = Table(source.key, str(source.title), [str(c) for c in source.columns], as_of=today)
     pagination = None
     if per_page is None:
-        table.rows = (source.all_rows or partial(_each_row, source.row))(source.query)
+        table.plain = source.all_texts is not None
+        table.rows = (source.all_texts or partial(_each_row, source.row))(source.query)
     else:
         pagination = paginate(source.query, per_page, whole_rows=True)
         table.rows = [source.row(*row) for row in pagination.items]
@@ -159,7 +161,7 @@ def _agreements(figure: str, covers: Callable, today: date, status: str | None) 
     if status is not None:
         query = query.where(Agreement.status == AgreementStatus(status))
     query = query.options(*WITH_PARTIES).order_by(Agreement.end_date, Agreement.id)
-    return ListSource(figure, title, AGREEMENT_COLUMNS, query, agreement_row, agreement_rows)
+    return ListSource(figure, title, AGREEMENT_COLUMNS, query, agreement_row, agreement_texts)
 
 
 #: Loads the parties of every agreement read, and their own terms, in a statement each, however many

@@ -2,13 +2,14 @@
 
 from collections.abc import Iterator
 from datetime import date
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Result, Select, String, cast, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from agreements.core.exports import day_text
 from agreements.core.tables import Cell, Table
@@ -34,58 +35,89 @@ BATCH = 2000
 
 
 def agreement_table(key: str, title, query: Select, as_of: date) -> Table:
-    """The agreements ``query`` selects as a table: reference (linked), title, parties, status, dates and
-    notice deadline. Its rows are read as the table is written (``agreement_rows``)."""
+    """The agreements ``query`` selects as a table: reference, title, parties, status, dates and notice
+    deadline, as texts. Its rows are read as the table is written (``agreement_texts``)."""
     columns = [str(c) for c in AGREEMENT_COLUMNS]
-    return Table(key, str(title), columns, agreement_rows(query), as_of=as_of)
+    return Table(key, str(title), columns, agreement_texts(query), as_of=as_of, plain=True)
 
 
-def agreement_rows(query: Select) -> Iterator[list[Cell]]:
-    """The rows of the agreements ``query`` selects, in its order (which must end with a unique column):
-    only the columns shown, each agreement once per party, read through a server-side cursor in one
-    statement, without the ORM's bookkeeping of rows; status titles and the link's address made once, here
-    (in the request), the rows when they are read."""
-    statuses = {status: status.title for status in AgreementStatus}
-    link = link_maker()
+def agreement_texts(query: Select) -> Iterator[tuple[str, ...]]:
+    """The rows of the agreements ``query`` selects, in its order, as the page shows them (without links):
+    only the columns shown, each agreement's parties joined by the database, read through a server-side
+    cursor in one statement as plain values (no ORM, no enum conversion); status titles and the texts of
+    dates made once each, here (in the request), the rows when they are read."""
+    statuses = {status.value: str(status.title) for status in AgreementStatus}
+    parties = _party_names(query)
     columns = (
         query.with_only_columns(
-            Agreement.id,
             Agreement.reference,
             Agreement.title,
-            Agreement.status,
+            parties.c.names,
+            type_coerce(Agreement.status, String),
             Agreement.start_date,
             Agreement.end_date,
             Agreement.notice_deadline,
-            Organisation.name,
-            agreement_parties.c.left_on,
         )
-        .outerjoin(agreement_parties, agreement_parties.c.agreement_id == Agreement.id)
-        .outerjoin(Organisation, Organisation.id == agreement_parties.c.organisation_id)
-        .order_by(Organisation.name)
-        .execution_options(stream_results=True)
+        .outerjoin(parties, parties.c.agreement_id == Agreement.id)
+        .execution_options(stream_results=True, yield_per=BATCH)
     )
-    return _rows(columns, statuses, link)
-
-
-def _rows(columns: Select, statuses: dict, link) -> Iterator[list[Cell]]:
-    """Each agreement's row from its rows, one a party, that ``columns`` reads."""
-    rows = db.session.connection().execute(columns).yield_per(BATCH)
-    for agreement_id, group in groupby(rows, key=itemgetter(0)):
-        first, *others = group
-        parties = ", ".join(party_text(row[7], row[8]) for row in (first, *others) if row[7] is not None)
-        yield [
-            Cell(first[1], link(agreement_id)),
-            Cell(first[2]),
-            Cell(parties),
-            Cell(statuses[first[3]]),
-            *(Cell(day) for day in first[4:7]),  # start, end, notice deadline
-        ]
+    return _texts(db.session.connection().execute(columns), statuses)
 
 
 def link_maker():
     """Agreement id → the address of its page, with the URL map consulted once."""
     prefix, _sep, _id = url_for("agreements.detail", agreement_id=0).rpartition("/")
     return lambda agreement_id: f"{prefix}/{agreement_id}"
+
+
+#: Between two parties, and between a party's name and its own last day, in the names the database joins.
+PARTY_SEPARATOR, LAST_DAY_SEPARATOR = "\x1e", "\x1f"
+
+
+def _party_names(query: Select):
+    """Each agreement ``query`` selects with its parties' names joined by PARTY_SEPARATOR in name order, a
+    name followed by LAST_DAY_SEPARATOR and a date (yyyy-mm-dd) when that party gave notice alone."""
+    terms = agreement_parties.c
+    entry = Organisation.name + func.coalesce(LAST_DAY_SEPARATOR + cast(terms.left_on, String), "")
+    parties = (
+        select(terms.agreement_id, entry.label("entry"))
+        .join(Organisation, Organisation.id == terms.organisation_id)
+        .where(terms.agreement_id.in_(query.with_only_columns(Agreement.id).order_by(None)))
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        names = func.string_agg(entry, aggregate_order_by(literal(PARTY_SEPARATOR), Organisation.name))
+        joined = parties.with_only_columns(terms.agreement_id, names.label("names"))
+        return joined.group_by(terms.agreement_id).subquery()
+    ordered = parties.order_by(terms.agreement_id, Organisation.name).subquery()  # SQLite joins in this order
+    names = func.group_concat(ordered.c.entry, PARTY_SEPARATOR)
+    return select(ordered.c.agreement_id, names.label("names")).group_by(ordered.c.agreement_id).subquery()
+
+
+class _DayTexts(dict):
+    """Date → its text as the page shows it, made once for each date; "" for no date."""
+
+    def __missing__(self, day: date | None) -> str:
+        text = self[day] = "" if day is None else day_text(day)
+        return text
+
+
+def _texts(rows: Result, statuses: dict[str, str]) -> Iterator[tuple[str, ...]]:
+    """Each agreement's texts, as they are read."""
+    days = _DayTexts()
+    for reference, title, names, status, start, end, notice in chain.from_iterable(rows.partitions()):
+        yield (reference, title, _parties_text(names), statuses[status], days[start], days[end], days[notice])
+
+
+def _parties_text(names: str | None) -> str:
+    """The parties' names as the page shows them, from the names the database joined."""
+    if not names:
+        return ""
+    if LAST_DAY_SEPARATOR not in names:
+        return names.replace(PARTY_SEPARATOR, ", ")
+    entries = (entry.partition(LAST_DAY_SEPARATOR) for entry in names.split(PARTY_SEPARATOR))
+    return ", ".join(
+        party_text(name, date.fromisoformat(day) if day else None) for name, _sep, day in entries
+    )
 
 
 def agreement_row(agreement: Agreement) -> list[Cell]:

@@ -15,13 +15,15 @@ from agreements.reminders.calendar import agreement_deadlines
 from agreements.reminders.notifications import notify_late_summary
 from agreements.reminders.occasions import agreement_occasions, party_end_occasions
 from agreements.reminders.renewal import renew_automatically
+from agreements.reminders.rules import rules_read_once
 from agreements.reminders.scan import send_due
 
 
 def send_reminders(now: datetime | None = None) -> int:
     """Send every reminder that is due and was not sent; returns the number of mails queued."""
     now = now or utcnow()
-    occasions = [occasion for find in collect("REMINDERS") for occasion in find(now)]
+    with rules_read_once():
+        occasions = [occasion for find in collect("REMINDERS") for occasion in find(now)]
     return send_due(occasions, now, notify_late_summary)
 
 

@@ -48,11 +48,9 @@ def agreement_occasions(now: datetime) -> list[Occasion]:
         ReminderKind.END_OF_VALIDITY: _end_coming(today),
         ReminderKind.ENDED: _ended(today),
     }
-    found = [
-        (kind, *pair)
-        for kind, condition in searches.items()
-        for pair in _agreements(and_(condition, _unsent(kind, now)), kind)
-    ]
+    found = _agreements({kind: and_(condition, _unsent(kind, now)) for kind, condition in searches.items()})
+    if not found:
+        return []
     editors = members_by_organisation({a.owner_id for _, a, _ in found}, MembershipRole.EDITOR)
     return [_occasion(kind, agreement, days, editors[agreement.owner_id]) for kind, agreement, days in found]
 
@@ -136,7 +134,10 @@ def _due_bound(kind: ReminderKind, days: int, now: datetime) -> date:
 
 
 def _someone_not_sent(kind: ReminderKind, due_days):
-    """An active editor of the agreement's workshop has no record of one of the reminders due."""
+    """An active editor of the agreement's workshop has no record of one of the reminders due.
+
+    A record's due date need not be compared: the subject holds the date the days count from, and the due
+    date follows from it and the kind (a notice deadline's through the fixed calendar of working days)."""
     if due_days is None:
         return false()
     column = _dated(kind)
@@ -157,14 +158,28 @@ def _someone_not_sent(kind: ReminderKind, due_days):
     return exists(unsent)
 
 
-def _agreements(condition, kind: ReminderKind) -> list[tuple[Agreement, tuple[int, ...]]]:
-    """Agreements meeting ``condition`` that no signed renewal has taken over, with their days of ``kind``."""
+def _agreements(conditions: dict) -> list[tuple[ReminderKind, Agreement, tuple[int, ...]]]:
+    """For each kind, the agreements meeting its condition that no signed renewal has taken over, with
+    their days of that kind: kind by kind, by id. Found in one statement; read only when there are some."""
     successor = aliased(Agreement)
     renewed = exists().where(successor.renewal_of_id == Agreement.id, successor.status == SIGNED)
-    current = and_(condition, ~renewed)
-    agreements = db.session.scalars(select(Agreement).where(current).order_by(Agreement.id)).all()
-    days = agreement_days([agreement.id for agreement in agreements], kind) if agreements else {}
-    return [(agreement, days[agreement.id]) for agreement in agreements]
+    order = {kind: number for number, kind in enumerate(conditions)}
+    found = db.session.execute(
+        union_all(
+            *(
+                select(literal(kind.value, String).label("kind"), Agreement.id).where(condition, ~renewed)
+                for kind, condition in conditions.items()
+            )
+        )
+    ).all()
+    if not found:
+        return []
+    query = select(Agreement).where(Agreement.id.in_({agreement_id for _, agreement_id in found}))
+    agreements = {agreement.id: agreement for agreement in db.session.scalars(query)}
+    days = {kind: agreement_days(list(agreements), kind) for kind in conditions}
+    pairs = sorted((ReminderKind(value), agreement_id) for value, agreement_id in found)
+    pairs.sort(key=lambda pair: order[pair[0]])  # stable: by id within a kind
+    return [(kind, agreements[agreement_id], days[kind][agreement_id]) for kind, agreement_id in pairs]
 
 
 def _occasion(kind: ReminderKind, agreement: Agreement, days, editors) -> Occasion:
@@ -194,6 +209,8 @@ def party_end_occasions(now: datetime) -> list[Occasion]:
         .order_by(AgreementParty.left_on, AgreementParty.agreement_id, AgreementParty.organisation_id)
     )
     found = db.session.execute(query).all()
+    if not found:
+        return []
     days = agreement_days({agreement.id for _, agreement, _ in found}, kind)
     editors = members_by_organisation({terms.organisation_id for terms, _, _ in found}, MembershipRole.EDITOR)
     return [

@@ -7,6 +7,8 @@ kind, or switch a kind off, in an AgreementReminderRule.
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,16 +29,50 @@ def default_days(kind: ReminderKind) -> tuple[int, ...]:
     return tuple(current_app.config["REMINDER_DAYS"][kind.value])
 
 
+#: Within ``rules_read_once``: a list that holds, once read, every agreement's own days by kind.
+_READ_ONCE: ContextVar[list | None] = ContextVar("reminder_rules_read_once", default=None)
+
+
+@contextmanager
+def rules_read_once():
+    """Inside, the reminder rules are read once, at the first need, and kept to the end of the block (a
+    scan's): every kind's ``longest`` and ``agreement_days`` come from that reading."""
+    token = _READ_ONCE.set([])
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def _kept_rules() -> dict[ReminderKind, dict[int, tuple[int, ...]]] | None:
+    """Every agreement's own days by kind, when rules are read once; None otherwise."""
+    kept = _READ_ONCE.get()
+    if kept is None:
+        return None
+    if not kept:
+        rules = AgreementReminderRule
+        by_kind = defaultdict(dict)
+        for kind, agreement_id, days in db.session.execute(
+            select(rules.kind, rules.agreement_id, rules.days)
+        ):
+            by_kind[kind][agreement_id] = tuple(days)
+        kept.append(by_kind)
+    return kept[0]
+
+
 def agreement_days(agreements, kind: ReminderKind) -> dict[int, tuple[int, ...]]:
     """The days in effect for each agreement: its own rule where it has one, else the default.
 
-    ``agreements`` is ids or a query of them; the rules are read in one query, and any agreement without
-    one of its own gets the default.
+    ``agreements`` is ids or a query of them; the rules are read in one query (or come from the rules read
+    once), and any agreement without one of its own gets the default.
     """
+    default = default_days(kind)
+    kept = _kept_rules()
+    if kept is not None:
+        return defaultdict(lambda: default, kept.get(kind, {}))
     query = select(AgreementReminderRule.agreement_id, AgreementReminderRule.days).where(
         AgreementReminderRule.kind == kind, AgreementReminderRule.agreement_id.in_(agreements)
     )
-    default = default_days(kind)
     return defaultdict(
         lambda: default, {agreement_id: tuple(days) for agreement_id, days in db.session.execute(query)}
     )
@@ -44,8 +80,12 @@ def agreement_days(agreements, kind: ReminderKind) -> dict[int, tuple[int, ...]]
 
 def longest(kind: ReminderKind) -> int:
     """The most days any agreement's rule of ``kind`` reaches, so scans know how far ahead to look."""
-    query = select(AgreementReminderRule.days).where(AgreementReminderRule.kind == kind)
-    every = [*default_days(kind), *(day for days in db.session.scalars(query) for day in days)]
+    kept = _kept_rules()
+    if kept is not None:
+        own = kept.get(kind, {}).values()
+    else:
+        own = db.session.scalars(select(AgreementReminderRule.days).where(AgreementReminderRule.kind == kind))
+    every = [*default_days(kind), *(day for days in own for day in days)]
     return max(every, default=0)
 
 

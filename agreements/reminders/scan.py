@@ -74,7 +74,9 @@ def send_due(occasions: Iterable[Occasion], now: datetime, send_summary) -> int:
 
     ``send_summary(user, occasions)`` mails one person the occasions whose reminders came late.
     """
-    occasions = list(occasions)
+    occasions = [occasion for occasion in occasions if occasion.due(now)]
+    if not occasions:
+        return 0
     sent_keys = _sent_keys(occasions, now)
     late = defaultdict(list)
     queued = 0

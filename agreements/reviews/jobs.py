@@ -77,6 +77,8 @@ def reminder_occasions(now: datetime) -> list[Occasion]:
     )
     query = select(CommentRound).where(CommentRound.id.in_(due)).options(*loading)
     rounds = db.session.scalars(query.order_by(CommentRound.id)).all()
+    if not rounds:
+        return []
     days = agreement_days(
         select(CommentRound.agreement_id).where(CommentRound.id.in_(due)), ReminderKind.COMMENT_DEADLINE
     )
