@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from agreements.accounts.models import Membership, MembershipRole, User, coordinator_networks
 from agreements.extensions import db
@@ -12,6 +12,14 @@ from agreements.organisations.signals import network_coordinators, organisation_
 
 #: Loader options for users whose memberships and networks will not be looked at: loaded on first use.
 USERS_ALONE = (lazyload(User.memberships), lazyload(User.coordinated_networks))
+
+
+def user_with_roles(user_id: int) -> User | None:
+    """The user with their memberships (and organisations) and coordinated networks, read in one query:
+    the user loader's, on every request, where the relationships' own loading would take three."""
+    query = select(User).where(User.id == user_id)
+    query = query.options(joinedload(User.memberships), joinedload(User.coordinated_networks))
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def active_members(organisation_ids: Iterable[int], *roles: MembershipRole) -> list[User]:

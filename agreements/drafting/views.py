@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
@@ -39,7 +40,7 @@ from agreements.drafting.policy import (
 )
 from agreements.drafting.tables import agreement_table, party_names
 from agreements.templates_lib.fields import section_titles
-from agreements.templates_lib.models import TemplateKind
+from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
 #: Badge colours of the statuses; the badge always carries the status in words too.
 STATUS_BADGES = {
@@ -203,8 +204,17 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
             flash(message, "danger")
 
 
+#: What an agreement's page shows of the agreement's template, workshop and registration, read in the same
+#: query as the agreement.
+DETAIL_LOADS = (
+    joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
+    joinedload(Agreement.owner),
+    joinedload(Agreement.registration),
+)
+
+
 @bp.get("/<int:agreement_id>")
-@acts_on(Agreement, can_view_agreement)
+@acts_on(Agreement, can_view_agreement, options=DETAIL_LOADS)
 def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
     latest = agreement.latest_version

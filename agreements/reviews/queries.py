@@ -151,8 +151,10 @@ def rounds_for(user: User):
 
 
 def agreement_rounds(agreement: Agreement) -> list[CommentRound]:
-    """Every round of an agreement, newest first."""
+    """Every round of an agreement, newest first, each with its next phase (the page groups them by
+    consultation: one query for every round's, not one per round)."""
     query = select(CommentRound).where(CommentRound.agreement_id == agreement.id)
+    query = query.options(selectinload(CommentRound.next_phase))
     return list(db.session.scalars(query.order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())))
 
 

@@ -12,6 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from agreements.accounts.models import User
 from agreements.core.audit import AuditChainHead, AuditEvent, chain_of, verify_chain
@@ -143,6 +144,24 @@ def _participant(event: AuditEvent) -> tuple[CommentRound | None, int | None, in
     return comment_round, details.get("organisation"), event.actor_id
 
 
+def _participants(reader: User, agreement: Agreement, events: list[AuditEvent]) -> list:
+    """The comments and rounds that ``_may_see`` looks up for the events concerning invitees, read in at
+    most two queries rather than one or more per event; the caller holds the list while they are looked up
+    (the session keeps only objects something refers to)."""
+    if reader.is_admin or agreement.owner_id in reader.organisation_ids():
+        return []
+    concerned = [event for event in events if event.object_id is not None]
+    comment_ids = {event.object_id for event in concerned if event.object_type == Comment.__tablename__}
+    round_ids = {event.object_id for event in concerned if event.action == "comment_round.no_comments"}
+    loaded: list = []
+    if comment_ids:
+        query = select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.round))
+        loaded += db.session.scalars(query)
+    if round_ids:
+        loaded += db.session.scalars(select(CommentRound).where(CommentRound.id.in_(round_ids)))
+    return loaded
+
+
 def _may_see(reader: User, agreement: Agreement, event: AuditEvent) -> bool:
     """Every reader of the agreement sees its events, except that in a round whose comments only the
     drafting organisation sees, an invitee's comment or answer shows to the drafting organisation,
@@ -166,6 +185,7 @@ def agreement_history(agreement: Agreement, reader: User, limit: int | None = No
     """The agreement's audit events ``reader`` may see, newest first, and whether the whole chain verifies."""
     events = chain_events(agreement)
     head = db.session.get(AuditChainHead, chain_of(agreement))
+    participants = _participants(reader, agreement, events)  # noqa: F841 - kept loaded while _may_see reads
     shown = [event for event in reversed(events) if _may_see(reader, agreement, event)]
     return History(history_entries(shown[:limit]), not verify_chain(events, head), len(shown))
 
