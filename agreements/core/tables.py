@@ -27,6 +27,9 @@ class Table:
     checked_at: datetime | None = None
     #: A page's short header for each column, or None where the title is short enough (exports use titles).
     short_columns: list[str | None] = field(default_factory=list)
+    #: What a page made of the table, kept with it by how it was made (``agreements.dashboard.views``
+    #: ``figure_table_once``): a table shared between requests is shown again without being made again.
+    made: dict = field(default_factory=dict, compare=False, repr=False)
 
     def headers(self) -> list[tuple[str, str | None]]:
         """Each column's title with its short header, if it has one."""
