@@ -19,12 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from docxtpl import DocxTemplate
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, Undefined, nodes
@@ -33,6 +29,10 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from agreements.templates_lib.fields import document_value, format_date, label
+
+if TYPE_CHECKING:  # python-docx and docxtpl load with the first document made, not in every web worker
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 PDF_TIMEOUT_SECONDS = 90
 #: The package format allows no filter but ``default``; any other one is a template syntax error.
@@ -255,7 +255,7 @@ def sandboxed_environment(strict: bool = False, limits: RenderLimits | None = No
     return environment
 
 
-def is_heading_1(paragraph: Paragraph) -> bool:
+def is_heading_1(paragraph: "Paragraph") -> bool:
     """True for a paragraph in Word's built-in "Heading 1" style, which starts a section."""
     return paragraph.style is not None and paragraph.style.name == "Heading 1"
 
@@ -298,6 +298,8 @@ def render_docx(
 
     Raises RenderLimitExceeded when the render passes ``limits`` (the configured ones by default).
     """
+    from docxtpl import DocxTemplate
+
     document = DocxTemplate(io.BytesIO(template_bytes))
     environment = sandboxed_environment(strict, limits)
     document.render(context, jinja_env=environment, autoescape=True)
@@ -350,6 +352,10 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     block is ("p", text) or ("table", {"header": rows, "body": rows}) with rows of cell texts; header rows
     are the leading rows the .docx marks to repeat as table headers.
     """
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     titles = {label(section["title"], language): section["key"] for section in manifest["sections"]}
     sections = [{"key": None, "title": "", "blocks": []}]
     document = Document(io.BytesIO(docx_bytes))
@@ -365,7 +371,7 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     return sections
 
 
-def _table_rows(table: Table) -> dict:
+def _table_rows(table: "Table") -> dict:
     """A table's cell texts, split into its header rows and the rest."""
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     header_count = sum(1 for _row in takewhile(_is_header_row, table.rows))
@@ -374,6 +380,8 @@ def _table_rows(table: Table) -> dict:
 
 def _is_header_row(row) -> bool:
     """True for a row marked "repeat as header row" (w:tblHeader) in Word."""
+    from docx.oxml.ns import qn
+
     properties = row._tr.trPr
     marker = properties.find(qn("w:tblHeader")) if properties is not None else None
     return marker is not None and marker.get(qn("w:val"), "true") not in ("0", "false")
