@@ -204,12 +204,13 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
             flash(message, "danger")
 
 
-#: What an agreement's page shows of the agreement's template, workshop and registration, read in the same
-#: query as the agreement.
+#: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
+#: rows), read in the same query as the agreement.
 DETAIL_LOADS = (
     joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
     joinedload(Agreement.owner),
     joinedload(Agreement.registration),
+    joinedload(Agreement.parties),
 )
 
 

@@ -103,10 +103,28 @@ def chain_events(agreement: Agreement) -> list[AuditEvent]:
     return list(db.session.scalars(query))
 
 
-def history_entries(events: list[AuditEvent]) -> list[HistoryEntry]:
-    """The events as readers see them, with the actors' names read in one query."""
-    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
+def _chain_with_head(agreement: Agreement) -> tuple[list[AuditEvent], AuditChainHead | None, dict[int, str]]:
+    """Every event of the agreement's hash chain in chain order, the chain's head and the names of the
+    events' actors, read in one query (a chain without events has its head read alone)."""
+    chain = chain_of(agreement)
+    query = (
+        select(AuditEvent, AuditChainHead, User.name)
+        .outerjoin(AuditChainHead, AuditChainHead.chain == AuditEvent.chain)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.chain == chain)
+        .order_by(AuditEvent.seq)
+    )
+    rows = db.session.execute(query).all()
+    head = rows[0][1] if rows else db.session.get(AuditChainHead, chain)
+    names = {event.actor_id: name for event, _head, name in rows if name is not None}
+    return [event for event, _head, _name in rows], head, names
+
+
+def history_entries(events: list[AuditEvent], names: dict[int, str] | None = None) -> list[HistoryEntry]:
+    """The events as readers see them, with the actors' ``names`` (read in one query when not given)."""
+    if names is None:
+        actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
     return [
         HistoryEntry(
             seq=event.seq,
@@ -183,11 +201,10 @@ def _may_see(reader: User, agreement: Agreement, event: AuditEvent) -> bool:
 
 def agreement_history(agreement: Agreement, reader: User, limit: int | None = None) -> History:
     """The agreement's audit events ``reader`` may see, newest first, and whether the whole chain verifies."""
-    events = chain_events(agreement)
-    head = db.session.get(AuditChainHead, chain_of(agreement))
+    events, head, names = _chain_with_head(agreement)
     participants = _participants(reader, agreement, events)  # noqa: F841 - kept loaded while _may_see reads
     shown = [event for event in reversed(events) if _may_see(reader, agreement, event)]
-    return History(history_entries(shown[:limit]), not verify_chain(events, head), len(shown))
+    return History(history_entries(shown[:limit], names), not verify_chain(events, head), len(shown))
 
 
 @dataclass(frozen=True)
