@@ -7,8 +7,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from agreements.accounts.queries import USERS_ALONE
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
@@ -28,7 +29,7 @@ from agreements.drafting.forms import (
     StartForm,
     header_data,
 )
-from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.drafting.policy import (
     can_cancel,
     can_create_agreement,
@@ -205,12 +206,14 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
 
 
 #: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
-#: rows), read in the same query as the agreement.
+#: rows), read in the same query as the agreement; its versions with their authors (alone, without their
+#: memberships and networks) in one more.
 DETAIL_LOADS = (
     joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
     joinedload(Agreement.owner),
     joinedload(Agreement.registration),
     joinedload(Agreement.parties),
+    selectinload(Agreement.versions).joinedload(AgreementVersion.created_by).options(*USERS_ALONE),
 )
 
 
