@@ -75,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
     from agreements.core import web
 
     extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    extensions.MigrateOnDemand(app, directory=str(ROOT / "migrations"), render_as_batch=True)
     extensions.csrf.init_app(app)
     extensions.limiter.init_app(app)
     extensions.babel.init_app(app, locale_selector=web.select_locale)

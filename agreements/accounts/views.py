@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 
-from agreements.accounts import operations
+from agreements.accounts import operations, queries
 from agreements.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -21,7 +21,7 @@ from agreements.accounts.tokens import TokenError, TokenPurpose, user_for_token
 from agreements.core.actions import in_transaction
 from agreements.core.urls import next_url
 from agreements.core.web import render_error
-from agreements.extensions import db, limiter, login_manager
+from agreements.extensions import limiter, login_manager
 
 bp = Blueprint("accounts", __name__)
 
@@ -30,7 +30,7 @@ bp = Blueprint("accounts", __name__)
 def load_user(session_id: str) -> User | None:
     """The user whose id and password fingerprint match the session's; otherwise nobody."""
     user_id, _sep, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = queries.user_with_roles(int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.password_fingerprint() == fingerprint else None
 
 

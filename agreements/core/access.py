@@ -5,7 +5,7 @@ object and a forbidden one alike, so ids reveal nothing. Each domain keeps its o
 ``can_<verb>(user, obj)`` in its ``policy.py``; core reads a user by its attributes only.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask import abort
 from flask_login import current_user
@@ -30,9 +30,10 @@ def can_manage_mail(user, message=None) -> bool:
     return can_administer(user)
 
 
-def load_or_404(model, object_id: int, permission: Callable[..., bool]):
-    """Load ``model`` by id for the current user; 404 when it is missing or not permitted."""
-    obj = db.session.get(model, object_id) if is_storable_id(object_id) else None
+def load_or_404(model, object_id: int, permission: Callable[..., bool], options: Sequence = ()):
+    """Load ``model`` by id for the current user, with the loader ``options`` given; 404 when it is missing
+    or not permitted."""
+    obj = db.session.get(model, object_id, options=options) if is_storable_id(object_id) else None
     if obj is None or not permission(current_user, obj):
         abort(404)
     return obj

@@ -12,7 +12,7 @@ form instead, inside ``with refusal_shown(form):``, which keeps the user's input
 (or the refusal's own ``status_code``, e.g. 400 for a file that is not acceptable).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial, wraps
 
@@ -56,15 +56,18 @@ def _commit() -> None:
         raise
 
 
-def acts_on(model, permission: Callable[..., bool], arg: str | None = None) -> Callable:
+def acts_on(
+    model, permission: Callable[..., bool], arg: str | None = None, options: Sequence = ()
+) -> Callable:
     """Decorate a route taking the id of a ``model``: logged-in users only, the object loaded for
-    ``permission`` and passed first in place of the id (the route's one ``*_id`` argument, or ``arg``)."""
+    ``permission`` (with the loader ``options``, e.g. what the page shows beside it) and passed first in
+    place of the id (the route's one ``*_id`` argument, or ``arg``)."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def run(**kwargs):
             name = arg or _id_argument(kwargs)
-            return view(load_or_404(model, kwargs.pop(name), permission), **kwargs)
+            return view(load_or_404(model, kwargs.pop(name), permission, options), **kwargs)
 
         return login_required(in_transaction(run))
 

@@ -12,19 +12,20 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import islice
+from typing import TYPE_CHECKING
 
+from babel import numbers
 from flask import abort, stream_with_context
-from flask_babel import format_decimal, to_user_timezone
+from flask_babel import format_decimal, get_locale, to_user_timezone
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from agreements.core.tables import Cell, Table
 from agreements.core.web import CSV_MEDIA_TYPE, send_stream
+
+if TYPE_CHECKING:  # openpyxl loads with the first XLSX written, not in every web worker
+    from openpyxl.cell import WriteOnlyCell
 
 
 def day_text(value: date) -> str:
@@ -49,14 +50,29 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A text starting with one of FORMULA_STARTS, in texts each preceded by NUL.
 _FORMULA_IN_ROW = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
-#: Texts a spreadsheet reads as an error value, kept as text in XLSX.
-ERRORS = frozenset(ERROR_CODES)
+#: The texts a spreadsheet shows as an error (openpyxl's ``openpyxl.cell.cell.ERROR_CODES``), kept as text
+#: in XLSX.
+ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 #: Rows written between two pieces of a streamed CSV.
 CSV_BATCH = 1000
 
 #: Bytes in each piece of a streamed XLSX file.
 XLSX_CHUNK = 256 * 1024
+
+
+@lru_cache(maxsize=16)
+def integer_form(locale: str) -> tuple[str, str] | None:
+    """The minus sign and the group separator with which Babel writes whole numbers in ``locale``, read once
+    from Babel's own output, so that a table's thousands of figures are not each formatted by Babel; None
+    for a locale whose numbers do not follow that simple form (Babel writes them)."""
+    probe = numbers.format_decimal(-1234567, locale=locale)
+    minus, _one, rest = probe.partition("1")
+    group = rest[:1]
+    simple = probe == f"{minus}1{group}234{group}567" and numbers.format_decimal(1234, locale=locale) == (
+        f"1{group}234"
+    )
+    return (minus, group) if simple else None
 
 
 def shown(value, none: str = "–") -> str:
@@ -72,6 +88,10 @@ def shown(value, none: str = "–") -> str:
         return day_text(value)
     if isinstance(value, int) and -1000 < value < 1000:
         return str(value)  # no separators to place: the common case, spared Babel's cost
+    if isinstance(value, int) and (form := integer_form(str(get_locale()))) is not None:
+        minus, group = form
+        digits = f"{abs(value):,}".replace(",", group)
+        return minus + digits if value < 0 else digits
     if isinstance(value, int | float):
         return format_decimal(value)
     return str(value)
@@ -104,10 +124,13 @@ def _spreadsheet_special(text: str) -> bool:
     return text.startswith(FORMULA_STARTS) or text in ERRORS
 
 
-def _text(sheet, text: str, bold: bool = False) -> WriteOnlyCell:
+def _text(sheet, text: str, bold: bool = False) -> "WriteOnlyCell":
     """A text cell: never a formula or an error code, and marked (quotePrefix, no visible apostrophe) so that
     a spreadsheet keeps text that looks like a formula text when it is edited. Plain text needs no cell of
     its own: openpyxl stores it as text."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
@@ -140,6 +163,9 @@ def csv_chunks(table: Table) -> Iterator[bytes]:
 def xlsx_chunks(table: Table) -> Iterator[bytes]:
     """The table as an XLSX workbook of one sheet (the stamp, a bold header row, then the rows), written
     row by row in write-only mode to a temporary file, then read out in pieces."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.key[:31])
     for index, title in enumerate(table.columns, start=1):

@@ -30,6 +30,9 @@ class Table:
     #: True when ``rows`` are tuples of texts as the page shows them (no links, "" for no value), as an
     #: export of many rows reads them: written as they are, without a Cell or formatting for each value.
     plain: bool = False
+    #: What a page made of the table, kept with it by how it was made (``agreements.dashboard.views``
+    #: ``figure_table_once``): a table shared between requests is shown again without being made again.
+    made: dict = field(default_factory=dict, compare=False, repr=False)
 
     def headers(self) -> list[tuple[str, str | None]]:
         """Each column's title with its short header, if it has one."""

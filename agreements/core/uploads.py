@@ -4,8 +4,6 @@ the size limit."""
 import io
 
 from flask_babel import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
 
 from agreements.core.errors import OperationRefused
 
@@ -36,6 +34,9 @@ def _page_count(data: bytes) -> int:
         raise InvalidUpload(_("The file is larger than %(size)s MB.", size=MAX_PAPER_BYTES // (1024 * 1024)))
     if not data.startswith(b"%PDF-"):
         raise InvalidUpload(_("The file is not a PDF document, whatever its name says."))
+    from pypdf import PdfReader  # loads with the first upload checked, not in every web worker
+    from pypdf.errors import PdfReadError, PyPdfError
+
     try:
         pages = len(PdfReader(io.BytesIO(data), strict=False).pages)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:

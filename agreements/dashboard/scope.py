@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from flask import abort
 from sqlalchemy import ColumnElement, false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from agreements.extensions import db
 from agreements.organisations.coverage import covered_by
@@ -46,13 +46,14 @@ class Scope:
 
 def scope_for(user, network_id: int | None = None, region_id: int | None = None) -> Scope:
     """The user's scope, narrowed to a network or a region they may see; 404 for one they may not."""
-    query = select(Network).options(selectinload(Network.regions)).order_by(Network.name)
+    # The networks' regions in the same query: a statement fewer on every dashboard page.
+    query = select(Network).options(joinedload(Network.regions)).order_by(Network.name)
     if user.is_admin:
-        networks = list(db.session.scalars(query))
+        networks = list(db.session.scalars(query).unique())
         regions = list(db.session.scalars(select(Region).order_by(Region.code)))
     else:
         ids = [network.id for network in user.coordinated_networks]
-        networks = list(db.session.scalars(query.where(Network.id.in_(ids))))
+        networks = list(db.session.scalars(query.where(Network.id.in_(ids))).unique())
         regions = sorted({r for n in networks for r in n.covered_regions}, key=lambda region: region.code)
     chosen_network = _chosen(networks, network_id)
     chosen_region = _chosen(regions, region_id)

@@ -6,15 +6,27 @@ the view to one network or one region. Everything here only reads.
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on
 from agreements.core.dates import years_problem
 from agreements.core.exports import FORMATS, download, shown
+from agreements.core.tables import Table
 from agreements.core.timeutil import HELSINKI, utcnow
 from agreements.dashboard import who_signed as signers
 from agreements.dashboard.lists import listing
@@ -206,6 +218,18 @@ def may_see_who_signed(agreement: Agreement) -> bool:
 
 
 bp.add_app_template_global(shown, "cell_text")
+
+
+@bp.app_template_global()
+def figure_table_once(table: Table, **arguments) -> Markup:
+    """The table as ``figure_table`` in templates/dashboard/_tables.html shows it, made once for each language
+    and arguments and kept with the table: the dashboard's tables are shared between requests while their
+    figures stand (``agreements.dashboard.cache``), and the same table makes the same HTML."""
+    key = (str(get_locale()), tuple(sorted((name, repr(value)) for name, value in arguments.items())))
+    if (html := table.made.get(key)) is None:
+        figure_table = get_template_attribute("dashboard/_tables.html", "figure_table")
+        html = table.made[key] = figure_table(table, **arguments)  # Markup, as the template's own call
+    return html
 
 
 @bp.app_template_global()

@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
+from agreements.accounts.models import User
+from agreements.accounts.queries import USERS_ALONE
 from agreements.core.i18n import ui_language
 from agreements.core.signals import values_from
 from agreements.drafting import lifecycle
@@ -245,7 +247,12 @@ def visible_annexes(agreement: Agreement, user) -> list[Agreement]:
 
 
 def version_author(version: AgreementVersion) -> str:
-    return version.created_by.name if version.created_by is not None else _("unknown")
+    """The name of the version's author: the user already loaded (often the reader), else that user alone,
+    without the memberships and networks the relationship would load with them."""
+    if version.created_by_id is None:
+        return _("unknown")
+    author = db.session.get(User, version.created_by_id, options=USERS_ALONE)
+    return author.name if author is not None else _("unknown")
 
 
 def value_sections(manifest: dict, values: dict, language: str) -> list[dict]:

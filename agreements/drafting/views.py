@@ -7,8 +7,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from agreements.accounts.queries import USERS_ALONE
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
@@ -27,7 +28,7 @@ from agreements.drafting.forms import (
     StartForm,
     header_data,
 )
-from agreements.drafting.models import Agreement, AgreementStatus
+from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
 from agreements.drafting.policy import (
     can_cancel,
     can_create_agreement,
@@ -39,7 +40,7 @@ from agreements.drafting.policy import (
 )
 from agreements.drafting.tables import agreement_table, list_rows, party_names
 from agreements.templates_lib.fields import section_titles
-from agreements.templates_lib.models import TemplateKind
+from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
 #: Badge colours of the statuses; the badge always carries the status in words too.
 STATUS_BADGES = {
@@ -224,8 +225,20 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
             flash(message, "danger")
 
 
+#: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
+#: rows), read in the same query as the agreement; its versions with their authors (alone, without their
+#: memberships and networks) in one more.
+DETAIL_LOADS = (
+    joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
+    joinedload(Agreement.owner),
+    joinedload(Agreement.registration),
+    joinedload(Agreement.parties),
+    selectinload(Agreement.versions).joinedload(AgreementVersion.created_by).options(*USERS_ALONE),
+)
+
+
 @bp.get("/<int:agreement_id>")
-@acts_on(Agreement, can_view_agreement)
+@acts_on(Agreement, can_view_agreement, options=DETAIL_LOADS)
 def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
     latest = agreement.latest_version

@@ -3,6 +3,7 @@
 from sqlalchemy import Select, func, select
 
 from agreements.accounts.models import User
+from agreements.accounts.queries import USER_FIGURES
 from agreements.extensions import db
 from agreements.notifications.models import (
     DEFAULT_DELIVERY,
@@ -24,11 +25,19 @@ def notifications_for(user: User) -> Select:
 
 def unread_count(user: User) -> int:
     """How many of the user's notifications are unread: one COUNT query."""
-    return db.session.scalar(
+    return db.session.scalar(_unread_count(user.id))
+
+
+def _unread_count(user_id) -> Select:
+    """A COUNT of the unread notifications of ``user_id`` (an id or a column of them)."""
+    return (
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
     )
+
+
+USER_FIGURES["unread_notifications"] = lambda user_id: _unread_count(user_id).scalar_subquery()
 
 
 def preferences(user: User) -> dict[NotificationKind, Delivery]:

@@ -3,7 +3,7 @@ and the delivery preferences per kind."""
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,9 +20,15 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 @bp.app_template_global()
 def unread_notification_count() -> int:
-    """The logged-in user's unread notifications (0 for anonymous visitors), counted once per request."""
+    """The logged-in user's unread notifications (0 for anonymous visitors), counted once per request: on a
+    page that only reads (GET), as read with the user when they were loaded."""
     if "unread_notifications" not in g:
-        g.unread_notifications = queries.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            g.unread_notifications = 0
+        elif request.method in ("GET", "HEAD") and "unread_notifications" in g.get("user_figures", {}):
+            g.unread_notifications = g.user_figures["unread_notifications"]
+        else:
+            g.unread_notifications = queries.unread_count(current_user)
     return g.unread_notifications
 
 

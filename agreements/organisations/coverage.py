@@ -4,6 +4,7 @@ coordinator's scope follows: a regional network covers the organisations of its 
 
 from collections.abc import Iterable
 
+from flask import g, has_request_context
 from sqlalchemy import ColumnElement, Select, false, select, union_all
 
 from agreements.extensions import db
@@ -50,10 +51,21 @@ def coordinated_network_ids(user) -> list[int]:
 
 
 def coordinates_any(user, organisation_ids: Iterable[int]) -> bool:
-    """Whether a network the user coordinates covers one of the organisations."""
+    """Whether a network the user coordinates covers one of the organisations; asked again in the same
+    request (a page asks it for its permission and again for its links), the first answer."""
     network_ids, organisation_ids = coordinated_network_ids(user), list(organisation_ids)
     if not network_ids or not organisation_ids:
         return False
+    if not has_request_context():
+        return _covers_any(network_ids, organisation_ids)
+    answers = g.setdefault("coordinates_any", {})
+    key = (frozenset(network_ids), frozenset(organisation_ids))
+    if key not in answers:
+        answers[key] = _covers_any(network_ids, organisation_ids)
+    return answers[key]
+
+
+def _covers_any(network_ids: list[int], organisation_ids: list[int]) -> bool:
     covered = network_organisations()
     query = select(covered.c.organisation_id).where(
         covered.c.network_id.in_(network_ids), covered.c.organisation_id.in_(organisation_ids)

@@ -6,11 +6,11 @@ and renewing the address raises the user's generation, so every earlier address 
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -24,6 +24,9 @@ from agreements.core.timeutil import HELSINKI
 from agreements.drafting.models import Agreement, AgreementStatus, agreement_parties
 from agreements.extensions import db
 from agreements.reminders.working_days import notice_act_by, notice_deadline_note
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FEED_SALT = "calendar-feed"
 #: The right-hand side of every event's UID, e.g. ``round-12-deadline@sopimuspolku``.
@@ -77,8 +80,10 @@ class FeedEvent:
     description: str
     url: str
 
-    def component(self, stamp: datetime) -> Event:
+    def component(self, stamp: datetime) -> "Event":
         """The event as an iCalendar VEVENT stamped with ``stamp``."""
+        from icalendar import Event  # loads with the first feed, not in every web worker
+
         event = Event()
         event.add("uid", f"{self.uid}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
@@ -94,6 +99,8 @@ class FeedEvent:
 
 def feed(user: User, now: datetime) -> bytes:
     """The user's deadlines as an iCalendar file, in their interface language."""
+    from icalendar import Calendar
+
     with force_locale(user.locale.value):
         calendar = Calendar()
         calendar.add("prodid", "-//Sopimuspolku//Deadlines//EN")

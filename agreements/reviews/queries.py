@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from agreements.accounts.models import Membership, MembershipRole, User
 from agreements.drafting import signals
@@ -151,9 +152,15 @@ def rounds_for(user: User):
 
 
 def agreement_rounds(agreement: Agreement) -> list[CommentRound]:
-    """Every round of an agreement, newest first."""
+    """Every round of an agreement, newest first, each with its next phase set from the same rows (the page
+    groups them by consultation; every phase of a consultation is on the same agreement), not read once per
+    round."""
     query = select(CommentRound).where(CommentRound.agreement_id == agreement.id)
-    return list(db.session.scalars(query.order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())))
+    rounds = list(db.session.scalars(query.order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())))
+    next_phases = {r.previous_round_id: r for r in rounds if r.previous_round_id is not None}
+    for comment_round in rounds:
+        set_committed_value(comment_round, "next_phase", next_phases.get(comment_round.id))
+    return rounds
 
 
 def consultation(comment_round: CommentRound) -> list[CommentRound]:

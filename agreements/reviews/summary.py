@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-import docx
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -376,6 +375,8 @@ def _docx_sections(document, summary: Summary | ConsultationSummary) -> None:
 
 
 def _new_document(summary: Summary | ConsultationSummary):
+    import docx  # python-docx loads with the first document made, not in every web worker
+
     document = docx.Document()
     document.core_properties.title = word_text(f"{_('Summary report')} {summary.reference}")
     document.core_properties.language = summary.language

@@ -6,7 +6,6 @@ import io
 import re
 from dataclasses import dataclass
 
-import docx
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
@@ -287,6 +286,8 @@ def _docx_events(document, certificate: Certificate) -> None:
 
 def certificate_docx(certificate: Certificate) -> bytes:
     """The certificate of completion as a Word document: the agreement, parties, signatures and events."""
+    import docx  # python-docx loads with the first document made, not in every web worker
+
     document = docx.Document()
     document.core_properties.title = word_text(f"{_('Certificate of completion')} {certificate.reference}")
     document.core_properties.language = certificate.language

@@ -12,6 +12,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from agreements.accounts.models import User
 from agreements.core.audit import AuditChainHead, AuditEvent, chain_of, verify_chain
@@ -102,10 +103,28 @@ def chain_events(agreement: Agreement) -> list[AuditEvent]:
     return list(db.session.scalars(query))
 
 
-def history_entries(events: list[AuditEvent]) -> list[HistoryEntry]:
-    """The events as readers see them, with the actors' names read in one query."""
-    actor_ids = {event.actor_id for event in events if event.actor_id is not None}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
+def _chain_with_head(agreement: Agreement) -> tuple[list[AuditEvent], AuditChainHead | None, dict[int, str]]:
+    """Every event of the agreement's hash chain in chain order, the chain's head and the names of the
+    events' actors, read in one query (a chain without events has its head read alone)."""
+    chain = chain_of(agreement)
+    query = (
+        select(AuditEvent, AuditChainHead, User.name)
+        .outerjoin(AuditChainHead, AuditChainHead.chain == AuditEvent.chain)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.chain == chain)
+        .order_by(AuditEvent.seq)
+    )
+    rows = db.session.execute(query).all()
+    head = rows[0][1] if rows else db.session.get(AuditChainHead, chain)
+    names = {event.actor_id: name for event, _head, name in rows if name is not None}
+    return [event for event, _head, _name in rows], head, names
+
+
+def history_entries(events: list[AuditEvent], names: dict[int, str] | None = None) -> list[HistoryEntry]:
+    """The events as readers see them, with the actors' ``names`` (read in one query when not given)."""
+    if names is None:
+        actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(actor_ids))).all())
     return [
         HistoryEntry(
             seq=event.seq,
@@ -143,6 +162,24 @@ def _participant(event: AuditEvent) -> tuple[CommentRound | None, int | None, in
     return comment_round, details.get("organisation"), event.actor_id
 
 
+def _participants(reader: User, agreement: Agreement, events: list[AuditEvent]) -> list:
+    """The comments and rounds that ``_may_see`` looks up for the events concerning invitees, read in at
+    most two queries rather than one or more per event; the caller holds the list while they are looked up
+    (the session keeps only objects something refers to)."""
+    if reader.is_admin or agreement.owner_id in reader.organisation_ids():
+        return []
+    concerned = [event for event in events if event.object_id is not None]
+    comment_ids = {event.object_id for event in concerned if event.object_type == Comment.__tablename__}
+    round_ids = {event.object_id for event in concerned if event.action == "comment_round.no_comments"}
+    loaded: list = []
+    if comment_ids:
+        query = select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.round))
+        loaded += db.session.scalars(query)
+    if round_ids:
+        loaded += db.session.scalars(select(CommentRound).where(CommentRound.id.in_(round_ids)))
+    return loaded
+
+
 def _may_see(reader: User, agreement: Agreement, event: AuditEvent) -> bool:
     """Every reader of the agreement sees its events, except that in a round whose comments only the
     drafting organisation sees, an invitee's comment or answer shows to the drafting organisation,
@@ -164,10 +201,10 @@ def _may_see(reader: User, agreement: Agreement, event: AuditEvent) -> bool:
 
 def agreement_history(agreement: Agreement, reader: User, limit: int | None = None) -> History:
     """The agreement's audit events ``reader`` may see, newest first, and whether the whole chain verifies."""
-    events = chain_events(agreement)
-    head = db.session.get(AuditChainHead, chain_of(agreement))
+    events, head, names = _chain_with_head(agreement)
+    participants = _participants(reader, agreement, events)  # noqa: F841 - kept loaded while _may_see reads
     shown = [event for event in reversed(events) if _may_see(reader, agreement, event)]
-    return History(history_entries(shown[:limit]), not verify_chain(events, head), len(shown))
+    return History(history_entries(shown[:limit], names), not verify_chain(events, head), len(shown))
 
 
 @dataclass(frozen=True)

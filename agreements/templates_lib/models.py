@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, event, select
-from sqlalchemy.orm import Mapped, defer, mapped_column, relationship
+from sqlalchemy.orm import Mapped, defer, deferred, mapped_column, relationship
 
 from agreements.core.i18n import ui_language
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
@@ -78,8 +78,9 @@ class TemplateVersion(db.Model):
     number: Mapped[int] = mapped_column(nullable=False)
     #: The parsed manifest.json: title, sections and fields with their labels in fi/sv/en.
     manifest: Mapped[dict] = mapped_column(JSON, nullable=False)
-    docx_fi: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
-    docx_sv: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    #: The documents load when read (deferred): a page that shows a version reads its manifest only.
+    docx_fi: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    docx_sv: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     #: SHA-256 over the manifest and both documents; sync skips a package it already has.
     checksum: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     source: Mapped[TemplateSource] = mapped_column(enum_type(TemplateSource), nullable=False)

@@ -12,9 +12,8 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
 from agreements.templates_lib.errors import TemplateRejected
@@ -27,6 +26,9 @@ from agreements.templates_lib.rendering import (
     render_docx,
     sandboxed_environment,
 )
+
+if TYPE_CHECKING:  # docxtpl and python-docx load with the first package checked, not in every web worker
+    from docxtpl import DocxTemplate
 
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -128,7 +130,9 @@ def _parsed(docx_bytes: bytes, name: str, parser: Callable):
         raise TemplateRejected("not_a_docx", name) from error
 
 
-def _loaded_template(stream) -> DocxTemplate:
+def _loaded_template(stream) -> "DocxTemplate":
+    from docxtpl import DocxTemplate
+
     template = DocxTemplate(stream)
     template.init_docx()
     return template
@@ -151,6 +155,8 @@ def check_variables(docx_bytes: bytes, manifest: dict, name: str) -> None:
 
 def check_section_headings(docx_bytes: bytes, manifest: dict, language: str) -> None:
     """Each manifest section has a Heading 1 paragraph with its title in the document's language."""
+    from docx import Document
+
     document = _parsed(docx_bytes, f"{language}.docx", Document)
     headings = {p.text.strip() for p in document.paragraphs if is_heading_1(p)}
     for section in manifest["sections"]:

@@ -16,30 +16,28 @@ same bytes always compile to the same code, so a kept one can never give another
 import hashlib
 import io
 import re
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import cache
 from itertools import takewhile
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from docxtpl import DocxTemplate
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from jinja2 import StrictUndefined, Template, Undefined, nodes
+from jinja2 import StrictUndefined, Undefined, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from agreements.templates_lib.fields import document_value, format_date, label
+
+if TYPE_CHECKING:  # python-docx and docxtpl load with the first document made, not in every web worker
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 #: The package format allows no filter but ``default``; any other one is a template syntax error.
 ALLOWED_FILTERS = ("default", "d")
@@ -272,7 +270,7 @@ def sandboxed_environment(strict: bool = False) -> DocumentEnvironment:
     return environment
 
 
-def is_heading_1(paragraph: Paragraph) -> bool:
+def is_heading_1(paragraph: "Paragraph") -> bool:
     """True for a paragraph in Word's built-in "Heading 1" style, which starts a section."""
     return paragraph.style is not None and paragraph.style.name == "Heading 1"
 
@@ -317,135 +315,19 @@ def render_docx(
     template rendered leniently (a stored one) is compiled once and kept (``PreparedTemplates``); a strict
     render (the upload check of a template not yet stored) compiles its own and keeps nothing.
     """
+    from agreements.templates_lib.compiled import PREPARED, CompiledDocxTemplate, PreparedTemplate
+
     key = hashlib.sha256(template_bytes).hexdigest()
-    prepared = PreparedTemplate() if strict else _PREPARED.get(key)
+    prepared = PreparedTemplate() if strict else PREPARED.get(key)
     with render_budget(limits) as budget:
         document = CompiledDocxTemplate(template_bytes, prepared)
         document.render(context, jinja_env=sandboxed_environment(strict), autoescape=True)
         budget.check_time()
     if not strict:
-        _PREPARED.keep(key, prepared)
+        PREPARED.keep(key, prepared)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
-
-
-class PreparedTemplate:
-    """A .docx template's parts (body, headers, footers, footnotes, properties) as docxtpl patches them and
-    Jinja compiles them in the lenient environment, each made the first time it is rendered."""
-
-    def __init__(self) -> None:
-        self.parts: dict[str, Template] = {}
-        #: Characters of source compiled, a measure of the memory the compiled parts take.
-        self.size = 0
-
-    def compiled(self, key: str, environment: SandboxedEnvironment, source: Callable[[], str]) -> Template:
-        """The part named ``key`` compiled, from ``source()`` the first time."""
-        template = self.parts.get(key)
-        if template is None:
-            text = source()
-            template = self.parts[key] = environment.from_string(text)
-            self.size += len(text)
-        return template
-
-
-class PreparedTemplates:
-    """The prepared templates of this process by the SHA-256 of their bytes: the most recently used ones,
-    at most ``count`` of them and ``size`` characters of compiled source together."""
-
-    def __init__(self, count: int, size: int) -> None:
-        self.count, self.size = count, size
-        self.kept: OrderedDict[str, PreparedTemplate] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> PreparedTemplate:
-        """The template kept for ``key``, else a new one (kept by ``keep`` once it has rendered)."""
-        with self.lock:
-            return self.kept.get(key) or PreparedTemplate()
-
-    def keep(self, key: str, prepared: PreparedTemplate) -> None:
-        """Keep ``prepared`` as the most recently used; the least recently used go past the bounds."""
-        with self.lock:
-            self.kept[key] = prepared
-            self.kept.move_to_end(key)
-            while len(self.kept) > self.count or sum(kept.size for kept in self.kept.values()) > self.size:
-                self.kept.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.kept.clear()
-
-
-#: Templates kept compiled per process: every shipped template in both languages five times over, and a
-#: bound on their memory. A compiled template takes about 20 bytes per character of its source (a shipped
-#: one 22,000-42,000 characters, 0.6 MB), so at most about 40 MB; a template larger than the bound is
-#: compiled for each render, as before.
-_PREPARED = PreparedTemplates(count=32, size=2_000_000)
-
-
-class CompiledDocxTemplate(DocxTemplate):
-    """docxtpl's template, each part's patched source compiled once (``prepared``) instead of per render.
-
-    The steps are docxtpl 0.20's (``render_xml_part``, ``build_xml``, ``build_headers_footers_xml``,
-    ``render_properties``, ``render_footnotes``), with ``jinja_env.from_string`` taken from ``prepared``;
-    the test suite compares the documents with docxtpl's own render.
-    """
-
-    def __init__(self, template_bytes: bytes, prepared: PreparedTemplate):
-        super().__init__(io.BytesIO(template_bytes))
-        self.prepared = prepared
-
-    def compiled_part(self, key: str, jinja_env, source: Callable[[], str]) -> Template:
-        """The part compiled as ``render_xml_part`` would compile ``source()``."""
-        return self.prepared.compiled(key, jinja_env, lambda: re.sub(r"<w:p([ >])", r"\n<w:p\1", source()))
-
-    def render_compiled(self, template: Template, part, context: dict) -> str:
-        """The rest of ``render_xml_part``: the part rendered and turned back into Word's XML."""
-        self.current_rendering_part = part
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", template.render(context))
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        # resolve_listing turns tabs, line and page breaks in text into Word's; a part without any (a
-        # footer, a document without multi-line values) it leaves as it is, after regular expressions
-        # over every paragraph, run and text.
-        return self.resolve_listing(xml) if _LISTING_CHARACTERS.search(xml) else xml
-
-    def build_xml(self, context, jinja_env=None):
-        template = self.compiled_part("body", jinja_env, lambda: self.patch_xml(self.get_xml()))
-        return self.render_compiled(template, self.docx._part, context)
-
-    def build_headers_footers_xml(self, context, uri, jinja_env=None):
-        # docxtpl encodes in the XML declaration's encoding, but get_part_xml's text never has one: UTF-8.
-        for rel_key, part in self.get_headers_footers(uri):
-            source = partial(self._patched_part_xml, part)
-            template = self.compiled_part(str(part.partname), jinja_env, source)
-            yield rel_key, self.render_compiled(template, part, context).encode("utf-8")
-
-    def _patched_part_xml(self, part) -> str:
-        return self.patch_xml(self.get_part_xml(part))
-
-    def render_properties(self, context, jinja_env=None) -> None:
-        properties = self.docx.core_properties
-        for name in ("author", "comments", "identifier", "language", "subject", "title"):
-            source = partial(getattr, properties, name)
-            template = self.prepared.compiled(f"property {name}", jinja_env, source)
-            setattr(properties, name, template.render(context))
-
-    def render_footnotes(self, context, jinja_env=None) -> None:
-        # docxtpl renders the footnotes once per section, the second time its own output; once is right.
-        for part in self.docx.part.package.parts:
-            if part.content_type == FOOTNOTES_TYPE:
-                source = partial(self._patched_blob, part)
-                template = self.compiled_part(str(part.partname), jinja_env, source)
-                part._blob = self.render_compiled(template, part, context).encode("utf-8")
-
-    def _patched_blob(self, part) -> str:
-        blob = part.blob
-        return self.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob)
-
-
-#: The characters docxtpl's resolve_listing replaces in a part's text.
-_LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
-FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
 def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[dict]:
@@ -455,6 +337,10 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     block is ("p", text) or ("table", {"header": rows, "body": rows}) with rows of cell texts; header rows
     are the leading rows the .docx marks to repeat as table headers.
     """
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     titles = {label(section["title"], language): section["key"] for section in manifest["sections"]}
     sections = [{"key": None, "title": "", "blocks": []}]
     document = Document(io.BytesIO(docx_bytes))
@@ -470,7 +356,7 @@ def document_sections(docx_bytes: bytes, manifest: dict, language: str) -> list[
     return sections
 
 
-def _table_rows(table: Table) -> dict:
+def _table_rows(table: "Table") -> dict:
     """A table's cell texts, split into its header rows and the rest."""
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     header_count = sum(1 for _row in takewhile(_is_header_row, table.rows))
@@ -479,6 +365,8 @@ def _table_rows(table: Table) -> dict:
 
 def _is_header_row(row) -> bool:
     """True for a row marked "repeat as header row" (w:tblHeader) in Word."""
+    from docx.oxml.ns import qn
+
     properties = row._tr.trPr
     marker = properties.find(qn("w:tblHeader")) if properties is not None else None
     return marker is not None and marker.get(qn("w:val"), "true") not in ("0", "false")

@@ -14,7 +14,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 
 from agreements.drafting.documents import version_document
-from agreements.templates_lib import rendering
+from agreements.templates_lib import compiled
 from agreements.templates_lib.fields import sample_value
 from agreements.templates_lib.package import SAMPLE_HEADER, SAMPLE_PARTIES
 from agreements.templates_lib.rendering import (
@@ -34,9 +34,9 @@ SHIPPED = sorted((Path(__file__).resolve().parents[2] / "agreement_templates").g
 @pytest.fixture(autouse=True)
 def nothing_kept():
     """Each test starts with no template kept, and leaves none."""
-    rendering._PREPARED.clear()
+    compiled.PREPARED.clear()
     yield
-    rendering._PREPARED.clear()
+    compiled.PREPARED.clear()
 
 
 def sample_context(template_manifest: dict, language: str, **header) -> dict:
@@ -71,7 +71,7 @@ def text(docx: bytes) -> str:
 
 
 def kept_keys() -> list[str]:
-    return list(rendering._PREPARED.kept)
+    return list(compiled.PREPARED.kept)
 
 
 def sha(data: bytes) -> str:
@@ -135,7 +135,7 @@ def test_agreements_on_two_template_versions_each_get_their_versions_document(
 
 
 def test_at_most_the_configured_number_of_templates_are_kept(monkeypatch):
-    monkeypatch.setattr(rendering._PREPARED, "count", 2)
+    monkeypatch.setattr(compiled.PREPARED, "count", 2)
     context = sample_context(manifest(), "fi")
     templates = [docx_for(manifest(), "fi", (f"Ehto {number}",)) for number in range(4)]
 
@@ -149,7 +149,7 @@ def test_at_most_the_configured_number_of_templates_are_kept(monkeypatch):
 
 
 def test_templates_past_the_size_bound_are_not_kept(monkeypatch):
-    monkeypatch.setattr(rendering._PREPARED, "size", 1000)
+    monkeypatch.setattr(compiled.PREPARED, "size", 1000)
 
     document = render_docx(docx_for(manifest(), "fi"), sample_context(manifest(), "fi"))
 
