@@ -4,6 +4,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from agreements.core.access import is_storable_id
 from agreements.core.actions import acts_on
 from agreements.core.i18n import ui_language
 from agreements.core.web import send_download
@@ -27,6 +28,8 @@ def _version_or_404(agreement: Agreement, number: int | None) -> AgreementVersio
         abort(404)
     if number is None:
         version = agreement.latest_version
+    elif not is_storable_id(number):  # no version has it, and the database could not compare it
+        abort(404)
     else:
         query = select(AgreementVersion).where(
             AgreementVersion.agreement_id == agreement.id, AgreementVersion.number == number
