@@ -116,7 +116,7 @@ class BaseConfig:
     #: Seconds one LibreOffice run may take before it is killed.
     PDF_TIMEOUT = float(os.environ.get("PDF_TIMEOUT", 90))
     #: Seconds a conversion waits for its turn before the download answers "PDF not available".
-    PDF_QUEUE_TIMEOUT = float(os.environ.get("PDF_QUEUE_TIMEOUT", 300))
+    PDF_QUEUE_TIMEOUT = float(os.environ.get("PDF_QUEUE_TIMEOUT", 60))
 
     #: Default reminder days per kind; each agreement may set its own. See agreements/reminders/models.py.
     REMINDER_DAYS = {

@@ -54,6 +54,9 @@ _FORMULA_IN_ROW = re.compile("\0[" + re.escape("".join(FORMULA_STARTS)) + "]")
 #: in XLSX.
 ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
+#: Control characters XML, and so XLSX, cannot hold (openpyxl refuses them: ``ILLEGAL_CHARACTERS_RE``).
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 #: Rows written between two pieces of a streamed CSV.
 CSV_BATCH = 1000
 
@@ -115,7 +118,14 @@ def _cell(sheet, value) -> object:
     """A value as XLSX keeps it: numbers as numbers, the rest as the page shows it, text as text."""
     if isinstance(value, int | float):
         return value
-    text = shown(value, none="")
+    return _xlsx_text(sheet, shown(value, none=""))
+
+
+def _xlsx_text(sheet, text: str) -> object:
+    """A text as XLSX keeps it: characters XML cannot hold as spaces, and text a spreadsheet would read as a
+    formula or an error value in a text cell of its own."""
+    if _NOT_IN_XLSX.search(text):
+        text = _NOT_IN_XLSX.sub(" ", text)
     return _text(sheet, text) if _spreadsheet_special(text) else text
 
 
@@ -174,9 +184,7 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
     sheet.append([_text(sheet, str(title), bold=True) for title in table.columns])
     if table.plain:
         for texts in table.rows:
-            sheet.append(
-                [_text(sheet, t) if t.startswith(FORMULA_STARTS) or t in ERRORS else t for t in texts]
-            )
+            sheet.append([_xlsx_text(sheet, text) for text in texts])
     else:
         for row in table.rows:
             sheet.append([_cell(sheet, cell.value) for cell in row])

@@ -22,10 +22,17 @@ from wtforms import (
     SelectMultipleField,
 )
 from wtforms import TextAreaField as WTFormsTextAreaField
+from wtforms.validators import Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from agreements.core.access import MAX_ID
 from agreements.core.dates import WRONG_DAY, parse_day, years_problem
+
+#: A name on one line, as documents, lists and exports show it: no control characters (tabs, line breaks and
+#: the like), which a spreadsheet or a document could not hold.
+ONE_LINE = Regexp(
+    r"[^\x00-\x1f\x7f]*\Z", message=_l("Write the name on one line, without control characters.")
+)
 
 
 class FlaskForm(flask_wtf.FlaskForm):

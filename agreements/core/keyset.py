@@ -127,7 +127,7 @@ def keyset_page(query: Select, moment, row_id, per_page: int) -> KeysetPage:
         items = rows(oldest_first.where(key > tuple_(*before)))
         has_prev, has_next = len(items) > per_page, True
         items = items[:per_page][::-1] if has_prev else []  # else the start of the list: the first page, full
-    elif args.get("last") or number > LAST_NUMBERED_PAGE:
+    elif args.get("last") == "1" or number > LAST_NUMBERED_PAGE:
         items, has_prev, has_next = last_page()
     elif number > 1:
         items = rows(newest_first.offset((number - 1) * per_page))

@@ -159,14 +159,16 @@ def version_pdf(version: AgreementVersion) -> VersionPdf:
         return found
     if not pdf_available():
         raise PdfUnavailable("soffice is not installed")
+    db.session.commit()  # no transaction is held open while waiting for LibreOffice
     with converter_profile() as profile:
-        db.session.commit()  # end the transaction, so a PDF another process stored meanwhile is seen
-        source = version_source_sha256(version)
+        source = version_source_sha256(version)  # in a new transaction: a PDF stored meanwhile is seen
         found = stored_version_pdf(version, source)
         if found is not None:
             return found
+        document = version_document(version)
+        db.session.commit()  # nor while it converts
         started = time.perf_counter()
-        pdf = convert_to_pdf(version_document(version), profile=profile)
+        pdf = convert_to_pdf(document, profile=profile)
         stored = _store_pdf(version, source, pdf, round((time.perf_counter() - started) * 1000))
         db.session.commit()  # before the next in the queue looks for it
     return stored

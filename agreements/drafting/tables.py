@@ -78,13 +78,18 @@ def _party_names(query: Select):
     """Each agreement ``query`` selects with its parties' names joined by PARTY_SEPARATOR in name order, a
     name followed by LAST_DAY_SEPARATOR and a date (yyyy-mm-dd) when that party gave notice alone."""
     terms = agreement_parties.c
-    entry = Organisation.name + func.coalesce(LAST_DAY_SEPARATOR + cast(terms.left_on, String), "")
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    # A separator inside a stored name would split it wrongly: the names are joined without them.
+    name = func.replace(func.replace(Organisation.name, PARTY_SEPARATOR, " "), LAST_DAY_SEPARATOR, " ")
+    # yyyy-mm-dd whatever PostgreSQL's DateStyle; SQLite keeps dates as that text.
+    last_day = func.to_char(terms.left_on, "YYYY-MM-DD") if postgresql else cast(terms.left_on, String)
+    entry = name + func.coalesce(LAST_DAY_SEPARATOR + last_day, "")
     parties = (
         select(terms.agreement_id, entry.label("entry"))
         .join(Organisation, Organisation.id == terms.organisation_id)
         .where(terms.agreement_id.in_(query.with_only_columns(Agreement.id).order_by(None)))
     )
-    if db.session.get_bind().dialect.name == "postgresql":
+    if postgresql:
         names = func.string_agg(entry, aggregate_order_by(literal(PARTY_SEPARATOR), Organisation.name))
         joined = parties.with_only_columns(terms.agreement_id, names.label("names"))
         return joined.group_by(terms.agreement_id).subquery()

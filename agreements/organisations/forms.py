@@ -7,6 +7,7 @@ from wtforms import BooleanField, RadioField, SearchField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from agreements.core.forms import (
+    ONE_LINE,
     FlaskForm,
     MultiCheckboxField,
     QueryFilterForm,
@@ -32,7 +33,7 @@ class OrganisationForm(FlaskForm):
     """Create or edit an organisation."""
 
     kind = SelectField(_l("Kind"))
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200), ONE_LINE])
     business_id = StringField(
         _l("Business ID (Y-tunnus)"),
         filters=[_normalise_business_id],
@@ -94,7 +95,7 @@ class OrganisationForm(FlaskForm):
 class NetworkForm(FlaskForm):
     """Create or edit a network: a regional one with its regions, or a membership one."""
 
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120), ONE_LINE])
     description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=500)])
     kind = RadioField(
         _l("Kind"),

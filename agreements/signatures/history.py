@@ -56,6 +56,7 @@ ACTION_DESCRIPTIONS = {
     "signature_request.declined": _l("The signature request ended in a decline"),
     "signature_request.withdrawn": _l("Withdrew the signature request"),
     "signature_request.voided": _l("The signature request became void: the agreement was edited"),
+    "signature_request.pdf": _l("Made the PDF copy of the document sent for signature"),
     "signature.sign": _l("Signed electronically for a party"),
     "signature.decline": _l("Declined to sign"),
     "signature.paper": _l("Uploaded a party's signed paper copy"),

@@ -50,8 +50,10 @@ def make_pdf(request_id: int) -> bool:
     request = db.session.get(SignatureRequest, request_id, options=[undefer(SignatureRequest.docx)])
     if request is None or request.pdf_status != PdfStatus.PENDING:
         return False
+    docx = request.docx
+    db.session.commit()  # no transaction is held open while LibreOffice converts
     try:
-        pdf = convert_to_pdf(request.docx)
+        pdf = convert_to_pdf(docx)
     except PdfUnavailable as error:
         log.warning("PDF of signature request %s not made: %s", request_id, error)
         _count_failure(request_id)

@@ -12,12 +12,19 @@ long-running service to deploy, supervise and restart, talking UNO from LibreOff
 made once per version and stored, so the start is paid once. A fresh process per conversion also means a
 crashed or hung LibreOffice cannot poison the next one: a run past ``PDF_TIMEOUT`` has its whole process
 group killed, and a run that fails has its profile thrown away, to be built afresh by the next.
+
+LibreOffice holds its profile's lock too (the lock's file is passed down to it) and runs under coreutils'
+``timeout`` where that is installed: a gunicorn worker killed mid-conversion leaves a LibreOffice that
+keeps its profile locked, and is killed at its time limit, instead of one the next conversion collides with.
+The pool's folder must be the service user's own (not a symlink, writable by nobody else), since a profile
+planted there would run as the service.
 """
 
 import fcntl
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -26,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app, has_app_context
 
@@ -69,7 +77,7 @@ class ConverterSettings:
     #: Seconds one LibreOffice run may take before it is killed.
     timeout: float = 90.0
     #: Seconds a conversion waits for a free profile before giving up.
-    queue_timeout: float = 300.0
+    queue_timeout: float = 60.0
 
     @classmethod
     def configured(cls) -> "ConverterSettings":
@@ -83,6 +91,13 @@ class ConverterSettings:
         )
 
 
+class HeldProfile(NamedTuple):
+    """A profile of the pool held by this process: its folder, and the open file that holds its lock."""
+
+    path: Path
+    lock_fd: int
+
+
 def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -92,7 +107,7 @@ def pdf_available() -> bool:
     return _soffice() is not None
 
 
-def convert_to_pdf(docx_bytes: bytes, pdfa: bool = False, profile: Path | None = None) -> bytes:
+def convert_to_pdf(docx_bytes: bytes, pdfa: bool = False, profile: HeldProfile | None = None) -> bytes:
     """The PDF (PDF/A-2b with ``pdfa``) of a .docx, made by LibreOffice in a kept profile of the pool.
 
     Waits for a free profile, unless the caller holds one already (``profile``, from converter_profile);
@@ -110,26 +125,43 @@ def convert_to_pdf(docx_bytes: bytes, pdfa: bool = False, profile: Path | None =
 
 
 @contextmanager
-def converter_profile(settings: ConverterSettings | None = None) -> Iterator[Path]:
-    """A profile folder of the pool, held (file lock) until the block ends; waits while all are busy."""
+def converter_profile(settings: ConverterSettings | None = None) -> Iterator[HeldProfile]:
+    """A profile of the pool, held (file lock) until the block ends; waits while all are busy."""
     settings = settings or ConverterSettings.configured()
-    settings.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory = private_directory(settings.directory)
     deadline = time.monotonic() + settings.queue_timeout
     while True:
         for number in range(settings.profiles):
-            with open(settings.directory / f"profile-{number}.lock", "a") as lock:
+            try:
+                lock = open(directory / f"profile-{number}.lock", "a")  # noqa: SIM115 - held across the yield
+            except OSError as error:
+                raise PdfUnavailable(f"the converter's lock cannot be opened: {error}") from error
+            with lock:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     continue
                 try:
-                    yield settings.directory / f"profile-{number}"
+                    yield HeldProfile(directory / f"profile-{number}", lock.fileno())
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
                 return
         if time.monotonic() > deadline:
             raise PdfUnavailable(f"every LibreOffice profile stayed busy for {settings.queue_timeout:g} s")
         time.sleep(_POLL)
+
+
+def private_directory(directory: Path) -> Path:
+    """``directory``, made if missing; PdfUnavailable unless it is a real folder of this user that no one
+    else may write to."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = directory.lstat()
+    except OSError as error:
+        raise PdfUnavailable(f"the converter's folder {directory} cannot be used: {error}") from error
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
+        raise PdfUnavailable(f"the converter's folder {directory} is not a private folder of this user")
+    return directory
 
 
 def soffice_command(soffice: str, profile: Path, source: Path, pdfa: bool = False) -> list[str]:
@@ -147,36 +179,57 @@ def soffice_command(soffice: str, profile: Path, source: Path, pdfa: bool = Fals
     ]
 
 
-def run_soffice(soffice: str, profile: Path, docx_bytes: bytes, pdfa: bool, timeout: float) -> bytes:
+def time_limited(command: list[str], timeout: float) -> list[str]:
+    """``command`` under coreutils' ``timeout``, which kills it (and what it started) at ``timeout`` even when
+    this process is gone; as it is where ``timeout`` is not installed."""
+    limiter = shutil.which("timeout")
+    return [limiter, "--signal=KILL", f"{timeout:g}", *command] if limiter else command
+
+
+def run_soffice(soffice: str, profile: HeldProfile, docx_bytes: bytes, pdfa: bool, timeout: float) -> bytes:
     """One LibreOffice run in ``profile`` (held by the caller); its PDF, or PdfUnavailable.
 
     A run past ``timeout`` is killed with every process it started; after a failed run the profile is
-    removed, so that a profile a crash left broken is built afresh by the next run.
+    removed, so that a profile a crash left broken is built afresh by the next run. The run's files are in
+    the profile's own work folder, emptied first, so a run cut short leaves nothing behind for long.
     """
-    with tempfile.TemporaryDirectory(prefix="sopimus-pdf-") as workdir:
-        source = Path(workdir) / "document.docx"
+    workdir = profile.path.with_name(profile.path.name + "-work")
+    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        workdir.mkdir(mode=0o700)
+        source = workdir / "document.docx"
         source.write_bytes(docx_bytes)
-        conversions.add()
-        process = subprocess.Popen(  # noqa: S603 - a fixed program with our own arguments
-            soffice_command(soffice, profile, source, pdfa),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group, so a hung run is killed whole
-        )
-        try:
-            _, errors = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired as error:
-            _kill_group(process)
-            _forget(profile)
-            raise PdfUnavailable(f"LibreOffice did not finish in {timeout:g} s") from error
-        target = source.with_suffix(".pdf")
-        if not target.exists() or not target.read_bytes().startswith(b"%PDF"):
-            _kill_group(process)
-            _forget(profile)
-            said = errors.decode(errors="replace").strip()[-300:]
-            raise PdfUnavailable(f"LibreOffice produced no PDF (exit status {process.returncode}): {said}")
-        return target.read_bytes()
+        return _convert(soffice, profile, source, pdfa, timeout)
+    except OSError as error:
+        raise PdfUnavailable(f"the document could not be handed to LibreOffice: {error}") from error
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _convert(soffice: str, profile: HeldProfile, source: Path, pdfa: bool, timeout: float) -> bytes:
+    """Run LibreOffice on ``source`` and read the PDF it writes beside it."""
+    conversions.add()
+    process = subprocess.Popen(  # noqa: S603 - a fixed program with our own arguments
+        time_limited(soffice_command(soffice, profile.path, source, pdfa), timeout),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        pass_fds=(profile.lock_fd,),  # LibreOffice holds the profile's lock while it runs, whatever we do
+        start_new_session=True,  # its own process group, so a hung run is killed whole
+    )
+    try:
+        _, errors = process.communicate(timeout=timeout + 5)
+    except subprocess.TimeoutExpired as error:
+        _kill_group(process)
+        _forget(profile.path)
+        raise PdfUnavailable(f"LibreOffice did not finish in {timeout:g} s") from error
+    target = source.with_suffix(".pdf")
+    if not target.exists() or not target.read_bytes().startswith(b"%PDF"):
+        _kill_group(process)
+        _forget(profile.path)
+        said = errors.decode(errors="replace").strip()[-300:]
+        raise PdfUnavailable(f"LibreOffice produced no PDF (exit status {process.returncode}): {said}")
+    return target.read_bytes()
 
 
 def _kill_group(process: subprocess.Popen) -> None:

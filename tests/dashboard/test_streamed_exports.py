@@ -52,3 +52,18 @@ def test_the_agreement_list_export_is_streamed_with_the_users_own_agreements(cli
     assert response.is_streamed
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     assert [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["Tampereen Paja, Tredu"]
+
+
+def test_a_name_holding_the_separators_or_control_characters_is_exported_whole(
+    client, field, notice_given_alone
+):
+    # Names stored before the forms refused control characters, or written to the database directly.
+    notice_given_alone("Ilkeä\x1fOpisto\x1e2026\x01")
+    log_in(client, field["coordinator"])
+
+    text = _streamed(client, "/dashboard/list/in_force.csv").decode("utf-8-sig")
+    assert "Ilkeä Opisto 2026\x01 (its part until" in text  # one name, its own last day still after it
+
+    sheet = load_workbook(io.BytesIO(_streamed(client, "/dashboard/list/in_force.xlsx"))).active
+    names = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert any(name.startswith("Aa, Ilkeä Opisto 2026  (its part until") for name in names), names

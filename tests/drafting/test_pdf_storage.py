@@ -5,10 +5,15 @@ the scheduler's job after sending, never in the request.
 Real LibreOffice throughout; the converter counts the LibreOffice runs it starts.
 """
 
+import fcntl
 import hashlib
 import io
 import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -206,7 +211,66 @@ def test_a_conversion_past_its_time_limit_is_killed_retried_and_given_up(
     assert request.pdf is None
     monkeypatch.setitem(app.config, "PDF_TIMEOUT", 90)
     assert make_pending_pdfs() == 0  # given up: not tried again
-    assert "document.pdf" not in editor_client.get(f"/signatures/requests/{request.id}").get_data(
-        as_text=True
-    )
+    page = editor_client.get(f"/signatures/requests/{request.id}").get_data(as_text=True)
+    assert "document.pdf" not in page and str(PdfStatus.FAILED.title) in page
     assert convert_to_pdf(request.docx).startswith(b"%PDF")  # the killed run's profile is built afresh
+
+
+ORPHANED_RUN = """
+import sys
+from pathlib import Path
+from agreements.templates_lib import converter
+settings = converter.ConverterSettings(directory=Path(sys.argv[1]), timeout=float(sys.argv[3]))
+with converter.converter_profile(settings) as held:
+    converter.run_soffice(sys.argv[2], held, b"document", False, settings.timeout)
+"""
+
+
+def _lock_is_free(lock_path: Path) -> bool:
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return True
+
+
+def test_libreoffice_left_by_a_killed_worker_keeps_its_profile_until_its_time_limit(tmp_path):
+    # A LibreOffice that hangs is what this needs; the real one cannot be made to hang at will.
+    hanging = tmp_path / "soffice"
+    hanging.write_text("#!/bin/sh\nsleep 60\n")
+    hanging.chmod(0o755)
+    pool = tmp_path / "pool"
+    worker = subprocess.Popen([sys.executable, "-c", ORPHANED_RUN, str(pool), str(hanging), "4"])
+    handed = pool / "profile-0-work" / "document.docx"
+    for _ in range(200):
+        if handed.exists():
+            break
+        time.sleep(0.05)
+    worker.kill()  # as gunicorn kills a worker past its timeout
+    worker.wait()
+
+    assert not _lock_is_free(pool / "profile-0.lock")  # the orphaned run still holds its profile
+    deadline = time.monotonic() + 30
+    while not _lock_is_free(pool / "profile-0.lock"):  # until its time limit kills it
+        assert time.monotonic() < deadline, "the orphaned LibreOffice outlived its time limit"
+        time.sleep(0.2)
+
+
+def test_the_converter_refuses_a_folder_that_is_not_its_own(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # anyone could have planted a profile here
+    with pytest.raises(PdfUnavailable, match="not a private folder"):
+        converter.private_directory(shared)
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir(mode=0o700)
+    with pytest.raises(PdfUnavailable, match="not a private folder"):
+        converter.private_directory(link)
+    file = tmp_path / "file"
+    file.write_text("")
+    with pytest.raises(PdfUnavailable, match="cannot be used"):
+        converter.private_directory(file / "pool")
+    assert converter.private_directory(tmp_path / "own") == tmp_path / "own"

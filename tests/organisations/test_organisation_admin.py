@@ -50,6 +50,14 @@ def test_invalid_business_id_re_renders_with_the_error_and_the_input_kept(admin_
     assert db.session.scalar(select(Organisation)) is None
 
 
+@pytest.mark.parametrize("name", ["Uusi\tTyöpaja", "Uusi\x1fTyöpaja", "Uusi\nTyöpaja"])
+def test_a_name_with_control_characters_is_an_error(admin_client, name):
+    response = admin_client.post("/organisations/new", data=form_data(name=name))
+    page = response.get_data(as_text=True)
+    assert 'id="name-error"' in page and "without control characters" in page
+    assert db.session.scalar(select(Organisation)) is None
+
+
 def test_missing_region_is_an_error(admin_client):
     response = admin_client.post("/organisations/new", data=form_data(region_id=""))
     assert 'id="region_id-error"' in response.get_data(as_text=True)
