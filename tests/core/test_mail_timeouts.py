@@ -48,8 +48,9 @@ def test_a_server_that_answers_data_late_gets_each_message_once(app, smtp_server
 
 
 def test_a_repeat_after_a_lost_reply_carries_the_same_message_id(app, smtp_server, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_DATA_TIMEOUT", 0.5)
-    smtp_server.handler.answer_delay = 1.5
+    # Long enough for the server to store the message even on a loaded machine, then reply too late.
+    monkeypatch.setitem(app.config, "MAIL_DATA_TIMEOUT", 2)
+    smtp_server.handler.answer_delay = 5
     message = queue()
 
     assert deliver_queued() == 0  # stored by the server, but its reply came too late
