@@ -8,6 +8,7 @@ first who has not signed.
 
 from datetime import datetime
 
+from flask import g, has_request_context
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, joinedload
@@ -156,6 +157,17 @@ def agreement_requests(agreement: Agreement) -> list[SignatureRequest]:
         .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
     )
     return list(db.session.scalars(query))
+
+
+def page_requests(agreement: Agreement) -> list[SignatureRequest]:
+    """The agreement's signature requests, newest first, read once for the page being rendered: its list of
+    requests and its signed agreement's section both read them."""
+    if not has_request_context():
+        return agreement_requests(agreement)
+    read = g.setdefault("agreement_requests", {})
+    if agreement.id not in read:
+        read[agreement.id] = agreement_requests(agreement)
+    return read[agreement.id]
 
 
 def earlier_signers(agreement: Agreement, request: SignatureRequest | None = None) -> list[SigningParty]:
