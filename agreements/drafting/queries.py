@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from agreements.accounts.models import User
 from agreements.accounts.queries import USERS_ALONE
@@ -240,8 +241,22 @@ def live_annexes(agreement: Agreement) -> list[Agreement]:
     return [annex for annex in agreement.annexes if annex.status not in lifecycle.FINISHED]
 
 
+def load_linked(agreement: Agreement) -> None:
+    """Read the agreement's annexes and the agreements that renew it in one statement, as its ``annexes``
+    and ``renewals`` (its page shows both)."""
+    query = select(Agreement).where(
+        or_(Agreement.main_agreement_id == agreement.id, Agreement.renewal_of_id == agreement.id)
+    )
+    linked = list(db.session.scalars(query.order_by(Agreement.id)))
+    set_committed_value(agreement, "annexes", [a for a in linked if a.main_agreement_id == agreement.id])
+    set_committed_value(agreement, "renewals", [a for a in linked if a.renewal_of_id == agreement.id])
+
+
 def visible_annexes(agreement: Agreement, user) -> list[Agreement]:
-    """The agreement's annexes that ``user`` may read, oldest first."""
+    """The agreement's annexes that ``user`` may read, oldest first (asked of the database only when it has
+    annexes and the user may not read every agreement)."""
+    if user.is_admin or not agreement.annexes:
+        return list(agreement.annexes)
     query = select(Agreement).where(Agreement.main_agreement_id == agreement.id, visible_to(user))
     return list(db.session.scalars(query.order_by(Agreement.id)))
 

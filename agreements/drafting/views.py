@@ -243,6 +243,7 @@ def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
     latest = agreement.latest_version
     template = agreement.template_version
+    queries.load_linked(agreement)
     return render_template(
         "drafting/detail.html",
         agreement=agreement,
