@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -241,13 +241,41 @@ def live_annexes(agreement: Agreement) -> list[Agreement]:
     return [annex for annex in agreement.annexes if annex.status not in lifecycle.FINISHED]
 
 
+#: An agreement's versions with their authors (alone, without their memberships and networks); one
+#: statement object, so that SQLAlchemy computes its cache key once, not on every page (as a selectinload
+#: among the agreement's loader options did, at 1.6 ms of CPU for one version).
+_VERSIONS = (
+    select(AgreementVersion)
+    .where(AgreementVersion.agreement_id == bindparam("agreement_id"))
+    .options(joinedload(AgreementVersion.created_by).options(*USERS_ALONE))
+    .order_by(AgreementVersion.number)
+)
+
+
+def load_versions(agreement: Agreement) -> None:
+    """Read the agreement's versions with their authors in one statement, as its ``versions``."""
+    versions = db.session.scalars(_VERSIONS, {"agreement_id": agreement.id})
+    set_committed_value(agreement, "versions", list(versions))
+
+
+#: An agreement's annexes and renewals, oldest first; one statement object, so that SQLAlchemy computes its
+#: cache key once, not on every page.
+_LINKED = (
+    select(Agreement)
+    .where(
+        or_(
+            Agreement.main_agreement_id == bindparam("agreement_id"),
+            Agreement.renewal_of_id == bindparam("agreement_id"),
+        )
+    )
+    .order_by(Agreement.id)
+)
+
+
 def load_linked(agreement: Agreement) -> None:
     """Read the agreement's annexes and the agreements that renew it in one statement, as its ``annexes``
     and ``renewals`` (its page shows both)."""
-    query = select(Agreement).where(
-        or_(Agreement.main_agreement_id == agreement.id, Agreement.renewal_of_id == agreement.id)
-    )
-    linked = list(db.session.scalars(query.order_by(Agreement.id)))
+    linked = list(db.session.scalars(_LINKED, {"agreement_id": agreement.id}))
     set_committed_value(agreement, "annexes", [a for a in linked if a.main_agreement_id == agreement.id])
     set_committed_value(agreement, "renewals", [a for a in linked if a.renewal_of_id == agreement.id])
 

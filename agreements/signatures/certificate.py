@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -318,14 +318,19 @@ def completed_request(agreement: Agreement) -> SignatureRequest | None:
     signatures, their parties and signers, in one statement beside the agreement's requests."""
     found = next((request for request in page_requests(agreement) if _signed_on(request)), None)
     if found is not None:
-        query = (
-            select(Signature)
-            .where(Signature.request_id == found.id)
-            .options(joinedload(Signature.organisation), joinedload(Signature.signatory).lazyload("*"))
-            .order_by(Signature.party_position, Signature.position)
-        )
-        set_committed_value(found, "signatures", list(db.session.scalars(query)))
+        signatures = db.session.scalars(_SIGNATURES_SHOWN, {"request_id": found.id})
+        set_committed_value(found, "signatures", list(signatures))
     return found
+
+
+#: A request's signatures with their organisations and signers (alone), as the signed agreement's section
+#: shows them; one statement object, so that SQLAlchemy computes its cache key once, not on every page.
+_SIGNATURES_SHOWN = (
+    select(Signature)
+    .where(Signature.request_id == bindparam("request_id"))
+    .options(joinedload(Signature.organisation), joinedload(Signature.signatory).lazyload("*"))
+    .order_by(Signature.party_position, Signature.position)
+)
 
 
 def _signed_on(request: SignatureRequest) -> bool:
