@@ -225,7 +225,7 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
 
 
 #: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
-#: rows), read in the same query as the agreement (its versions are read by queries.load_versions).
+#: rows), read in the same query as the agreement (versions, terms, approvals: queries.load_collections).
 DETAIL_LOADS = (
     joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
     joinedload(Agreement.owner),
@@ -238,7 +238,7 @@ DETAIL_LOADS = (
 @acts_on(Agreement, can_view_agreement, options=DETAIL_LOADS)
 def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
-    queries.load_versions(agreement)
+    queries.load_collections(agreement)
     queries.load_linked(agreement)
     latest = agreement.latest_version
     template = agreement.template_version
