@@ -2,9 +2,10 @@
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, ScalarSelect, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from agreements.accounts.models import Membership, MembershipRole, User, coordinator_networks
@@ -24,16 +25,22 @@ USER_FIGURES: dict[str, Callable[[ColumnElement], ScalarSelect]] = {}
 def user_with_roles(user_id: int) -> User | None:
     """The user with their memberships (and organisations), coordinated networks and USER_FIGURES, read in
     one query: the user loader's, on every request, where loading each would take a query of its own."""
-    names = list(USER_FIGURES)
-    figures = [USER_FIGURES[name](User.id).label(name) for name in names]
-    query = select(User, *figures).where(User.id == user_id)
-    query = query.options(joinedload(User.memberships), joinedload(User.coordinated_networks))
-    row = db.session.execute(query).unique().one_or_none()
+    names = tuple(USER_FIGURES)
+    row = db.session.execute(_user_query(names), {"user_id": user_id}).unique().one_or_none()
     if row is None:
         return None
     if has_request_context():
         g.user_figures = dict(zip(names, row[1:], strict=True))
     return row[0]
+
+
+@cache
+def _user_query(names: tuple[str, ...]) -> Select:
+    """The user loader's statement with the figures ``names``, built once per process: SQLAlchemy computes
+    a statement's cache key once per statement object, and this one's cost more than the query."""
+    figures = [USER_FIGURES[name](User.id).label(name) for name in names]
+    query = select(User, *figures).where(User.id == bindparam("user_id"))
+    return query.options(joinedload(User.memberships), joinedload(User.coordinated_networks))
 
 
 def active_members(organisation_ids: Iterable[int], *roles: MembershipRole) -> list[User]:

@@ -6,8 +6,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from agreements.accounts.models import User
 from agreements.accounts.queries import USERS_ALONE
@@ -22,8 +23,10 @@ from agreements.drafting.models import (
     IN_FORCE,
     UPCOMING,
     Agreement,
+    AgreementParty,
     AgreementStatus,
     AgreementVersion,
+    ApprovalDecision,
     agreement_parties,
 )
 from agreements.drafting.policy import drafting_workshops
@@ -240,8 +243,69 @@ def live_annexes(agreement: Agreement) -> list[Agreement]:
     return [annex for annex in agreement.annexes if annex.status not in lifecycle.FINISHED]
 
 
+#: An agreement's versions with their authors (alone, without their memberships and networks); one
+#: statement object, so that SQLAlchemy computes its cache key once, not on every page (as a selectinload
+#: among the agreement's loader options did, at 1.6 ms of CPU for one version).
+_VERSIONS = (
+    select(AgreementVersion)
+    .where(AgreementVersion.agreement_id == bindparam("agreement_id"))
+    .options(joinedload(AgreementVersion.created_by).options(*USERS_ALONE))
+    .order_by(AgreementVersion.number)
+)
+
+
+#: Each party's terms, and the approval decisions oldest first, as the relationships order them.
+_PARTY_TERMS = select(AgreementParty).where(AgreementParty.agreement_id == bindparam("agreement_id"))
+_APPROVALS = (
+    select(ApprovalDecision)
+    .where(ApprovalDecision.agreement_id == bindparam("agreement_id"))
+    .order_by(ApprovalDecision.id)
+)
+
+
+#: What load_collections reads: the relationship and the statement reading it.
+_COLLECTIONS = (("versions", _VERSIONS), ("party_terms", _PARTY_TERMS), ("approvals", _APPROVALS))
+
+
+def load_collections(agreement: Agreement) -> None:
+    """Read the agreement's versions with their authors, its parties' terms and its approval decisions, as
+    its page shows them, each in one statement built once (a lazy load cost about twice as much CPU)."""
+    parameters = {"agreement_id": agreement.id}
+    for name, statement in (
+        ("versions", _VERSIONS),
+        ("party_terms", _PARTY_TERMS),
+        ("approvals", _APPROVALS),
+    ):
+        set_committed_value(agreement, name, list(db.session.scalars(statement, parameters)))
+
+
+#: An agreement's annexes and renewals, oldest first; one statement object, so that SQLAlchemy computes its
+#: cache key once, not on every page.
+_LINKED = (
+    select(Agreement)
+    .where(
+        or_(
+            Agreement.main_agreement_id == bindparam("agreement_id"),
+            Agreement.renewal_of_id == bindparam("agreement_id"),
+        )
+    )
+    .order_by(Agreement.id)
+)
+
+
+def load_linked(agreement: Agreement) -> None:
+    """Read the agreement's annexes and the agreements that renew it in one statement, as its ``annexes``
+    and ``renewals`` (its page shows both)."""
+    linked = list(db.session.scalars(_LINKED, {"agreement_id": agreement.id}))
+    set_committed_value(agreement, "annexes", [a for a in linked if a.main_agreement_id == agreement.id])
+    set_committed_value(agreement, "renewals", [a for a in linked if a.renewal_of_id == agreement.id])
+
+
 def visible_annexes(agreement: Agreement, user) -> list[Agreement]:
-    """The agreement's annexes that ``user`` may read, oldest first."""
+    """The agreement's annexes that ``user`` may read, oldest first (asked of the database only when it has
+    annexes and the user may not read every agreement)."""
+    if user.is_admin or not agreement.annexes:
+        return list(agreement.annexes)
     query = select(Agreement).where(Agreement.main_agreement_id == agreement.id, visible_to(user))
     return list(db.session.scalars(query.order_by(Agreement.id)))
 

@@ -7,9 +7,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
-from agreements.accounts.queries import USERS_ALONE
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
@@ -28,7 +27,7 @@ from agreements.drafting.forms import (
     StartForm,
     header_data,
 )
-from agreements.drafting.models import Agreement, AgreementStatus, AgreementVersion
+from agreements.drafting.models import Agreement, AgreementStatus
 from agreements.drafting.policy import (
     can_cancel,
     can_create_agreement,
@@ -226,14 +225,12 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
 
 
 #: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
-#: rows), read in the same query as the agreement; its versions with their authors (alone, without their
-#: memberships and networks) in one more.
+#: rows), read in the same query as the agreement (versions, terms, approvals: queries.load_collections).
 DETAIL_LOADS = (
     joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
     joinedload(Agreement.owner),
     joinedload(Agreement.registration),
     joinedload(Agreement.parties),
-    selectinload(Agreement.versions).joinedload(AgreementVersion.created_by).options(*USERS_ALONE),
 )
 
 
@@ -241,6 +238,8 @@ DETAIL_LOADS = (
 @acts_on(Agreement, can_view_agreement, options=DETAIL_LOADS)
 def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
+    queries.load_collections(agreement)
+    queries.load_linked(agreement)
     latest = agreement.latest_version
     template = agreement.template_version
     return render_template(

@@ -3,9 +3,10 @@ coordinator's scope follows: a regional network covers the organisations of its 
 (e.g. ULA) the members an administrator chose, wherever they are."""
 
 from collections.abc import Iterable
+from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, Select, false, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, false, select, union_all
 
 from agreements.extensions import db
 from agreements.organisations.models import (
@@ -65,9 +66,22 @@ def coordinates_any(user, organisation_ids: Iterable[int]) -> bool:
     return answers[key]
 
 
-def _covers_any(network_ids: list[int], organisation_ids: list[int]) -> bool:
+@cache
+def _covers_any_query() -> Select:
+    """Whether networks cover any of some organisations, as one statement built once per process (building
+    the union of a network's organisations cost more than running it)."""
     covered = network_organisations()
-    query = select(covered.c.organisation_id).where(
-        covered.c.network_id.in_(network_ids), covered.c.organisation_id.in_(organisation_ids)
+    networks, organisations = (
+        bindparam("networks", expanding=True),
+        bindparam("organisations", expanding=True),
     )
-    return db.session.scalar(query.limit(1)) is not None
+    return (
+        select(covered.c.organisation_id)
+        .where(covered.c.network_id.in_(networks), covered.c.organisation_id.in_(organisations))
+        .limit(1)
+    )
+
+
+def _covers_any(network_ids: list[int], organisation_ids: list[int]) -> bool:
+    parameters = {"networks": network_ids, "organisations": organisation_ids}
+    return db.session.scalar(_covers_any_query(), parameters) is not None

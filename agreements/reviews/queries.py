@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -151,12 +151,20 @@ def rounds_for(user: User):
     )
 
 
+#: An agreement's rounds, newest first: one statement object for every page, so that SQLAlchemy computes
+#: its cache key once, not on every request.
+_AGREEMENT_ROUNDS = (
+    select(CommentRound)
+    .where(CommentRound.agreement_id == bindparam("agreement_id"))
+    .order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())
+)
+
+
 def agreement_rounds(agreement: Agreement) -> list[CommentRound]:
     """Every round of an agreement, newest first, each with its next phase set from the same rows (the page
     groups them by consultation; every phase of a consultation is on the same agreement), not read once per
     round."""
-    query = select(CommentRound).where(CommentRound.agreement_id == agreement.id)
-    rounds = list(db.session.scalars(query.order_by(CommentRound.opened_at.desc(), CommentRound.id.desc())))
+    rounds = list(db.session.scalars(_AGREEMENT_ROUNDS, {"agreement_id": agreement.id}))
     next_phases = {r.previous_round_id: r for r in rounds if r.previous_round_id is not None}
     for comment_round in rounds:
         set_committed_value(comment_round, "next_phase", next_phases.get(comment_round.id))

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
@@ -29,6 +30,7 @@ from agreements.signatures.models import (
     SigningParty,
 )
 from agreements.signatures.operations import INVITED_SIGNATORY
+from agreements.signatures.queries import page_requests
 from agreements.templates_lib.converter import convert_to_pdf
 from agreements.templates_lib.rendering import word_text
 
@@ -312,26 +314,32 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def completed_request(agreement: Agreement) -> SignatureRequest | None:
-    """The request on which every party signed the agreement (a commitment: the latest one joined)."""
-    signed_for_itself = and_(
-        SignatureRequest.mode == SigningMode.ACCESSION,
-        SignatureRequest.parties.any(SigningParty.status == PartyStatus.SIGNED),
+    """The request on which every party signed the agreement (a commitment: the latest one joined), with its
+    signatures, their parties and signers, in one statement beside the agreement's requests."""
+    found = next((request for request in page_requests(agreement) if _signed_on(request)), None)
+    if found is not None:
+        signatures = db.session.scalars(_SIGNATURES_SHOWN, {"request_id": found.id})
+        set_committed_value(found, "signatures", list(signatures))
+    return found
+
+
+#: A request's signatures with their organisations and signers (alone), as the signed agreement's section
+#: shows them; one statement object, so that SQLAlchemy computes its cache key once, not on every page.
+_SIGNATURES_SHOWN = (
+    select(Signature)
+    .where(Signature.request_id == bindparam("request_id"))
+    .options(joinedload(Signature.organisation), joinedload(Signature.signatory).lazyload("*"))
+    .order_by(Signature.party_position, Signature.position)
+)
+
+
+def _signed_on(request: SignatureRequest) -> bool:
+    """Whether every party signed on the request, or, on an accession, at least one organisation joined."""
+    if request.status == RequestStatus.COMPLETED:
+        return True
+    return request.mode == SigningMode.ACCESSION and any(
+        party.status == PartyStatus.SIGNED for party in request.parties
     )
-    query = (
-        select(SignatureRequest)
-        .where(
-            SignatureRequest.agreement_id == agreement.id,
-            or_(SignatureRequest.status == RequestStatus.COMPLETED, signed_for_itself),
-        )
-        .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
-    )
-    # Every signature with its party and signer in a fixed number of statements, however many parties.
-    signatures = selectinload(SignatureRequest.signatures)
-    loading = (
-        signatures.joinedload(Signature.organisation),
-        signatures.joinedload(Signature.signatory).lazyload("*"),
-    )
-    return db.session.scalars(query.options(*loading)).first()
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ since they may hold comment texts or reasons meant for fewer readers.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from agreements.accounts.models import User
@@ -104,21 +105,47 @@ def chain_events(agreement: Agreement) -> list[AuditEvent]:
     return list(db.session.scalars(query))
 
 
-def _chain_with_head(agreement: Agreement) -> tuple[list[AuditEvent], AuditChainHead | None, dict[int, str]]:
-    """Every event of the agreement's hash chain in chain order, the chain's head and the names of the
-    events' actors, read in one query (a chain without events has its head read alone)."""
-    chain = chain_of(agreement)
-    query = (
-        select(AuditEvent, AuditChainHead, User.name)
+#: An event's columns, as plain rows: what its hash covers, and what a reader's history needs of it.
+EVENT_COLUMNS = tuple(AuditEvent.__table__.c)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """A chain's recorded last event, as ``verify_chain`` compares it."""
+
+    chain: str
+    seq: int
+    hash: str
+
+
+@cache
+def _chain_query() -> Select:
+    """A chain's events with its head and their actors' names, built once per process (building it cost
+    about as much as running it)."""
+    return (
+        select(*EVENT_COLUMNS, AuditChainHead.seq.label("head_seq"), AuditChainHead.hash.label("head_hash"))
+        .add_columns(User.name.label("actor_name"))
         .outerjoin(AuditChainHead, AuditChainHead.chain == AuditEvent.chain)
         .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.chain == chain)
+        .where(AuditEvent.chain == bindparam("chain"))
         .order_by(AuditEvent.seq)
     )
-    rows = db.session.execute(query).all()
-    head = rows[0][1] if rows else db.session.get(AuditChainHead, chain)
-    names = {event.actor_id: name for event, _head, name in rows if name is not None}
-    return [event for event, _head, _name in rows], head, names
+
+
+def _chain_with_head(agreement: Agreement) -> tuple[list, ChainHead | None, dict[int, str]]:
+    """Every event of the agreement's hash chain in chain order (as rows of its columns: the page reads
+    them, never changes them), the chain's head and the names of the events' actors, read in one query (a
+    chain without events has its head read alone)."""
+    chain = chain_of(agreement)
+    events = db.session.execute(_chain_query(), {"chain": chain}).all()
+    if events:
+        first = events[0]
+        head = ChainHead(chain, first.head_seq, first.head_hash) if first.head_seq is not None else None
+    else:
+        stored = db.session.get(AuditChainHead, chain)
+        head = ChainHead(chain, stored.seq, stored.hash) if stored is not None else None
+    names = {event.actor_id: event.actor_name for event in events if event.actor_name is not None}
+    return events, head, names
 
 
 def history_entries(events: list[AuditEvent], names: dict[int, str] | None = None) -> list[HistoryEntry]:

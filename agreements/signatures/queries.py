@@ -8,8 +8,10 @@ first who has not signed.
 
 from datetime import datetime
 
+from flask import g, has_request_context
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager, joinedload
 
 from agreements.accounts.models import User
@@ -148,14 +150,29 @@ def _helsinki(value) -> str:
     return format_datetime(value, "d.M.yyyy HH.mm")
 
 
+#: An agreement's signature requests, newest first: one statement object for every page, so that SQLAlchemy
+#: computes its cache key once, not on every request.
+_AGREEMENT_REQUESTS = (
+    db.select(SignatureRequest)
+    .where(SignatureRequest.agreement_id == bindparam("agreement_id"))
+    .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
+)
+
+
 def agreement_requests(agreement: Agreement) -> list[SignatureRequest]:
     """The agreement's signature requests, newest first."""
-    query = (
-        db.select(SignatureRequest)
-        .where(SignatureRequest.agreement_id == agreement.id)
-        .order_by(SignatureRequest.sent_at.desc(), SignatureRequest.id.desc())
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_AGREEMENT_REQUESTS, {"agreement_id": agreement.id}))
+
+
+def page_requests(agreement: Agreement) -> list[SignatureRequest]:
+    """The agreement's signature requests, newest first, read once for the page being rendered: its list of
+    requests and its signed agreement's section both read them."""
+    if not has_request_context():
+        return agreement_requests(agreement)
+    read = g.setdefault("agreement_requests", {})
+    if agreement.id not in read:
+        read[agreement.id] = agreement_requests(agreement)
+    return read[agreement.id]
 
 
 def earlier_signers(agreement: Agreement, request: SignatureRequest | None = None) -> list[SigningParty]:

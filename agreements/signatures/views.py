@@ -340,4 +340,4 @@ def may_send_for_signature(agreement: Agreement) -> bool:
 @bp.app_template_global()
 def visible_signature_requests(agreement: Agreement) -> list[SignatureRequest]:
     """The agreement's signature requests, newest first, if the current user may see them."""
-    return [r for r in queries.agreement_requests(agreement) if can_view_signature_request(current_user, r)]
+    return [r for r in queries.page_requests(agreement) if can_view_signature_request(current_user, r)]

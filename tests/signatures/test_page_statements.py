@@ -1,0 +1,29 @@
+"""A signed agreement's page reads what it shows in a fixed, small number of SQL statements: its signature
+requests once (for their list and for the signed section), its annexes with its renewals, its versions in one
+statement of their own, and its history with its chain's head."""
+
+import pytest
+
+from tests.support.database import counted_statements
+
+#: Queries of the page of a signed agreement with no comment rounds, annexes or approvals: the user and
+#: their figures, the agreement with its template, workshop and parties, its versions, each party's terms,
+#: its annexes and renewals, approvals, rounds, signature requests, the completed request's signatures, and
+#: the history with its chain's head, and the template's newest version. Before the page read its
+#: requests once and its annexes with its renewals, it took 13.
+MOST_STATEMENTS = {"admin": 11, "drafter": 11}
+
+
+@pytest.mark.parametrize("role", sorted(MOST_STATEMENTS))
+def test_a_signed_agreements_page_takes_a_fixed_number_of_statements(
+    client, login, completed, drafter, make_user, role
+):
+    url = f"/agreements/{completed.agreement.id}"
+    login(client, drafter if role == "drafter" else make_user(admin=True))
+    client.get(url)  # a first look may fill caches
+    with counted_statements() as statements:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert "Riitta Rehtori" in page.get_data(as_text=True)  # a signer in the signed agreement's section
+    selects = [statement for statement in statements if statement.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= MOST_STATEMENTS[role], selects
