@@ -195,11 +195,6 @@ def xlsx_chunks(table: Table) -> Iterator[bytes]:
             yield chunk
 
 
-def to_csv(table: Table) -> bytes:
-    """The table as CSV: the stamp, a header row, the rows."""
-    return b"".join(csv_chunks(table))
-
-
 def to_xlsx(table: Table) -> bytes:
     """The table as an XLSX workbook of one sheet: the stamp, a bold header row, then the rows."""
     return b"".join(xlsx_chunks(table))
