@@ -103,7 +103,8 @@ class KeysetPage:
 def keyset_page(query: Select, moment, row_id, per_page: int) -> KeysetPage:
     """The page of ``query`` in the order of ``moment`` and ``row_id``, both descending (any order it has is
     replaced) that the request's address asks for, with the request's other arguments kept in its links.
-    ``moment`` and ``row_id`` are attributes of the rows ``query`` selects (e.g. ``Agreement.updated_at``)."""
+    The page's items are the rows of the columns ``query`` selects, ``moment`` and ``row_id`` among them
+    (e.g. ``Agreement.updated_at``)."""
     query = query.order_by(None)
     key = tuple_(moment, row_id)
     newest_first = query.order_by(moment.desc(), row_id.desc())
@@ -113,7 +114,7 @@ def keyset_page(query: Select, moment, row_id, per_page: int) -> KeysetPage:
     number = args.get("page", 1, type=int)
 
     def rows(select_: Select) -> list:
-        return list(db.session.scalars(select_.limit(per_page + 1)))
+        return db.session.execute(select_.limit(per_page + 1)).all()
 
     def last_page() -> tuple[list, bool, bool]:
         items = rows(oldest_first)

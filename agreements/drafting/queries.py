@@ -169,18 +169,22 @@ class VersionTitle:
     title: str
 
 
+#: version_titles' statement, built once: SQLAlchemy computes a statement's cache key once per object.
+VERSION_TITLES = select(
+    TemplateVersion.id,
+    TemplateVersion.template_id,
+    TemplateVersion.number,
+    AgreementTemplate.key,
+    TemplateVersion.manifest["title"],
+).join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+
+
 def version_titles() -> list[VersionTitle]:
     """Every template version's title in the interface language, by title, read in one statement of the
     titles alone (not each manifest whole): the agreement list's template filter and template column."""
     language = ui_language()
-    query = select(
-        TemplateVersion.id,
-        TemplateVersion.template_id,
-        TemplateVersion.number,
-        AgreementTemplate.key,
-        TemplateVersion.manifest["title"],
-    ).join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
-    titles = [VersionTitle(*row[:4], label(row[4], language)) for row in db.session.execute(query)]
+    rows = db.session.connection().execute(VERSION_TITLES)
+    titles = [VersionTitle(*row[:4], label(row[4], language)) for row in rows]
     return sorted(titles, key=lambda version: (version.title.casefold(), version.key, version.number))
 
 

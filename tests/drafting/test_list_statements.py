@@ -101,6 +101,15 @@ def test_the_number_of_statements_does_not_grow_with_the_agreements(agreements, 
     assert len(statements_of(reader, address)) == few
 
 
+def test_the_parties_are_read_in_the_pages_own_statement(agreements, reader):
+    """A page's parties are joined by the database in the statement reading the page, not read apart."""
+    agreements(6)
+    statements = statements_of(reader, "/agreements/")
+    (page_read,) = reading_agreements(statements)
+    assert "FROM agreement_parties" in page_read[0]
+    assert [sql for sql, _parameters in statements if "agreement_parties" in sql] == [page_read[0]]
+
+
 def plan_of(sql: str, parameters) -> str:
     """The database's plan of the statement, as text, on the request's connection."""
     connection = db.session.connection()
