@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 
 from flask import url_for
@@ -20,7 +20,13 @@ from agreements.drafting.models import (
     agreement_parties,
     validity_of,
 )
-from agreements.drafting.queries import VALIDITY_CHOICES
+from agreements.drafting.queries import (
+    VALIDITY_CHOICES,
+    AgreementFilters,
+    Visibility,
+    agreements_query_of,
+    visibility_of,
+)
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.templates_lib.models import TemplateKind
@@ -71,15 +77,27 @@ def agreement_texts(query: Select) -> Iterator[tuple[str, ...]]:
     return _texts(db.session.connection().execute(columns), statuses)
 
 
-def list_columns() -> tuple:
-    """The columns of the agreement list's rows (see list_rows), each agreement's parties joined by the
-    database (``names``, as the exports read them) in the same statement."""
-    return _list_columns(_on_postgresql())
+#: How many list statements (one per user's visibility, filters and day) a process keeps.
+LIST_QUERIES_KEPT = 256
+
+
+def list_query(user, filters: AgreementFilters, today: date) -> Select:
+    """The agreements the user may read that match ``filters`` (agreements_query), as the columns of the
+    agreement list's rows (see list_rows), each agreement's parties joined by the database (``names``, as
+    the exports read them) in the same statement."""
+    return _list_query(visibility_of(user), filters, today, _on_postgresql())
+
+
+@lru_cache(maxsize=LIST_QUERIES_KEPT)
+def _list_query(visibility: Visibility, filters: AgreementFilters, today: date, postgresql: bool) -> Select:
+    """list_query, made of its arguments alone and kept: building a coordinator's statement and computing
+    its cache key cost more than running it, and SQLAlchemy computes a key once per statement object."""
+    return agreements_query_of(visibility, filters, today).with_only_columns(*_list_columns(postgresql))
 
 
 @cache
 def _list_columns(postgresql: bool) -> tuple:
-    """list_columns, built once per process: the parties' subquery is costly to build and to key."""
+    """The columns of the list's rows, built once per process."""
     parties = _party_names(agreement_parties.c.agreement_id == Agreement.id, postgresql)
     return (
         Agreement.id,
@@ -190,7 +208,7 @@ def party_text(name: str, left_on: date | None) -> str:
 
 
 def list_rows(rows: list, today: date, version_titles: dict[int, str]) -> list[dict]:
-    """The agreement list's rows as the page shows them, from ``rows`` of list_columns: address, reference,
+    """The agreement list's rows as the page shows them, from ``rows`` of list_query: address, reference,
     title, parties, status, validity period and validity in words, template (``version_titles``: version id
     → title) or origin. Translations and the address are made once, not once a row."""
     statuses = {status: str(title) for status, title in AgreementStatus.titles().items()}

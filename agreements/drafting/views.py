@@ -40,7 +40,7 @@ from agreements.drafting.policy import (
     can_view_agreement,
     drafting_workshops,
 )
-from agreements.drafting.tables import agreement_table, list_columns, list_rows, party_names
+from agreements.drafting.tables import agreement_table, list_query, list_rows, party_names
 from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
@@ -81,7 +81,7 @@ def index():
     titles = queries.version_titles()
     filters, filter_form = _shown_filters(titles)
     today = helsinki_today()
-    query = queries.agreements_query(current_user, filters, today).with_only_columns(*list_columns())
+    query = list_query(current_user, filters, today)
     pagination = keyset_page(query, Agreement.updated_at, Agreement.id, current_app.config["PAGE_SIZE"])
     return render_template(
         "drafting/index.html",
