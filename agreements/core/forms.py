@@ -3,13 +3,15 @@ choices; the error summary of a page; and the outbox filter of core's own mail p
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import flask_wtf
-from flask import get_flashed_messages, request
+from flask import get_flashed_messages, get_template_attribute, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.form import _Auto  # flask-wtf's mark of a form built without formdata: read the request
 from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     DateField,
@@ -22,11 +24,13 @@ from wtforms import (
     SelectMultipleField,
 )
 from wtforms import TextAreaField as WTFormsTextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from agreements.core.access import MAX_ID
 from agreements.core.dates import WRONG_DAY, parse_day, years_problem
+from agreements.core.i18n import ui_language
 
 #: A name on one line, as documents, lists and exports show it: no control characters (tabs, line breaks and
 #: the like), which a spreadsheet or a document could not hold.
@@ -119,6 +123,35 @@ class QueryFilterForm(FlaskForm):
         """Field values that passed validation; a value that is not one of the choices is left out."""
         self.validate()
         return {name: field.data for name, field in self._fields.items() if not field.errors}
+
+
+#: How many filter forms (their filters and HTML) a process keeps, the least recently shown dropped first.
+FILTER_FORMS_KEPT = 256
+
+
+def shown_filters(form_class: type[QueryFilterForm], template: str, *choices: tuple) -> tuple[object, Markup]:
+    """What the ``form_class`` built from the query string and ``choices`` (hashable) filters by (its
+    ``filters()``, which must be immutable) and the form as the macro ``filter_form(form)`` of ``template``
+    renders it. Both depend only on the language, the values the form reads and the choices: they are kept
+    in this process for the FILTER_FORMS_KEPT last of those (rendering the widgets of a list's form cost
+    the list a fifth of its time)."""
+    names = _field_names(form_class)
+    values = tuple((name, value) for name, value in request.args.items(multi=True) if name in names)
+    return _filter_form_output(form_class, template, ui_language(), request.script_root, values, choices)
+
+
+@cache
+def _field_names(form_class: type[Form]) -> frozenset[str]:
+    """The names of the fields of ``form_class``: the query parameters it reads."""
+    return frozenset(name for name in dir(form_class) if isinstance(getattr(form_class, name), UnboundField))
+
+
+@lru_cache(maxsize=FILTER_FORMS_KEPT)
+def _filter_form_output(form_class, template, _language, _script_root, values, choices):
+    """The filters and HTML of the form; the language and script root are in the key for its texts and
+    addresses."""
+    form = form_class(MultiDict(values), *choices)
+    return form.filters(), get_template_attribute(template, "filter_form")(form)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -16,10 +16,11 @@ ignored and the first page shown; one beyond the end shows the last page.
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import request
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Integer, Select, bindparam, tuple_
 
 from agreements.core.access import MAX_ID
 from agreements.extensions import db
@@ -103,39 +104,38 @@ class KeysetPage:
 def keyset_page(query: Select, moment, row_id, per_page: int) -> KeysetPage:
     """The page of ``query`` in the order of ``moment`` and ``row_id``, both descending (any order it has is
     replaced) that the request's address asks for, with the request's other arguments kept in its links.
-    ``moment`` and ``row_id`` are attributes of the rows ``query`` selects (e.g. ``Agreement.updated_at``)."""
-    query = query.order_by(None)
-    key = tuple_(moment, row_id)
-    newest_first = query.order_by(moment.desc(), row_id.desc())
-    oldest_first = query.order_by(moment.asc(), row_id.asc())
+    The page's items are the rows of the columns ``query`` selects, ``moment`` and ``row_id`` among them
+    (e.g. ``Agreement.updated_at``). A ``query`` used again (the same object) is read with the statements
+    made for it before."""
     args = request.args
     after, before = parse_cursor(args.get("after")), parse_cursor(args.get("before"))
     number = args.get("page", 1, type=int)
 
-    def rows(select_: Select) -> list:
-        return list(db.session.scalars(select_.limit(per_page + 1)))
+    def rows(way: str, **parameters) -> list:
+        statement = _page_statement(query, moment, row_id, per_page, way)
+        return db.session.execute(statement, parameters).all()
 
     def last_page() -> tuple[list, bool, bool]:
-        items = rows(oldest_first)
+        items = rows(OLDEST_FIRST)
         return items[:per_page][::-1], len(items) > per_page, False
 
     items, has_prev, has_next = [], False, False
     if after is not None:
-        items = rows(newest_first.where(key < tuple_(*after)))
+        items = rows(AFTER, cursor_moment=after[0], cursor_id=after[1])
         has_prev, has_next = True, len(items) > per_page
     elif before is not None:
-        items = rows(oldest_first.where(key > tuple_(*before)))
+        items = rows(BEFORE, cursor_moment=before[0], cursor_id=before[1])
         has_prev, has_next = len(items) > per_page, True
         items = items[:per_page][::-1] if has_prev else []  # else the start of the list: the first page, full
     elif args.get("last") == "1" or number > LAST_NUMBERED_PAGE:
         items, has_prev, has_next = last_page()
     elif number > 1:
-        items = rows(newest_first.offset((number - 1) * per_page))
+        items = rows(SKIPPING, skipped=(number - 1) * per_page)
         has_prev, has_next = True, len(items) > per_page
     if not items and has_prev:  # after the end (a page number or cursor beyond it): the last page
         items, has_prev, has_next = last_page()
     if not items:
-        items = rows(newest_first)
+        items = rows(NEWEST_FIRST)
         has_prev, has_next = False, len(items) > per_page
     arguments = [(name, value) for name, value in args.items(multi=True) if name not in PAGE_ARGUMENTS]
     return KeysetPage(
@@ -147,3 +147,27 @@ def keyset_page(query: Select, moment, row_id, per_page: int) -> KeysetPage:
         arguments=arguments,
         key=lambda item: (getattr(item, moment.key), getattr(item, row_id.key)),
     )
+
+
+#: The ways a page is read: from the start or the end of the list, after or before a cursor, skipping rows.
+NEWEST_FIRST, OLDEST_FIRST, AFTER, BEFORE, SKIPPING = "newest", "oldest", "after", "before", "skipping"
+#: How many page statements a process keeps (a handful for each list statement it keeps).
+PAGE_STATEMENTS_KEPT = 1024
+
+
+@lru_cache(maxsize=PAGE_STATEMENTS_KEPT)
+def _page_statement(query: Select, moment, row_id, per_page: int, way: str) -> Select:
+    """The statement reading a page of ``query`` in ``way``, its cursor and skipped rows bound at execution:
+    kept, as SQLAlchemy computes a statement's cache key once per statement object."""
+    key = tuple_(moment, row_id)
+    cursor = tuple_(bindparam("cursor_moment", type_=moment.type), bindparam("cursor_id", type_=row_id.type))
+    newest_first = query.order_by(None).order_by(moment.desc(), row_id.desc())
+    oldest_first = query.order_by(None).order_by(moment.asc(), row_id.asc())
+    statement = {
+        NEWEST_FIRST: newest_first,
+        OLDEST_FIRST: oldest_first,
+        AFTER: newest_first.where(key < cursor),
+        BEFORE: oldest_first.where(key > cursor),
+        SKIPPING: newest_first.offset(bindparam("skipped", type_=Integer)),
+    }[way]
+    return statement.limit(per_page + 1)

@@ -28,7 +28,7 @@ from agreements.core.forms import (
 from agreements.core.once import SubmitOnceForm
 from agreements.drafting.models import AgreementStatus
 from agreements.drafting.operations import MAX_NOTICE_MONTHS
-from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters
+from agreements.drafting.queries import VALIDITY_CHOICES, AgreementFilters, VersionTitle
 from agreements.organisations.models import Language, Organisation
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
@@ -247,20 +247,15 @@ class AgreementFilterForm(QueryFilterForm):
     template = SelectField(_l("Template"), default="")
     validity = SelectField(_l("Validity"), default="")
 
-    def __init__(self, formdata, own_organisations: list, templates: list):
+    def __init__(self, formdata, organisations: tuple, templates: tuple):
+        """``organisations`` and ``templates``: the choices of filter_choices."""
         super().__init__(formdata)
         # Translated once here, not once an option is written.
         self.status.choices = [("", _("All statuses")), *((v, str(t)) for v, t in AgreementStatus.choices())]
-        self.template.choices = [
-            ("", _("All templates")),
-            *((str(version.template_id), version.title) for version in templates),
-        ]
+        self.template.choices = [("", _("All templates")), *templates]
         self.validity.choices = [("", _("Any validity")), *((k, str(v)) for k, v in VALIDITY_CHOICES.items())]
-        if len(own_organisations) > 1:
-            self.organisation.choices = [
-                ("", _("All your organisations")),
-                *map(_str_choice, own_organisations),
-            ]
+        if len(organisations) > 1:
+            self.organisation.choices = [("", _("All your organisations")), *organisations]
         else:
             del self.organisation
 
@@ -278,9 +273,13 @@ class AgreementFilterForm(QueryFilterForm):
         )
 
 
-def _str_choice(organisation: Organisation) -> tuple[str, str]:
-    value, text = organisation_choice(organisation)
-    return str(value), text
+def filter_choices(
+    own_organisations: list[Organisation], templates: list[VersionTitle]
+) -> tuple[tuple, tuple]:
+    """The choices of AgreementFilterForm as tuples (a key of shown_filters): the user's
+    ``own_organisations`` and the ``templates`` to choose from."""
+    organisations = tuple((str(value), text) for value, text in map(organisation_choice, own_organisations))
+    return organisations, tuple((str(version.template_id), version.title) for version in templates)
 
 
 def offer_annexes(field: MultiCheckboxField, annexes: list) -> None:

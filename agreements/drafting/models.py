@@ -82,6 +82,18 @@ VALIDITY_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 UPCOMING, IN_FORCE, EXPIRED = "upcoming", "in_force", "expired"
 
 
+def validity_of(status: AgreementStatus, start_date: date, end_date: date | None, day: date) -> str | None:
+    """UPCOMING, IN_FORCE or EXPIRED on ``day`` for an agreement in ``status`` with its dates; None for a
+    status without a validity (``Agreement.validity_on``, from the values of its columns)."""
+    if status not in VALIDITY_STATUSES:
+        return None
+    if day < start_date:
+        return UPCOMING
+    if end_date is not None and end_date < day:
+        return EXPIRED
+    return IN_FORCE
+
+
 agreement_parties = Table(
     "agreement_parties",
     db.metadata,
@@ -203,7 +215,7 @@ class Agreement(TimestampMixin, db.Model):
             return self.template_version.template.kind
         return self.registered_kind
 
-    @property
+    @hybrid_property
     def registered(self) -> bool:
         """Signed outside the service and registered afterwards."""
         return self.origin == AgreementOrigin.REGISTERED
@@ -231,13 +243,7 @@ class Agreement(TimestampMixin, db.Model):
     @hybrid_method
     def validity_on(self, day: date) -> str | None:
         """UPCOMING, IN_FORCE or EXPIRED on ``day``; None for an agreement without a validity (see above)."""
-        if not self.has_validity:
-            return None
-        if day < self.start_date:
-            return UPCOMING
-        if self.end_date is not None and self.end_date < day:
-            return EXPIRED
-        return IN_FORCE
+        return validity_of(self.status, self.start_date, self.end_date, day)
 
     @validity_on.inplace.expression
     @classmethod

@@ -73,16 +73,27 @@ def _has_party(condition: ColumnElement) -> ColumnElement:
     return Agreement.id.in_(parties)
 
 
+#: What decides which agreements a user may read (see visibility_of).
+Visibility = tuple[bool, tuple[int, ...], tuple[int, ...]]
+
+
+def visibility_of(user) -> Visibility:
+    """What decides which agreements the user may read: whether an administrator, their organisations and
+    the networks they coordinate (hashable, a key of statements built for it)."""
+    return user.is_admin, tuple(sorted(user.organisation_ids())), tuple(sorted(coordinated_network_ids(user)))
+
+
 def visible_to(user) -> ColumnElement:
     """Agreements the user may read: a party is their organisation or one their networks cover."""
-    if user.is_admin:
+    return visible_with(visibility_of(user))
+
+
+def visible_with(visibility: Visibility) -> ColumnElement:
+    """Agreements a user of ``visibility`` may read (see visible_to)."""
+    admin, organisation_ids, network_ids = visibility
+    if admin:
         return true()
-    return _has_party(
-        or_(
-            Organisation.id.in_(user.organisation_ids()),
-            covered_by(coordinated_network_ids(user)),
-        )
-    )
+    return _has_party(or_(Organisation.id.in_(organisation_ids), covered_by(network_ids)))
 
 
 def validity_condition(validity: str, today: date) -> ColumnElement:
@@ -95,7 +106,12 @@ def validity_condition(validity: str, today: date) -> ColumnElement:
 def agreements_query(user, filters: AgreementFilters, today: date) -> Select:
     """The agreements the user may read that match ``filters``, most recently changed first (the order
     of the index ix_agreements_updated_at_id, which the list's pages are read from)."""
-    query = select(Agreement).where(visible_to(user))
+    return agreements_query_of(visibility_of(user), filters, today)
+
+
+def agreements_query_of(visibility: Visibility, filters: AgreementFilters, today: date) -> Select:
+    """agreements_query for a user of ``visibility``: made of its arguments alone."""
+    query = select(Agreement).where(visible_with(visibility))
     if filters.status is not None:
         query = query.where(Agreement.status == filters.status)
     for organisation_id in (filters.organisation_id, filters.party_id):
@@ -169,18 +185,22 @@ class VersionTitle:
     title: str
 
 
+#: version_titles' statement, built once: SQLAlchemy computes a statement's cache key once per object.
+VERSION_TITLES = select(
+    TemplateVersion.id,
+    TemplateVersion.template_id,
+    TemplateVersion.number,
+    AgreementTemplate.key,
+    TemplateVersion.manifest["title"],
+).join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
+
+
 def version_titles() -> list[VersionTitle]:
     """Every template version's title in the interface language, by title, read in one statement of the
     titles alone (not each manifest whole): the agreement list's template filter and template column."""
     language = ui_language()
-    query = select(
-        TemplateVersion.id,
-        TemplateVersion.template_id,
-        TemplateVersion.number,
-        AgreementTemplate.key,
-        TemplateVersion.manifest["title"],
-    ).join(AgreementTemplate, AgreementTemplate.id == TemplateVersion.template_id)
-    titles = [VersionTitle(*row[:4], label(row[4], language)) for row in db.session.execute(query)]
+    rows = db.session.connection().execute(VERSION_TITLES)
+    titles = [VersionTitle(*row[:4], label(row[4], language)) for row in rows]
     return sorted(titles, key=lambda version: (version.title.casefold(), version.key, version.number))
 
 

@@ -2,19 +2,31 @@
 
 from collections.abc import Iterator
 from datetime import date
-from itertools import chain, groupby
-from operator import itemgetter
+from functools import cache, lru_cache
+from itertools import chain
 
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Result, Select, String, cast, func, literal, select, type_coerce
+from sqlalchemy import ColumnElement, Result, Select, String, cast, func, literal, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from agreements.core.exports import day_text
 from agreements.core.tables import Cell, Table
-from agreements.drafting.models import Agreement, AgreementOrigin, AgreementStatus, agreement_parties
-from agreements.drafting.queries import VALIDITY_CHOICES
+from agreements.drafting.models import (
+    Agreement,
+    AgreementOrigin,
+    AgreementStatus,
+    agreement_parties,
+    validity_of,
+)
+from agreements.drafting.queries import (
+    VALIDITY_CHOICES,
+    AgreementFilters,
+    Visibility,
+    agreements_query_of,
+    visibility_of,
+)
 from agreements.extensions import db
 from agreements.organisations.models import Organisation
 from agreements.templates_lib.models import TemplateKind
@@ -47,7 +59,8 @@ def agreement_texts(query: Select) -> Iterator[tuple[str, ...]]:
     cursor in one statement as plain values (no ORM, no enum conversion); status titles and the texts of
     dates made once each, here (in the request), the rows when they are read."""
     statuses = {status.value: str(status.title) for status in AgreementStatus}
-    parties = _party_names(query)
+    ids = query.with_only_columns(Agreement.id).order_by(None)
+    parties = _party_names(agreement_parties.c.agreement_id.in_(ids), _on_postgresql()).subquery()
     columns = (
         query.with_only_columns(
             Agreement.reference,
@@ -64,6 +77,48 @@ def agreement_texts(query: Select) -> Iterator[tuple[str, ...]]:
     return _texts(db.session.connection().execute(columns), statuses)
 
 
+#: How many list statements (one per user's visibility, filters and day) a process keeps.
+LIST_QUERIES_KEPT = 256
+
+
+def list_query(user, filters: AgreementFilters, today: date) -> Select:
+    """The agreements the user may read that match ``filters`` (agreements_query), as the columns of the
+    agreement list's rows (see list_rows), each agreement's parties joined by the database (``names``, as
+    the exports read them) in the same statement."""
+    return _list_query(visibility_of(user), filters, today, _on_postgresql())
+
+
+@lru_cache(maxsize=LIST_QUERIES_KEPT)
+def _list_query(visibility: Visibility, filters: AgreementFilters, today: date, postgresql: bool) -> Select:
+    """list_query, made of its arguments alone and kept: building a coordinator's statement and computing
+    its cache key cost more than running it, and SQLAlchemy computes a key once per statement object."""
+    return agreements_query_of(visibility, filters, today).with_only_columns(*_list_columns(postgresql))
+
+
+@cache
+def _list_columns(postgresql: bool) -> tuple:
+    """The columns of the list's rows, built once per process."""
+    parties = _party_names(agreement_parties.c.agreement_id == Agreement.id, postgresql)
+    return (
+        Agreement.id,
+        Agreement.updated_at,
+        Agreement.reference,
+        Agreement.title,
+        Agreement.status,
+        Agreement.origin,
+        Agreement.registered.label("registered"),
+        Agreement.registered_kind,
+        Agreement.template_version_id,
+        Agreement.start_date,
+        Agreement.end_date,
+        parties.with_only_columns(parties.selected_columns.names).scalar_subquery().label("names"),
+    )
+
+
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def link_maker():
     """Agreement id → the address of its page, with the URL map consulted once."""
     prefix, _sep, _id = url_for("agreements.detail", agreement_id=0).rpartition("/")
@@ -74,11 +129,11 @@ def link_maker():
 PARTY_SEPARATOR, LAST_DAY_SEPARATOR = "\x1e", "\x1f"
 
 
-def _party_names(query: Select):
-    """Each agreement ``query`` selects with its parties' names joined by PARTY_SEPARATOR in name order, a
-    name followed by LAST_DAY_SEPARATOR and a date (yyyy-mm-dd) when that party gave notice alone."""
+def _party_names(condition: ColumnElement, postgresql: bool) -> Select:
+    """(agreement_id, names) of each agreement whose party rows match ``condition``: its parties' names
+    joined by PARTY_SEPARATOR in name order, a name followed by LAST_DAY_SEPARATOR and a date (yyyy-mm-dd)
+    when that party gave notice alone."""
     terms = agreement_parties.c
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
     # A separator inside a stored name would split it wrongly: the names are joined without them.
     name = func.replace(func.replace(Organisation.name, PARTY_SEPARATOR, " "), LAST_DAY_SEPARATOR, " ")
     # yyyy-mm-dd whatever PostgreSQL's DateStyle; SQLite keeps dates as that text.
@@ -87,15 +142,16 @@ def _party_names(query: Select):
     parties = (
         select(terms.agreement_id, entry.label("entry"))
         .join(Organisation, Organisation.id == terms.organisation_id)
-        .where(terms.agreement_id.in_(query.with_only_columns(Agreement.id).order_by(None)))
+        .where(condition)
     )
     if postgresql:
         names = func.string_agg(entry, aggregate_order_by(literal(PARTY_SEPARATOR), Organisation.name))
-        joined = parties.with_only_columns(terms.agreement_id, names.label("names"))
-        return joined.group_by(terms.agreement_id).subquery()
+        return parties.with_only_columns(terms.agreement_id, names.label("names")).group_by(
+            terms.agreement_id
+        )
     ordered = parties.order_by(terms.agreement_id, Organisation.name).subquery()  # SQLite joins in this order
     names = func.group_concat(ordered.c.entry, PARTY_SEPARATOR)
-    return select(ordered.c.agreement_id, names.label("names")).group_by(ordered.c.agreement_id).subquery()
+    return select(ordered.c.agreement_id, names.label("names")).group_by(ordered.c.agreement_id)
 
 
 class _DayTexts(dict):
@@ -110,10 +166,10 @@ def _texts(rows: Result, statuses: dict[str, str]) -> Iterator[tuple[str, ...]]:
     """Each agreement's texts, as they are read."""
     days = _DayTexts()
     for reference, title, names, status, start, end, notice in chain.from_iterable(rows.partitions()):
-        yield (reference, title, _parties_text(names), statuses[status], days[start], days[end], days[notice])
+        yield (reference, title, parties_text(names), statuses[status], days[start], days[end], days[notice])
 
 
-def _parties_text(names: str | None) -> str:
+def parties_text(names: str | None) -> str:
     """The parties' names as the page shows them, from the names the database joined."""
     if not names:
         return ""
@@ -151,50 +207,34 @@ def party_text(name: str, left_on: date | None) -> str:
     return _("%(organisation)s (its part until %(date)s)", organisation=name, date=day_text(left_on))
 
 
-def list_rows(agreements: list[Agreement], today: date, version_titles: dict[int, str]) -> list[dict]:
-    """The agreement list's rows as the page shows them: address, reference, title, parties, status,
-    validity period and validity in words, template (``version_titles``: version id → title) or origin.
-    The parties of the whole page are read in one statement; translations and the address are made once,
-    not once a row."""
+def list_rows(rows: list, today: date, version_titles: dict[int, str]) -> list[dict]:
+    """The agreement list's rows as the page shows them, from ``rows`` of list_query: address, reference,
+    title, parties, status, validity period and validity in words, template (``version_titles``: version id
+    → title) or origin. Translations and the address are made once, not once a row."""
     statuses = {status: str(title) for status, title in AgreementStatus.titles().items()}
     validities = {key: str(title) for key, title in VALIDITY_CHOICES.items()}
     kinds = {kind: str(title) for kind, title in TemplateKind.titles().items()}
     origins = {origin: str(title) for origin, title in AgreementOrigin.titles().items()}
     between, open_ended, other = _("%(start)s – %(end)s"), _("from %(start)s, open-ended"), _("Other")
-    link, parties = link_maker(), page_parties([agreement.id for agreement in agreements])
-    rows = []
-    for agreement in agreements:
-        start, end = day_text(agreement.start_date), agreement.end_date and day_text(agreement.end_date)
-        if agreement.registered:
-            template = (kinds.get(agreement.registered_kind) or other, origins[agreement.origin])
+    link = link_maker()
+    rows_shown = []
+    for row in rows:
+        start, end = day_text(row.start_date), row.end_date and day_text(row.end_date)
+        if row.registered:
+            template = (kinds.get(row.registered_kind) or other, origins[row.origin])
         else:
-            template = (version_titles.get(agreement.template_version_id, ""), "")
-        rows.append(
+            template = (version_titles.get(row.template_version_id, ""), "")
+        rows_shown.append(
             {
-                "url": link(agreement.id),
-                "reference": agreement.reference,
-                "title": agreement.title,
-                "parties": parties.get(agreement.id, ""),
-                "status": agreement.status,
-                "status_title": statuses[agreement.status],
+                "url": link(row.id),
+                "reference": row.reference,
+                "title": row.title,
+                "parties": parties_text(row.names),
+                "status": row.status,
+                "status_title": statuses[row.status],
                 "period": between % {"start": start, "end": end} if end else open_ended % {"start": start},
-                "validity": validities.get(agreement.validity_on(today)),
+                "validity": validities.get(validity_of(row.status, row.start_date, row.end_date, today)),
                 "template": template,
             }
         )
-    return rows
-
-
-def page_parties(agreement_ids: list[int]) -> dict[int, str]:
-    """The parties of the agreements as party_names writes them, by agreement id, in one statement."""
-    query = (
-        select(agreement_parties.c.agreement_id, Organisation.name, agreement_parties.c.left_on)
-        .join(Organisation, Organisation.id == agreement_parties.c.organisation_id)
-        .where(agreement_parties.c.agreement_id.in_(agreement_ids))
-        .order_by(agreement_parties.c.agreement_id, Organisation.name)
-    )
-    rows = db.session.execute(query) if agreement_ids else []
-    return {
-        agreement_id: ", ".join(party_text(name, left_on) for _id, name, left_on in group)
-        for agreement_id, group in groupby(rows, key=itemgetter(0))
-    }
+    return rows_shown

@@ -7,12 +7,14 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, load_only
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
 from agreements.core.errors import OperationRefused
 from agreements.core.exports import FORMATS, download
+from agreements.core.forms import shown_filters
 from agreements.core.i18n import ui_language
 from agreements.core.keyset import PAGE_ARGUMENTS, keyset_page
 from agreements.core.once import SubmitOnce
@@ -25,6 +27,7 @@ from agreements.drafting.forms import (
     AgreementForm,
     CancelForm,
     StartForm,
+    filter_choices,
     header_data,
 )
 from agreements.drafting.models import Agreement, AgreementStatus
@@ -37,7 +40,7 @@ from agreements.drafting.policy import (
     can_view_agreement,
     drafting_workshops,
 )
-from agreements.drafting.tables import agreement_table, list_rows, party_names
+from agreements.drafting.tables import agreement_table, list_query, list_rows, party_names
 from agreements.templates_lib.fields import section_titles
 from agreements.templates_lib.models import TemplateKind, TemplateVersion
 
@@ -51,22 +54,6 @@ STATUS_BADGES = {
     AgreementStatus.TERMINATED: "text-bg-dark",
     AgreementStatus.SUPERSEDED: "text-bg-light border",
 }
-
-#: The columns the list's rows show (see tables.list_rows); reading another one is an error, not a query
-#: per row.
-LIST_COLUMNS = load_only(
-    Agreement.id,
-    Agreement.updated_at,
-    Agreement.reference,
-    Agreement.title,
-    Agreement.status,
-    Agreement.origin,
-    Agreement.registered_kind,
-    Agreement.template_version_id,
-    Agreement.start_date,
-    Agreement.end_date,
-    raiseload=True,
-)
 
 #: A new agreement's form, sent again, shows the agreement it created.
 CREATED_ONCE = SubmitOnce(
@@ -92,13 +79,13 @@ def index():
     """List the agreements the user may read, with search, filters and pages: each page read from the
     index of the list's order after the previous page's last row (see agreements/core/keyset.py)."""
     titles = queries.version_titles()
-    form = _filter_form(titles)
+    filters, filter_form = _shown_filters(titles)
     today = helsinki_today()
-    query = queries.agreements_query(current_user, form.filters(), today).options(LIST_COLUMNS)
+    query = list_query(current_user, filters, today)
     pagination = keyset_page(query, Agreement.updated_at, Agreement.id, current_app.config["PAGE_SIZE"])
     return render_template(
         "drafting/index.html",
-        form=form,
+        filter_form=filter_form,
         pagination=pagination,
         rows=list_rows(pagination.items, today, {version.id: version.title for version in titles}),
         can_create=can_create_agreement(current_user),
@@ -120,18 +107,16 @@ def _export_urls() -> dict[str, str]:
 def export(fmt: str):
     """The agreements the list shows with the same search and filters, every page, as CSV or XLSX."""
     today = helsinki_today()
-    query = queries.agreements_query(current_user, _filter_form(queries.version_titles()).filters(), today)
+    filters, _form = _shown_filters(queries.version_titles())
+    query = queries.agreements_query(current_user, filters, today)
     return download(agreement_table("agreements", _("Agreements"), query, today), fmt)
 
 
-def _filter_form(titles: list[queries.VersionTitle]) -> AgreementFilterForm:
-    """The list's search and filters from the query string, with the user's own choices; the templates
-    to choose from are the latest versions among ``titles``."""
-    return AgreementFilterForm(
-        request.args,
-        own_organisations=queries.own_organisations(current_user),
-        templates=queries.latest_titles(titles),
-    )
+def _shown_filters(titles: list[queries.VersionTitle]) -> tuple[queries.AgreementFilters, Markup]:
+    """The list's search and filters from the query string, with the user's own choices, and their form's
+    HTML; the templates to choose from are the latest versions among ``titles``."""
+    choices = filter_choices(queries.own_organisations(current_user), queries.latest_titles(titles))
+    return shown_filters(AgreementFilterForm, "drafting/_filters.html", *choices)
 
 
 @bp.route("/new", methods=["GET", "POST"])

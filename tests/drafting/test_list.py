@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from agreements.accounts.models import Membership, MembershipRole
+from agreements.accounts.models import Membership, MembershipRole, UILanguage
 from agreements.core.timeutil import helsinki_today
 from agreements.drafting.models import VALIDITY_STATUSES, AgreementStatus
 from agreements.extensions import db
@@ -389,3 +389,26 @@ def test_the_list_loads_parties_and_templates_in_a_fixed_number_of_queries(
     add_agreements(23)
 
     assert queries_for_list() == few
+
+
+def test_a_kept_filter_form_is_shown_only_for_the_same_choices_and_language(
+    app, make_user, make_organisation, world
+):
+    """The filter form of a query is kept by the process; another user's organisations, or another
+    language, are shown a form of their own for the same query."""
+
+    def member_of(*names, locale=UILanguage.EN):
+        organisations = [make_organisation(kind=WORKSHOP, name=name) for name in names]
+        user = make_user(organisation=organisations[0], locale=locale)
+        user.memberships.append(Membership(organisation=organisations[1], role=MembershipRole.VIEWER))
+        db.session.commit()
+        client = app.test_client()
+        log_in(client, user)
+        return client.get("/agreements/?status=signed").get_data(as_text=True)
+
+    first = member_of("Ensimmäinen Paja", "Toinen Paja")
+    assert "Ensimmäinen Paja" in first and "Your organisation" in first
+    second = member_of("Kolmas Paja", "Neljäs Paja")
+    assert "Kolmas Paja" in second and "Ensimmäinen Paja" not in second
+    swedish = member_of("Femte Verkstad", "Sjätte Verkstad", locale=UILanguage.SV)
+    assert "Din organisation" in swedish and "Your organisation" not in swedish

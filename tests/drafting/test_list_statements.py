@@ -2,10 +2,14 @@
 by the page size and do not grow with the agreements, and its page is read from the index of its order."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
 
+from agreements.core.timeutil import helsinki_today
+from agreements.drafting.queries import AgreementFilters
+from agreements.drafting.tables import list_query
 from agreements.extensions import db
 from tests.support.client import log_in
 from tests.support.factories import PROVIDER, WORKSHOP
@@ -101,6 +105,15 @@ def test_the_number_of_statements_does_not_grow_with_the_agreements(agreements, 
     assert len(statements_of(reader, address)) == few
 
 
+def test_the_parties_are_read_in_the_pages_own_statement(agreements, reader):
+    """A page's parties are joined by the database in the statement reading the page, not read apart."""
+    agreements(6)
+    statements = statements_of(reader, "/agreements/")
+    (page_read,) = reading_agreements(statements)
+    assert "FROM agreement_parties" in page_read[0]
+    assert [sql for sql, _parameters in statements if "agreement_parties" in sql] == [page_read[0]]
+
+
 def plan_of(sql: str, parameters) -> str:
     """The database's plan of the statement, as text, on the request's connection."""
     connection = db.session.connection()
@@ -158,3 +171,16 @@ def parameter_after(keyword: str, sql: str, parameters):
     if last.group(2):
         return parameters[last.group(2)]
     return parameters[sql[: last.start()].count("?")]
+
+
+def test_the_list_statement_is_kept_for_the_same_reader_filters_and_day(app, make_user, make_network):
+    """A list statement is built once for each visibility, filters and day (and so keyed once by
+    SQLAlchemy), and another of any of them has a statement of its own."""
+    coordinator = make_user(networks=[make_network(region_codes=("06",))])
+    other = make_user(networks=[make_network(region_codes=("01",))])
+    filters, today = AgreementFilters(), helsinki_today()
+    kept = list_query(coordinator, filters, today)
+    assert list_query(coordinator, filters, today) is kept
+    assert list_query(other, filters, today) is not kept
+    assert list_query(coordinator, AgreementFilters(search="Sopimus"), today) is not kept
+    assert list_query(coordinator, filters, today + timedelta(days=1)) is not kept
