@@ -31,6 +31,7 @@ from agreements.core.access import MAX_ID
 from agreements.core.errors import OperationRefused
 from agreements.core.forms import error_summary
 from agreements.core.i18n import install_template_gettext
+from agreements.core.kept import KeptFragments
 from agreements.core.mail import deliver_after_request
 from agreements.core.urls import is_safe_local_path
 from agreements.extensions import db, discard_session, login_manager
@@ -107,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_moment
     install_template_gettext(app.jinja_env)  # after Flask-Babel's own
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.add_extension(KeptFragments)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["error_summary"] = error_summary
