@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from agreements.accounts.models import User
 from agreements.core.audit import AuditChainHead, AuditEvent, chain_of, verify_chain
+from agreements.core.i18n import page_text
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.reviews.models import Comment, CommentRound, RoundVisibility
@@ -80,7 +81,7 @@ ACTION_DESCRIPTIONS = {
 def describe(action: str) -> str:
     """A recorded action in words, or its key when it has no description."""
     description = ACTION_DESCRIPTIONS.get(action)
-    return str(description) if description is not None else action
+    return page_text(description) if description is not None else action
 
 
 @dataclass(frozen=True)
