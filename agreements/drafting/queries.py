@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from agreements.accounts.models import User
@@ -281,7 +281,7 @@ def load_collections(agreement: Agreement) -> None:
 
 #: An agreement's annexes and renewals, oldest first; one statement object, so that SQLAlchemy computes its
 #: cache key once, not on every page.
-_LINKED = (
+_LINKED_AGREEMENTS = (
     select(Agreement)
     .where(
         or_(
@@ -293,10 +293,23 @@ _LINKED = (
 )
 
 
+#: Whether another agreement is an annex or a renewal of the agreement loaded, asked in the query loading it
+#: (with_expression(Agreement.has_linked, HAS_LINKED)) so that load_linked reads nothing for most.
+_OTHER = aliased(Agreement)
+HAS_LINKED = (
+    select(_OTHER.id)
+    .where(or_(_OTHER.main_agreement_id == Agreement.id, _OTHER.renewal_of_id == Agreement.id))
+    .exists()
+)
+
+
 def load_linked(agreement: Agreement) -> None:
     """Read the agreement's annexes and the agreements that renew it in one statement, as its ``annexes``
-    and ``renewals`` (its page shows both)."""
-    linked = list(db.session.scalars(_LINKED, {"agreement_id": agreement.id}))
+    and ``renewals`` (its page shows both); none without a statement when its query found it has none."""
+    if agreement.has_linked is False:
+        linked = []
+    else:
+        linked = list(db.session.scalars(_LINKED_AGREEMENTS, {"agreement_id": agreement.id}))
     set_committed_value(agreement, "annexes", [a for a in linked if a.main_agreement_id == agreement.id])
     set_committed_value(agreement, "renewals", [a for a in linked if a.renewal_of_id == agreement.id])
 
