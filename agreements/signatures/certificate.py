@@ -28,15 +28,12 @@ from agreements.signatures.models import (
     SigningParty,
 )
 from agreements.signatures.operations import INVITED_SIGNATORY
-from agreements.signatures.queries import page_requests
+from agreements.signatures.queries import SIGNED_STATUSES, page_requests
 from agreements.templates_lib.converter import convert_to_pdf
 from agreements.templates_lib.rendering import word_text
 
 #: Lifecycle moves that belong to a signature request's story.
 _SIGNING_MOVES = {"agreement.send_for_signature", "agreement.mark_signed"}
-
-#: Statuses of an agreement that every party has signed.
-SIGNED_STATUSES = frozenset({AgreementStatus.SIGNED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED})
 
 
 @dataclass(frozen=True)
