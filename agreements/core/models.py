@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column
 
+from agreements.core.i18n import page_text
 from agreements.core.timeutil import UTCDateTime, utcnow
 
 
@@ -14,7 +15,7 @@ class TitledEnum(enum.StrEnum):
 
     @property
     def title(self) -> str:
-        return str(self.titles()[self])
+        return page_text(self.titles()[self])
 
     @classmethod
     def titles(cls) -> dict:

@@ -32,7 +32,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, query_expression, relationship
 
 from agreements.core.dates import notice_deadline
 from agreements.core.models import TimestampMixin, TitledEnum, enum_type
@@ -181,6 +181,9 @@ class Agreement(TimestampMixin, db.Model):
     annexes: Mapped[list["Agreement"]] = relationship(
         back_populates="main_agreement", order_by="Agreement.id", foreign_keys=[main_agreement_id]
     )
+    #: Whether another agreement is an annex or a renewal of this one, where the query loading it asked
+    #: (queries.HAS_LINKED); None where it did not.
+    has_linked: Mapped[bool | None] = query_expression()
     parties: Mapped[list[Organisation]] = relationship(
         secondary=agreement_parties, order_by=Organisation.name
     )

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from agreements.accounts.models import User
@@ -263,45 +263,45 @@ def live_annexes(agreement: Agreement) -> list[Agreement]:
     return [annex for annex in agreement.annexes if annex.status not in lifecycle.FINISHED]
 
 
-#: An agreement's versions with their authors (alone, without their memberships and networks); one
-#: statement object, so that SQLAlchemy computes its cache key once, not on every page (as a selectinload
-#: among the agreement's loader options did, at 1.6 ms of CPU for one version).
-_VERSIONS = (
-    select(AgreementVersion)
+#: An agreement's versions with their authors (alone, without their memberships and networks), each beside
+#: the approval decisions of it (an agreement has a few of either); one statement object, so that SQLAlchemy
+#: computes its cache key once, not on every page (as a selectinload among the agreement's loader options
+#: did, at 1.6 ms of CPU for one version).
+_VERSIONS_AND_APPROVALS = (
+    select(AgreementVersion, ApprovalDecision)
+    .outerjoin(
+        ApprovalDecision,
+        and_(
+            ApprovalDecision.version_id == AgreementVersion.id,
+            ApprovalDecision.agreement_id == AgreementVersion.agreement_id,
+        ),
+    )
     .where(AgreementVersion.agreement_id == bindparam("agreement_id"))
     .options(joinedload(AgreementVersion.created_by).options(*USERS_ALONE))
-    .order_by(AgreementVersion.number)
+    .order_by(AgreementVersion.number, ApprovalDecision.id)
 )
 
 
-#: Each party's terms, and the approval decisions oldest first, as the relationships order them.
+#: Each party's terms.
 _PARTY_TERMS = select(AgreementParty).where(AgreementParty.agreement_id == bindparam("agreement_id"))
-_APPROVALS = (
-    select(ApprovalDecision)
-    .where(ApprovalDecision.agreement_id == bindparam("agreement_id"))
-    .order_by(ApprovalDecision.id)
-)
-
-
-#: What load_collections reads: the relationship and the statement reading it.
-_COLLECTIONS = (("versions", _VERSIONS), ("party_terms", _PARTY_TERMS), ("approvals", _APPROVALS))
 
 
 def load_collections(agreement: Agreement) -> None:
-    """Read the agreement's versions with their authors, its parties' terms and its approval decisions, as
-    its page shows them, each in one statement built once (a lazy load cost about twice as much CPU)."""
+    """Read the agreement's versions with their authors and approval decisions in one statement, and its
+    parties' terms in another, as its page shows them, from statements built once (a lazy load cost about
+    twice as much CPU); the decisions oldest first, as the relationship orders them."""
     parameters = {"agreement_id": agreement.id}
-    for name, statement in (
-        ("versions", _VERSIONS),
-        ("party_terms", _PARTY_TERMS),
-        ("approvals", _APPROVALS),
-    ):
-        set_committed_value(agreement, name, list(db.session.scalars(statement, parameters)))
+    rows = db.session.execute(_VERSIONS_AND_APPROVALS, parameters).all()
+    versions = dict.fromkeys(version for version, decision in rows)
+    approvals = sorted((decision for version, decision in rows if decision is not None), key=lambda d: d.id)
+    set_committed_value(agreement, "versions", list(versions))
+    set_committed_value(agreement, "approvals", approvals)
+    set_committed_value(agreement, "party_terms", list(db.session.scalars(_PARTY_TERMS, parameters)))
 
 
 #: An agreement's annexes and renewals, oldest first; one statement object, so that SQLAlchemy computes its
 #: cache key once, not on every page.
-_LINKED = (
+_LINKED_AGREEMENTS = (
     select(Agreement)
     .where(
         or_(
@@ -313,10 +313,23 @@ _LINKED = (
 )
 
 
+#: Whether another agreement is an annex or a renewal of the agreement loaded, asked in the query loading it
+#: (with_expression(Agreement.has_linked, HAS_LINKED)) so that load_linked reads nothing for most.
+_OTHER = aliased(Agreement)
+HAS_LINKED = (
+    select(_OTHER.id)
+    .where(or_(_OTHER.main_agreement_id == Agreement.id, _OTHER.renewal_of_id == Agreement.id))
+    .exists()
+)
+
+
 def load_linked(agreement: Agreement) -> None:
     """Read the agreement's annexes and the agreements that renew it in one statement, as its ``annexes``
-    and ``renewals`` (its page shows both)."""
-    linked = list(db.session.scalars(_LINKED, {"agreement_id": agreement.id}))
+    and ``renewals`` (its page shows both); none without a statement when its query found it has none."""
+    if agreement.has_linked is False:
+        linked = []
+    else:
+        linked = list(db.session.scalars(_LINKED_AGREEMENTS, {"agreement_id": agreement.id}))
     set_committed_value(agreement, "annexes", [a for a in linked if a.main_agreement_id == agreement.id])
     set_committed_value(agreement, "renewals", [a for a in linked if a.renewal_of_id == agreement.id])
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from agreements.core.access import require
 from agreements.core.actions import acts_on, in_transaction, refusal_shown
@@ -210,12 +210,14 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
 
 
 #: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
-#: rows), read in the same query as the agreement (versions, terms, approvals: queries.load_collections).
+#: rows), read in the same query as the agreement (versions, terms, approvals: queries.load_collections),
+#: and whether it has annexes or renewals (queries.load_linked).
 DETAIL_LOADS = (
     joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
     joinedload(Agreement.owner),
     joinedload(Agreement.registration),
     joinedload(Agreement.parties),
+    with_expression(Agreement.has_linked, queries.HAS_LINKED),
 )
 
 

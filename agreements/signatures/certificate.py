@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, or_, select
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import or_, select
 
 from agreements.accounts.models import MembershipRole
 from agreements.core.audit import AuditEvent
@@ -30,15 +28,12 @@ from agreements.signatures.models import (
     SigningParty,
 )
 from agreements.signatures.operations import INVITED_SIGNATORY
-from agreements.signatures.queries import page_requests
+from agreements.signatures.queries import SIGNED_STATUSES, page_requests
 from agreements.templates_lib.converter import convert_to_pdf
 from agreements.templates_lib.rendering import word_text
 
 #: Lifecycle moves that belong to a signature request's story.
 _SIGNING_MOVES = {"agreement.send_for_signature", "agreement.mark_signed"}
-
-#: Statuses of an agreement that every party has signed.
-SIGNED_STATUSES = frozenset({AgreementStatus.SIGNED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED})
 
 
 @dataclass(frozen=True)
@@ -315,22 +310,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 def completed_request(agreement: Agreement) -> SignatureRequest | None:
     """The request on which every party signed the agreement (a commitment: the latest one joined), with its
-    signatures, their parties and signers, in one statement beside the agreement's requests."""
-    found = next((request for request in page_requests(agreement) if _signed_on(request)), None)
-    if found is not None:
-        signatures = db.session.scalars(_SIGNATURES_SHOWN, {"request_id": found.id})
-        set_committed_value(found, "signatures", list(signatures))
-    return found
-
-
-#: A request's signatures with their organisations and signers (alone), as the signed agreement's section
-#: shows them; one statement object, so that SQLAlchemy computes its cache key once, not on every page.
-_SIGNATURES_SHOWN = (
-    select(Signature)
-    .where(Signature.request_id == bindparam("request_id"))
-    .options(joinedload(Signature.organisation), joinedload(Signature.signatory).lazyload("*"))
-    .order_by(Signature.party_position, Signature.position)
-)
+    signatures, their parties and signers, read with the agreement's requests."""
+    return next((request for request in page_requests(agreement) if _signed_on(request)), None)
 
 
 def _signed_on(request: SignatureRequest) -> bool:

@@ -119,4 +119,5 @@ def signed_agreement(agreement: Agreement) -> certificates.SignedAgreement | Non
 @bp.app_template_global()
 def recent_history(agreement: Agreement) -> histories.History:
     """The latest events of the agreement's history the current user may see, for the agreement's page."""
-    return histories.agreement_history(agreement, current_user, limit=RECENT_EVENTS)
+    reader = current_user._get_current_object()  # the user itself: the history asks it once per event
+    return histories.agreement_history(agreement, reader, limit=RECENT_EVENTS)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from agreements.accounts.models import User
 from agreements.core.audit import AuditChainHead, AuditEvent, chain_of, verify_chain
+from agreements.core.i18n import page_text
 from agreements.drafting.models import Agreement
 from agreements.extensions import db
 from agreements.reviews.models import Comment, CommentRound, RoundVisibility
@@ -80,7 +81,7 @@ ACTION_DESCRIPTIONS = {
 def describe(action: str) -> str:
     """A recorded action in words, or its key when it has no description."""
     description = ACTION_DESCRIPTIONS.get(action)
-    return str(description) if description is not None else action
+    return page_text(description) if description is not None else action
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,14 @@ def _participant(event: AuditEvent) -> tuple[CommentRound | None, int | None, in
     return comment_round, details.get("organisation"), event.actor_id
 
 
+#: Comments with their rounds, and rounds, by id: statement objects built once, so that SQLAlchemy computes
+#: their cache keys once, not on every page of an agreement with comments.
+_COMMENTS_WITH_ROUNDS = (
+    select(Comment).where(Comment.id.in_(bindparam("ids", expanding=True))).options(joinedload(Comment.round))
+)
+_ROUNDS = select(CommentRound).where(CommentRound.id.in_(bindparam("ids", expanding=True)))
+
+
 def _participants(reader: User, agreement: Agreement, events: list[AuditEvent]) -> list:
     """The comments and rounds that ``_may_see`` looks up for the events concerning invitees, read in at
     most two queries rather than one or more per event; the caller holds the list while they are looked up
@@ -201,10 +210,9 @@ def _participants(reader: User, agreement: Agreement, events: list[AuditEvent]) 
     round_ids = {event.object_id for event in concerned if event.action == "comment_round.no_comments"}
     loaded: list = []
     if comment_ids:
-        query = select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.round))
-        loaded += db.session.scalars(query)
+        loaded += db.session.scalars(_COMMENTS_WITH_ROUNDS, {"ids": list(comment_ids)})
     if round_ids:
-        loaded += db.session.scalars(select(CommentRound).where(CommentRound.id.in_(round_ids)))
+        loaded += db.session.scalars(_ROUNDS, {"ids": list(round_ids)})
     return loaded
 
 

@@ -227,3 +227,16 @@ def test_an_approved_version_has_nothing_to_approve(client, commitment, editor):
     log_in(client, editor)
     response = client.get(f"/agreements/{commitment.id}/approve")
     assert response.status_code == 409 and "approved already" in text(response)
+
+
+def test_the_agreements_page_lists_the_decisions_of_each_version_newest_first(client, commitment, editor):
+    approve(commitment, editor)
+    edit_agreement(commitment, editor)
+    edit_agreement(commitment, editor)
+    approve(commitment, editor)
+    db.session.commit()
+    log_in(client, editor)
+    page = text(client.get(f"/agreements/{commitment.id}"))
+    assert "Version 3 is approved: it can be sent for signature." in page
+    assert page.index("Version 3 approved by") < page.index("Version 1 approved by")
+    assert "Version 2 approved by" not in page and "Version 3 was saved" not in page
