@@ -136,3 +136,17 @@ def test_a_reader_who_is_not_the_drafter_cannot_renew_or_give_notice(client, sig
     assert "Renew the agreement" not in page and "Record notice" not in page
     for action in ("renew", "notice", "reminders"):
         assert client.post(f"/agreements/{agreement.id}/{action}").status_code == 404
+
+
+def test_a_term_section_with_nothing_in_it_is_not_shown(
+    client, make_agreement, workshop, provider, provider_editor
+):
+    draft = make_agreement(
+        owner=workshop, providers=[provider], end_date=date(2027, 7, 31), notice_period_months=2
+    )
+    assert draft.notice_deadline is not None  # a deadline exists, but only a signed agreement shows it
+
+    log_in(client, provider_editor)  # a reader with no action on the draft's term
+    page = client.get(f"/agreements/{draft.id}").get_data(as_text=True)
+
+    assert draft.reference in page and 'id="term-heading"' not in page
