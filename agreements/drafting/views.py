@@ -209,20 +209,25 @@ def _show_refusal(refusal: OperationRefused, form: AgreementForm, values) -> Non
             flash(message, "danger")
 
 
-#: What an agreement's page shows of the agreement's template, workshop, registration and parties (a few
-#: rows), read in the same query as the agreement (versions, terms, approvals: queries.load_collections),
-#: and whether it has annexes or renewals (queries.load_linked).
+#: What an agreement's page shows of the agreement's template, workshop and registration, read in the same
+#: one-row query as the agreement (parties and terms: _can_view_loaded; versions, approvals:
+#: queries.load_collections), and whether it has annexes or renewals (queries.load_linked).
 DETAIL_LOADS = (
     joinedload(Agreement.template_version).joinedload(TemplateVersion.template),
     joinedload(Agreement.owner),
     joinedload(Agreement.registration),
-    joinedload(Agreement.parties),
     with_expression(Agreement.has_linked, queries.HAS_LINKED),
 )
 
 
+def _can_view_loaded(user, agreement: Agreement) -> bool:
+    """can_view_agreement, with the parties it reads loaded beside their terms, which the page shows."""
+    queries.load_parties(agreement)
+    return can_view_agreement(user, agreement)
+
+
 @bp.get("/<int:agreement_id>")
-@acts_on(Agreement, can_view_agreement, options=DETAIL_LOADS)
+@acts_on(Agreement, _can_view_loaded, options=DETAIL_LOADS)
 def detail(agreement: Agreement):
     """Show an agreement: status, parties, validity, template, latest version and its field values."""
     queries.load_collections(agreement)

@@ -74,3 +74,18 @@ def test_the_page_takes_as_many_statements_with_more_data(
     assert statements_of_page(client, large) == statements_of_page(client, small)
     page = client.get(f"/agreements/{large.id}").get_data(as_text=True)
     assert "Versio 4" in page and "Version 4" in page
+
+
+def test_the_agreement_is_read_in_one_row_and_its_parties_beside_their_terms(
+    client, login, people, make_agreement, make_organisation, workshop
+):
+    """Joined to the agreement's query, every party repeated the template version's manifest."""
+    agreement = agreement_with(people, make_agreement, make_organisation, workshop, 4)
+    login(client, people["coordinator"])
+    client.get(f"/agreements/{agreement.id}")
+    with counted_statements() as statements:
+        page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    (own,) = [statement for statement in statements if ".manifest" in statement]
+    assert "agreement_parties" not in own
+    assert sum("agreement_parties.left_on" in s and "organisations.name" in s for s in statements) == 1
+    assert all(party.name in page for party in agreement.parties)
