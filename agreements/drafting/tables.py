@@ -149,7 +149,9 @@ def _party_names(condition: ColumnElement, postgresql: bool) -> Select:
         return parties.with_only_columns(terms.agreement_id, names.label("names")).group_by(
             terms.agreement_id
         )
-    ordered = parties.order_by(terms.agreement_id, Organisation.name).subquery()  # SQLite joins in this order
+    # SQLite joins in this order. The list's condition names the outer agreements row: SQLAlchemy correlates
+    # a subquery in FROM only when told to, and would otherwise join every agreement in again.
+    ordered = parties.correlate(Agreement).order_by(terms.agreement_id, Organisation.name).subquery()
     names = func.group_concat(ordered.c.entry, PARTY_SEPARATOR)
     return select(ordered.c.agreement_id, names.label("names")).group_by(ordered.c.agreement_id)
 

@@ -87,6 +87,16 @@ def test_administrators_see_every_agreement(client, make_user, world):
     assert len(titles_on(client.get("/agreements/"))) == 5
 
 
+def test_each_row_shows_its_own_parties(client, make_user, world, workshop, provider):
+    log_in(client, make_user(admin=True))
+    page = client.get("/agreements/").get_data(as_text=True)
+
+    rows = dict(re.findall(r'href="/agreements/\d+">([^<]+)</a></td>\s*<td>([^<]*)</td>', page))
+    ours = ", ".join(sorted([workshop.name, provider.name]))
+    assert rows["Helsingin sopimus"] == "Helsingin Paja, Stadin ammattiopisto"
+    assert rows["Voimassa oleva"] == rows["Tuleva"] == ours
+
+
 def test_the_newest_change_comes_first(editor_list, world):
     world["upcoming"].title = "Tuleva, muutettu"
     db.session.commit()
